@@ -1,0 +1,50 @@
+# One place for every developer and CI command. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+DYNAMODB_PORT ?= 8000
+export PORT DYNAMODB_PORT
+
+# Prefer Python 3.13 (the Lambda runtime); fall back to any python3 >= 3.11.
+PYTHON_BOOTSTRAP ?= $(shell if PYENV_VERSION=3.13.0 python -c 'import sys; assert sys.version_info[:2]==(3,13)' 2>/dev/null; then echo "env PYENV_VERSION=3.13.0 python"; elif command -v python3.13 >/dev/null; then echo python3.13; else echo python3; fi)
+
+.PHONY: venv run invoke test lint typecheck unit validate build bench openapi clean
+
+$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
+	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet -e . --group dev
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) -m devtools.localrun serve
+
+invoke: venv
+	@test -n "$(FN)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
+	$(PY) -m devtools.localrun invoke $(FN) $(if $(EVENT),--event $(EVENT))
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy layers/shared/orgair functions devtools
+
+unit: venv
+	$(PY) -m pytest
+
+validate: venv
+	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/sam validate --lint --region us-east-1
+
+test: lint typecheck validate
+	$(PY) -m pytest --cov --cov-report=term --cov-report=xml
+
+build: venv
+	$(VENV)/bin/sam build
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

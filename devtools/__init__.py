@@ -1,0 +1,1 @@
+"""Developer tooling: the Docker-free local runner and the `orgair` command line. Never deployed."""
