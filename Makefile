@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 3000
 DYNAMODB_PORT ?= 8000
 export PORT DYNAMODB_PORT
+export SAM_CLI_TELEMETRY := 0
 
 # Prefer Python 3.13 (the Lambda runtime); fall back to any python3 >= 3.11.
 PYTHON_BOOTSTRAP ?= $(shell if PYENV_VERSION=3.13.0 python -c 'import sys; assert sys.version_info[:2]==(3,13)' 2>/dev/null; then echo "env PYENV_VERSION=3.13.0 python"; elif command -v python3.13 >/dev/null; then echo python3.13; else echo python3; fi)

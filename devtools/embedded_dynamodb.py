@@ -1,0 +1,151 @@
+"""The embedded DynamoDB: moto's server on loopback with every table of `template.yaml`.
+
+moto deep-copies tables inside TransactWriteItems without a lock, so concurrent transactions can
+corrupt its state; this server therefore handles one request at a time. moto also ignores
+`ClientRequestToken` and never expires TTL items: no correctness of ours rests on either.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from devtools.template import LOCAL_REGION, Template, load_template
+
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts any credentials
+    "AWS_DEFAULT_REGION": LOCAL_REGION,
+    "AWS_REGION": LOCAL_REGION,
+}
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class _OneAtATime:
+    """WSGI wrapper that serialises requests (see the module docstring for why)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        with self._lock:
+            return list(self._app(environ, start_response))
+
+
+class _QuietHandler:
+    """Request handler without one access-log line per DynamoDB call."""
+
+    @staticmethod
+    def wrap(base: type[Any]) -> type[Any]:
+        class Quiet(base):  # type: ignore[misc, valid-type]
+            def log_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        return Quiet
+
+
+class EmbeddedDynamoDB:
+    """A running moto server plus the endpoint URL clients should use."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server: BaseWSGIServer = make_server(
+            host,
+            port,
+            _OneAtATime(app),
+            threaded=True,
+            request_handler=_QuietHandler.wrap(MotoRequestHandler),
+        )
+        self.host = host
+        self.port = self._server.server_port
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="embedded-dynamodb", daemon=True
+        )
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> EmbeddedDynamoDB:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def client(self) -> Any:
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=self.endpoint_url,
+            region_name=LOCAL_REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+        )
+
+    def create_tables(self, template: Template | None = None) -> list[str]:
+        """Create every AWS::DynamoDB::Table of the template (keys, indexes, TTL). Idempotent."""
+        template = template or Template(load_template())
+        client = self.client()
+        existing = set(client.list_tables()["TableNames"])
+        created: list[str] = []
+        for name, props in template.tables().items():
+            if name in existing:
+                continue
+            request: dict[str, Any] = {
+                "TableName": name,
+                "AttributeDefinitions": props["AttributeDefinitions"],
+                "KeySchema": props["KeySchema"],
+                "BillingMode": "PAY_PER_REQUEST",
+            }
+            if props.get("GlobalSecondaryIndexes"):
+                request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+            client.create_table(**request)
+            ttl = props.get("TimeToLiveSpecification")
+            if ttl and ttl.get("Enabled"):
+                client.update_time_to_live(
+                    TableName=name,
+                    TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+                )
+            created.append(name)
+        return created
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables that point boto3 (and so our handlers) at this server."""
+        return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL_DYNAMODB": self.endpoint_url}
+
+
+@contextmanager
+def embedded_dynamodb(port: int = 0, *, set_environment: bool = True) -> Iterator[EmbeddedDynamoDB]:
+    """Start the server with the template's tables; optionally point this process's boto3 at it."""
+    server = EmbeddedDynamoDB(port=port).start()
+    saved = {key: os.environ.get(key) for key in server.environment()}
+    try:
+        if set_environment:
+            os.environ.update(server.environment())
+        server.create_tables()
+        yield server
+    finally:
+        if set_environment:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        server.stop()

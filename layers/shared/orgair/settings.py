@@ -1,0 +1,225 @@
+"""The one settings object of the service, read from the environment once per container.
+
+In AWS the secrets are never in the environment: a function gets the *name* of an SSM SecureString
+parameter (`<FIELD>_SSM_PARAMETER`) or of a Secrets Manager secret (`<FIELD>_SECRET_ID`) and the
+value is fetched through Powertools parameters at init. An invalid configuration raises
+`ConfigurationError` with one line naming every bad field and never a value.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from orgair import __version__
+from orgair.errors import ConfigurationError
+
+WEIGHT_TOLERANCE = Decimal("0.001")
+DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in production
+SECRET_FIELDS = ("SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+DIMENSION_WEIGHT_FIELDS = (
+    "W_DATA_INFRA",
+    "W_AI_GOVERNANCE",
+    "W_TECH_STACK",
+    "W_TALENT",
+    "W_LEADERSHIP",
+    "W_USE_CASES",
+    "W_CULTURE",
+)
+INDIVIDUAL_WEIGHT_FIELDS = ("W_FLUENCY", "W_DOMAIN", "W_ADAPTIVE")
+
+Weight = Annotated[Decimal, Field(ge=0, le=1)]
+
+
+def _decimal(default: str, ge: str | None = None, le: str | None = None) -> Any:
+    return Field(
+        default=Decimal(default),
+        ge=Decimal(ge) if ge is not None else None,
+        le=Decimal(le) if le is not None else None,
+    )
+
+
+class ParameterStoreSource(PydanticBaseSettingsSource):
+    """Resolves secrets named by `<FIELD>_SSM_PARAMETER` or `<FIELD>_SECRET_ID` through Powertools.
+
+    Powertools parameters (and boto3 with it) are imported only when such a name is configured,
+    so local runs and functions without secrets pay nothing for it.
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name in SECRET_FIELDS:
+            parameter = os.environ.get(f"{name}_SSM_PARAMETER")
+            secret_id = os.environ.get(f"{name}_SECRET_ID")
+            if parameter:
+                from aws_lambda_powertools.utilities import parameters
+
+                values[name] = parameters.get_parameter(parameter, decrypt=True, max_age=300)
+            elif secret_id:
+                from aws_lambda_powertools.utilities import parameters
+
+                values[name] = parameters.get_secret(secret_id, max_age=300)
+        return values
+
+
+class Settings(BaseSettings):
+    """Every setting a deployment of orgair uses; nothing it does not."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+    # Service
+    APP_NAME: str = "orgair"
+    APP_VERSION: str = __version__
+    APP_ENV: Literal["development", "staging", "production"] = "development"
+    DEBUG: bool = False
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    SECRET_KEY: SecretStr = SecretStr(DEV_SECRET_KEY)
+    RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=1, le=100_000)
+    PARAM_VERSION: Literal["v1.0", "v2.0"] = "v2.0"
+    CORS_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024, le=6_000_000)
+
+    # Storage
+    SCORES_TABLE_NAME: str = "ScoresTable"
+    REVIEWS_TABLE_NAME: str = "ReviewsTable"
+    COSTS_TABLE_NAME: str = "CostsTable"
+    IDEMPOTENCY_TABLE_NAME: str = "IdempotencyTable"
+    API_KEYS_TABLE_NAME: str = "ApiKeysTable"
+
+    # LLM providers
+    OPENAI_API_KEY: SecretStr | None = None
+    ANTHROPIC_API_KEY: SecretStr | None = None
+    OPENAI_BASE_URL: str = "https://api.openai.com/v1"
+    ANTHROPIC_BASE_URL: str = "https://api.anthropic.com"
+    DEFAULT_LLM_MODEL: str = "gpt-4o-2024-08-06"
+    FALLBACK_LLM_MODEL: str = "claude-sonnet-4-20250514"
+    LLM_TIMEOUT_SECONDS: Decimal = _decimal("20", ge="1", le="120")
+    LLM_MAX_OUTPUT_TOKENS: int = Field(default=1500, ge=64, le=16_384)
+    LLM_MAX_RETRIES: int = Field(default=2, ge=0, le=5)
+
+    # Cost governance (USD as Decimal; stored as integer micro-USD)
+    DAILY_COST_BUDGET_USD: Decimal = _decimal("500", ge="0")
+    MAX_REQUEST_COST_USD: Decimal = _decimal("1.00", ge="0")
+    COST_ALERT_THRESHOLD_PCT: Decimal = _decimal("0.8", ge="0", le="1")
+    HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
+    ALERT_TOPIC_ARN: str | None = None
+    ALERT_EVENT_BUS_NAME: str = "default"
+
+    # Org-AI-R scoring parameters (allowed ranges from the scoring specification)
+    ALPHA_VR_WEIGHT: Decimal = _decimal("0.60", ge="0.55", le="0.70")
+    BETA_SYNERGY_WEIGHT: Decimal = _decimal("0.12", ge="0.08", le="0.20")
+    LAMBDA_PENALTY: Decimal = _decimal("0.25", ge="0", le="0.50")
+    DELTA_POSITION: Decimal = _decimal("0.15", ge="0.10", le="0.20")
+    EBITDA_GAMMA: Decimal = _decimal("0.035", ge="0.02", le="0.05")
+    W_DATA_INFRA: Weight = Decimal("0.18")
+    W_AI_GOVERNANCE: Weight = Decimal("0.15")
+    W_TECH_STACK: Weight = Decimal("0.15")
+    W_TALENT: Weight = Decimal("0.17")
+    W_LEADERSHIP: Weight = Decimal("0.13")
+    W_USE_CASES: Weight = Decimal("0.12")
+    W_CULTURE: Weight = Decimal("0.10")
+    W_FLUENCY: Weight = Decimal("0.45")
+    W_DOMAIN: Weight = Decimal("0.35")
+    W_ADAPTIVE: Weight = Decimal("0.20")
+    BETA_SYNERGY_COEF: Decimal = _decimal("0.15", ge="0.05", le="0.20")
+    GAMMA_EXPERIENCE: Decimal = _decimal("0.15", ge="0.10", le="0.25")
+    HITL_SCORE_CHANGE_THRESHOLD: Decimal = _decimal("15", ge="5", le="30")
+    HITL_EBITDA_PROJECTION_THRESHOLD: Decimal = _decimal("10", ge="5", le="25")
+
+    @field_validator("CORS_ORIGINS", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("OPENAI_API_KEY")
+    @classmethod
+    def _openai_key_prefix(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("sk-"):
+            raise ValueError("must start with 'sk-'")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        problems: list[str] = []
+        for label, names in (
+            ("dimension", DIMENSION_WEIGHT_FIELDS),
+            ("individual", INDIVIDUAL_WEIGHT_FIELDS),
+        ):
+            total = sum((getattr(self, name) for name in names), Decimal(0))
+            if abs(total - 1) > WEIGHT_TOLERANCE:
+                problems.append(
+                    f"{', '.join(names)}: {label} weights must sum to 1 within {WEIGHT_TOLERANCE} (sum is {total})"
+                )
+        if self.APP_ENV == "production":
+            if self.DEBUG:
+                problems.append("DEBUG: must be false when APP_ENV is production")
+            secret = self.SECRET_KEY.get_secret_value()
+            if len(secret) < 32 or secret == DEV_SECRET_KEY:
+                problems.append("SECRET_KEY: must be set to at least 32 characters in production")
+            if self.OPENAI_API_KEY is None and self.ANTHROPIC_API_KEY is None:
+                problems.append(
+                    "OPENAI_API_KEY, ANTHROPIC_API_KEY: at least one LLM key is required in production"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def dimension_weights(self) -> tuple[Decimal, ...]:
+        return tuple(getattr(self, name) for name in DIMENSION_WEIGHT_FIELDS)
+
+    @property
+    def table_names(self) -> dict[str, str]:
+        return {
+            "scores": self.SCORES_TABLE_NAME,
+            "reviews": self.REVIEWS_TABLE_NAME,
+            "costs": self.COSTS_TABLE_NAME,
+            "idempotency": self.IDEMPOTENCY_TABLE_NAME,
+            "api_keys": self.API_KEYS_TABLE_NAME,
+        }
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, ParameterStoreSource(settings_cls))
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each bad field and why, never the offending value."""
+    parts = []
+    for item in error.errors(include_input=False, include_url=False, include_context=False):
+        field = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{field}: {message}" if field else message)
+    return "invalid configuration: " + "; ".join(parts)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment (and explicit overrides, for tools and tests)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigurationError(describe_validation_error(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The container's settings, built once. Tests call `get_settings.cache_clear()`."""
+    return load_settings()

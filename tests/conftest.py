@@ -1,0 +1,49 @@
+"""Fixtures shared by every test: a clean settings cache and the embedded DynamoDB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
+from orgair.settings import get_settings
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test builds settings from its own environment."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def dynamodb_server() -> Iterator[EmbeddedDynamoDB]:
+    """One embedded DynamoDB (moto server on loopback) with every table of template.yaml."""
+    with embedded_dynamodb() as server:
+        yield server
+
+
+@pytest.fixture
+def dynamodb(
+    dynamodb_server: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[EmbeddedDynamoDB]:
+    """The embedded DynamoDB with this process's boto3 pointed at it and every table emptied after."""
+    for key, value in dynamodb_server.environment().items():
+        monkeypatch.setenv(key, value)
+    yield dynamodb_server
+    client = boto3.client("dynamodb", endpoint_url=dynamodb_server.endpoint_url, region_name="us-east-1")
+    for table in client.list_tables()["TableNames"]:
+        description = client.describe_table(TableName=table)["Table"]
+        keys = [element["AttributeName"] for element in description["KeySchema"]]
+        paginator = client.get_paginator("scan")
+        for page in paginator.paginate(
+            TableName=table,
+            ProjectionExpression=", ".join(f"#k{i}" for i in range(len(keys))),
+            ExpressionAttributeNames={f"#k{i}": key for i, key in enumerate(keys)},
+        ):
+            for item in page["Items"]:
+                client.delete_item(TableName=table, Key={key: item[key] for key in keys})
