@@ -1,1 +1,96 @@
-pass
+"""Health endpoints: /health, /health/liveness, /health/readiness, /health/detailed."""
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from orgair.errors import DependencyUnavailable
+from orgair.health import DependencyCheck, readiness
+from orgair.http import (
+    create_app,
+    current_stage,
+    make_handler,
+    param_version,
+    problem_response,
+    require_scope,
+)
+from orgair.settings import get_settings
+
+app = create_app()
+
+
+class HealthStatus(BaseModel):
+    status: Literal["ok"]
+    service: str
+    version: str
+    stage: str
+    param_version: str
+    environment: str
+
+
+class Liveness(BaseModel):
+    status: Literal["alive"]
+
+
+class ReadinessStatus(BaseModel):
+    status: Literal["ready"]
+    checks: list[DependencyCheck]
+
+
+class DetailedHealth(BaseModel):
+    status: Literal["ok", "degraded"]
+    service: str
+    version: str
+    stage: str
+    param_version: str
+    environment: str
+    dependencies: list[DependencyCheck]
+
+
+@app.get("/health")
+def health() -> HealthStatus:
+    settings = get_settings()
+    return HealthStatus(
+        status="ok",
+        service=settings.APP_NAME,
+        version=settings.APP_VERSION,
+        stage=current_stage(app),
+        param_version=param_version(app),
+        environment=settings.APP_ENV,
+    )
+
+
+@app.get("/health/liveness")
+def liveness() -> Liveness:
+    return Liveness(status="alive")
+
+
+@app.get("/health/readiness")
+def ready() -> ReadinessStatus:
+    result = readiness(get_settings())
+    if not result.ready:
+        failing = ", ".join(check.name for check in result.checks if check.status != "ok")
+        raise DependencyUnavailable(
+            f"Not ready: {failing} unavailable.",
+            extensions={"checks": [check.model_dump() for check in result.checks]},
+        )
+    return ReadinessStatus(status="ready", checks=result.checks)
+
+
+@app.get("/health/detailed")
+def detailed() -> DetailedHealth:
+    require_scope(app, "admin")
+    settings = get_settings()
+    result = readiness(settings)
+    return DetailedHealth(
+        status="ok" if result.ready else "degraded",
+        service=settings.APP_NAME,
+        version=settings.APP_VERSION,
+        stage=current_stage(app),
+        param_version=param_version(app),
+        environment=settings.APP_ENV,
+        dependencies=result.checks,
+    )
+
+
+lambda_handler = make_handler(app)

@@ -163,3 +163,9 @@ class ConfigurationError(OrgairError):
     status = 500
     slug = "configuration-error"
     title = "Configuration error"
+
+
+class UnsupportedMediaType(OrgairError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported Media Type"

@@ -1,0 +1,1 @@
+"""Callers, their API keys and their scopes."""

@@ -1,0 +1,56 @@
+"""Who is calling: the tenant and scopes the REQUEST authorizer put in the request context.
+
+API Gateway passes authorizer context values as strings, so scopes travel space-separated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from orgair.errors import Forbidden, Unauthorized
+
+ADMIN_SCOPE: Final = "admin"
+SCOPES: Final = frozenset(
+    {
+        ADMIN_SCOPE,
+        "scores:read",
+        "scores:write",
+        "reviews:read",
+        "reviews:decide",
+        "assessments:write",
+        "costs:read",
+        "costs:write",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    tenant_id: str
+    scopes: frozenset[str]
+    key_id: str
+
+    def has_scope(self, scope: str) -> bool:
+        """`admin` implies every scope."""
+        return ADMIN_SCOPE in self.scopes or scope in self.scopes
+
+    def require(self, scope: str) -> Principal:
+        if not self.has_scope(scope):
+            raise Forbidden(f"This API key lacks the '{scope}' scope.")
+        return self
+
+    def context(self) -> dict[str, str]:
+        """The authorizer context that carries this principal to the handlers."""
+        return {"tenant_id": self.tenant_id, "scopes": " ".join(sorted(self.scopes)), "key_id": self.key_id}
+
+    @classmethod
+    def from_context(cls, context: Mapping[str, Any] | None) -> Principal:
+        """Rebuild the principal from `requestContext.authorizer`; no tenant means no authorizer ran."""
+        context = context or {}
+        tenant_id = str(context.get("tenant_id") or "")
+        if not tenant_id:
+            raise Unauthorized("A valid API key is required.")
+        scopes = frozenset(str(context.get("scopes") or "").split())
+        return cls(tenant_id=tenant_id, scopes=scopes, key_id=str(context.get("key_id") or ""))

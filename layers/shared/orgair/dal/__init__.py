@@ -1,0 +1,1 @@
+"""Thin data-access modules over the low-level DynamoDB client. No business rules here."""

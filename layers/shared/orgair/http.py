@@ -1,0 +1,258 @@
+"""The one HTTP layer of every API function: a Powertools REST resolver with validation, the
+problem+json error model, CORS from settings, correlation headers, and the stage's parameter version.
+
+A function does `app = create_app()`, registers its routes, and exports
+`lambda_handler = make_handler(app)`. Everything a caller can see about errors is decided here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any, Literal, NoReturn
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from orgair.auth.principal import Principal
+from orgair.errors import (
+    PROBLEM_CONTENT_TYPE,
+    FieldError,
+    MalformedRequest,
+    NotFound,
+    OrgairError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from orgair.observability import logger, metrics, tracer
+from orgair.settings import get_settings
+
+ParamVersion = Literal["v1.0", "v2.0"]
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+STAGE_VERSIONS: dict[str, ParamVersion] = {"v1": "v1.0", "v2": "v2.0"}
+MAX_JSON_DEPTH = 32
+CORRELATION_HEADER = "X-Correlation-ID"
+_correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of a parsed JSON value, stopping once past `limit`."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return deepest
+
+
+def parse_json_body(text: str) -> Any:
+    """JSON with exact decimals; NaN/Infinity and deep nesting are malformed, not numbers."""
+    parsed = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    if _depth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise MalformedRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
+    return parsed
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
+            else float(value)
+        )
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dumps(body: Any) -> str:
+    return json.dumps(body, default=_json_default, separators=(",", ":"), ensure_ascii=False)
+
+
+def correlation_id() -> str:
+    return _correlation_id.get()
+
+
+def header(headers: Mapping[str, Any] | None, name: str) -> str | None:
+    """Case-insensitive header lookup on a raw proxy event."""
+    wanted = name.lower()
+    for key, value in (headers or {}).items():
+        if key.lower() == wanted:
+            return None if value is None else str(value)
+    return None
+
+
+def problem_response(error: OrgairError, instance: str) -> Response[str]:
+    body = error.to_problem(instance=instance, correlation_id=correlation_id())
+    return Response(
+        status_code=error.status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        body=dumps(body),
+        headers=dict(error.headers),
+    )
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation_problem(error: RequestValidationError) -> OrgairError:
+    errors = error.errors()
+    if any(item.get("type") == "json_invalid" for item in errors):
+        return MalformedRequest("The request body is not valid JSON.")
+    if any(item.get("type") == "unsupported_content_type" for item in errors):
+        return UnsupportedMediaType("Request bodies must be application/json.")
+    fields = [FieldError(_field_path(item.get("loc", ())), _message(item)) for item in errors]
+    return ValidationFailed("The request does not match the schema.", errors=fields)
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+    if item.get("type") == "missing":
+        return "field required"
+    if item.get("type") == "extra_forbidden":
+        return "unknown field"
+    return message
+
+
+def create_app() -> APIGatewayRestResolver:
+    """A resolver with validation, problem+json errors and CORS from settings."""
+    settings = get_settings()
+    cors = None
+    if settings.CORS_ORIGINS:
+        first, *others = settings.CORS_ORIGINS
+        cors = CORSConfig(
+            allow_origin=first,
+            extra_origins=others,
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
+            expose_headers=[CORRELATION_HEADER, "X-Request-ID", "X-Process-Time", "Location", "Retry-After"],
+            max_age=600,
+        )
+    app = APIGatewayRestResolver(
+        cors=cors,
+        enable_validation=True,
+        json_body_deserializer=parse_json_body,
+        serializer=dumps,
+    )
+
+    @app.exception_handler(OrgairError)
+    def _orgair_error(error: OrgairError) -> Response[str]:
+        if error.status >= 500:
+            logger.warning("request failed", extra={"problem": error.slug, "status": error.status})
+        return problem_response(error, app.current_event.path)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response[str]:
+        return problem_response(_validation_problem(error), app.current_event.path)
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response[str]:
+        return problem_response(NotFound("No route matches this path and method."), app.current_event.path)
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        detail = (
+            f"{type(error).__name__}: {error}" if get_settings().DEBUG else "An unexpected error occurred."
+        )
+        return problem_response(OrgairError(detail), app.current_event.path)
+
+    return app
+
+
+def param_version(app: APIGatewayRestResolver) -> ParamVersion:
+    """The parameter version the stage selects (stage variable first, then the stage's name)."""
+    event = app.current_event
+    variables = event.stage_variables or {}
+    version = variables.get("paramVersion")
+    if version in ("v1.0", "v2.0"):
+        return version  # type: ignore[return-value]
+    return STAGE_VERSIONS.get(event.request_context.stage, get_settings().PARAM_VERSION)
+
+
+def current_stage(app: APIGatewayRestResolver) -> str:
+    return app.current_event.request_context.stage
+
+
+def require_scope(app: APIGatewayRestResolver, scope: str) -> Principal:
+    """The caller (from the authorizer context), checked for the route's scope: 401 or 403 otherwise."""
+    authorizer = app.current_event.request_context.authorizer
+    raw = authorizer.raw_event if authorizer is not None else None
+    return Principal.from_context(raw).require(scope)
+
+
+def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": PROBLEM_CONTENT_TYPE, **error.headers},
+        "body": dumps(
+            error.to_problem(instance=str(event.get("path") or "/"), correlation_id=correlation_id())
+        ),
+        "isBase64Encoded": False,
+    }
+
+
+def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
+    """The Lambda entry point for a resolver: logging context, tracing, metrics, correlation headers."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        started = time.perf_counter()
+        request_context = event.get("requestContext") or {}
+        request_id = str(
+            request_context.get("requestId") or getattr(context, "aws_request_id", "") or uuid.uuid4()
+        )
+        cid = header(event.get("headers"), CORRELATION_HEADER) or request_id
+        token = _correlation_id.set(cid)
+        logger.set_correlation_id(cid)
+        try:
+            body = event.get("body") or ""
+            if len(body) > get_settings().MAX_BODY_BYTES:
+                response = _early_problem(PayloadTooLarge("The request body is larger than allowed."), event)
+            else:
+                response = app.resolve(event, context)
+        finally:
+            _correlation_id.reset(token)
+        headers = response.setdefault("headers", {}) or {}
+        response["headers"] = headers
+        headers[CORRELATION_HEADER] = cid
+        headers["X-Request-ID"] = request_id
+        headers["X-Process-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
+        logger.info(
+            "request served",
+            extra={
+                "method": event.get("httpMethod"),
+                "path": event.get("path"),
+                "stage": request_context.get("stage"),
+                "status": response.get("statusCode"),
+            },
+        )
+        return response
+
+    return lambda_handler
+
+
+def created(body: Any, location: str) -> Response[Any]:
+    """201 with a Location header (the body still goes through response validation)."""
+    return Response(status_code=HTTPStatus.CREATED, body=body, headers={"Location": location})
