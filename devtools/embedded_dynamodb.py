@@ -20,7 +20,7 @@ from devtools.template import LOCAL_REGION, Template, load_template
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts any credentials
+    "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": LOCAL_REGION,
     "AWS_REGION": LOCAL_REGION,
 }
@@ -46,7 +46,7 @@ class _QuietHandler:
 
     @staticmethod
     def wrap(base: type[Any]) -> type[Any]:
-        class Quiet(base):  # type: ignore[misc, valid-type]
+        class Quiet(base):  # type: ignore[misc]
             def log_request(self, *args: Any, **kwargs: Any) -> None:
                 return None
 

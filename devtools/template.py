@@ -167,9 +167,10 @@ class Template:
         stages: list[StageSpec] = []
         for resource in self.resources.values():
             props = resource.get("Properties", {})
-            if resource.get("Type") == "AWS::Serverless::Api":
-                stages.append(StageSpec(str(props["StageName"]), self._variables(props)))
-            elif resource.get("Type") == "AWS::ApiGateway::Stage":
+            if (
+                resource.get("Type") == "AWS::Serverless::Api"
+                or resource.get("Type") == "AWS::ApiGateway::Stage"
+            ):
                 stages.append(StageSpec(str(props["StageName"]), self._variables(props)))
         return stages
 

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from orgair.aws import reset_clients
+from orgair.settings import get_settings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
-from orgair.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +35,9 @@ def dynamodb(
     """The embedded DynamoDB with this process's boto3 pointed at it and every table emptied after."""
     for key, value in dynamodb_server.environment().items():
         monkeypatch.setenv(key, value)
+    reset_clients()
     yield dynamodb_server
+    reset_clients()
     client = boto3.client("dynamodb", endpoint_url=dynamodb_server.endpoint_url, region_name="us-east-1")
     for table in client.list_tables()["TableNames"]:
         description = client.describe_table(TableName=table)["Table"]

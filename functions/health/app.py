@@ -2,8 +2,6 @@
 
 from typing import Literal
 
-from pydantic import BaseModel
-
 from orgair.errors import DependencyUnavailable
 from orgair.health import DependencyCheck, readiness
 from orgair.http import (
@@ -11,10 +9,10 @@ from orgair.http import (
     current_stage,
     make_handler,
     param_version,
-    problem_response,
     require_scope,
 )
 from orgair.settings import get_settings
+from pydantic import BaseModel
 
 app = create_app()
 

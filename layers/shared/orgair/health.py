@@ -56,8 +56,17 @@ def _check_table(logical: str, table_name: str) -> DependencyCheck:
 def readiness(settings: Settings) -> Readiness:
     from orgair.aws import dynamodb_client
 
-    dynamodb_client()  # created once here: boto3 client creation is not thread-safe
     tables = settings.table_names
+    try:
+        dynamodb_client()  # created once here: boto3 client creation is not thread-safe
+    except Exception as error:
+        checks = [
+            DependencyCheck(
+                name=f"dynamodb:{logical}", status="unavailable", latency_ms=0.0, detail=type(error).__name__
+            )
+            for logical in tables
+        ]
+        return Readiness(ready=False, checks=checks)
     with ThreadPoolExecutor(max_workers=len(tables)) as pool:
         checks = list(pool.map(lambda item: _check_table(*item), tables.items()))
     return Readiness(ready=all(check.status == "ok" for check in checks), checks=checks)

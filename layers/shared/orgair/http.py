@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -31,6 +31,7 @@ from orgair.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from orgair.jsontypes import number_value
 from orgair.observability import logger, metrics, tracer
 from orgair.settings import get_settings
 
@@ -73,11 +74,7 @@ def parse_json_body(text: str) -> Any:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return (
-            int(value)
-            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
-            else float(value)
-        )
+        return number_value(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
@@ -211,6 +208,17 @@ def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, An
     }
 
 
+def _refuse_body(event: Mapping[str, Any]) -> OrgairError | None:
+    """Bodies we will not parse: too large (413) or not JSON (415)."""
+    body = event.get("body") or ""
+    if len(body) > get_settings().MAX_BODY_BYTES:
+        return PayloadTooLarge("The request body is larger than allowed.")
+    content_type = (header(event.get("headers"), "Content-Type") or "").split(";")[0].strip().lower()
+    if body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        return UnsupportedMediaType("Request bodies must be application/json.")
+    return None
+
+
 def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
     """The Lambda entry point for a resolver: logging context, tracing, metrics, correlation headers."""
 
@@ -227,11 +235,8 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
         token = _correlation_id.set(cid)
         logger.set_correlation_id(cid)
         try:
-            body = event.get("body") or ""
-            if len(body) > get_settings().MAX_BODY_BYTES:
-                response = _early_problem(PayloadTooLarge("The request body is larger than allowed."), event)
-            else:
-                response = app.resolve(event, context)
+            early = _refuse_body(event)
+            response = _early_problem(early, event) if early else app.resolve(event, context)
         finally:
             _correlation_id.reset(token)
         headers = response.setdefault("headers", {}) or {}
@@ -250,7 +255,7 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
         )
         return response
 
-    return lambda_handler
+    return cast(LambdaHandler, lambda_handler)
 
 
 def created(body: Any, location: str) -> Response[Any]:

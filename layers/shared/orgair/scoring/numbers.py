@@ -42,12 +42,12 @@ SCORING_CONTEXT = Context(
     flags=[],
     traps=[InvalidOperation, DivisionByZero, Overflow],
 )
-"""Python's default decimal context, pinned so a caller that changed its thread context cannot move a score."""
+"""Python's default decimal context, pinned so a changed thread context can never move a score."""
 
 
 def q4(value: Decimal) -> Decimal:
     """Round to 4 decimal places, half up: the one rounding rule of the specification."""
-    return value.quantize(Q4, rounding=ROUND_HALF_UP)
+    return value.quantize(Q4, ROUND_HALF_UP)
 
 
 def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = HUNDRED) -> Decimal:
@@ -94,14 +94,13 @@ def to_decimal(value: object) -> Decimal:
     Floats go through `repr` so 0.12 stays 0.12 instead of its binary expansion; booleans and strings
     are refused because JSON `true` or `"80"` where a number belongs is a client bug, not a score.
     """
-    if isinstance(value, bool):
-        raise _not_a_number(value)
-    if isinstance(value, int):
-        return Decimal(int(value))
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    kind = type(value)
+    if kind is float or (kind is not bool and isinstance(value, float)):
+        if not math.isfinite(value):  # type: ignore[arg-type]
             raise _not_finite(value)
-        result = Decimal(repr(float(value)))
+        result = Decimal(repr(float(value)))  # type: ignore[arg-type]
+    elif kind is int or (kind is not bool and isinstance(value, int)):
+        return Decimal(int(value))  # type: ignore[call-overload]
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise _not_finite(value)
@@ -152,18 +151,18 @@ class NumberIn:
     def validate(self, value: object) -> Decimal:
         number = to_decimal(value)
         low, high = self.low, self.high
-        if (
-            low is not None
-            and (number <= low if self.low_open else number < low)
-            or high is not None
-            and number > high
-        ):
+        below = low is not None and (number <= low if self.low_open else number < low)
+        if below or (high is not None and number > high):
             raise PydanticCustomError(
-                "number_out_of_range", "{domain} (got {value})", {"domain": self.description, "value": str(number)}
+                "number_out_of_range",
+                "{domain} (got {value})",
+                {"domain": self.description, "value": str(number)},
             )
         return number
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
     def __get_pydantic_json_schema__(
@@ -206,7 +205,9 @@ class NumberOneOf:
             {"allowed": ", ".join(str(a) for a in self.allowed), "value": str(number)},
         )
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
     def __get_pydantic_json_schema__(
@@ -223,7 +224,9 @@ class NonNegativeInteger:
         if type(value) is not int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise PydanticCustomError(
-                    "integer_type", "must be an integer of at least 0, not {kind}", {"kind": _type_name(value)}
+                    "integer_type",
+                    "must be an integer of at least 0, not {kind}",
+                    {"kind": _type_name(value)},
                 )
             value = int(value)
         if value < 0:
@@ -232,7 +235,9 @@ class NonNegativeInteger:
             )
         return value
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
     def __get_pydantic_json_schema__(
@@ -261,10 +266,14 @@ class CaseInsensitiveChoice:
             if member is not None:
                 return member
         raise PydanticCustomError(
-            "choice_not_allowed", "must be one of: {allowed} (got {value})", {"allowed": self.listing, "value": repr(value)}
+            "choice_not_allowed",
+            "must be one of: {allowed} (got {value})",
+            {"allowed": self.listing, "value": repr(value)},
         )
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
     def __get_pydantic_json_schema__(
@@ -285,15 +294,19 @@ class Identifier:
 
     def validate(self, value: object) -> str:
         if not isinstance(value, str):
-            raise PydanticCustomError("identifier_type", "must be a string, not {kind}", {"kind": _type_name(value)})
+            raise PydanticCustomError(
+                "identifier_type", "must be a string, not {kind}", {"kind": _type_name(value)}
+            )
         if self.pattern.fullmatch(value) is None:
             raise PydanticCustomError(
                 "identifier_pattern",
-                "must be 1 to 64 characters, each a letter, digit, '.', '_' or '-' (pattern ^[A-Za-z0-9._-]+$)",
+                "must be 1 to 64 characters, each a letter, digit, '.', '_' or '-'",
             )
         return value
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
     def __get_pydantic_json_schema__(

@@ -7,7 +7,7 @@ once per parameter set, not once per company.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Final, Self
@@ -76,6 +76,24 @@ class DimensionWeights(BaseModel):
     def ordered(self) -> tuple[Decimal, ...]:
         """Weights in specification order, matching `Dimensions.ordered()`."""
         return tuple(getattr(self, name) for name in DIMENSION_NAMES)
+
+    @classmethod
+    def as_reported(cls, weights: Sequence[Decimal]) -> DimensionWeights:
+        """Weights as they entered a formula (rounded to 4 dp), for a report.
+
+        Not re-checked: rounding each configured weight may move their sum a little, and the report
+        must show the values actually used.
+        """
+        (data, governance, stack, talent, leadership, use_cases, culture) = weights
+        return cls.model_construct(
+            data_infrastructure=data,
+            ai_governance=governance,
+            technology_stack=stack,
+            talent=talent,
+            leadership=leadership,
+            use_case_portfolio=use_cases,
+            culture=culture,
+        )
 
 
 DEFAULT_DIMENSION_WEIGHTS: Final = DimensionWeights(
@@ -176,7 +194,7 @@ class ScoringParameters(BaseModel):
             lambda_=q4(self.lambda_),
             delta=q4(self.delta),
             ebitda_gamma=q4(self.ebitda_gamma),
-            dimension_weights=DimensionWeights.model_construct(**dict(zip(DIMENSION_NAMES, weights, strict=True))),
+            dimension_weights=DimensionWeights.as_reported(weights),
         )
         iw = self.individual_weights
         self._prepared = PreparedParameters(
@@ -190,7 +208,7 @@ class ScoringParameters(BaseModel):
             raw_weights=raw_weights,
             weights=weights,
             weight_total=decimal_sum(weights),
-            hr_baselines={sector: q4(value) for sector, value in self.hr_baselines.items()},
+            hr_baselines=dict(self.hr_baselines),
             applied=applied,
             individual_weights=(q4(iw.fluency), q4(iw.domain), q4(iw.adaptive)),
             beta_synergy_coef=q4(self.beta_synergy_coef),

@@ -1,0 +1,107 @@
+"""The API's Lambda REQUEST authorizer: `Authorization: Bearer <key>` in, an IAM policy out.
+
+Thin on purpose: the key logic lives in `orgair.auth.keys`. An allowed caller gets a policy for
+every method and path of the stage, because API Gateway caches the answer per Authorization header
+and reuses it for every route; the per-route scope check happens in the handlers, from the context.
+Anything else (no key, a malformed or unknown or revoked key, an unreachable key store) raises
+`Exception("Unauthorized")`, the one message API Gateway turns into a 401: we fail closed.
+Neither the key nor its hash is ever logged; the public key_id is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from orgair.auth.keys import authenticate
+from orgair.errors import DependencyUnavailable
+from orgair.observability import logger, metrics, tracer
+
+UNAUTHORIZED = "Unauthorized"
+
+
+def _authorization_header(event: Mapping[str, Any]) -> str | None:
+    """The Authorization header, whatever its case; None when absent or sent more than once."""
+    values: list[str] = []
+    for name, value in (event.get("headers") or {}).items():
+        if str(name).lower() == "authorization" and isinstance(value, str):
+            values.append(value)
+    if not values:
+        for name, listed in (event.get("multiValueHeaders") or {}).items():
+            if str(name).lower() == "authorization" and isinstance(listed, list):
+                values.extend(value for value in listed if isinstance(value, str))
+    return values[0] if len(values) == 1 else None
+
+
+def bearer_token(event: Mapping[str, Any]) -> str | None:
+    """The token of `Bearer <token>` (scheme case-insensitive, RFC 7235); None for anything else."""
+    header = _authorization_header(event)
+    if header is None:
+        return None
+    parts = header.split()
+    if len(parts) != 2 or parts[0].lower() != "bearer":
+        return None
+    return parts[1]
+
+
+def stage_resource(method_arn: str) -> str:
+    """`arn:…:<apiId>/<stage>/*/*` from the invoked method's ARN, so the cached policy covers the stage."""
+    arn_parts = method_arn.split(":", 5)
+    if len(arn_parts) != 6 or arn_parts[0] != "arn" or arn_parts[2] != "execute-api":
+        raise ValueError("methodArn is not an execute-api ARN")
+    api_id, _, rest = arn_parts[5].partition("/")
+    stage = rest.split("/", 1)[0]
+    if not api_id or not stage:
+        raise ValueError("methodArn names no API id or stage")
+    return ":".join(arn_parts[:5]) + f":{api_id}/{stage}/*/*"
+
+
+def _deny(reason: str) -> Exception:
+    metrics.add_metric(name="ApiKeyRejected", unit=MetricUnit.Count, value=1)
+    logger.info("request denied", extra={"reason": reason})
+    return Exception(UNAUTHORIZED)
+
+
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        resource = stage_resource(str(event.get("methodArn") or ""))
+    except ValueError:
+        raise _deny("malformed methodArn") from None
+    token = bearer_token(event)
+    if token is None:
+        raise _deny("missing or malformed Authorization header")
+    try:
+        principal = authenticate(token)
+    except DependencyUnavailable as error:
+        metrics.add_metric(name="ApiKeyStoreUnavailable", unit=MetricUnit.Count, value=1)
+        logger.error(
+            "API key store unreachable; denying the request (fail closed)",
+            extra={"error": type(error.__cause__ or error).__name__},
+        )
+        raise Exception(UNAUTHORIZED) from None
+    except Exception as error:
+        # Only the type: some botocore messages quote request parameters, and the key hash is one.
+        metrics.add_metric(name="AuthorizerError", unit=MetricUnit.Count, value=1)
+        logger.error(
+            "API key check failed; denying the request (fail closed)",
+            extra={"error": type(error).__name__},
+        )
+        raise Exception(UNAUTHORIZED) from None
+    if principal is None:
+        raise _deny("unknown, revoked or malformed API key")
+    metrics.add_metric(name="ApiKeyAccepted", unit=MetricUnit.Count, value=1)
+    logger.append_keys(key_id=principal.key_id, tenant_id=principal.tenant_id)
+    logger.info("request allowed")
+    return {
+        "principalId": principal.key_id,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}],
+        },
+        "context": principal.context(),
+    }

@@ -1,0 +1,34 @@
+"""What the service knows about one API key, shared by the key logic and its data access.
+
+A record never holds the plaintext key or its hash, so it is safe to print, log and return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from orgair.auth.principal import SCOPES, Principal
+
+KeyStatus = Literal["active", "revoked"]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRecord:
+    key_id: str
+    tenant_id: str
+    scopes: frozenset[str]
+    name: str
+    status: KeyStatus
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    def principal(self) -> Principal:
+        """The caller this key stands for; a scope unknown to this version of the code grants nothing."""
+        return Principal(tenant_id=self.tenant_id, scopes=self.scopes & SCOPES, key_id=self.key_id)

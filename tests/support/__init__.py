@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: Lambda events, contexts and handler loading."""

@@ -1,0 +1,190 @@
+"""The shared HTTP layer: problem+json for every error, correlation headers, stage version, scopes."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from orgair.http import create_app, make_handler, param_version, parse_json_body, require_scope
+from orgair.jsontypes import JsonNumber
+from orgair.settings import get_settings
+from pydantic import BaseModel, ConfigDict, Field
+from support.lambda_events import FakeLambdaContext, api_event, principal_context
+
+
+class Echo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    amount: Decimal
+
+
+class EchoOut(BaseModel):
+    name: str
+    amount: JsonNumber
+    version: str
+
+
+def build_handler() -> Any:
+    app = create_app()
+
+    @app.post("/echo")
+    def echo(body: Echo) -> EchoOut:
+        return EchoOut(name=body.name, amount=body.amount, version=param_version(app))
+
+    @app.get("/secure")
+    def secure() -> dict[str, str]:
+        principal = require_scope(app, "scores:read")
+        return {"tenant": principal.tenant_id}
+
+    @app.get("/boom")
+    def boom() -> dict[str, str]:
+        raise RuntimeError("internal detail that must not leak")
+
+    return make_handler(app)
+
+
+def call(handler: Any, event: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
+    result = handler(event, FakeLambdaContext())
+    headers = dict(result.get("headers") or {})
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        headers[key] = values[-1]
+    return result["statusCode"], headers, json.loads(result["body"])
+
+
+def test_valid_body_is_parsed_with_exact_decimals_and_stage_version() -> None:
+    status, headers, body = call(
+        build_handler(), api_event("POST", "/echo", stage="v1", body='{"name":"a","amount":0.1}')
+    )
+    assert status == 200
+    assert body == {"name": "a", "amount": 0.1, "version": "v1.0"}
+    assert headers["Content-Type"] == "application/json"
+
+
+def test_correlation_id_is_echoed_and_request_id_and_timing_added() -> None:
+    event = api_event("POST", "/echo", body={"name": "a", "amount": 1}, headers={"x-correlation-id": "abc"})
+    status, headers, _ = call(build_handler(), event)
+    assert status == 200
+    assert headers["X-Correlation-ID"] == "abc"
+    assert headers["X-Request-ID"] == event["requestContext"]["requestId"]
+    assert headers["X-Process-Time"].endswith("ms")
+
+
+def test_correlation_id_defaults_to_the_request_id() -> None:
+    event = api_event("POST", "/echo", body={"name": "a", "amount": 1})
+    _, headers, _ = call(build_handler(), event)
+    assert headers["X-Correlation-ID"] == event["requestContext"]["requestId"]
+
+
+def test_unknown_route_is_a_404_problem() -> None:
+    status, headers, body = call(
+        build_handler(), api_event("GET", "/nowhere", headers={"X-Correlation-ID": "c1"})
+    )
+    assert status == 404
+    assert headers["Content-Type"] == "application/problem+json"
+    assert body["type"].endswith("/problems/not-found")
+    assert body["instance"] == "/nowhere"
+    assert body["correlation_id"] == "c1"
+
+
+def test_malformed_json_is_a_400_problem() -> None:
+    status, headers, body = call(build_handler(), api_event("POST", "/echo", body='{"name": "a",'))
+    assert status == 400
+    assert headers["Content-Type"] == "application/problem+json"
+    assert body["type"].endswith("/problems/malformed-request")
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_malformed(literal: str) -> None:
+    status, _, body = call(
+        build_handler(), api_event("POST", "/echo", body=f'{{"name":"a","amount":{literal}}}')
+    )
+    assert status == 400
+    assert body["status"] == 400
+
+
+def test_schema_violation_is_a_422_naming_each_field() -> None:
+    status, _, body = call(build_handler(), api_event("POST", "/echo", body={"name": "", "extra": 1}))
+    assert status == 422
+    fields = {error["field"] for error in body["errors"]}
+    assert fields == {"name", "amount", "extra"}
+    assert body["type"].endswith("/problems/validation-error")
+
+
+def test_oversized_body_is_a_413_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_BODY_BYTES", "2048")
+    get_settings.cache_clear()
+    handler = build_handler()
+    status, headers, body = call(handler, api_event("POST", "/echo", body={"name": "x" * 4096, "amount": 1}))
+    assert status == 413
+    assert headers["Content-Type"] == "application/problem+json"
+    assert body["type"].endswith("/problems/payload-too-large")
+
+
+def test_deeply_nested_json_is_refused() -> None:
+    nested = "[" * 40 + "]" * 40
+    status, _, body = call(
+        build_handler(), api_event("POST", "/echo", body=f'{{"name":"a","amount":1,"x":{nested}}}')
+    )
+    assert status == 400
+    assert "nests deeper" in body["detail"]
+
+
+def test_non_json_content_type_is_415() -> None:
+    event = api_event(
+        "POST", "/echo", body="name=a", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    status, _, body = call(build_handler(), event)
+    assert status == 415
+    assert body["type"].endswith("/problems/unsupported-media-type")
+
+
+def test_unexpected_error_is_a_500_problem_that_leaks_nothing() -> None:
+    status, _, body = call(build_handler(), api_event("GET", "/boom"))
+    assert status == 500
+    assert body["detail"] == "An unexpected error occurred."
+    assert "internal detail" not in json.dumps(body)
+
+
+def test_debug_mode_shows_the_error_in_a_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", "true")
+    get_settings.cache_clear()
+    _, _, body = call(build_handler(), api_event("GET", "/boom"))
+    assert "internal detail" in body["detail"]
+
+
+def test_missing_authorizer_context_is_401() -> None:
+    status, _, body = call(build_handler(), api_event("GET", "/secure"))
+    assert status == 401
+    assert body["type"].endswith("/problems/unauthorized")
+
+
+def test_missing_scope_is_403_and_admin_implies_every_scope() -> None:
+    handler = build_handler()
+    status, _, _ = call(
+        handler, api_event("GET", "/secure", authorizer=principal_context(scopes="costs:read"))
+    )
+    assert status == 403
+    status, _, body = call(handler, api_event("GET", "/secure", authorizer=principal_context(scopes="admin")))
+    assert (status, body) == (200, {"tenant": "acme"})
+
+
+def test_cors_is_off_unless_origins_are_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    event = api_event(
+        "POST", "/echo", body={"name": "a", "amount": 1}, headers={"Origin": "https://evil.example"}
+    )
+    _, headers, _ = call(build_handler(), event)
+    assert "Access-Control-Allow-Origin" not in headers
+    monkeypatch.setenv("CORS_ORIGINS", "https://app.orgair.io")
+    get_settings.cache_clear()
+    event = api_event(
+        "POST", "/echo", body={"name": "a", "amount": 1}, headers={"Origin": "https://app.orgair.io"}
+    )
+    _, headers, _ = call(build_handler(), event)
+    assert headers["Access-Control-Allow-Origin"] == "https://app.orgair.io"
+
+
+def test_parse_json_body_keeps_decimals_exact() -> None:
+    assert parse_json_body('{"a": 0.12}') == {"a": Decimal("0.12")}
