@@ -44,8 +44,17 @@ validate: venv
 test: lint typecheck validate
 	$(PY) -m pytest --cov --cov-report=term --cov-report=xml
 
+# Deploy only what `make build` produced: `sam build` alone ships no bytecode and a layer with a
+# second boto3 stack (see devtools/artifacts.py and docs/performance.md). sam needs a python3.13 on
+# PATH: the venv's own, else pyenv's 3.13.0.
+SAM_BUILD_DIR ?= .aws-sam/build
 build: venv
-	$(VENV)/bin/sam build
+	PATH="$(abspath $(VENV))/bin:$$PATH" PYENV_VERSION=3.13.0 $(VENV)/bin/sam build --build-dir $(SAM_BUILD_DIR)
+	$(PY) -m devtools.artifacts $(SAM_BUILD_DIR)
+
+# Cold init, warm latency, round trips, throughput, memory and sizes: writes bench/results.{md,json}.
+bench: build
+	$(PY) -m bench --build-dir $(SAM_BUILD_DIR)
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

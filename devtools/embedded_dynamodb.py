@@ -7,7 +7,9 @@ corrupt its state; this server therefore handles one request at a time. moto als
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +29,10 @@ FAKE_CREDENTIALS = {
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class PortInUseError(OSError):
+    """The port is taken (often by another `make run`); the message says which and what to do."""
 
 
 class _OneAtATime:
@@ -53,6 +59,57 @@ class _QuietHandler:
         return Quiet
 
 
+def is_listening(host: str, port: int, timeout: float = 0.2) -> bool:
+    """Whether something accepts TCP connections there (e.g. the DynamoDB of a running `make run`)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def dynamodb_environment(endpoint_url: str) -> dict[str, str]:
+    """Environment variables that point boto3 (and so our handlers) at a local DynamoDB."""
+    return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url}
+
+
+def local_client(endpoint_url: str) -> Any:
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=LOCAL_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+    )
+
+
+def create_tables(client: Any, template: Template | None = None) -> list[str]:
+    """Create every AWS::DynamoDB::Table of the template (keys, indexes, TTL). Idempotent."""
+    template = template or Template(load_template())
+    existing = set(client.list_tables()["TableNames"])
+    created: list[str] = []
+    for name, props in template.tables().items():
+        if name in existing:
+            continue
+        request: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": "PAY_PER_REQUEST",
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        client.create_table(**request)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            client.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+        created.append(name)
+    return created
+
+
 class EmbeddedDynamoDB:
     """A running moto server plus the endpoint URL clients should use."""
 
@@ -64,13 +121,22 @@ class EmbeddedDynamoDB:
         )
 
         app = DomainDispatcherApplication(create_backend_app)
-        self._server: BaseWSGIServer = make_server(
-            host,
-            port,
-            _OneAtATime(app),
-            threaded=True,
-            request_handler=_QuietHandler.wrap(MotoRequestHandler),
-        )
+        try:
+            self._server: BaseWSGIServer = make_server(
+                host,
+                port,
+                _OneAtATime(app),
+                threaded=True,
+                request_handler=_QuietHandler.wrap(MotoRequestHandler),
+            )
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUseError(
+                    errno.EADDRINUSE,
+                    f"{host}:{port} is already in use (another `make run`?); "
+                    "stop it or choose another port with DYNAMODB_PORT",
+                ) from None
+            raise
         self.host = host
         self.port = self._server.server_port
         self._thread = threading.Thread(
@@ -86,49 +152,21 @@ class EmbeddedDynamoDB:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=5)
         self._server.server_close()
-        self._thread.join(timeout=5)
 
     def client(self) -> Any:
-        return boto3.client(
-            "dynamodb",
-            endpoint_url=self.endpoint_url,
-            region_name=LOCAL_REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
-        )
+        return local_client(self.endpoint_url)
 
     def create_tables(self, template: Template | None = None) -> list[str]:
         """Create every AWS::DynamoDB::Table of the template (keys, indexes, TTL). Idempotent."""
-        template = template or Template(load_template())
-        client = self.client()
-        existing = set(client.list_tables()["TableNames"])
-        created: list[str] = []
-        for name, props in template.tables().items():
-            if name in existing:
-                continue
-            request: dict[str, Any] = {
-                "TableName": name,
-                "AttributeDefinitions": props["AttributeDefinitions"],
-                "KeySchema": props["KeySchema"],
-                "BillingMode": "PAY_PER_REQUEST",
-            }
-            if props.get("GlobalSecondaryIndexes"):
-                request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-            client.create_table(**request)
-            ttl = props.get("TimeToLiveSpecification")
-            if ttl and ttl.get("Enabled"):
-                client.update_time_to_live(
-                    TableName=name,
-                    TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
-                )
-            created.append(name)
-        return created
+        return create_tables(self.client(), template)
 
     def environment(self) -> dict[str, str]:
         """Environment variables that point boto3 (and so our handlers) at this server."""
-        return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL_DYNAMODB": self.endpoint_url}
+        return dynamodb_environment(self.endpoint_url)
 
 
 @contextmanager

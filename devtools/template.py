@@ -1,5 +1,6 @@
 """Reads `template.yaml` the way the local runner needs it: CloudFormation short-form tags, the
-Globals merged into each function, and the few intrinsic functions our environment values use."""
+Globals merged into each function and API, the APIs with their stages, authorizers and gateway
+responses, and the few intrinsic functions our values use, resolved as a local deployment would."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ TEMPLATE_PATH = ROOT / "template.yaml"
 LOCAL_STACK_NAME = "orgair-local"
 LOCAL_REGION = "us-east-1"
 LOCAL_ACCOUNT = "123456789012"
+IMPLICIT_API = "ServerlessRestApi"
+DEFAULT_REAUTHORIZE_SECONDS = 300
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -46,11 +49,32 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     return loaded
 
 
+class _NoValue:
+    """What `!Ref AWS::NoValue` resolves to: the property is dropped, as CloudFormation does."""
+
+    def __repr__(self) -> str:
+        return "AWS::NoValue"
+
+
+NO_VALUE: Any = _NoValue()
+
+
+def cfn_string(value: Any) -> str:
+    """A scalar as CloudFormation renders it into a string property (`true`, not `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class ApiRoute:
     method: str
     path: str
     public: bool
+    api: str = IMPLICIT_API
+    authorizer: str | None = None
+    """An authorizer the event names itself; None means the API's default (unless `public`)."""
+    event: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,9 +96,50 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True)
+class MethodSetting:
+    """One MethodSettings entry: `/*` + `*` for every method, or `/~1path/GET` style for one."""
+
+    resource_path: str
+    http_method: str
+    rate_limit: float | None
+    burst_limit: int | None
+
+
+@dataclass(frozen=True)
 class StageSpec:
     name: str
     variables: dict[str, str]
+    api: str = IMPLICIT_API
+    method_settings: tuple[MethodSetting, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuthorizerSpec:
+    """A Lambda authorizer of an API. `function_id` is None when FunctionArn names no function here."""
+
+    name: str
+    function_id: str | None
+    payload_type: str
+    identity_headers: tuple[str, ...]
+    identity_query_strings: tuple[str, ...]
+    reauthorize_every: int
+    validation_expression: str | None = None
+
+
+@dataclass(frozen=True)
+class GatewayResponseSpec:
+    status_code: int | None
+    templates: dict[str, str]
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    logical_id: str
+    stages: tuple[StageSpec, ...]
+    default_authorizer: str | None
+    authorizers: dict[str, AuthorizerSpec]
+    gateway_responses: dict[str, GatewayResponseSpec]
 
 
 @dataclass
@@ -83,13 +148,16 @@ class Template:
 
     raw: dict[str, Any]
     parameter_overrides: dict[str, str] = field(default_factory=dict)
+    base_dir: Path = ROOT
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
         return dict(self.raw.get("Resources", {}))
 
     def parameter_values(self) -> dict[str, str]:
-        values = {name: str(spec.get("Default", "")) for name, spec in self.raw.get("Parameters", {}).items()}
+        values = {
+            name: cfn_string(spec.get("Default", "")) for name, spec in self.raw.get("Parameters", {}).items()
+        }
         values.update(self.parameter_overrides)
         return values
 
@@ -114,29 +182,40 @@ class Template:
                 return self.resolve(when_true if self.condition(condition) else when_false)
             if key == "Fn::Equals":
                 left, right = (self.resolve(item) for item in arg)
-                return str(left) == str(right)
+                return cfn_string(left) == cfn_string(right)
+            if key == "Fn::Not":
+                return not self.resolve(arg[0])
+            if key == "Fn::And":
+                return all(self.resolve(item) for item in arg)
+            if key == "Fn::Or":
+                return any(self.resolve(item) for item in arg)
+            if key == "Condition":
+                return self.condition(str(arg))
             if key == "Fn::GetAtt":
                 logical_id, attribute = arg
                 return f"arn:aws:local:{LOCAL_REGION}:{LOCAL_ACCOUNT}:{logical_id}/{attribute}"
             if key == "Fn::Join":
                 separator, items = arg
-                return separator.join(str(self.resolve(item)) for item in items)
+                return separator.join(cfn_string(self.resolve(item)) for item in items)
         if isinstance(value, dict):
-            return {key: self.resolve(item) for key, item in value.items()}
+            resolved = {key: self.resolve(item) for key, item in value.items()}
+            return {key: item for key, item in resolved.items() if item is not NO_VALUE}
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            return [item for item in (self.resolve(item) for item in value) if item is not NO_VALUE]
         return value
 
     def condition(self, name: str) -> bool:
         return bool(self.resolve(self.raw.get("Conditions", {})[name]))
 
-    def _ref(self, name: str) -> str:
+    def _ref(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return NO_VALUE
         pseudo = {
             "AWS::Region": LOCAL_REGION,
             "AWS::AccountId": LOCAL_ACCOUNT,
             "AWS::StackName": LOCAL_STACK_NAME,
             "AWS::Partition": "aws",
-            "AWS::NoValue": "",
+            "AWS::URLSuffix": "amazonaws.com",
         }
         if name in pseudo:
             return pseudo[name]
@@ -156,26 +235,132 @@ class Template:
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name in variables:
-                return str(self.resolve(variables[name]))
+                return cfn_string(self.resolve(variables[name]))
             if "." in name:
-                return str(self.resolve({"Fn::GetAtt": name.split(".", 1)}))
-            return str(self._ref(name))
+                return cfn_string(self.resolve({"Fn::GetAtt": name.split(".", 1)}))
+            return cfn_string(self._ref(name))
 
         return re.sub(r"\$\{([^}!][^}]*)\}", replace, text)
 
+    def _api_properties(self, logical_id: str) -> dict[str, Any]:
+        """An API's properties with `Globals.Api` underneath (SAM merges them the same way)."""
+        merged = dict(self.raw.get("Globals", {}).get("Api", {}))
+        merged.update(self.resources.get(logical_id, {}).get("Properties", {}))
+        return merged
+
+    def _api_ids(self) -> list[str]:
+        ids = [
+            name
+            for name, resource in self.resources.items()
+            if resource.get("Type") == "AWS::Serverless::Api"
+        ]
+        if any(route.api == IMPLICIT_API for spec in self.functions() for route in spec.routes):
+            ids.append(IMPLICIT_API)
+        return ids
+
     def stages(self) -> list[StageSpec]:
+        """Every stage of every API: the Api's StageName and each AWS::ApiGateway::Stage."""
         stages: list[StageSpec] = []
+        for api_id in self._api_ids():
+            props = self._api_properties(api_id)
+            default_name = "Prod" if api_id == IMPLICIT_API else None
+            stages.append(
+                self._stage(api_id, cfn_string(self.resolve(props.get("StageName", default_name))), props)
+            )
         for resource in self.resources.values():
+            if resource.get("Type") != "AWS::ApiGateway::Stage":
+                continue
             props = resource.get("Properties", {})
-            if (
-                resource.get("Type") == "AWS::Serverless::Api"
-                or resource.get("Type") == "AWS::ApiGateway::Stage"
-            ):
-                stages.append(StageSpec(str(props["StageName"]), self._variables(props)))
+            rest_api = props.get("RestApiId")
+            api_id = (
+                str(rest_api["Ref"]) if isinstance(rest_api, dict) and "Ref" in rest_api else IMPLICIT_API
+            )
+            stages.append(self._stage(api_id, cfn_string(self.resolve(props["StageName"])), props))
         return stages
 
+    def _stage(self, api_id: str, name: str, props: dict[str, Any]) -> StageSpec:
+        settings = []
+        for entry in self.resolve(props.get("MethodSettings", [])):
+            rate, burst = entry.get("ThrottlingRateLimit"), entry.get("ThrottlingBurstLimit")
+            settings.append(
+                MethodSetting(
+                    resource_path=str(entry.get("ResourcePath", "/*")),
+                    http_method=str(entry.get("HttpMethod", "*")).upper(),
+                    rate_limit=float(rate) if rate is not None else None,
+                    burst_limit=int(burst) if burst is not None else None,
+                )
+            )
+        return StageSpec(
+            name=name, variables=self._variables(props), api=api_id, method_settings=tuple(settings)
+        )
+
     def _variables(self, props: dict[str, Any]) -> dict[str, str]:
-        return {key: str(self.resolve(value)) for key, value in props.get("Variables", {}).items()}
+        return {key: cfn_string(self.resolve(value)) for key, value in props.get("Variables", {}).items()}
+
+    def apis(self) -> list[ApiSpec]:
+        """Every API with its stages, Lambda authorizers and gateway responses."""
+        stages = self.stages()
+        function_ids = {
+            name
+            for name, resource in self.resources.items()
+            if resource.get("Type") == "AWS::Serverless::Function"
+        }
+        apis: list[ApiSpec] = []
+        for api_id in self._api_ids():
+            props = self._api_properties(api_id)
+            auth = props.get("Auth", {}) or {}
+            authorizers = {
+                name: self._authorizer(name, spec, function_ids)
+                for name, spec in (auth.get("Authorizers", {}) or {}).items()
+            }
+            responses = {
+                kind: self._gateway_response(spec)
+                for kind, spec in (props.get("GatewayResponses", {}) or {}).items()
+            }
+            default = auth.get("DefaultAuthorizer")
+            apis.append(
+                ApiSpec(
+                    logical_id=api_id,
+                    stages=tuple(stage for stage in stages if stage.api == api_id),
+                    default_authorizer=str(default) if default else None,
+                    authorizers=authorizers,
+                    gateway_responses=responses,
+                )
+            )
+        return apis
+
+    def _authorizer(self, name: str, spec: dict[str, Any], function_ids: set[str]) -> AuthorizerSpec:
+        arn = spec.get("FunctionArn")
+        function_id: str | None = None
+        if isinstance(arn, dict) and "Fn::GetAtt" in arn:
+            target, attribute = arn["Fn::GetAtt"]
+            if attribute == "Arn" and target in function_ids:
+                function_id = str(target)
+        identity = spec.get("Identity", {}) or {}
+        payload_type = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
+        headers = identity.get("Headers")
+        if headers is None:
+            single = identity.get("Header")
+            headers = [single] if single else (["Authorization"] if payload_type == "TOKEN" else [])
+        return AuthorizerSpec(
+            name=name,
+            function_id=function_id,
+            payload_type=payload_type,
+            identity_headers=tuple(str(header) for header in headers),
+            identity_query_strings=tuple(str(name) for name in identity.get("QueryStrings", []) or []),
+            reauthorize_every=int(identity.get("ReauthorizeEvery", DEFAULT_REAUTHORIZE_SECONDS)),
+            validation_expression=identity.get("ValidationExpression"),
+        )
+
+    def _gateway_response(self, spec: dict[str, Any]) -> GatewayResponseSpec:
+        spec = self.resolve(spec)
+        status = spec.get("StatusCode")
+        parameters = spec.get("ResponseParameters", {}) or {}
+        return GatewayResponseSpec(
+            status_code=int(status) if status is not None else None,
+            templates={str(key): str(value) for key, value in (spec.get("ResponseTemplates") or {}).items()},
+            headers={str(key): str(value) for key, value in (parameters.get("Headers") or {}).items()},
+        )
 
     def functions(self) -> list[FunctionSpec]:
         globals_ = self.raw.get("Globals", {}).get("Function", {})
@@ -187,26 +372,23 @@ class Template:
             props = resource.get("Properties", {})
             env_raw = dict(global_env)
             env_raw.update(props.get("Environment", {}).get("Variables", {}))
-            environment = {key: str(self.resolve(value)) for key, value in env_raw.items()}
+            environment = {
+                key: cfn_string(value)
+                for key, value in ((key, self.resolve(raw)) for key, raw in env_raw.items())
+                if value is not NO_VALUE
+            }
             routes: list[ApiRoute] = []
             schedules: list[Schedule] = []
             for event_name, event in props.get("Events", {}).items():
                 event_props = event.get("Properties", {})
                 if event.get("Type") == "Api":
-                    auth = event_props.get("Auth", {})
-                    routes.append(
-                        ApiRoute(
-                            method=str(event_props["Method"]).upper(),
-                            path=str(event_props["Path"]),
-                            public=auth.get("Authorizer") == "NONE",
-                        )
-                    )
+                    routes.append(self._route(event_name, event_props))
                 elif event.get("Type") == "Schedule":
                     schedules.append(Schedule(event_name, str(self.resolve(event_props["Schedule"]))))
             specs.append(
                 FunctionSpec(
                     logical_id=logical_id,
-                    code_uri=ROOT / str(props.get("CodeUri", globals_.get("CodeUri", "."))),
+                    code_uri=self.base_dir / str(props.get("CodeUri", globals_.get("CodeUri", "."))),
                     handler=str(props.get("Handler", globals_.get("Handler", "app.lambda_handler"))),
                     timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
                     memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
@@ -216,3 +398,18 @@ class Template:
                 )
             )
         return specs
+
+    @staticmethod
+    def _route(event_name: str, props: dict[str, Any]) -> ApiRoute:
+        auth = props.get("Auth", {}) or {}
+        named = auth.get("Authorizer")
+        rest_api = props.get("RestApiId")
+        api = str(rest_api["Ref"]) if isinstance(rest_api, dict) and "Ref" in rest_api else IMPLICIT_API
+        return ApiRoute(
+            method=str(props["Method"]).upper(),
+            path=str(props["Path"]),
+            public=named == "NONE",
+            api=api,
+            authorizer=str(named) if named and named != "NONE" else None,
+            event=event_name,
+        )

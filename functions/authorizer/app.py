@@ -17,21 +17,24 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.auth.keys import authenticate
 from orgair.errors import DependencyUnavailable
-from orgair.observability import logger, metrics, tracer
+from orgair.observability import logger, metrics
 
 UNAUTHORIZED = "Unauthorized"
 
 
 def _authorization_header(event: Mapping[str, Any]) -> str | None:
-    """The Authorization header, whatever its case; None when absent or sent more than once."""
+    """The Authorization header, whatever its case; None when absent or sent more than once.
+
+    `multiValueHeaders` sees every copy (`headers` keeps only the last), so it decides when present.
+    """
     values: list[str] = []
-    for name, value in (event.get("headers") or {}).items():
-        if str(name).lower() == "authorization" and isinstance(value, str):
-            values.append(value)
+    for name, listed in (event.get("multiValueHeaders") or {}).items():
+        if str(name).lower() == "authorization" and isinstance(listed, list):
+            values.extend(value for value in listed if isinstance(value, str))
     if not values:
-        for name, listed in (event.get("multiValueHeaders") or {}).items():
-            if str(name).lower() == "authorization" and isinstance(listed, list):
-                values.extend(value for value in listed if isinstance(value, str))
+        for name, value in (event.get("headers") or {}).items():
+            if str(name).lower() == "authorization" and isinstance(value, str):
+                values.append(value)
     return values[0] if len(values) == 1 else None
 
 
@@ -64,8 +67,9 @@ def _deny(reason: str) -> Exception:
     return Exception(UNAUTHORIZED)
 
 
+# No tracer.capture_lambda_handler: it logs every raised exception with a traceback, and raising is
+# how an authorizer says 401. X-Ray still sees the invocation and (auto-patched) the DynamoDB call.
 @logger.inject_lambda_context(log_event=False, clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
@@ -95,8 +99,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if principal is None:
         raise _deny("unknown, revoked or malformed API key")
     metrics.add_metric(name="ApiKeyAccepted", unit=MetricUnit.Count, value=1)
-    logger.append_keys(key_id=principal.key_id, tenant_id=principal.tenant_id)
-    logger.info("request allowed")
+    logger.info("request allowed", extra={"key_id": principal.key_id, "tenant_id": principal.tenant_id})
     return {
         "principalId": principal.key_id,
         "policyDocument": {

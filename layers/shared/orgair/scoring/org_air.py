@@ -193,6 +193,12 @@ def _baseline_assumption(sector: Sector, value: Decimal) -> Assumption:
     return Assumption(field="hr_baseline", default=value, basis=f"sector baseline for {sector.value}")
 
 
+@lru_cache(maxsize=4608)
+def _alignment_assumption(value: Decimal) -> Assumption:
+    """Cached: a derived alignment has at most 4,501 distinct 4-dp values, so results can share them."""
+    return Assumption(field="alignment", default=value, basis=_ALIGNMENT_BASIS)
+
+
 def score_v2(company: CompanyScoreInput, params: ScoringParameters) -> OrgAirV2Result:
     """Score a company with the v2.0 Org-AI-R pipeline (steps 1–11 and the optional EBITDA projection)."""
     p = params.prepared
@@ -228,7 +234,7 @@ def score_v2(company: CompanyScoreInput, params: ScoringParameters) -> OrgAirV2R
         alignment = company.alignment
         if alignment is None:
             alignment = derived_alignment(dims.leadership, dims.ai_governance)
-            assumptions.append(Assumption(field="alignment", default=q4(alignment), basis=_ALIGNMENT_BASIS))
+            assumptions.append(_alignment_assumption(q4(alignment)))
         timing = company.timing_factor
         if timing is None:
             timing = NEUTRAL_TIMING

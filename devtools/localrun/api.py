@@ -1,0 +1,486 @@
+"""The emulated API Gateway: one HTTP request in, one HTTP response out, independent of the HTTP
+server so it can be tested and measured directly.
+
+Order, as API Gateway applies it: stage, body size (10 MB), resource and method, throttling
+(MethodSettings), Lambda authorizer, integration; every failure on the way is a gateway response.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import decimal
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from devtools.localrun.authorizer import AuthorizerCache, InvalidAuthorizerResponse, parse_answer
+from devtools.localrun.events import (
+    HttpRequest,
+    RequestInfo,
+    gateway_headers,
+    proxy_event,
+    request_authorizer_event,
+    token_authorizer_event,
+)
+from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
+from devtools.localrun.gateway import (
+    CORRELATION_HEADER,
+    LAMBDA_ERROR,
+    GatewayContext,
+    GatewayResponses,
+    HttpResponse,
+    problem,
+)
+from devtools.localrun.routing import RouteTable, RouteTarget
+from devtools.template import ApiRoute, ApiSpec, AuthorizerSpec, StageSpec, Template
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+INTEGRATION_TIMEOUT_SECONDS = 29.0
+LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
+LOCAL_INVOKE_PREFIX = "/_local/invoke/"
+_PROXY_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
+_UNAUTHORIZED = "Unauthorized"
+
+Log = Callable[[str], None]
+
+
+def stderr_log(message: str) -> None:
+    sys.stderr.write(f"{datetime.now(UTC):%H:%M:%S} {message}\n")
+    sys.stderr.flush()
+
+
+class MalformedProxyResponseError(ValueError):
+    """What API Gateway logs as "Malformed Lambda proxy response" before answering 502."""
+
+
+def _marshal_default(value: Any) -> Any:
+    """The Lambda runtime serialises Decimal as a number; anything else not JSON is a MarshalError."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def marshal(result: Any) -> str:
+    return json.dumps(result, default=_marshal_default, ensure_ascii=False)
+
+
+def _header_text(value: Any, name: str) -> str:
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str | int | float | decimal.Decimal):
+        text = str(value)
+    else:
+        raise MalformedProxyResponseError(f"header {name!r} has a {type(value).__name__} value")
+    if "\r" in text or "\n" in text or "\r" in name or "\n" in name:
+        raise MalformedProxyResponseError(f"header {name!r} contains a line break")
+    return text
+
+
+def proxy_response(result: Any) -> HttpResponse:
+    """The HTTP response API Gateway makes of a proxy integration result, or the reason it would 502."""
+    if not isinstance(result, Mapping):
+        raise MalformedProxyResponseError(f"the handler returned {type(result).__name__}, not an object")
+    unknown = set(result) - _PROXY_KEYS
+    if unknown:
+        raise MalformedProxyResponseError(f"unexpected keys {sorted(unknown)}")
+    status = result.get("statusCode")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        raise MalformedProxyResponseError(f"statusCode must be an HTTP status, not {status!r}")
+    headers = result.get("headers") or {}
+    multi = result.get("multiValueHeaders") or {}
+    if not isinstance(headers, Mapping) or not isinstance(multi, Mapping):
+        raise MalformedProxyResponseError("headers and multiValueHeaders must be objects")
+    pairs: list[tuple[str, str]] = []
+    multi_names = {str(name).lower() for name in multi}
+    for name, value in headers.items():
+        if str(name).lower() not in multi_names:
+            pairs.append((str(name), _header_text(value, str(name))))
+    for name, values in multi.items():
+        if not isinstance(values, list | tuple):
+            raise MalformedProxyResponseError(f"multiValueHeaders[{name!r}] must be a list")
+        pairs.extend((str(name), _header_text(value, str(name))) for value in values)
+    body = result.get("body")
+    is_base64 = result.get("isBase64Encoded", False)
+    if body is not None and not isinstance(body, str):
+        raise MalformedProxyResponseError(f"body must be a string, not {type(body).__name__}")
+    if not isinstance(is_base64, bool):
+        raise MalformedProxyResponseError("isBase64Encoded must be a boolean")
+    if body is None:
+        payload = b""
+    elif is_base64:
+        try:
+            payload = base64.b64decode(body, validate=True)
+        except binascii.Error:
+            raise MalformedProxyResponseError("isBase64Encoded is true but body is not base64") from None
+    else:
+        payload = body.encode("utf-8")
+    response = HttpResponse(status, pairs, payload)
+    response.set_default("Content-Type", "application/json")
+    return response
+
+
+class _TokenBucket:
+    __slots__ = ("burst", "rate", "tokens", "updated")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(float(self.burst), self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass(frozen=True)
+class _Stage:
+    name: str
+    api: ApiSpec
+    api_id: str
+    spec: StageSpec
+    routes: RouteTable
+    responses: GatewayResponses
+
+
+class LocalApi:
+    """Every API of the template, by stage name (`/v1/...`, `/v2/...`), in front of the registry."""
+
+    def __init__(
+        self,
+        template: Template,
+        registry: FunctionRegistry,
+        *,
+        throttle: bool = True,
+        log: Log = stderr_log,
+    ) -> None:
+        self._registry = registry
+        self._log = log
+        self._throttle = throttle
+        self._buckets: dict[tuple[str, str, str], _TokenBucket | None] = {}
+        self._bucket_lock = threading.Lock()
+        self._cache = AuthorizerCache()
+        self.warnings: list[str] = []
+        self._authorizers: dict[tuple[str, str], AuthorizerSpec] = {}
+        self._stages: dict[str, _Stage] = {}
+        apis = template.apis()
+        self._fallback = GatewayResponses(apis[0].gateway_responses if apis else {})
+        functions = template.functions()
+        for index, api in enumerate(apis):
+            api_id = "local" if len(apis) == 1 else f"local{index + 1}"
+            targets = [
+                RouteTarget(spec.logical_id, route.method, route.path, self._authorizer_for(api, route))
+                for spec in functions
+                for route in spec.routes
+                if route.api == api.logical_id
+            ]
+            table = RouteTable(targets)
+            responses = GatewayResponses(api.gateway_responses)
+            for stage in api.stages:
+                if stage.name in self._stages:
+                    raise ValueError(f"two APIs both have a stage named {stage.name!r}")
+                self._stages[stage.name] = _Stage(stage.name, api, api_id, stage, table, responses)
+
+    def _authorizer_for(self, api: ApiSpec, route: ApiRoute) -> str | None:
+        """The authorizer API Gateway would run for a route, if the runner can run it."""
+        if route.public:
+            return None
+        name = route.authorizer or api.default_authorizer
+        if name is None:
+            return None
+        spec = api.authorizers.get(name)
+        if spec is None or spec.function_id is None or spec.function_id not in self._registry:
+            warning = (
+                f"{api.logical_id}: authorizer {name} is not a Lambda authorizer of a function in the "
+                "template; its routes run without one"
+            )
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+            return None
+        self._authorizers[(api.logical_id, name)] = spec
+        return name
+
+    def routes(self) -> list[tuple[str, RouteTarget]]:
+        """(stage, route) for every route of every stage, for the startup listing."""
+        return [(stage.name, target) for stage in self._stages.values() for target in stage.routes.targets()]
+
+    def authorizer(self, api: str, name: str) -> AuthorizerSpec:
+        return self._authorizers[(api, name)]
+
+    def on_reload(self, changed: list[str]) -> None:
+        """New code is a new deployment: cached authorizer answers go with the old one."""
+        self._cache.clear()
+
+    # ------------------------------------------------------------------ request pipeline
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
+        if request.path.startswith(LOCAL_INVOKE_PREFIX):
+            response, function_id, lambda_id = self._local_invoke(request, request_id)
+        else:
+            response, function_id, lambda_id = self._dispatch(request, request_id, time.time())
+        response.set_default("X-Request-ID", lambda_id or request_id)
+        response.headers.append(("x-amzn-RequestId", request_id))
+        correlation = response.header(CORRELATION_HEADER) or request.header(CORRELATION_HEADER) or "-"
+        self._log(
+            f"{request.method} {request.path} -> {response.status} "
+            f"{(time.perf_counter() - started) * 1000:.1f} ms [{function_id}] "
+            f"request_id={request_id} correlation_id={correlation}"
+        )
+        return response
+
+    def _dispatch(
+        self, request: HttpRequest, request_id: str, request_time: float
+    ) -> tuple[HttpResponse, str, str | None]:
+        stage_name, _, rest = request.path[1:].partition("/")
+        stage = self._stages.get(stage_name)
+        if stage is None:
+            context = GatewayContext(request, request_id, error_message="Missing Authentication Token")
+            return self._fallback.render("MISSING_AUTHENTICATION_TOKEN", context), "-", None
+        context = GatewayContext(
+            request, request_id, stage=stage.name, api_id=stage.api_id, stage_variables=stage.spec.variables
+        )
+        if request.oversized or len(request.body) > MAX_BODY_BYTES:
+            context = replace(context, error_message="Request Too Long")
+            return stage.responses.render("REQUEST_TOO_LARGE", context), "-", None
+        path = "/" + rest
+        match = stage.routes.match(path)
+        if match is None:
+            context = replace(context, error_message="Missing Authentication Token")
+            return stage.responses.render("MISSING_AUTHENTICATION_TOKEN", context), "-", None
+        context = replace(context, resource_path=match.resource, path_parameters=match.path_parameters or {})
+        target = match.target(request.method)
+        if target is None:
+            # Local choice: API Gateway answers 404 (MISSING_AUTHENTICATION_TOKEN) here; 405 + Allow is clearer.
+            allowed = ", ".join(match.allowed())
+            detail = f"{match.resource} allows {allowed}, not {request.method}."
+            return (
+                problem(405, "method-not-allowed", "Method Not Allowed", detail, context, Allow=allowed),
+                "-",
+                None,
+            )
+        if not self._within_rate(stage, match.resource, request.method):
+            context = replace(context, error_message="Too Many Requests")
+            return stage.responses.render("THROTTLED", context), "-", None
+        info = RequestInfo(
+            request=request,
+            api_id=stage.api_id,
+            stage=stage.name,
+            stage_variables=stage.spec.variables,
+            resource=match.resource,
+            path=path,
+            path_parameters=match.path_parameters,
+            request_id=request_id,
+            request_time=request_time,
+        )
+        headers = gateway_headers(request)
+        authorizer_context: dict[str, Any] | None = None
+        if target.authorizer is not None:
+            authorized = self._authorize(stage, target.authorizer, info, headers, context)
+            if isinstance(authorized, HttpResponse):
+                return authorized, target.function_id, None
+            authorizer_context = authorized
+        event = proxy_event(info, headers, authorizer_context)
+        outcome = self._registry.invoke(target.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS)
+        return (
+            self._integration(outcome, stage, context, target.function_id),
+            target.function_id,
+            outcome.request_id,
+        )
+
+    def _integration(
+        self, outcome: InvocationOutcome, stage: _Stage, context: GatewayContext, function_id: str
+    ) -> HttpResponse:
+        if outcome.timed_out:
+            self._log(f"{function_id}: Task timed out after {outcome.duration_ms / 1000:.2f} seconds")
+            context = replace(context, error_message="Endpoint request timed out")
+            return stage.responses.render("INTEGRATION_TIMEOUT", context)
+        if outcome.error is not None:
+            self._log_error(function_id, outcome)
+            return stage.responses.render(
+                LAMBDA_ERROR, replace(context, error_message="Internal server error")
+            )
+        try:
+            size = len(marshal(outcome.result).encode("utf-8"))
+            if size > LAMBDA_PAYLOAD_LIMIT:
+                raise MalformedProxyResponseError(f"the response is {size} bytes; Lambda allows 6 MB")
+            return proxy_response(outcome.result)
+        except (TypeError, ValueError) as error:
+            self._log(f"{function_id}: Malformed Lambda proxy response: {error}")
+            return stage.responses.render(
+                LAMBDA_ERROR, replace(context, error_message="Internal server error")
+            )
+
+    def _log_error(self, function_id: str, outcome: InvocationOutcome) -> None:
+        error = outcome.error
+        if error is None:
+            return
+        stack = "".join(error.stack).rstrip()
+        self._log(
+            f"{function_id}: [ERROR] {error.error_type}: {error.message} (request {outcome.request_id})"
+            + (f"\nTraceback (most recent call last):\n{stack}" if stack else "")
+        )
+
+    def _within_rate(self, stage: _Stage, resource: str, method: str) -> bool:
+        if not self._throttle:
+            return True
+        key = (stage.name, resource, method)
+        with self._bucket_lock:
+            if key not in self._buckets:
+                self._buckets[key] = _bucket_for(stage.spec, resource, method)
+            bucket = self._buckets[key]
+            return bucket is None or bucket.take()
+
+    def _authorize(
+        self,
+        stage: _Stage,
+        name: str,
+        info: RequestInfo,
+        headers: list[tuple[str, str]],
+        context: GatewayContext,
+    ) -> HttpResponse | dict[str, Any]:
+        spec = self._authorizers[(stage.api.logical_id, name)]
+        identity: list[str] = []
+        for header in spec.identity_headers:
+            value = info.request.header(header)
+            if not value:
+                return self._unauthorized(stage, context)
+            identity.append(value)
+        if spec.identity_query_strings:
+            query = dict(parse_qsl(info.request.query, keep_blank_values=True))
+            for name_ in spec.identity_query_strings:
+                if not query.get(name_):
+                    return self._unauthorized(stage, context)
+                identity.append(query[name_])
+        if (
+            spec.payload_type == "TOKEN"
+            and spec.validation_expression
+            and not re.fullmatch(spec.validation_expression, identity[0])
+        ):
+            return self._unauthorized(stage, context)
+        key = (stage.api.logical_id, name, stage.name, *identity)
+        answer = self._cache.get(key)
+        latency = 0
+        if answer is None:
+            assert spec.function_id is not None
+            event = (
+                token_authorizer_event(info, identity[0])
+                if spec.payload_type == "TOKEN"
+                else request_authorizer_event(info, headers)
+            )
+            started = time.perf_counter()
+            outcome = self._registry.invoke(spec.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS)
+            latency = int((time.perf_counter() - started) * 1000)
+            if outcome.timed_out:
+                self._log(
+                    f"{spec.function_id}: authorizer timed out after {outcome.duration_ms / 1000:.2f} s"
+                )
+                return stage.responses.render("AUTHORIZER_FAILURE", context)
+            if outcome.error is not None:
+                if outcome.error.message == _UNAUTHORIZED:
+                    return self._unauthorized(stage, context)
+                self._log_error(spec.function_id, outcome)
+                return stage.responses.render("AUTHORIZER_FAILURE", context)
+            try:
+                answer = parse_answer(outcome.result)
+            except InvalidAuthorizerResponse as error:
+                self._log(f"{spec.function_id}: invalid authorizer response: {error}")
+                return stage.responses.render("AUTHORIZER_CONFIGURATION_ERROR", context)
+            self._cache.put(key, answer, spec.reauthorize_every)
+        if not answer.allows(info.method_arn):
+            message = "User is not authorized to access this resource with an explicit deny"
+            return stage.responses.render("ACCESS_DENIED", replace(context, error_message=message))
+        return answer.request_context(latency)
+
+    @staticmethod
+    def _unauthorized(stage: _Stage, context: GatewayContext) -> HttpResponse:
+        return stage.responses.render("UNAUTHORIZED", replace(context, error_message=_UNAUTHORIZED))
+
+    # ------------------------------------------------------------------ runner-only endpoint
+
+    def _local_invoke(self, request: HttpRequest, request_id: str) -> tuple[HttpResponse, str, str | None]:
+        """`POST /_local/invoke/<LogicalId>` with an event: the function's raw result, as Lambda's Invoke."""
+        function_id = unquote(request.path[len(LOCAL_INVOKE_PREFIX) :]).strip("/")
+        if function_id not in self._registry:
+            known = ", ".join(self._registry.ids())
+            return _json(404, {"message": f"No function {function_id!r}; known: {known}"}), "-", None
+        if request.method != "POST":
+            return _json(405, {"message": "Use POST with the event as the body."}, Allow="POST"), "-", None
+        try:
+            event = json.loads(request.body.decode("utf-8")) if request.body.strip() else {}
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            return _json(400, {"message": f"The event is not valid JSON: {error}"}), function_id, None
+        outcome = self._registry.invoke(function_id, event, request_id=request_id)
+        if outcome.timed_out:
+            timeout = self._registry.spec(function_id).timeout
+            payload = {
+                "errorMessage": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S.%fZ} {outcome.request_id} "
+                f"Task timed out after {timeout:.2f} seconds",
+                "errorType": "Sandbox.Timedout",
+            }
+            return (
+                _json(500, payload, **{"X-Amz-Function-Error": "Unhandled"}),
+                function_id,
+                outcome.request_id,
+            )
+        if outcome.error is not None:
+            self._log_error(function_id, outcome)
+            payload = outcome.error.payload(outcome.request_id)
+            return (
+                _json(500, payload, **{"X-Amz-Function-Error": "Unhandled"}),
+                function_id,
+                outcome.request_id,
+            )
+        try:
+            body = marshal(outcome.result)
+        except (TypeError, ValueError) as error:
+            payload = {"errorMessage": str(error), "errorType": "Runtime.MarshalError"}
+            return (
+                _json(500, payload, **{"X-Amz-Function-Error": "Unhandled"}),
+                function_id,
+                outcome.request_id,
+            )
+        return (
+            HttpResponse(200, [("Content-Type", "application/json")], body.encode()),
+            function_id,
+            outcome.request_id,
+        )
+
+
+def _json(status: int, body: Any, **headers: str) -> HttpResponse:
+    pairs = [("Content-Type", "application/json"), *headers.items()]
+    return HttpResponse(status, pairs, json.dumps(body).encode())
+
+
+def _bucket_for(stage: StageSpec, resource: str, method: str) -> _TokenBucket | None:
+    """The most specific MethodSettings throttle for a method (`/~1path/GET` beats `/*` + `*`)."""
+    encoded = "/" + resource.replace("~", "~0").replace("/", "~1")
+    applicable = [setting for setting in stage.method_settings if setting.http_method in (method, "*")]
+    ordered = [setting for setting in applicable if setting.resource_path == encoded] + [
+        setting for setting in applicable if setting.resource_path == "/*"
+    ]
+    throttled = [
+        setting for setting in ordered if setting.rate_limit is not None or setting.burst_limit is not None
+    ]
+    if not throttled:
+        return None
+    chosen = throttled[0]
+    rate = chosen.rate_limit if chosen.rate_limit is not None else 10_000.0
+    burst = chosen.burst_limit if chosen.burst_limit is not None else 5_000
+    return _TokenBucket(rate, burst)

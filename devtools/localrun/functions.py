@@ -1,0 +1,392 @@
+"""Running the template's handlers in-process the way Lambda runs them.
+
+Each function gets an *instance* (one execution environment): its module, loaded by path under a
+unique name (every handler file is app.py), and one worker thread, so it serves one request at a
+time as one Lambda container does (Powertools resolvers keep per-request state on module-level
+objects). The worker lets the caller stop waiting at the function's Timeout; a timed-out instance
+is retired and the next request gets a fresh one, as Lambda replaces a timed-out environment.
+
+Code changes are picked up without a restart: before each invocation the sources are checked, and
+when one changed every function module and every module of the shared layer is dropped from
+`sys.modules` while no invocation runs, so the next call imports the new code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import queue
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from devtools.localrun.context import LambdaContext, log_stream_name
+from devtools.template import FunctionSpec
+
+MODULE_PREFIX = "localrun_fn_"
+SHARED_PACKAGES = ("orgair",)
+# Lambda gives a function's initialisation (imports, module-level code) 10 s of its own.
+INIT_TIMEOUT_SECONDS = 10.0
+WATCHED_SUFFIXES = (".py", ".json")
+_SKIPPED_DIRECTORIES = {"__pycache__", "node_modules"}
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class LambdaError:
+    """A handler failure as Lambda reports it (`errorType`, `errorMessage`, `stackTrace`)."""
+
+    error_type: str
+    message: str
+    stack: tuple[str, ...] = ()
+
+    @classmethod
+    def from_exception(cls, error: BaseException, error_type: str | None = None) -> LambdaError:
+        frames = traceback.format_tb(error.__traceback__)
+        return cls(error_type or type(error).__name__, str(error), tuple(frames))
+
+    def payload(self, request_id: str) -> dict[str, Any]:
+        return {
+            "errorMessage": self.message,
+            "errorType": self.error_type,
+            "requestId": request_id,
+            "stackTrace": list(self.stack),
+        }
+
+
+@dataclass(frozen=True)
+class InvocationOutcome:
+    request_id: str
+    duration_ms: float
+    result: Any = None
+    error: LambdaError | None = None
+    timed_out: bool = False
+
+
+@dataclass(eq=False)
+class _Job:
+    event: Any
+    timeout: float
+    request_id: str
+    started: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    result: Any = None
+    error: LambdaError | None = None
+
+
+class ReloadGate:
+    """Many invocations at once, or one reload alone; a waiting reload holds back new invocations."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._active = 0
+        self._reloading = False
+        self._waiting = 0
+
+    @contextmanager
+    def invocation(self) -> Iterator[None]:
+        with self._condition:
+            while self._reloading or self._waiting:
+                self._condition.wait()
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._active -= 1
+                if not self._active:
+                    self._condition.notify_all()
+
+    @contextmanager
+    def reload(self) -> Iterator[None]:
+        with self._condition:
+            self._waiting += 1
+            while self._reloading or self._active:
+                self._condition.wait()
+            self._waiting -= 1
+            self._reloading = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._reloading = False
+                self._condition.notify_all()
+
+
+class SourceWatcher:
+    """Detects added, removed or modified source files under some roots (mtime and size)."""
+
+    def __init__(self, roots: Sequence[Path], files: Sequence[Path] = ()) -> None:
+        self._roots = [str(root) for root in roots if root.is_dir()]
+        self._files = [str(path) for path in files]
+        self._snapshot = self.scan()
+
+    def scan(self) -> Snapshot:
+        snapshot: Snapshot = {}
+        for root in self._roots:
+            _scan(root, snapshot)
+        for path in self._files:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            snapshot[path] = (stat.st_mtime_ns, stat.st_size)
+        return snapshot
+
+    def changes(self) -> tuple[Snapshot, list[str]]:
+        """The current snapshot and the paths that differ from the accepted one."""
+        current = self.scan()
+        if current == self._snapshot:
+            return current, []
+        previous = self._snapshot
+        changed = sorted(
+            path for path in current.keys() | previous.keys() if current.get(path) != previous.get(path)
+        )
+        return current, changed
+
+    def accept(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+
+
+def _scan(directory: str, snapshot: Snapshot) -> None:
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in _SKIPPED_DIRECTORIES and not entry.name.startswith("."):
+                _scan(entry.path, snapshot)
+        elif entry.name.endswith(WATCHED_SUFFIXES):
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            snapshot[entry.path] = (stat.st_mtime_ns, stat.st_size)
+
+
+def purge_modules(roots: Iterable[Path]) -> list[str]:
+    """Drop the function modules and the shared layer's modules so the next import is fresh."""
+    settings = sys.modules.get("orgair.settings")
+    get_settings = getattr(settings, "get_settings", None)
+    if get_settings is not None and hasattr(get_settings, "cache_clear"):
+        get_settings.cache_clear()
+    prefixes = tuple(str(root) + os.sep for root in roots)
+    purged = []
+    for name, module in list(sys.modules.items()):
+        top = name.partition(".")[0]
+        path = getattr(module, "__file__", None)
+        if (
+            top in SHARED_PACKAGES
+            or name.startswith(MODULE_PREFIX)
+            or (isinstance(path, str) and path.startswith(prefixes))
+        ):
+            purged.append(name)
+            del sys.modules[name]
+    return purged
+
+
+def handler_path(spec: FunctionSpec) -> tuple[Path, str]:
+    """`app.lambda_handler` → (`<CodeUri>/app.py`, `lambda_handler`); dotted modules become folders."""
+    module, _, attribute = spec.handler.rpartition(".")
+    if not module or not attribute:
+        raise ValueError(f"{spec.logical_id}: Handler {spec.handler!r} is not <module>.<function>")
+    return spec.code_uri / (module.replace(".", "/") + ".py"), attribute
+
+
+def load_handler(spec: FunctionSpec) -> Callable[[Any, Any], Any]:
+    """Import the handler's file under a name unique to the function and return the handler."""
+    path, attribute = handler_path(spec)
+    name = MODULE_PREFIX + spec.logical_id
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None or not path.is_file():
+        raise ImportError(f"{spec.logical_id}: no handler module at {path}")
+    module: ModuleType = importlib.util.module_from_spec(module_spec)
+    # Registered before it runs: pydantic and dataclasses resolve annotations through sys.modules.
+    sys.modules[name] = module
+    try:
+        module_spec.loader.exec_module(module)
+    except BaseException:
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
+        raise
+    handler = getattr(module, attribute, None)
+    if not callable(handler):
+        raise AttributeError(f"{spec.logical_id}: {path.name} has no callable {attribute!r}")
+    return handler  # type: ignore[no-any-return]
+
+
+class _Instance:
+    """One execution environment of a function: its loaded handler and its worker thread."""
+
+    def __init__(self, spec: FunctionSpec) -> None:
+        self.spec = spec
+        self.lock = threading.Lock()
+        self.retired = False
+        self.log_stream = log_stream_name()
+        self._handler: Callable[[Any, Any], Any] | None = None
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+
+    def run(self, event: Any, timeout: float, request_id: str) -> InvocationOutcome:
+        """Invoke once (the caller holds `lock`); gives up after `timeout` seconds of handler time."""
+        if self._worker is None:
+            self._worker = threading.Thread(
+                target=self._work, name=f"lambda-{self.spec.logical_id}", daemon=True
+            )
+            self._worker.start()
+        job = _Job(event, timeout, request_id)
+        submitted = time.monotonic()
+        self._jobs.put(job)
+        if not job.started.wait(INIT_TIMEOUT_SECONDS):
+            return InvocationOutcome(request_id, (time.monotonic() - submitted) * 1000, timed_out=True)
+        remaining = job.started_at + timeout - time.monotonic()
+        if not job.done.wait(max(remaining, 0.0)):
+            return InvocationOutcome(request_id, timeout * 1000, timed_out=True)
+        return InvocationOutcome(request_id, (job.finished_at - job.started_at) * 1000, job.result, job.error)
+
+    def retire(self) -> None:
+        """No new work; the worker ends once its current call (if any) returns."""
+        self.retired = True
+        self._jobs.put(None)
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            self._run(job)
+
+    def _run(self, job: _Job) -> None:
+        try:
+            if self._handler is None:
+                try:
+                    self._handler = load_handler(self.spec)
+                except SyntaxError as error:
+                    job.error = LambdaError.from_exception(error, "Runtime.UserCodeSyntaxError")
+                    return
+                except BaseException as error:
+                    job.error = LambdaError.from_exception(error, "Runtime.ImportModuleError")
+                    return
+            context = LambdaContext(
+                function_name=self.spec.logical_id,
+                memory_limit_in_mb=str(self.spec.memory_mb),
+                timeout_seconds=job.timeout,
+                log_stream_name=self.log_stream,
+                aws_request_id=job.request_id,
+            )
+            job.started_at = time.monotonic()
+            job.started.set()
+            job.result = self._handler(job.event, context)
+        except BaseException as error:
+            job.error = LambdaError.from_exception(error)
+        finally:
+            job.finished_at = time.monotonic()
+            if not job.started.is_set():
+                job.started_at = job.finished_at
+                job.started.set()
+            job.done.set()
+
+
+class FunctionRegistry:
+    """Every function of the template, invoked by logical id, reloaded when their sources change."""
+
+    def __init__(
+        self,
+        specs: Iterable[FunctionSpec],
+        *,
+        watch_roots: Sequence[Path] = (),
+        watch_files: Sequence[Path] = (),
+        on_reload: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        """`watch_roots`: source trees whose changes reload the code (and whose modules are purged)."""
+        self._specs = {spec.logical_id: spec for spec in specs}
+        self._instances: dict[str, _Instance] = {}
+        self._lock = threading.Lock()
+        self._gate = ReloadGate()
+        self._watch_roots = list(watch_roots)
+        self._watch = SourceWatcher(watch_roots, watch_files) if watch_roots or watch_files else None
+        self._on_reload = on_reload
+
+    def __contains__(self, function_id: object) -> bool:
+        return function_id in self._specs
+
+    def spec(self, function_id: str) -> FunctionSpec:
+        return self._specs[function_id]
+
+    def ids(self) -> list[str]:
+        return list(self._specs)
+
+    def invoke(
+        self, function_id: str, event: Any, *, timeout: float | None = None, request_id: str | None = None
+    ) -> InvocationOutcome:
+        """Run the function once, in this process; `timeout` may only shorten the template's Timeout."""
+        spec = self._specs[function_id]
+        limit = float(spec.timeout if timeout is None else min(timeout, spec.timeout))
+        request_id = request_id or str(uuid.uuid4())
+        self.reload_if_changed()
+        with self._gate.invocation():
+            while True:
+                instance = self._instance(function_id)
+                instance.lock.acquire()
+                if not instance.retired:
+                    break
+                instance.lock.release()
+            try:
+                outcome = instance.run(event, limit, request_id)
+                if outcome.timed_out:
+                    self._retire(instance)
+                return outcome
+            finally:
+                instance.lock.release()
+
+    def reload_if_changed(self) -> list[str]:
+        """Purge the loaded code if a watched source changed; returns the changed paths."""
+        if self._watch is None:
+            return []
+        _, changed = self._watch.changes()
+        if not changed:
+            return []
+        with self._gate.reload():
+            snapshot, changed = self._watch.changes()
+            if not changed:
+                return []
+            purge_modules(self._watch_roots)
+            with self._lock:
+                retired, self._instances = list(self._instances.values()), {}
+            for instance in retired:
+                instance.retire()
+            self._watch.accept(snapshot)
+        if self._on_reload is not None:
+            self._on_reload(changed)
+        return changed
+
+    def close(self) -> None:
+        with self._lock:
+            retired, self._instances = list(self._instances.values()), {}
+        for instance in retired:
+            instance.retire()
+
+    def _instance(self, function_id: str) -> _Instance:
+        with self._lock:
+            instance = self._instances.get(function_id)
+            if instance is None:
+                instance = self._instances[function_id] = _Instance(self._specs[function_id])
+            return instance
+
+    def _retire(self, instance: _Instance) -> None:
+        with self._lock:
+            if self._instances.get(instance.spec.logical_id) is instance:
+                del self._instances[instance.spec.logical_id]
+        instance.retire()

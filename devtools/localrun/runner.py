@@ -1,0 +1,380 @@
+"""`serve` and `invoke`: wiring the template, the environment, the embedded DynamoDB, the
+functions and the HTTP front together, and failing early with one clear line when the local
+configuration cannot work (bad settings, conflicting environments, a port in use)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from devtools.embedded_dynamodb import (
+    EmbeddedDynamoDB,
+    PortInUseError,
+    create_tables,
+    dynamodb_environment,
+    is_listening,
+    local_client,
+)
+from devtools.localrun.api import LOCAL_INVOKE_PREFIX, LocalApi, marshal, stderr_log
+from devtools.localrun.environment import (
+    LocalEnvironmentError,
+    function_environment,
+    load_env_vars_file,
+    merge_environments,
+    unknown_sections,
+)
+from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
+from devtools.localrun.server import LocalHttpServer
+from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
+
+HOST = "127.0.0.1"
+LOCAL_TENANT = "local"
+ADMIN_SCOPES = frozenset({"admin"})
+EXIT_CONFIG = 2
+
+
+class StartupError(Exception):
+    """A local configuration that cannot run; the message is the one line the developer sees."""
+
+
+@dataclass(frozen=True)
+class Options:
+    template: Path = TEMPLATE_PATH
+    env_vars: Path | None = None
+    throttle: bool = True
+
+
+def _say(message: str = "", stream: IO[str] | None = None) -> None:
+    print(message, file=stream or sys.stdout, flush=True)
+
+
+def _port(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default)) or str(default)
+    try:
+        port = int(raw)
+    except ValueError:
+        raise StartupError(f"{name}={raw!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise StartupError(f"{name}={port} is not a port number")
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            port = int(probe.getsockname()[1])
+    return port
+
+
+def _template(options: Options) -> Template:
+    try:
+        return Template(load_template(options.template), base_dir=options.template.parent)
+    except (OSError, ValueError) as error:
+        raise StartupError(f"cannot read {options.template}: {error}") from None
+
+
+def _env_file(options: Options, specs: list[FunctionSpec]) -> dict[str, dict[str, str]] | None:
+    if options.env_vars is None:
+        return None
+    try:
+        env_file = load_env_vars_file(options.env_vars)
+    except LocalEnvironmentError as error:
+        raise StartupError(str(error)) from None
+    for section in unknown_sections(env_file, specs):
+        stderr_log(f"warning: --env-vars section {section!r} names no function of the template")
+    return env_file
+
+
+def apply_environment(environment: Mapping[str, str]) -> None:
+    os.environ.update(environment)
+    time.tzset()
+
+
+def check_settings() -> None:
+    """Build the service's settings once, as every container does at init; refuse to start if invalid."""
+    try:
+        from orgair.settings import get_settings
+    except ImportError as error:
+        raise StartupError(f"cannot import orgair.settings: {error}") from None
+    get_settings.cache_clear()
+    try:
+        get_settings()
+    except Exception as error:
+        # ConfigurationError's message is already one line naming each bad field (never a value).
+        message = (
+            str(error) if type(error).__name__ == "ConfigurationError" else f"{type(error).__name__}: {error}"
+        )
+        raise StartupError(message) from None
+    finally:
+        get_settings.cache_clear()
+
+
+def _admin_key() -> str:
+    """Register LOCAL_ADMIN_API_KEY (or create a key) as an `admin` key of tenant `local`."""
+    try:
+        from orgair.auth.keys import create_key, register_key
+    except ImportError as error:
+        return f"API keys unavailable ({error}); no local admin key was set up"
+    plaintext = os.environ.get("LOCAL_ADMIN_API_KEY")
+    try:
+        if plaintext:
+            record = register_key(plaintext, tenant_id=LOCAL_TENANT, scopes=ADMIN_SCOPES, name="local-admin")
+            return (
+                f"Admin API key: LOCAL_ADMIN_API_KEY registered (tenant local, scope admin, {record.key_id})"
+            )
+        plaintext, record = create_key(tenant_id=LOCAL_TENANT, scopes=ADMIN_SCOPES, name="local-admin")
+    except Exception as error:
+        fields = "; ".join(f"{item.field}: {item.message}" for item in getattr(error, "errors", []))
+        raise StartupError(
+            f"cannot set up the local admin key: {error}" + (f" ({fields})" if fields else "")
+        ) from None
+    return (
+        f"Admin API key (tenant local, scope admin; shown once, set LOCAL_ADMIN_API_KEY to keep one): "
+        f"{plaintext}"
+    )
+
+
+def _route_lines(api: LocalApi, base_url: str) -> list[str]:
+    rows = []
+    for stage, target in sorted(api.routes(), key=lambda item: (item[0], item[1].resource, item[1].method)):
+        auth = f"authorizer {target.authorizer}" if target.authorizer else "public"
+        rows.append((target.method, f"{base_url}/{stage}{target.resource}", f"{target.function_id} ({auth})"))
+    width = max((len(url) for _, url, _ in rows), default=0)
+    return [f"  {method:<7} {url:<{width}}  {what}" for method, url, what in rows]
+
+
+def serve(options: Options) -> int:
+    """`make run`: the embedded DynamoDB and every API route of the template, until Ctrl-C / SIGTERM."""
+    try:
+        return _serve(options)
+    except StartupError as error:
+        _say(f"localrun: {error}", sys.stderr)
+        return EXIT_CONFIG
+
+
+def _serve(options: Options) -> int:
+    template = _template(options)
+    specs = template.functions()
+    port = _port("PORT", 3000)
+    dynamodb_port = _port("DYNAMODB_PORT", 8000)
+    env_file = _env_file(options, specs)
+    local = dynamodb_environment(f"http://{HOST}:{dynamodb_port}")
+    try:
+        environment = merge_environments(
+            {
+                spec.logical_id: function_environment(
+                    spec, local=local, env_file=env_file, process=os.environ
+                )
+                for spec in specs
+            }
+        )
+    except LocalEnvironmentError as error:
+        raise StartupError(str(error)) from None
+    apply_environment(environment)
+    check_settings()
+
+    try:
+        dynamodb = EmbeddedDynamoDB(HOST, dynamodb_port).start()
+    except PortInUseError as error:
+        raise StartupError(f"DynamoDB: {error.strerror}") from None
+    server: LocalHttpServer | None = None
+    registry: FunctionRegistry | None = None
+    try:
+        tables = dynamodb.create_tables(template)
+        base = options.template.parent
+        api_holder: list[LocalApi] = []
+
+        def reloaded(changed: list[str]) -> None:
+            names = ", ".join(os.path.relpath(path, base) for path in changed[:5])
+            more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+            stderr_log(f"code changed ({names}{more}): reloading functions and the shared layer")
+            if str(options.template) in changed:
+                stderr_log(
+                    "template.yaml changed: restart the runner to pick up routes, environment and tables"
+                )
+            for api_ in api_holder:
+                api_.on_reload(changed)
+
+        registry = FunctionRegistry(
+            specs,
+            watch_roots=[base / "functions", base / "layers" / "shared"],
+            watch_files=[options.template],
+            on_reload=reloaded,
+        )
+        api = LocalApi(template, registry, throttle=options.throttle)
+        api_holder.append(api)
+        try:
+            server = LocalHttpServer(api, HOST, port)
+        except PortInUseError as error:
+            raise StartupError(f"HTTP: {error.strerror}") from None
+        key_line = _admin_key()
+
+        _say(f"orgair local runner: {len(specs)} functions from {options.template.name}")
+        _say(
+            f"DynamoDB (embedded moto): {dynamodb.endpoint_url}  tables: {', '.join(sorted(template.tables()))}"
+        )
+        if tables:
+            _say(f"  created: {', '.join(tables)}")
+        _say(key_line)
+        for warning in api.warnings:
+            _say(f"warning: {warning}")
+        _say("Routes:")
+        for line in _route_lines(api, server.url):
+            _say(line)
+        _say("Runner-only (POST an event, get the function's raw result):")
+        for spec in specs:
+            schedules = ", ".join(schedule.expression for schedule in spec.schedules)
+            suffix = f"  (schedule {schedules})" if schedules else ""
+            _say(f"  POST    {server.url}{LOCAL_INVOKE_PREFIX}{spec.logical_id}{suffix}")
+        _say("Edits under functions/ and layers/shared/ apply on the next request.")
+        server.start()
+        _say(f"Ready: serving on {server.url} (Ctrl-C to stop)")
+        _wait_for_stop()
+        _say("Stopping...")
+    finally:
+        if server is not None:
+            server.stop()
+        if registry is not None:
+            registry.close()
+        dynamodb.stop()
+    _say("Stopped.")
+    return 0
+
+
+def _wait_for_stop() -> None:
+    """Block until SIGINT or SIGTERM; a second Ctrl-C while stopping ends the process at once."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stop.wait(0.5):
+        pass
+
+
+# ---------------------------------------------------------------------- invoke
+
+
+def _read_event(source: str | None) -> Any:
+    if source is None:
+        return {}
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        raise StartupError(f"--event {source}: {error.strerror or error}") from None
+    try:
+        return json.loads(text) if text.strip() else {}
+    except json.JSONDecodeError as error:
+        raise StartupError(f"--event {source}: not valid JSON ({error.msg}, line {error.lineno})") from None
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[IO[str]]:
+    """Everything written to stdout (handler prints, Powertools logs) goes to stderr; the yielded
+    stream is the real stdout, for the result alone."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    result = os.fdopen(os.dup(saved), "w", encoding="utf-8")
+    try:
+        yield result
+    finally:
+        result.flush()
+        result.close()
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def invoke(function_id: str, event_source: str | None, options: Options) -> int:
+    """`make invoke`: run one function once with an event; the result on stdout, logs on stderr."""
+    try:
+        return _invoke(function_id, event_source, options)
+    except StartupError as error:
+        _say(f"localrun: {error}", sys.stderr)
+        return EXIT_CONFIG
+
+
+def _invoke(function_id: str, event_source: str | None, options: Options) -> int:
+    template = _template(options)
+    specs = template.functions()
+    spec = next((spec for spec in specs if spec.logical_id == function_id), None)
+    if spec is None:
+        known = ", ".join(spec.logical_id for spec in specs)
+        raise StartupError(f"no function {function_id!r} in {options.template.name}; known: {known}")
+    event = _read_event(event_source)
+    env_file = _env_file(options, specs)
+    dynamodb_port = _port("DYNAMODB_PORT", 8000)
+    private: EmbeddedDynamoDB | None = None
+    if is_listening(HOST, dynamodb_port):
+        endpoint = f"http://{HOST}:{dynamodb_port}"
+        try:
+            create_tables(local_client(endpoint), template)
+        except Exception as error:
+            raise StartupError(
+                f"{HOST}:{dynamodb_port} is in use but does not answer as DynamoDB "
+                f"({type(error).__name__}); stop it or set DYNAMODB_PORT"
+            ) from None
+        stderr_log(f"using the DynamoDB at {endpoint} (a running `make run`)")
+    else:
+        private = EmbeddedDynamoDB(HOST, 0).start()
+        private.create_tables(template)
+        endpoint = private.endpoint_url
+    try:
+        apply_environment(
+            function_environment(
+                spec, local=dynamodb_environment(endpoint), env_file=env_file, process=os.environ
+            )
+        )
+        check_settings()
+        registry = FunctionRegistry([spec])
+        with _stdout_to_stderr() as result_stream:
+            outcome = registry.invoke(spec.logical_id, event)
+            registry.close()
+            _report(spec, outcome)
+            return _print_outcome(spec, outcome, result_stream)
+    finally:
+        if private is not None:
+            private.stop()
+
+
+def _report(spec: FunctionSpec, outcome: InvocationOutcome) -> None:
+    print(
+        f"REPORT RequestId: {outcome.request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
+        f"Memory Size: {spec.memory_mb} MB",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _print_outcome(spec: FunctionSpec, outcome: InvocationOutcome, stream: IO[str]) -> int:
+    if outcome.timed_out:
+        payload: dict[str, Any] = {
+            "errorMessage": f"{outcome.request_id} Task timed out after {spec.timeout:.2f} seconds",
+            "errorType": "Sandbox.Timedout",
+        }
+    elif outcome.error is not None:
+        payload = outcome.error.payload(outcome.request_id)
+        stack = "".join(outcome.error.stack).rstrip()
+        if stack:
+            print(f"Traceback (most recent call last):\n{stack}", file=sys.stderr)
+        print(f"[ERROR] {outcome.error.error_type}: {outcome.error.message}", file=sys.stderr, flush=True)
+    else:
+        try:
+            stream.write(marshal(outcome.result) + "\n")
+            return 0
+        except (TypeError, ValueError) as error:
+            payload = {"errorMessage": str(error), "errorType": "Runtime.MarshalError"}
+    stream.write(json.dumps(payload) + "\n")
+    return 1

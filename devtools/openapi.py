@@ -1,0 +1,374 @@
+"""Builds the OpenAPI 3 document of each API stage from the real function code (`make openapi`).
+
+Every `AWS::Serverless::Function` of template.yaml with `Api` events is loaded from its `app.py`
+by path and its Powertools resolver (`module.app`) describes its own routes; the operations the
+template wires to that function are merged into one document per stage (title "orgair API",
+version `orgair.__version__`, server `/{stage}`). Routes the template marks `Auth: {Authorizer:
+NONE}` are public; every other operation carries the bearer API-key security requirement and the
+gateway's 401/403 problems. A route registered in code but not wired in the template is left out:
+API Gateway would never reach it. Validation errors are documented as problem+json, as served.
+
+Stage-specific models (the convention every route follows)
+----------------------------------------------------------
+The stage decides the parameter version (v1 -> v1.0, v2 -> v2.0). When a response model differs
+by stage, the route's return annotation is a union of one model per version, discriminated by
+`param_version`, each variant fixing it with a `Literal`::
+
+    class ScoreV1(BaseModel):
+        param_version: Literal["v1.0"]
+        ...
+
+    class ScoreV2(BaseModel):
+        param_version: Literal["v2.0"]
+        ...
+
+    StageScore = Annotated[ScoreV1 | ScoreV2, Field(discriminator="param_version")]
+
+    @app.get("/scores/<score_id>")
+    def get_score(score_id: str) -> StageScore: ...
+
+Pydantic renders that as `oneOf` + `discriminator: {propertyName: param_version, mapping}`; each
+stage's document replaces it by the one variant of its own version (and drops the schemas only
+the other stage uses), so a v1 caller sees only the v1 model. The same works at any depth (a list
+of such items, a field of a bigger model). A model shared by both stages needs nothing special.
+
+Outputs: `docs/openapi-<stage>.json` (committed, reviewed in diffs) and the same bytes in
+`functions/openapi/openapi-<stage>.json`, which OpenApiFunction serves. `--check` fails when either
+is stale; `--update-baseline` refreshes `docs/openapi-v1.baseline.json` only if v1 stays compatible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from orgair import __version__
+
+from devtools.openapi_compat import breaking_changes
+from devtools.template import ROOT, FunctionSpec, Template, load_template
+
+TITLE = "orgair API"
+DISCRIMINATOR = "param_version"
+SECURITY_SCHEME = "ApiKeyBearer"
+PROBLEM_SCHEMA = "ProblemDetails"
+PROBLEM_FIELD_SCHEMA = "ProblemFieldError"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+DOCS_DIR = ROOT / "docs"
+FUNCTION_DIR = ROOT / "functions" / "openapi"
+BASELINE_STAGE = "v1"
+BASELINE_PATH = DOCS_DIR / "openapi-v1.baseline.json"
+
+Document = dict[str, Any]
+
+
+class OpenApiError(ValueError):
+    """The code and the template cannot be described as one consistent document."""
+
+
+def _problem_schemas() -> dict[str, Any]:
+    """RFC 9457 bodies as orgair.errors renders them (extensions allowed)."""
+    return {
+        PROBLEM_FIELD_SCHEMA: {
+            "type": "object",
+            "title": PROBLEM_FIELD_SCHEMA,
+            "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+        },
+        PROBLEM_SCHEMA: {
+            "type": "object",
+            "title": PROBLEM_SCHEMA,
+            "description": "An RFC 9457 problem; `type` is a stable URI per kind of problem.",
+            "required": ["type", "title", "status", "detail", "instance", "correlation_id"],
+            "properties": {
+                "type": {"type": "string", "format": "uri"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "instance": {"type": "string"},
+                "correlation_id": {"type": "string"},
+                "errors": {
+                    "type": "array",
+                    "items": {"$ref": f"#/components/schemas/{PROBLEM_FIELD_SCHEMA}"},
+                },
+            },
+            "additionalProperties": True,
+        },
+    }
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
+    }
+
+
+@contextlib.contextmanager
+def _importable_from(directory: Path) -> Iterator[None]:
+    """Lets an app.py import its sibling modules, then forgets them so the next function's
+    siblings of the same name are not confused with these."""
+    before = set(sys.modules)
+    sys.path.insert(0, str(directory))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(directory))
+        for name in set(sys.modules) - before:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            sibling = bool(module_file) and Path(module_file).resolve().is_relative_to(directory.resolve())
+            if sibling and not name.startswith("orgair_openapi_"):
+                del sys.modules[name]
+
+
+def load_function_module(spec: FunctionSpec) -> ModuleType:
+    """Import a function's handler module by path under a unique name (every handler is app.py)."""
+    module_file = spec.code_uri / f"{spec.handler.rsplit('.', 1)[0]}.py"
+    name = f"orgair_openapi_{spec.logical_id}"
+    import_spec = importlib.util.spec_from_file_location(name, module_file)
+    if import_spec is None or import_spec.loader is None:
+        raise OpenApiError(f"{spec.logical_id}: cannot import {module_file}")
+    module = importlib.util.module_from_spec(import_spec)
+    sys.modules[name] = module
+    with _importable_from(spec.code_uri):
+        import_spec.loader.exec_module(module)
+    return module
+
+
+def resolver_of(spec: FunctionSpec) -> APIGatewayRestResolver:
+    app = getattr(load_function_module(spec), "app", None)
+    if not isinstance(app, APIGatewayRestResolver):
+        raise OpenApiError(f"{spec.logical_id}: app.py must define `app`, the resolver of its routes")
+    return app
+
+
+def _operations(app: APIGatewayRestResolver) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The resolver's own paths and component schemas, as plain JSON."""
+    generated = json.loads(app.get_openapi_json_schema(title=TITLE, version=__version__))
+    return generated.get("paths", {}), generated.get("components", {}).get("schemas", {})
+
+
+def _merge_schemas(into: dict[str, Any], schemas: dict[str, Any], owner: str, owners: dict[str, str]) -> None:
+    for name, schema in schemas.items():
+        if name in into and into[name] != schema:
+            raise OpenApiError(
+                f"schema {name!r} differs between {owners[name]} and {owner}; give one of the models "
+                "another name (component names are global in the document)"
+            )
+        into[name] = schema
+        owners.setdefault(name, owner)
+
+
+def _decorate(operation: dict[str, Any], public: bool, tag: str) -> None:
+    """Security, tags and the problem+json error responses the API really sends."""
+    responses = operation.setdefault("responses", {})
+    if "422" in responses:
+        if operation.get("requestBody") or operation.get("parameters"):
+            responses["422"] = _problem_response("The request does not match the schema.")
+        else:
+            del responses["422"]
+    if public:
+        operation.pop("security", None)
+    else:
+        operation["security"] = [{SECURITY_SCHEME: []}]
+        responses.setdefault("401", _problem_response("No, unknown or revoked API key."))
+        responses.setdefault("403", _problem_response("The API key lacks this route's scope."))
+    if not operation.get("tags"):
+        operation["tags"] = [tag]
+
+
+def merged_api(template: Template) -> Document:
+    """Every routed operation of every API function in one stage-neutral document."""
+    paths: dict[str, dict[str, Any]] = {}
+    schemas: dict[str, Any] = {}
+    owners: dict[str, str] = {}
+    for spec in sorted(template.functions(), key=lambda item: item.logical_id):
+        if not spec.routes:
+            continue
+        generated_paths, generated_schemas = _operations(resolver_of(spec))
+        tag = spec.logical_id.removesuffix("Function")
+        for route in spec.routes:
+            operation = generated_paths.get(route.path, {}).get(route.method.lower())
+            if operation is None:
+                continue
+            if route.method.lower() in paths.get(route.path, {}):
+                raise OpenApiError(f"{route.method} {route.path} is routed to two functions")
+            operation = copy.deepcopy(operation)
+            _decorate(operation, route.public, tag)
+            paths.setdefault(route.path, {})[route.method.lower()] = operation
+        _merge_schemas(schemas, generated_schemas, spec.logical_id, owners)
+    _merge_schemas(schemas, _problem_schemas(), "devtools.openapi", owners)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": __version__},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                SECURITY_SCHEME: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "API key",
+                    "description": "An orgair API key: `Authorization: Bearer <key>`.",
+                }
+            },
+        },
+    }
+
+
+def select_version(node: Any, version: str, where: str = "#") -> Any:
+    """Replace each `param_version`-discriminated union by the variant of `version`."""
+    if isinstance(node, list):
+        return [select_version(item, version, f"{where}/{index}") for index, item in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    discriminator = node.get("discriminator")
+    if isinstance(discriminator, dict) and discriminator.get("propertyName") == DISCRIMINATOR:
+        mapping = discriminator.get("mapping") or {}
+        if version not in mapping:
+            raise OpenApiError(f"{where}: the {DISCRIMINATOR} union has no variant for {version}")
+        kept = {key: value for key, value in node.items() if key not in {"oneOf", "anyOf", "discriminator"}}
+        kept.pop("title", None)
+        kept["$ref"] = mapping[version]
+        return kept
+    return {key: select_version(value, version, f"{where}/{key}") for key, value in node.items()}
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def prune_schemas(document: Document) -> Document:
+    """Drop component schemas no operation reaches (the other stage's variants, unused helpers)."""
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    prefix = "#/components/schemas/"
+    reachable: set[str] = set()
+    pending = [ref for ref in _refs(document["paths"]) if ref.startswith(prefix)]
+    while pending:
+        name = pending.pop().removeprefix(prefix)
+        if name in reachable or name not in schemas:
+            continue
+        reachable.add(name)
+        pending.extend(ref for ref in _refs(schemas[name]) if ref.startswith(prefix))
+    document["components"]["schemas"] = {name: schemas[name] for name in sorted(reachable)}
+    return document
+
+
+def stage_versions(template: Template) -> dict[str, str]:
+    """Stage name -> parameter version, from the stages' `paramVersion` variables."""
+    versions = {
+        stage.name: stage.variables["paramVersion"]
+        for stage in template.stages()
+        if "paramVersion" in stage.variables
+    }
+    if not versions:
+        raise OpenApiError("template.yaml declares no stage with a paramVersion variable")
+    return dict(sorted(versions.items()))
+
+
+def build_documents(template: Template | None = None) -> dict[str, Document]:
+    """Stage name -> its OpenAPI document."""
+    template = template or Template(load_template())
+    merged = merged_api(template)
+    documents: dict[str, Document] = {}
+    for stage, version in stage_versions(template).items():
+        document = select_version(copy.deepcopy(merged), version)
+        document["info"]["description"] = (
+            f"Stage {stage}: parameter version {version} and its response models."
+        )
+        document["servers"] = [{"url": f"/{stage}", "description": f"stage {stage}"}]
+        documents[stage] = prune_schemas(document)
+    return documents
+
+
+def render(document: Document) -> str:
+    """Stable text: sorted keys, two-space indent, trailing newline (clean diffs)."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def output_paths(stage: str) -> tuple[Path, Path]:
+    """The committed copy under docs/ and the copy OpenApiFunction ships and serves."""
+    return DOCS_DIR / f"openapi-{stage}.json", FUNCTION_DIR / f"openapi-{stage}.json"
+
+
+def stale_files(documents: dict[str, Document]) -> list[Path]:
+    stale: list[Path] = []
+    for stage, document in documents.items():
+        text = render(document)
+        for path in output_paths(stage):
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(path)
+    return stale
+
+
+def write_documents(documents: dict[str, Document]) -> list[Path]:
+    written: list[Path] = []
+    for stage, document in documents.items():
+        text = render(document)
+        for path in output_paths(stage):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def update_baseline(documents: dict[str, Document]) -> list[str]:
+    """Refresh the v1 compatibility baseline; refused (problems returned) if v1 would break."""
+    current = documents[BASELINE_STAGE]
+    if BASELINE_PATH.is_file():
+        problems = breaking_changes(json.loads(BASELINE_PATH.read_text(encoding="utf-8")), current)
+        if problems:
+            return problems
+    BASELINE_PATH.write_text(render(current), encoding="utf-8")
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.openapi", description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="fail if a committed document is stale")
+    mode.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help=f"also refresh {BASELINE_PATH.relative_to(ROOT)} (refused if v1 would break)",
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    documents = build_documents()
+    if args.check:
+        stale = stale_files(documents)
+        for path in stale:
+            print(f"stale: {path.relative_to(ROOT)} (run `make openapi`)", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write_documents(documents):
+        print(f"wrote {path.relative_to(ROOT)}")
+    if args.update_baseline:
+        problems = update_baseline(documents)
+        for problem in problems:
+            print(f"breaking: {problem}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"wrote {BASELINE_PATH.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""The scheduled budget check: settle expired holds, evaluate every active scope, send each alert once.
+
+Several runs may overlap (schedule plus an on-demand run): every alert is claimed with a conditional
+put on (scope, day, threshold) and only the winner publishes. A claim whose run died before
+confirming publication is taken over by a later run once its lease has passed, so an alert is never
+lost; the one window for a duplicate is a run dying between publishing and confirming.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Final, Protocol
+
+from orgair.costs.budget import (
+    GLOBAL_SCOPE,
+    Forecast,
+    crossed_thresholds,
+    day_of,
+    forecast,
+    utilisation,
+)
+from orgair.costs.ledger import CostLedger
+from orgair.costs.money import usd_to_micros_floor
+from orgair.costs.records import AlertRecord, Counter, LedgerLine
+
+logger = logging.getLogger(__name__)
+
+CLAIM_LEASE: Final = timedelta(minutes=5)
+"""Longer than any run of the check can take; after it a claimed-but-unconfirmed alert is re-sent."""
+
+
+class AlertPublisher(Protocol):
+    def publish(self, alert: AlertRecord) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeStatus:
+    scope: str
+    day: date
+    committed_micros: int
+    settled_micros: int
+    limit_micros: int
+    utilisation: str | None
+    projection: Forecast | None
+    crossed: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class CheckReport:
+    day: date
+    scopes: list[ScopeStatus] = field(default_factory=list)
+    published: list[AlertRecord] = field(default_factory=list)
+    failed: list[AlertRecord] = field(default_factory=list)
+    settled_uncertain: list[LedgerLine] = field(default_factory=list)
+    open_holds: int = 0
+
+
+class BudgetCheck:
+    """One run of the check over today and yesterday (a threshold crossed just before midnight counts)."""
+
+    def __init__(self, ledger: CostLedger, publisher: AlertPublisher) -> None:
+        self.ledger = ledger
+        self.store = ledger.store
+        self.publisher = publisher
+
+    def run(self) -> CheckReport:
+        now = self.ledger.clock()
+        today = day_of(now)
+        days = (today - timedelta(days=1), today)
+        report = CheckReport(day=today)
+        report.settled_uncertain = self.settle_expired_holds(days, now)
+        report.open_holds = len(self.ledger.open_holds(days))
+        limits = {GLOBAL_SCOPE: usd_to_micros_floor(self.ledger.settings.DAILY_COST_BUDGET_USD)}
+        limits.update(self.store.tenant_limits())
+        scopes = sorted(limits)
+        for day in days:
+            counters = self.store.counters(scopes, day)
+            existing = {(alert.scope, alert.threshold): alert for alert in self.store.alerts(day)}
+            for scope in scopes:
+                counter = counters[scope]
+                if counter.committed_micros == 0 and counter.settled_micros == 0:
+                    continue
+                status = self._status(counter, limits[scope], now, include_forecast=day == today)
+                report.scopes.append(status)
+                for threshold in status.crossed:
+                    self._alert_once(status, threshold, existing.get((scope, threshold)), now, report)
+        return report
+
+    def settle_expired_holds(self, days: tuple[date, ...], now: datetime) -> list[LedgerLine]:
+        """Charge every expired hold at its reservation, marked `uncertain`; a racing settle wins cleanly."""
+        settled: list[LedgerLine] = []
+        for hold in self.ledger.open_holds(days, expired_at=now):
+            current = self.store.hold(hold.call_id)
+            if current is None or current.status != "held" or current.expires_at > now:
+                continue
+            line = self.ledger.settle_uncertain(current, outcome="hold_expired")
+            if line is not None:
+                settled.append(line)
+        return settled
+
+    def _status(self, counter: Counter, limit: int, now: datetime, *, include_forecast: bool) -> ScopeStatus:
+        projection = (
+            forecast(
+                day=counter.day,
+                now=now,
+                committed_micros=counter.committed_micros,
+                settled_micros=counter.settled_micros,
+                settled_by_hour=counter.settled_by_hour,
+            )
+            if include_forecast
+            else None
+        )
+        ratio = utilisation(counter.committed_micros, limit)
+        crossed = crossed_thresholds(
+            committed_micros=counter.committed_micros,
+            limit_micros=limit,
+            alert_fraction=self.ledger.settings.COST_ALERT_THRESHOLD_PCT,
+            projection=projection,
+        )
+        return ScopeStatus(
+            scope=counter.scope,
+            day=counter.day,
+            committed_micros=counter.committed_micros,
+            settled_micros=counter.settled_micros,
+            limit_micros=limit,
+            utilisation=None if ratio is None else format(ratio, "f"),
+            projection=projection,
+            crossed=tuple(crossed),
+        )
+
+    def _alert_once(
+        self,
+        status: ScopeStatus,
+        threshold: str,
+        existing: AlertRecord | None,
+        now: datetime,
+        report: CheckReport,
+    ) -> None:
+        if existing is not None and (
+            existing.state == "published" or now - existing.claimed_at < CLAIM_LEASE
+        ):
+            return
+        record = AlertRecord(
+            scope=status.scope,
+            day=status.day,
+            threshold=threshold,
+            state="claimed",
+            claimed_at=now,
+            claim_token=str(uuid.uuid4()),
+            utilisation=status.utilisation,
+            committed_micros=status.committed_micros,
+            limit_micros=status.limit_micros,
+            forecast_micros=status.projection.end_of_day_micros if status.projection else None,
+        )
+        won = (
+            self.store.claim_alert(record)
+            if existing is None
+            else self.store.take_over_alert(record, existing.claim_token)
+        )
+        if not won:
+            return
+        try:
+            self.publisher.publish(record)
+        except Exception:
+            logger.exception("alert %s %s %s claimed but not published", record.scope, record.day, threshold)
+            report.failed.append(record)
+            return
+        self.store.mark_alert_published(record, self.ledger.clock())
+        report.published.append(record)

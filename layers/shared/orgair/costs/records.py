@@ -1,0 +1,97 @@
+"""The records of cost governance: holds, ledger lines, budget counters and alert claims.
+
+Plain immutable data shared by the domain services and the data-access module; amounts are integer
+micro-USD, instants are aware UTC datetimes, days are UTC calendar days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from orgair.costs.pricing import Usage
+
+HoldStatus = Literal["held", "settled"]
+LineStatus = Literal["settled", "uncertain"]
+AlertState = Literal["claimed", "published"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallMeta:
+    """Who a call is for and why: stamped on its hold and its ledger line."""
+
+    tenant_id: str
+    purpose: str
+    correlation_id: str
+    request_id: str
+    parent_request_id: str
+    attempt: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A reservation of the worst-case cost of one call, charged to the day it was admitted."""
+
+    call_id: str
+    meta: CallMeta
+    provider: str
+    model: str
+    pricing_version: str
+    day: date
+    scopes: tuple[str, ...]
+    estimate_micros: int
+    reserved_at: datetime
+    expires_at: datetime
+    status: HoldStatus = "held"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One billed (or possibly billed) call. Append-only; a correction is a new compensating line."""
+
+    call_id: str
+    meta: CallMeta
+    day: date
+    timestamp: datetime
+    provider: str
+    model: str
+    usage: Usage
+    cost_micros: int
+    pricing_version: str
+    status: LineStatus
+    outcome: str
+    source: Literal["gateway", "external"]
+    estimate_micros: int | None = None
+    provider_request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """One scope's budget item for one day (missing counters count as zero)."""
+
+    scope: str
+    day: date
+    committed_micros: int = 0
+    settled_micros: int = 0
+    limit_micros: int | None = None
+    settled_by_hour: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def held_micros(self) -> int:
+        return self.committed_micros - self.settled_micros
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    scope: str
+    day: date
+    threshold: str
+    state: AlertState
+    claimed_at: datetime
+    claim_token: str
+    utilisation: str | None
+    committed_micros: int
+    limit_micros: int
+    forecast_micros: int | None
+    published_at: datetime | None = None

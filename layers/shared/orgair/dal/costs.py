@@ -1,0 +1,744 @@
+"""CostsTable data access over the low-level DynamoDB client: the one place that knows the item layout.
+
+Item layout (generic pk/sk and the gsi1 index of the template):
+
+| item | pk | sk | gsi1pk / gsi1sk |
+|---|---|---|---|
+| budget counter | `BUDGET#<scope>` | `DAY#<yyyy-mm-dd>` | — (hot item: no index writes) |
+| tenant budget | `BUDGETCFG` | `<scope>` | — |
+| hold | `HOLD#<call id>` | `HOLD` | `OPENHOLD#<day>#<shard>` / `<expiry>#<call id>` while held |
+| external report | `EXTERNAL#<tenant>` | `KEY#<idempotency key>` | — |
+| ledger line | `LEDGER#<tenant>#<day>` | `<admitted at>#<call id>` | — |
+| alert claim | `ALERTS#<day>` | `<scope>#<threshold>` | — |
+
+Counters hold integer micro-USD `committed`, `settled` and hourly settled buckets `h00`..`h23`
+(admission hour), so a forecast needs one read, not a scan. Reading code treats an item past its
+own expiry as expired; `expires_at` (TTL) only collects garbage, and moto never expires it anyway.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.costs.pricing import Usage
+from orgair.costs.records import AlertRecord, CallMeta, Counter, Hold, LedgerLine
+from orgair.errors import DependencyUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+Item = dict[str, Any]
+
+HOLD_SHARDS: Final = 8
+"""Open holds spread over this many index partitions so the index never becomes the hot spot."""
+GARBAGE_AFTER: Final = timedelta(days=7)
+"""Settled holds are kept a week for investigation, then TTL removes them."""
+TRANSACTION_ATTEMPTS: Final = 8
+_BACKOFF_BASE_SECONDS: Final = 0.02
+_BACKOFF_CAP_SECONDS: Final = 0.5
+_RETRY_REASONS: Final = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+)
+_TOKEN_NAMESPACE: Final = uuid.UUID("6f1c3b52-8f0e-4d2a-9a51-3c5e2d7b9a10")
+_jitter = random.SystemRandom()
+
+
+class ConditionFailed(Exception):
+    """A transaction was cancelled by a condition: `index` names the item, `item` its current state."""
+
+    def __init__(self, index: int, item: Mapping[str, Any] | None) -> None:
+        super().__init__(f"condition of transaction item {index} failed")
+        self.index = index
+        self.item = item
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeUpdate:
+    """One counter touched by a transaction; `ceiling` set means `committed <= ceiling` must hold."""
+
+    scope: str
+    committed_delta: int
+    settled_delta: int = 0
+    hour: int | None = None
+    ceiling: int | None = None
+    limit_micros: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalMarker:
+    tenant_id: str
+    idempotency_key: str
+    fingerprint: str
+    call_id: str
+    day: date
+    ledger_sk: str
+
+
+def derived_token(*parts: str) -> str:
+    """A 36-character ClientRequestToken that is the same for the same logical write."""
+    return str(uuid.uuid5(_TOKEN_NAMESPACE, "\x1f".join(parts)))
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _n(value: int) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def _iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _get_s(item: Mapping[str, Any], name: str, default: str = "") -> str:
+    value = item.get(name)
+    return str(value["S"]) if value else default
+
+
+def _get_n(item: Mapping[str, Any], name: str, default: int = 0) -> int:
+    value = item.get(name)
+    return int(value["N"]) if value else default
+
+
+def _get_opt_n(item: Mapping[str, Any], name: str) -> int | None:
+    value = item.get(name)
+    return int(value["N"]) if value else None
+
+
+def counter_key(scope: str, day: date) -> Item:
+    return {"pk": _s(f"BUDGET#{scope}"), "sk": _s(f"DAY#{day.isoformat()}")}
+
+
+def hold_key(call_id: str) -> Item:
+    return {"pk": _s(f"HOLD#{call_id}"), "sk": _s("HOLD")}
+
+
+def ledger_pk(tenant_id: str, day: date) -> str:
+    return f"LEDGER#{tenant_id}#{day.isoformat()}"
+
+
+def ledger_sk(timestamp: datetime, call_id: str) -> str:
+    return f"{_iso(timestamp)}#{call_id}"
+
+
+def hold_shard_pk(day: date, call_id: str) -> str:
+    return f"OPENHOLD#{day.isoformat()}#{zlib.crc32(call_id.encode()) % HOLD_SHARDS}"
+
+
+def _check_tenant(tenant_id: str) -> str:
+    if not tenant_id or "#" in tenant_id:
+        raise ValueError("a tenant id is non-empty and never contains '#'")
+    return tenant_id
+
+
+def _meta_attributes(meta: CallMeta) -> Item:
+    return {
+        "tenant_id": _s(_check_tenant(meta.tenant_id)),
+        "purpose": _s(meta.purpose),
+        "correlation_id": _s(meta.correlation_id),
+        "request_id": _s(meta.request_id),
+        "parent_request_id": _s(meta.parent_request_id),
+        "attempt": _n(meta.attempt),
+    }
+
+
+def _meta_from(item: Mapping[str, Any]) -> CallMeta:
+    return CallMeta(
+        tenant_id=_get_s(item, "tenant_id"),
+        purpose=_get_s(item, "purpose"),
+        correlation_id=_get_s(item, "correlation_id"),
+        request_id=_get_s(item, "request_id"),
+        parent_request_id=_get_s(item, "parent_request_id"),
+        attempt=_get_n(item, "attempt", 1),
+    )
+
+
+def hold_item(hold: Hold) -> Item:
+    item: Item = {
+        **hold_key(hold.call_id),
+        "type": _s("hold"),
+        "status": _s(hold.status),
+        "call_id": _s(hold.call_id),
+        **_meta_attributes(hold.meta),
+        "provider": _s(hold.provider),
+        "model": _s(hold.model),
+        "pricing_version": _s(hold.pricing_version),
+        "day": _s(hold.day.isoformat()),
+        "scopes": {"L": [_s(scope) for scope in hold.scopes]},
+        "estimate_micros": _n(hold.estimate_micros),
+        "reserved_at": _s(_iso(hold.reserved_at)),
+        "hold_expires_at": _s(_iso(hold.expires_at)),
+        "expires_at": _n(int((hold.expires_at + GARBAGE_AFTER).timestamp())),
+    }
+    if hold.status == "held":
+        item["gsi1pk"] = _s(hold_shard_pk(hold.day, hold.call_id))
+        item["gsi1sk"] = _s(f"{_iso(hold.expires_at)}#{hold.call_id}")
+    return item
+
+
+def hold_from(item: Mapping[str, Any]) -> Hold:
+    status = _get_s(item, "status")
+    return Hold(
+        call_id=_get_s(item, "call_id"),
+        meta=_meta_from(item),
+        provider=_get_s(item, "provider"),
+        model=_get_s(item, "model"),
+        pricing_version=_get_s(item, "pricing_version"),
+        day=date.fromisoformat(_get_s(item, "day")),
+        scopes=tuple(str(value["S"]) for value in item["scopes"]["L"]),
+        estimate_micros=_get_n(item, "estimate_micros"),
+        reserved_at=_parse_iso(_get_s(item, "reserved_at")),
+        expires_at=_parse_iso(_get_s(item, "hold_expires_at")),
+        status="settled" if status == "settled" else "held",
+    )
+
+
+def line_item(line: LedgerLine) -> Item:
+    item: Item = {
+        "pk": _s(ledger_pk(line.meta.tenant_id, line.day)),
+        "sk": _s(ledger_sk(line.timestamp, line.call_id)),
+        "type": _s("ledger_line"),
+        "call_id": _s(line.call_id),
+        **_meta_attributes(line.meta),
+        "day": _s(line.day.isoformat()),
+        "timestamp": _s(_iso(line.timestamp)),
+        "provider": _s(line.provider),
+        "model": _s(line.model),
+        "input_tokens": _n(line.usage.input_tokens),
+        "cached_input_tokens": _n(line.usage.cached_input_tokens),
+        "cache_write_tokens": _n(line.usage.cache_write_tokens),
+        "output_tokens": _n(line.usage.output_tokens),
+        "cost_micros": _n(line.cost_micros),
+        "pricing_version": _s(line.pricing_version),
+        "status": _s(line.status),
+        "outcome": _s(line.outcome),
+        "source": _s(line.source),
+    }
+    if line.estimate_micros is not None:
+        item["estimate_micros"] = _n(line.estimate_micros)
+    if line.provider_request_id:
+        item["provider_request_id"] = _s(line.provider_request_id)
+    return item
+
+
+def line_from(item: Mapping[str, Any]) -> LedgerLine:
+    return LedgerLine(
+        call_id=_get_s(item, "call_id"),
+        meta=_meta_from(item),
+        day=date.fromisoformat(_get_s(item, "day")),
+        timestamp=_parse_iso(_get_s(item, "timestamp")),
+        provider=_get_s(item, "provider"),
+        model=_get_s(item, "model"),
+        usage=Usage(
+            input_tokens=_get_n(item, "input_tokens"),
+            cached_input_tokens=_get_n(item, "cached_input_tokens"),
+            cache_write_tokens=_get_n(item, "cache_write_tokens"),
+            output_tokens=_get_n(item, "output_tokens"),
+        ),
+        cost_micros=_get_n(item, "cost_micros"),
+        pricing_version=_get_s(item, "pricing_version"),
+        status="uncertain" if _get_s(item, "status") == "uncertain" else "settled",
+        outcome=_get_s(item, "outcome"),
+        source="external" if _get_s(item, "source") == "external" else "gateway",
+        estimate_micros=_get_opt_n(item, "estimate_micros"),
+        provider_request_id=_get_s(item, "provider_request_id") or None,
+    )
+
+
+def counter_from(scope: str, day: date, item: Mapping[str, Any] | None) -> Counter:
+    if not item:
+        return Counter(scope=scope, day=day)
+    hours = {hour: _get_n(item, f"h{hour:02d}") for hour in range(24) if f"h{hour:02d}" in item}
+    return Counter(
+        scope=scope,
+        day=day,
+        committed_micros=_get_n(item, "committed"),
+        settled_micros=_get_n(item, "settled"),
+        limit_micros=_get_opt_n(item, "limit_micros"),
+        settled_by_hour=hours,
+    )
+
+
+def alert_from(item: Mapping[str, Any]) -> AlertRecord:
+    published = _get_s(item, "published_at")
+    forecast = _get_opt_n(item, "forecast_micros")
+    utilisation = _get_s(item, "utilisation")
+    return AlertRecord(
+        scope=_get_s(item, "scope"),
+        day=date.fromisoformat(_get_s(item, "day")),
+        threshold=_get_s(item, "threshold"),
+        state="published" if _get_s(item, "state") == "published" else "claimed",
+        claimed_at=_parse_iso(_get_s(item, "claimed_at")),
+        claim_token=_get_s(item, "claim_token"),
+        utilisation=utilisation or None,
+        committed_micros=_get_n(item, "committed_micros"),
+        limit_micros=_get_n(item, "limit_micros"),
+        forecast_micros=forecast,
+        published_at=_parse_iso(published) if published else None,
+    )
+
+
+class CostsStore:
+    """Reads and atomic writes of CostsTable. Every call fails closed (DependencyUnavailable)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._client_override = client
+
+    @property
+    def _client(self) -> DynamoDBClient:
+        return self._client_override or dynamodb_client()
+
+    # ------------------------------------------------------------------ transactions
+
+    def _counter_update(self, day: date, update: ScopeUpdate, now: datetime) -> TransactWriteItemTypeDef:
+        names = {"#scope": "scope", "#day": "day"}
+        values: Item = {
+            ":scope": _s(update.scope),
+            ":day": _s(day.isoformat()),
+            ":committed": _n(update.committed_delta),
+            ":now": _s(_iso(now)),
+        }
+        adds = ["committed :committed"]
+        sets = ["#scope = :scope", "#day = :day", "updated_at = :now"]
+        if update.settled_delta or update.hour is not None:
+            values[":settled"] = _n(update.settled_delta)
+            adds.append("settled :settled")
+        if update.hour is not None:
+            names["#hour"] = f"h{update.hour:02d}"
+            adds.append("#hour :settled")
+        if update.limit_micros is not None:
+            values[":limit"] = _n(update.limit_micros)
+            sets.append("limit_micros = :limit")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": counter_key(update.scope, day),
+            "UpdateExpression": f"SET {', '.join(sets)} ADD {', '.join(adds)}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if update.ceiling is not None:
+            values[":ceiling"] = _n(update.ceiling)
+            request["ConditionExpression"] = "attribute_not_exists(committed) OR committed <= :ceiling"
+            request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return cast("TransactWriteItemTypeDef", {"Update": request})
+
+    def _transact(self, items: Sequence[TransactWriteItemTypeDef], token: str, what: str) -> None:
+        """One TransactWriteItems, retried on conflicts and throttling; conditions raise ConditionFailed."""
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                with store_errors(what):
+                    self._client.transact_write_items(TransactItems=list(items), ClientRequestToken=token)
+                return
+            except Exception as error:
+                code = error_code(error)
+                if code == "TransactionInProgressException":
+                    pass
+                elif code == "TransactionCanceledException":
+                    reasons: list[Mapping[str, Any]] = getattr(error, "response", {}).get(
+                        "CancellationReasons", []
+                    )
+                    for index, reason in enumerate(reasons):
+                        if reason.get("Code") == "ConditionalCheckFailed":
+                            raise ConditionFailed(index, reason.get("Item")) from None
+                    if not any(reason.get("Code") in _RETRY_REASONS for reason in reasons):
+                        raise
+                else:
+                    raise
+            delay = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt)
+            time.sleep(_jitter.uniform(0, delay))
+        raise DependencyUnavailable(f"The data store stayed contended while {what}.", retry_after_seconds=1)
+
+    def reserve(self, hold: Hold, scopes: Sequence[ScopeUpdate], now: datetime) -> None:
+        """Create the hold and add its estimate to every scope's `committed`: all scopes or none.
+
+        Raises ConditionFailed with the index of the refusing item (0 = the hold already exists).
+        """
+        items: list[TransactWriteItemTypeDef] = [
+            cast(
+                "TransactWriteItemTypeDef",
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": hold_item(hold),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            )
+        ]
+        items.extend(self._counter_update(hold.day, update, now) for update in scopes)
+        self._transact(items, hold.call_id, "reserving budget")
+
+    def settle(self, hold: Hold, line: LedgerLine, token_purpose: str, now: datetime) -> None:
+        """held → settled, the ledger line, and every scope corrected by actual − estimate: at once.
+
+        Raises ConditionFailed(0) when the hold is no longer held (settled already: exactly once).
+        """
+        hour = hold.reserved_at.astimezone(UTC).hour
+        hold_update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": hold_key(hold.call_id),
+                "UpdateExpression": (
+                    "SET #status = :settled, settled_at = :now, actual_micros = :actual, line_status = :ls "
+                    "REMOVE gsi1pk, gsi1sk"
+                ),
+                "ConditionExpression": "#status = :held",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":settled": _s("settled"),
+                    ":held": _s("held"),
+                    ":now": _s(_iso(now)),
+                    ":actual": _n(line.cost_micros),
+                    ":ls": _s(line.status),
+                },
+            }
+        }
+        line_put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": line_item(line),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+        items: list[TransactWriteItemTypeDef] = [
+            cast("TransactWriteItemTypeDef", hold_update),
+            cast("TransactWriteItemTypeDef", line_put),
+        ]
+        delta = line.cost_micros - hold.estimate_micros
+        items.extend(
+            self._counter_update(
+                hold.day,
+                ScopeUpdate(scope=scope, committed_delta=delta, settled_delta=line.cost_micros, hour=hour),
+                now,
+            )
+            for scope in hold.scopes
+        )
+        self._transact(items, derived_token(hold.call_id, token_purpose), "settling a call")
+
+    def record_external(
+        self, marker: ExternalMarker, line: LedgerLine, scopes: Sequence[str], now: datetime
+    ) -> None:
+        """The report's marker (once per idempotency key), its ledger line and counters: at once.
+
+        Raises ConditionFailed(0) when the key was used before.
+        """
+        marker_put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    "pk": _s(f"EXTERNAL#{_check_tenant(marker.tenant_id)}"),
+                    "sk": _s(f"KEY#{marker.idempotency_key}"),
+                    "type": _s("external_report"),
+                    "fingerprint": _s(marker.fingerprint),
+                    "call_id": _s(marker.call_id),
+                    "day": _s(marker.day.isoformat()),
+                    "ledger_sk": _s(marker.ledger_sk),
+                    "created_at": _s(_iso(now)),
+                },
+                "ConditionExpression": "attribute_not_exists(pk)",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        line_put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": line_item(line),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+        items: list[TransactWriteItemTypeDef] = [
+            cast("TransactWriteItemTypeDef", marker_put),
+            cast("TransactWriteItemTypeDef", line_put),
+        ]
+        hour = line.timestamp.astimezone(UTC).hour
+        items.extend(
+            self._counter_update(
+                line.day,
+                ScopeUpdate(
+                    scope=scope, committed_delta=line.cost_micros, settled_delta=line.cost_micros, hour=hour
+                ),
+                now,
+            )
+            for scope in scopes
+        )
+        token = derived_token("external", marker.tenant_id, marker.idempotency_key, marker.fingerprint)
+        self._transact(items, token, "recording reported usage")
+
+    # ------------------------------------------------------------------ reads
+
+    def external_marker(self, tenant_id: str, idempotency_key: str) -> ExternalMarker | None:
+        with store_errors("reading a usage report"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": _s(f"EXTERNAL#{_check_tenant(tenant_id)}"), "sk": _s(f"KEY#{idempotency_key}")},
+                ConsistentRead=True,
+            )
+        item = response.get("Item")
+        if not item:
+            return None
+        return ExternalMarker(
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            fingerprint=_get_s(item, "fingerprint"),
+            call_id=_get_s(item, "call_id"),
+            day=date.fromisoformat(_get_s(item, "day")),
+            ledger_sk=_get_s(item, "ledger_sk"),
+        )
+
+    def ledger_line(self, tenant_id: str, day: date, sk: str) -> LedgerLine | None:
+        with store_errors("reading a ledger line"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": _s(ledger_pk(_check_tenant(tenant_id), day)), "sk": _s(sk)},
+                ConsistentRead=True,
+            )
+        item = response.get("Item")
+        return line_from(item) if item else None
+
+    def hold(self, call_id: str) -> Hold | None:
+        with store_errors("reading a hold"):
+            response = self._client.get_item(
+                TableName=self._table, Key=hold_key(call_id), ConsistentRead=True
+            )
+        item = response.get("Item")
+        return hold_from(item) if item else None
+
+    def counter(self, scope: str, day: date) -> Counter:
+        with store_errors("reading a budget"):
+            response = self._client.get_item(
+                TableName=self._table, Key=counter_key(scope, day), ConsistentRead=True
+            )
+        return counter_from(scope, day, response.get("Item"))
+
+    def counters(self, scopes: Sequence[str], day: date) -> dict[str, Counter]:
+        """Every scope's counter for the day (missing ones as zero), in batches of 100."""
+        found: dict[str, Counter] = {scope: Counter(scope=scope, day=day) for scope in scopes}
+        for start in range(0, len(scopes), 100):
+            pending: list[Item] = [counter_key(scope, day) for scope in scopes[start : start + 100]]
+            for _attempt in range(TRANSACTION_ATTEMPTS):
+                if not pending:
+                    break
+                with store_errors("reading budgets"):
+                    response = self._client.batch_get_item(
+                        RequestItems={self._table: {"Keys": pending, "ConsistentRead": True}}
+                    )
+                for item in response.get("Responses", {}).get(self._table, []):
+                    scope = _get_s(item, "scope")
+                    found[scope] = counter_from(scope, day, item)
+                unprocessed: Mapping[str, Any] = response.get("UnprocessedKeys", {}).get(self._table, {})
+                pending = list(unprocessed.get("Keys", []))
+            if pending:
+                raise DependencyUnavailable("The data store kept budgets unprocessed.", retry_after_seconds=1)
+        return found
+
+    def tenant_limit(self, tenant_id: str) -> int | None:
+        with store_errors("reading a tenant budget"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": _s("BUDGETCFG"), "sk": _s(f"tenant:{_check_tenant(tenant_id)}")},
+                ConsistentRead=True,
+            )
+        item = response.get("Item")
+        return _get_opt_n(item, "limit_micros") if item else None
+
+    def set_tenant_limit(self, tenant_id: str, limit_micros: int | None, now: datetime) -> None:
+        """An operator's per-tenant daily budget (None removes it: the tenant is bound by global only)."""
+        key = {"pk": _s("BUDGETCFG"), "sk": _s(f"tenant:{_check_tenant(tenant_id)}")}
+        with store_errors("setting a tenant budget"):
+            if limit_micros is None:
+                self._client.delete_item(TableName=self._table, Key=key)
+            else:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item={**key, "limit_micros": _n(limit_micros), "updated_at": _s(_iso(now))},
+                )
+
+    def tenant_limits(self) -> dict[str, int]:
+        """Every configured tenant budget as {scope: limit}."""
+        limits: dict[str, int] = {}
+        for item in self._query({"pk": "BUDGETCFG"}):
+            limits[_get_s(item, "sk")] = _get_n(item, "limit_micros")
+        return limits
+
+    def _query(
+        self,
+        keys: Mapping[str, str],
+        *,
+        index: str | None = None,
+        sk_below: str | None = None,
+        sk_prefix: str | None = None,
+        projection: str | None = None,
+    ) -> Iterator[Mapping[str, Any]]:
+        ((hash_name, hash_value),) = keys.items()
+        range_name = "gsi1sk" if index else "sk"
+        condition = "#h = :h"
+        names = {"#h": hash_name}
+        values: Item = {":h": _s(hash_value)}
+        if sk_below is not None:
+            condition += " AND #r <= :r"
+            names["#r"] = range_name
+            values[":r"] = _s(sk_below)
+        elif sk_prefix is not None:
+            condition += " AND begins_with(#r, :r)"
+            names["#r"] = range_name
+            values[":r"] = _s(sk_prefix)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if index:
+            request["IndexName"] = index
+        else:
+            request["ConsistentRead"] = True
+        if projection:
+            request["ProjectionExpression"] = projection
+        while True:
+            with store_errors("querying cost records"):
+                response = self._client.query(**request)
+            yield from response.get("Items", [])
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return
+            request["ExclusiveStartKey"] = last
+
+    def ledger_page(
+        self, tenant_id: str, day: date, limit: int, after_sk: str | None
+    ) -> tuple[list[LedgerLine], str | None]:
+        """One page of a tenant's lines for a day, oldest first, and the sort key the next page follows.
+
+        The partition key is always rebuilt from the tenant, so no position can reach another tenant.
+        """
+        pk = ledger_pk(_check_tenant(tenant_id), day)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": _s(pk)},
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        if after_sk is not None:
+            request["ExclusiveStartKey"] = {"pk": _s(pk), "sk": _s(after_sk)}
+        with store_errors("listing ledger lines"):
+            response = self._client.query(**request)
+        lines = [line_from(item) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return lines, (str(last["sk"]["S"]) if last else None)
+
+    def ledger_lines(self, tenant_id: str, day: date) -> Iterator[LedgerLine]:
+        for item in self._query({"pk": ledger_pk(_check_tenant(tenant_id), day)}):
+            yield line_from(item)
+
+    def open_holds(self, day: date, expired_at: datetime | None = None) -> Iterator[Hold]:
+        """Holds still `held` that were admitted on `day` (optionally only those expired at an instant).
+
+        The index is eventually consistent, so callers re-check each hold's status in a transaction.
+        """
+        bound = f"{_iso(expired_at)}#\uffff" if expired_at is not None else None
+        for shard in range(HOLD_SHARDS):
+            for item in self._query(
+                {"gsi1pk": f"OPENHOLD#{day.isoformat()}#{shard}"}, index="gsi1", sk_below=bound
+            ):
+                if _get_s(item, "status") == "held":
+                    yield hold_from(item)
+
+    # ------------------------------------------------------------------ alerts
+
+    def claim_alert(self, record: AlertRecord) -> bool:
+        """Claim (scope, day, threshold) with a conditional put; True only for the one winner."""
+        try:
+            with store_errors("claiming an alert"):
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=self._alert_item(record),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+        except Exception as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def take_over_alert(self, record: AlertRecord, stale_token: str) -> bool:
+        """Re-claim an alert whose claimant never confirmed publishing (it crashed); one winner again."""
+        try:
+            with store_errors("re-claiming an alert"):
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=self._alert_item(record),
+                    ConditionExpression="#state = :claimed AND claim_token = :stale",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues={":claimed": _s("claimed"), ":stale": _s(stale_token)},
+                )
+        except Exception as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_alert_published(self, record: AlertRecord, at: datetime) -> bool:
+        """Confirm publication; False when another run took the claim over in the meantime."""
+        try:
+            with store_errors("confirming an alert"):
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=self._alert_key(record.scope, record.day, record.threshold),
+                    UpdateExpression="SET #state = :published, published_at = :at",
+                    ConditionExpression="claim_token = :token",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues={
+                        ":published": _s("published"),
+                        ":at": _s(_iso(at)),
+                        ":token": _s(record.claim_token),
+                    },
+                )
+        except Exception as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def alerts(self, day: date, scope: str | None = None) -> list[AlertRecord]:
+        prefix = f"{scope}#" if scope is not None else None
+        return [
+            alert_from(item) for item in self._query({"pk": f"ALERTS#{day.isoformat()}"}, sk_prefix=prefix)
+        ]
+
+    @staticmethod
+    def _alert_key(scope: str, day: date, threshold: str) -> Item:
+        return {"pk": _s(f"ALERTS#{day.isoformat()}"), "sk": _s(f"{scope}#{threshold}")}
+
+    def _alert_item(self, record: AlertRecord) -> Item:
+        item: Item = {
+            **self._alert_key(record.scope, record.day, record.threshold),
+            "type": _s("alert"),
+            "scope": _s(record.scope),
+            "day": _s(record.day.isoformat()),
+            "threshold": _s(record.threshold),
+            "state": _s(record.state),
+            "claimed_at": _s(_iso(record.claimed_at)),
+            "claim_token": _s(record.claim_token),
+            "committed_micros": _n(record.committed_micros),
+            "limit_micros": _n(record.limit_micros),
+        }
+        if record.utilisation is not None:
+            item["utilisation"] = _s(record.utilisation)
+        if record.forecast_micros is not None:
+            item["forecast_micros"] = _n(record.forecast_micros)
+        return item

@@ -1,0 +1,397 @@
+"""Structured LLM completions under the cost ledger: reserve, call, settle — for every attempt.
+
+Order of models: DEFAULT_LLM_MODEL first, FALLBACK_LLM_MODEL when the default keeps failing. Each
+model gets bounded retries (exponential backoff with full jitter, at least the provider's
+Retry-After) on 429, 5xx, timeouts and connection errors; a provider whose circuit is open is skipped.
+Every attempt that may be billed is its own call id, hold and ledger line (attempt number, parent
+request id, model that served it). The whole exchange ends before a deadline derived from the
+Lambda's remaining time. Without a configured key there is no call and no invented answer: 503.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Final, Generic, Literal, TypeVar
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from orgair.costs.ledger import CostLedger, RequestBudget
+from orgair.costs.money import format_usd
+from orgair.costs.pricing import Provider
+from orgair.costs.records import CallMeta, Hold, LedgerLine
+from orgair.errors import DependencyUnavailable, FieldError, UpstreamInvalid
+from orgair.llm.breaker import BreakerRegistry, CircuitBreaker, container_breakers
+from orgair.llm.providers import (
+    AnthropicMessages,
+    MalformedReply,
+    Message,
+    OpenAIChat,
+    ProviderFormat,
+    Reply,
+)
+from orgair.llm.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
+from orgair.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+RETRYABLE_STATUS: Final = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+MIN_ATTEMPT_SECONDS: Final = 1.0
+"""An attempt with less time than this left is not started: it could only time out and be billed."""
+BACKOFF_BASE_SECONDS: Final = 0.5
+BACKOFF_CAP_SECONDS: Final = 8.0
+RETRY_AFTER_CAP_SECONDS: Final = 60.0
+MAX_REPAIR_ECHO_CHARS: Final = 8_000
+MAX_REPORTED_ERRORS: Final = 10
+
+_SYSTEM_RANDOM: Final = random.SystemRandom()
+
+AttemptStatus = Literal["settled", "uncertain", "unsettled"]
+
+
+@dataclass(frozen=True, slots=True)
+class LlmRequest:
+    """One logical completion: who it is for, why, and the prompt."""
+
+    tenant_id: str
+    purpose: str
+    correlation_id: str
+    request_id: str
+    system: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    attempt: int
+    call_id: str
+    provider: str
+    model: str
+    outcome: str
+    status: AttemptStatus
+    cost_micros: int
+
+
+@dataclass(frozen=True, slots=True)
+class StructuredCompletion(Generic[T]):
+    value: T
+    provider: str
+    model: str
+    parent_request_id: str
+    attempts: tuple[AttemptRecord, ...]
+
+    @property
+    def cost_micros(self) -> int:
+        return sum(attempt.cost_micros for attempt in self.attempts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    model: str
+    format: ProviderFormat
+    key: SecretStr
+
+
+@dataclass(slots=True)
+class _Run:
+    request: LlmRequest
+    deadline: Deadline
+    budget: RequestBudget
+    parent_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    attempts: list[AttemptRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    reply: Reply | None
+    retryable: bool
+    retry_after: float | None = None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds (delta-seconds or HTTP-date), capped; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(0.0, seconds), RETRY_AFTER_CAP_SECONDS)
+
+
+def extract_json_object(text: str) -> str:
+    """The JSON object in a model's answer (tolerating code fences and surrounding prose)."""
+    start = text.find("{")
+    end = text.rfind("}")
+    if start == -1 or end < start:
+        raise ValueError("the answer contains no JSON object")
+    return text[start : end + 1]
+
+
+def _validation_errors(error: ValidationError | ValueError) -> list[FieldError]:
+    if isinstance(error, ValidationError):
+        return [
+            FieldError(".".join(str(part) for part in item["loc"]) or "answer", item["msg"])
+            for item in error.errors(include_url=False, include_input=False)[:MAX_REPORTED_ERRORS]
+        ]
+    return [FieldError("answer", str(error))]
+
+
+def _instructions(system: str, schema: type[BaseModel]) -> str:
+    return (
+        f"{system}\n\nAnswer with exactly one JSON object and nothing else. "
+        f"It must validate against this JSON Schema:\n{json.dumps(schema.model_json_schema(), sort_keys=True)}"
+    )
+
+
+def _repair_prompt(errors: Sequence[FieldError]) -> str:
+    listed = "\n".join(f"- {error.field}: {error.message}" for error in errors)
+    return (
+        "Your previous answer was not valid against the JSON Schema:\n"
+        f"{listed}\nReply with only the corrected JSON object."
+    )
+
+
+class LlmGateway:
+    """Structured completions with retries, fallback, circuit breakers and per-attempt cost control."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        ledger: CostLedger,
+        *,
+        client: httpx.Client | None = None,
+        breakers: BreakerRegistry | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[float, float], float] = _SYSTEM_RANDOM.uniform,
+    ) -> None:
+        self.settings = settings
+        self.ledger = ledger
+        self._client = client
+        self.breakers = breakers or container_breakers()
+        self._sleep = sleep
+        self._jitter = jitter
+        self._formats: dict[Provider, ProviderFormat] = {
+            "openai": OpenAIChat(settings.OPENAI_BASE_URL),
+            "anthropic": AnthropicMessages(settings.ANTHROPIC_BASE_URL),
+        }
+
+    @property
+    def client(self) -> httpx.Client:
+        return self._client or http_client()
+
+    def candidates(self) -> list[_Candidate]:
+        """Default then fallback model, each priced (else 422 before any call) and with a configured key."""
+        keys: dict[Provider, SecretStr | None] = {
+            "openai": self.settings.OPENAI_API_KEY,
+            "anthropic": self.settings.ANTHROPIC_API_KEY,
+        }
+        found: list[_Candidate] = []
+        for model in dict.fromkeys((self.settings.DEFAULT_LLM_MODEL, self.settings.FALLBACK_LLM_MODEL)):
+            provider = self.ledger.price(model).provider
+            key = keys[provider]
+            if key is not None and key.get_secret_value():
+                found.append(_Candidate(model=model, format=self._formats[provider], key=key))
+        if not found:
+            raise DependencyUnavailable(
+                "No LLM provider is configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY "
+                "(in AWS, their *_SSM_PARAMETER names) for the configured models.",
+                retry_after_seconds=300,
+            )
+        return found
+
+    def complete_json(
+        self, request: LlmRequest, schema: type[T], *, deadline: Deadline, repairs: int = 1
+    ) -> StructuredCompletion[T]:
+        """Ask for a JSON object matching `schema`; an invalid answer gets `repairs` repair attempts, then 502."""
+        candidates = self.candidates()
+        run = _Run(request=request, deadline=deadline, budget=self.ledger.request_budget())
+        system = _instructions(request.system, schema)
+        messages = [Message("user", request.user)]
+        for repair in range(repairs + 1):
+            reply, served = self._first_reply(run, candidates, system, messages)
+            try:
+                value = schema.model_validate_json(extract_json_object(reply.text))
+            except (ValidationError, ValueError) as problem:
+                errors = _validation_errors(problem)
+                if repair == repairs:
+                    raise UpstreamInvalid(
+                        f"The model's answer did not match the expected structure after {repairs} repair "
+                        "attempt(s); its cost is on the ledger.",
+                        errors=errors,
+                        extensions={
+                            "model": served.model,
+                            "attempts": len(run.attempts),
+                            "cost": format_usd(sum(attempt.cost_micros for attempt in run.attempts)),
+                            "parent_request_id": run.parent_request_id,
+                        },
+                    ) from None
+                messages = [
+                    *messages,
+                    Message("assistant", reply.text[:MAX_REPAIR_ECHO_CHARS]),
+                    Message("user", _repair_prompt(errors)),
+                ]
+                candidates = [served, *(candidate for candidate in candidates if candidate is not served)]
+                continue
+            return StructuredCompletion(
+                value=value,
+                provider=served.format.name,
+                model=served.model,
+                parent_request_id=run.parent_request_id,
+                attempts=tuple(run.attempts),
+            )
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _first_reply(
+        self, run: _Run, candidates: Sequence[_Candidate], system: str, messages: Sequence[Message]
+    ) -> tuple[Reply, _Candidate]:
+        for candidate in candidates:
+            breaker = self.breakers.get(candidate.format.name)
+            for retry in range(self.settings.LLM_MAX_RETRIES + 1):
+                if run.deadline.remaining() < MIN_ATTEMPT_SECONDS:
+                    raise DependencyUnavailable("The LLM providers did not answer in time.")
+                if not breaker.allow():
+                    logger.warning("circuit open, skipping %s", candidate.format.name)
+                    break
+                outcome = self._attempt(run, candidate, breaker, system, messages)
+                if outcome.reply is not None:
+                    return outcome.reply, candidate
+                if not outcome.retryable or retry == self.settings.LLM_MAX_RETRIES:
+                    break
+                delay = max(
+                    self._jitter(0.0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**retry)),
+                    outcome.retry_after or 0.0,
+                )
+                if delay > run.deadline.remaining() - MIN_ATTEMPT_SECONDS:
+                    break
+                self._sleep(delay)
+        raise DependencyUnavailable(
+            "No LLM provider produced an answer; try again later.", retry_after_seconds=30
+        )
+
+    def _attempt(
+        self,
+        run: _Run,
+        candidate: _Candidate,
+        breaker: CircuitBreaker,
+        system: str,
+        messages: Sequence[Message],
+    ) -> _Outcome:
+        """One billed-or-not attempt: reserve, call, settle. The breaker sees the provider's health."""
+        max_tokens = self.settings.LLM_MAX_OUTPUT_TOKENS
+        estimate = self.ledger.estimate(
+            candidate.model, [system, *(message.content for message in messages)], max_tokens
+        )
+        try:
+            run.budget.admit(estimate, self.ledger.clock())
+            meta = CallMeta(
+                tenant_id=run.request.tenant_id,
+                purpose=run.request.purpose,
+                correlation_id=run.request.correlation_id,
+                request_id=run.request.request_id,
+                parent_request_id=run.parent_request_id,
+                attempt=len(run.attempts) + 1,
+            )
+            hold = self.ledger.reserve(meta, candidate.model, estimate)
+        except BaseException:
+            breaker.abandon()
+            raise
+        http = candidate.format.build(candidate.model, system, messages, max_tokens, candidate.key)
+        remaining = run.deadline.remaining()
+        timeout = httpx.Timeout(
+            min(float(self.settings.LLM_TIMEOUT_SECONDS), remaining),
+            connect=min(CONNECT_TIMEOUT_SECONDS, remaining),
+        )
+        try:
+            response = self.client.post(http.url, json=http.body, headers=http.headers, timeout=timeout)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+            breaker.record_failure()
+            self._settle(run, hold, estimate, None, f"not_sent:{type(error).__name__}", uncertain=False)
+            return _Outcome(reply=None, retryable=True)
+        except httpx.TransportError as error:
+            breaker.record_failure()
+            self._settle(run, hold, estimate, None, f"no_answer:{type(error).__name__}", uncertain=True)
+            return _Outcome(reply=None, retryable=True)
+        provider_request_id = response.headers.get(candidate.format.request_id_header)
+        if response.is_success:
+            try:
+                reply = candidate.format.parse(response.json())
+            except (ValueError, MalformedReply):
+                breaker.record_failure()
+                self._settle(run, hold, estimate, None, "malformed_reply", True, provider_request_id)
+                return _Outcome(reply=None, retryable=True)
+            breaker.record_success()
+            self._settle(run, hold, estimate, reply, "ok", False, provider_request_id)
+            return _Outcome(reply=reply, retryable=False)
+        status = response.status_code
+        retryable = status in RETRYABLE_STATUS
+        if retryable or status in (401, 403):
+            breaker.record_failure()
+        else:
+            breaker.abandon()
+        self._settle(run, hold, estimate, None, f"http_{status}", False, provider_request_id)
+        return _Outcome(
+            reply=None,
+            retryable=retryable,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+        )
+
+    def _settle(
+        self,
+        run: _Run,
+        hold: Hold,
+        estimate: int,
+        reply: Reply | None,
+        outcome: str,
+        uncertain: bool,
+        provider_request_id: str | None = None,
+    ) -> None:
+        """Close the attempt's hold. If the store fails now, the hold stays and the budget check settles it."""
+        line: LedgerLine | None
+        try:
+            if uncertain:
+                line = self.ledger.settle_uncertain(
+                    hold, outcome=outcome, provider_request_id=provider_request_id
+                )
+            else:
+                line = self.ledger.settle(
+                    hold,
+                    reply.usage if reply else None,
+                    outcome=outcome,
+                    provider_request_id=provider_request_id,
+                )
+        except DependencyUnavailable:
+            logger.warning("could not settle call %s; its hold will be settled on expiry", hold.call_id)
+            line = None
+        if line is not None:
+            run.budget.correct(estimate, line.cost_micros)
+        run.attempts.append(
+            AttemptRecord(
+                attempt=hold.meta.attempt,
+                call_id=hold.call_id,
+                provider=hold.provider,
+                model=hold.model,
+                outcome=outcome,
+                status=line.status if line is not None else "unsettled",
+                cost_micros=line.cost_micros if line is not None else estimate,
+            )
+        )

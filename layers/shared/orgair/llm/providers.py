@@ -1,0 +1,156 @@
+"""Wire formats of the two providers: OpenAI Chat Completions and Anthropic Messages.
+
+Only request building and response reading live here; retries, budgets and fallback are the
+gateway's. API keys are read with `get_secret_value()` at the header and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal, Protocol
+
+from pydantic import SecretStr
+
+from orgair.costs.pricing import Provider, Usage
+
+ANTHROPIC_VERSION: Final = "2023-06-01"
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    url: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a provider answered: the text, the usage it will bill, and why it stopped."""
+
+    text: str
+    usage: Usage
+    finish_reason: str
+
+
+class MalformedReply(ValueError):
+    """A 2xx answer we cannot read (no text or no usage): it may have been billed."""
+
+
+class ProviderFormat(Protocol):
+    name: Provider
+
+    def build(
+        self, model: str, system: str, messages: Sequence[Message], max_tokens: int, key: SecretStr
+    ) -> HttpRequest: ...
+
+    def parse(self, payload: Mapping[str, Any]) -> Reply: ...
+
+    request_id_header: str
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MalformedReply("usage counts must be non-negative integers")
+    return value
+
+
+class OpenAIChat:
+    """`POST {OPENAI_BASE_URL}/chat/completions` with `response_format: json_object`."""
+
+    name: Provider = "openai"
+    request_id_header = "x-request-id"
+
+    def __init__(self, base_url: str) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+
+    def build(
+        self, model: str, system: str, messages: Sequence[Message], max_tokens: int, key: SecretStr
+    ) -> HttpRequest:
+        return HttpRequest(
+            url=self.url,
+            headers={
+                "Authorization": f"Bearer {key.get_secret_value()}",
+                "Content-Type": "application/json",
+            },
+            body={
+                "model": model,
+                "messages": [{"role": "system", "content": system}]
+                + [{"role": message.role, "content": message.content} for message in messages],
+                "response_format": {"type": "json_object"},
+                "max_completion_tokens": max_tokens,
+            },
+        )
+
+    def parse(self, payload: Mapping[str, Any]) -> Reply:
+        try:
+            choice = payload["choices"][0]
+            text = choice["message"]["content"]
+            usage = payload["usage"]
+            prompt = _int(usage["prompt_tokens"])
+            details = usage.get("prompt_tokens_details") or {}
+            cached = _int(details.get("cached_tokens") or 0)
+            output = _int(usage["completion_tokens"])
+        except (KeyError, IndexError, TypeError) as error:
+            raise MalformedReply(f"unexpected Chat Completions payload: {type(error).__name__}") from None
+        if cached > prompt:
+            raise MalformedReply("cached tokens exceed prompt tokens")
+        return Reply(
+            text=text if isinstance(text, str) else "",
+            usage=Usage(input_tokens=prompt - cached, cached_input_tokens=cached, output_tokens=output),
+            finish_reason=str(choice.get("finish_reason") or ""),
+        )
+
+
+class AnthropicMessages:
+    """`POST {ANTHROPIC_BASE_URL}/v1/messages` with `x-api-key` and `anthropic-version`."""
+
+    name: Provider = "anthropic"
+    request_id_header = "request-id"
+
+    def __init__(self, base_url: str) -> None:
+        self.url = base_url.rstrip("/") + "/v1/messages"
+
+    def build(
+        self, model: str, system: str, messages: Sequence[Message], max_tokens: int, key: SecretStr
+    ) -> HttpRequest:
+        return HttpRequest(
+            url=self.url,
+            headers={
+                "x-api-key": key.get_secret_value(),
+                "anthropic-version": ANTHROPIC_VERSION,
+                "Content-Type": "application/json",
+            },
+            body={
+                "model": model,
+                "system": system,
+                "max_tokens": max_tokens,
+                "messages": [{"role": message.role, "content": message.content} for message in messages],
+            },
+        )
+
+    def parse(self, payload: Mapping[str, Any]) -> Reply:
+        try:
+            blocks = payload["content"]
+            text = "".join(
+                str(block.get("text", ""))
+                for block in blocks
+                if isinstance(block, dict) and block.get("type") == "text"
+            )
+            usage = payload["usage"]
+            result = Usage(
+                input_tokens=_int(usage["input_tokens"]),
+                cached_input_tokens=_int(usage.get("cache_read_input_tokens") or 0),
+                cache_write_tokens=_int(usage.get("cache_creation_input_tokens") or 0),
+                output_tokens=_int(usage["output_tokens"]),
+            )
+        except (KeyError, TypeError) as error:
+            raise MalformedReply(f"unexpected Messages payload: {type(error).__name__}") from None
+        return Reply(text=text, usage=result, finish_reason=str(payload.get("stop_reason") or ""))

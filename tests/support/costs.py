@@ -1,0 +1,73 @@
+"""Test helpers for cost governance: an injectable UTC clock, settings, and ledger reconciliation."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from orgair.costs.budget import GLOBAL_SCOPE, tenant_scope
+from orgair.costs.ledger import CostLedger
+from orgair.settings import Settings, load_settings
+
+OPENAI_TEST_URL = "https://openai.test/v1"
+ANTHROPIC_TEST_URL = "https://anthropic.test"
+
+
+@dataclass
+class FakeClock:
+    """A settable UTC clock: tests move time instead of sleeping."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def at(text: str) -> datetime:
+    """`2026-03-01T12:00:00` as an aware UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def cost_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DAILY_COST_BUDGET_USD": Decimal("500"),
+        "MAX_REQUEST_COST_USD": Decimal("1.00"),
+        "OPENAI_BASE_URL": OPENAI_TEST_URL,
+        "ANTHROPIC_BASE_URL": ANTHROPIC_TEST_URL,
+        "OPENAI_API_KEY": "sk-test-openai-key",
+        "ANTHROPIC_API_KEY": "anthropic-test-key",
+        "LLM_MAX_RETRIES": 1,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+def ledger_total(ledger: CostLedger, tenant_id: str, day: Any) -> int:
+    return sum(line.cost_micros for line in ledger.store.ledger_lines(tenant_id, day))
+
+
+def assert_reconciled(ledger: CostLedger, tenants: list[str], day: Any) -> None:
+    """Σ ledger lines = settled of every scope, to the micro-dollar; nothing left held."""
+    totals = {tenant: ledger_total(ledger, tenant, day) for tenant in tenants}
+    for tenant, total in totals.items():
+        counter = ledger.store.counter(tenant_scope(tenant), day)
+        assert counter.settled_micros == total
+        assert counter.committed_micros == counter.settled_micros
+    global_counter = ledger.store.counter(GLOBAL_SCOPE, day)
+    assert global_counter.settled_micros == sum(totals.values())
+    assert global_counter.committed_micros == global_counter.settled_micros
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on (the port was free a moment ago)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
