@@ -290,14 +290,17 @@ class LocalApi:
             request_time=request_time,
         )
         headers = gateway_headers(request)
+        self._registry.reload_if_changed()
         authorizer_context: dict[str, Any] | None = None
         if target.authorizer is not None:
             authorized = self._authorize(stage, target.authorizer, info, headers, context)
             if isinstance(authorized, HttpResponse):
-                return authorized, target.function_id, None
+                return authorized, "-", None
             authorizer_context = authorized
         event = proxy_event(info, headers, authorizer_context)
-        outcome = self._registry.invoke(target.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS)
+        outcome = self._registry.invoke(
+            target.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
+        )
         return (
             self._integration(outcome, stage, context, target.function_id),
             target.function_id,
@@ -385,7 +388,9 @@ class LocalApi:
                 else request_authorizer_event(info, headers)
             )
             started = time.perf_counter()
-            outcome = self._registry.invoke(spec.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS)
+            outcome = self._registry.invoke(
+                spec.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
+            )
             latency = int((time.perf_counter() - started) * 1000)
             if outcome.timed_out:
                 self._log(

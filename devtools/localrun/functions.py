@@ -176,19 +176,21 @@ def _scan(directory: str, snapshot: Snapshot) -> None:
             snapshot[entry.path] = (stat.st_mtime_ns, stat.st_size)
 
 
-def purge_modules(roots: Iterable[Path]) -> list[str]:
-    """Drop the function modules and the shared layer's modules so the next import is fresh."""
-    settings = sys.modules.get("orgair.settings")
-    get_settings = getattr(settings, "get_settings", None)
-    if get_settings is not None and hasattr(get_settings, "cache_clear"):
-        get_settings.cache_clear()
+def purge_modules(roots: Iterable[Path], packages: Sequence[str] = SHARED_PACKAGES) -> list[str]:
+    """Drop the function modules, the shared layer's packages and anything loaded from `roots`
+    so the next import is fresh; the settings cache is cleared first (code may hold the old one)."""
+    for package in packages:
+        settings = sys.modules.get(f"{package}.settings")
+        get_settings = getattr(settings, "get_settings", None)
+        if get_settings is not None and hasattr(get_settings, "cache_clear"):
+            get_settings.cache_clear()
     prefixes = tuple(str(root) + os.sep for root in roots)
     purged = []
     for name, module in list(sys.modules.items()):
         top = name.partition(".")[0]
         path = getattr(module, "__file__", None)
         if (
-            top in SHARED_PACKAGES
+            top in packages
             or name.startswith(MODULE_PREFIX)
             or (isinstance(path, str) and path.startswith(prefixes))
         ):
@@ -309,8 +311,11 @@ class FunctionRegistry:
         watch_roots: Sequence[Path] = (),
         watch_files: Sequence[Path] = (),
         on_reload: Callable[[list[str]], None] | None = None,
+        shared_packages: Sequence[str] = SHARED_PACKAGES,
     ) -> None:
-        """`watch_roots`: source trees whose changes reload the code (and whose modules are purged)."""
+        """`watch_roots`: source trees whose changes reload the code (and whose modules are purged);
+        `shared_packages`: the layer's top-level packages, purged on reload too."""
+        self._shared_packages = tuple(shared_packages)
         self._specs = {spec.logical_id: spec for spec in specs}
         self._instances: dict[str, _Instance] = {}
         self._lock = threading.Lock()
@@ -329,13 +334,23 @@ class FunctionRegistry:
         return list(self._specs)
 
     def invoke(
-        self, function_id: str, event: Any, *, timeout: float | None = None, request_id: str | None = None
+        self,
+        function_id: str,
+        event: Any,
+        *,
+        timeout: float | None = None,
+        request_id: str | None = None,
+        check_sources: bool = True,
     ) -> InvocationOutcome:
-        """Run the function once, in this process; `timeout` may only shorten the template's Timeout."""
+        """Run the function once, in this process; `timeout` may only shorten the template's Timeout.
+
+        `check_sources=False` skips the change check, for a caller that just made it (one check per
+        HTTP request, not one per authorizer and integration call)."""
         spec = self._specs[function_id]
         limit = float(spec.timeout if timeout is None else min(timeout, spec.timeout))
         request_id = request_id or str(uuid.uuid4())
-        self.reload_if_changed()
+        if check_sources:
+            self.reload_if_changed()
         with self._gate.invocation():
             while True:
                 instance = self._instance(function_id)
@@ -362,7 +377,7 @@ class FunctionRegistry:
             snapshot, changed = self._watch.changes()
             if not changed:
                 return []
-            purge_modules(self._watch_roots)
+            purge_modules(self._watch_roots, self._shared_packages)
             with self._lock:
                 retired, self._instances = list(self._instances.values()), {}
             for instance in retired:

@@ -50,7 +50,8 @@ _LOCAL_STATUS = {LAMBDA_ERROR: 502}
 _PROBLEMS: dict[str, tuple[str, str, str]] = {
     "ACCESS_DENIED": ("forbidden", "Forbidden", "This API key may not call this route."),
     "UNAUTHORIZED": ("unauthorized", "Unauthorized", "A valid API key is required."),
-    "MISSING_AUTHENTICATION_TOKEN": ("not-found", "Not Found", "No route matches this path and method."),
+    # API Gateway's answer to an unknown route is this 403 unless the template makes it a 404.
+    "MISSING_AUTHENTICATION_TOKEN": ("forbidden", "Forbidden", "Missing Authentication Token"),
     "RESOURCE_NOT_FOUND": ("not-found", "Not Found", "No route matches this path and method."),
     "REQUEST_TOO_LARGE": (
         "payload-too-large",

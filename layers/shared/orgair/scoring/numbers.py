@@ -22,7 +22,7 @@ from decimal import (
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -94,13 +94,12 @@ def to_decimal(value: object) -> Decimal:
     Floats go through `repr` so 0.12 stays 0.12 instead of its binary expansion; booleans and strings
     are refused because JSON `true` or `"80"` where a number belongs is a client bug, not a score.
     """
-    kind = type(value)
-    if kind is float or (kind is not bool and isinstance(value, float)):
-        if not math.isfinite(value):  # type: ignore[arg-type]
+    if isinstance(value, float):
+        if not math.isfinite(value):
             raise _not_finite(value)
-        result = Decimal(repr(float(value)))  # type: ignore[arg-type]
-    elif kind is int or (kind is not bool and isinstance(value, int)):
-        return Decimal(int(value))  # type: ignore[call-overload]
+        result = Decimal(repr(float(value)))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(int(value))
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise _not_finite(value)
@@ -331,3 +330,6 @@ UnitFraction = Annotated[Decimal, number_in("0", "1")]
 
 NonNegativeInt = Annotated[int, NonNegativeInteger()]
 """A count: JSON integer ≥ 0."""
+
+Reported = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+"""A reported Decimal: the HTTP layer renders it as a JSON number, and the schema says so."""

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from pydantic_core import PydanticCustomError
 
 from orgair.scoring.models import DIMENSION_NAMES, Sector, SectorName
-from orgair.scoring.numbers import ONE, Score, UnitFraction, decimal_sum, number_in, q4
+from orgair.scoring.numbers import ONE, Reported, Score, UnitFraction, decimal_sum, number_in, q4
 
 Alpha = Annotated[Decimal, number_in("0.55", "0.70")]
 Beta = Annotated[Decimal, number_in("0.08", "0.20")]
@@ -127,11 +127,11 @@ class AppliedParameters(BaseModel):
 
     model_config = ConfigDict(frozen=True, serialize_by_alias=True, validate_by_name=True)
 
-    alpha: Decimal
-    beta: Decimal
-    lambda_: Decimal = Field(alias="lambda")
-    delta: Decimal
-    ebitda_gamma: Decimal
+    alpha: Reported
+    beta: Reported
+    lambda_: Reported = Field(alias="lambda")
+    delta: Reported
+    ebitda_gamma: Reported
     dimension_weights: DimensionWeights
 
 

@@ -6,12 +6,12 @@ unrounded intermediates never leave the computation.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orgair.scoring.models import Sector
+from orgair.scoring.numbers import Reported
 from orgair.scoring.parameters import AppliedParameters, DimensionWeights
 
 _RESULT = ConfigDict(frozen=True, serialize_by_alias=True, validate_by_name=True)
@@ -23,7 +23,7 @@ class Assumption(BaseModel):
     model_config = _RESULT
 
     field: str
-    default: Decimal
+    default: Reported
     basis: str = Field(description="Where the default comes from.")
 
 
@@ -35,7 +35,7 @@ class CompositeResult(BaseModel):
     param_version: Literal["v1.0"] = "v1.0"
     company_id: str
     sector: Sector
-    composite: Decimal
+    composite: Reported
     weights: DimensionWeights
     assumptions: tuple[Assumption, ...] = ()
 
@@ -48,31 +48,31 @@ class OrgAirV2Result(BaseModel):
     param_version: Literal["v2.0"] = "v2.0"
     company_id: str
     sector: Sector
-    weighted_mean: Decimal = Field(description="D̄, weighted mean of the dimensions (step 1).")
-    std_dev: Decimal = Field(description="σ, weighted population standard deviation (step 2).")
-    cv: Decimal = Field(description="Coefficient of variation σ/D̄ (step 3).")
-    penalty: Decimal = Field(description="P, balance penalty multiplier (step 4).")
-    tra: Decimal = Field(description="TRA, talent-risk adjustment multiplier (step 5).")
-    vr: Decimal = Field(description="V^R, idiosyncratic readiness (step 6).")
-    sector_vr_average: Decimal = Field(description="a, the sector's average V^R (step 7).")
-    c_v: Decimal = Field(description="c_V, readiness relative to the sector (step 7).")
-    c_m: Decimal = Field(description="c_M, market-cap position (step 7).")
-    pf: Decimal = Field(description="PF, position factor (step 7).")
-    hr_base: Decimal = Field(description="H_base, the systematic-opportunity baseline used (step 8).")
-    hr: Decimal = Field(description="H^R, systematic opportunity (step 8).")
-    alignment: Decimal = Field(description="A, alignment used in the synergy (step 9).")
-    timing_factor: Decimal = Field(description="T, timing factor used in the synergy (step 9).")
-    synergy: Decimal = Field(description="S, synergy (step 9).")
-    org_air: Decimal = Field(description="Org-AI-R (step 10).")
+    weighted_mean: Reported = Field(description="D̄, weighted mean of the dimensions (step 1).")
+    std_dev: Reported = Field(description="σ, weighted population standard deviation (step 2).")
+    cv: Reported = Field(description="Coefficient of variation σ/D̄ (step 3).")
+    penalty: Reported = Field(description="P, balance penalty multiplier (step 4).")
+    tra: Reported = Field(description="TRA, talent-risk adjustment multiplier (step 5).")
+    vr: Reported = Field(description="V^R, idiosyncratic readiness (step 6).")
+    sector_vr_average: Reported = Field(description="a, the sector's average V^R (step 7).")
+    c_v: Reported = Field(description="c_V, readiness relative to the sector (step 7).")
+    c_m: Reported = Field(description="c_M, market-cap position (step 7).")
+    pf: Reported = Field(description="PF, position factor (step 7).")
+    hr_base: Reported = Field(description="H_base, the systematic-opportunity baseline used (step 8).")
+    hr: Reported = Field(description="H^R, systematic opportunity (step 8).")
+    alignment: Reported = Field(description="A, alignment used in the synergy (step 9).")
+    timing_factor: Reported = Field(description="T, timing factor used in the synergy (step 9).")
+    synergy: Reported = Field(description="S, synergy (step 9).")
+    org_air: Reported = Field(description="Org-AI-R (step 10).")
     evidence_count: int
-    confidence_level: Decimal
-    rho: Decimal = Field(description="ρ, Spearman-Brown reliability (step 11).")
-    sem: Decimal = Field(description="SEM, standard error of measurement (step 11).")
-    z: Decimal = Field(description="Two-sided normal quantile of the confidence level (step 11).")
-    ci_lower: Decimal
-    ci_upper: Decimal
-    target_org_air: Decimal | None = None
-    ebitda_impact_pct: Decimal | None = Field(
+    confidence_level: Reported
+    rho: Reported = Field(description="ρ, Spearman-Brown reliability (step 11).")
+    sem: Reported = Field(description="SEM, standard error of measurement (step 11).")
+    z: Reported = Field(description="Two-sided normal quantile of the confidence level (step 11).")
+    ci_lower: Reported
+    ci_upper: Reported
+    target_org_air: Reported | None = None
+    ebitda_impact_pct: Reported | None = Field(
         default=None, description="Projected EBITDA impact in percent, when target_org_air was given."
     )
     parameters: AppliedParameters
@@ -84,12 +84,12 @@ class IndividualParameters(BaseModel):
 
     model_config = _RESULT
 
-    alpha: Decimal
-    beta_synergy_coef: Decimal
-    w_fluency: Decimal
-    w_domain: Decimal
-    w_adaptive: Decimal
-    gamma_experience: Decimal
+    alpha: Reported
+    beta_synergy_coef: Reported
+    w_fluency: Reported
+    w_domain: Reported
+    w_adaptive: Reported
+    gamma_experience: Reported
 
 
 class IndividualScoreResult(BaseModel):
@@ -97,14 +97,14 @@ class IndividualScoreResult(BaseModel):
 
     model_config = _RESULT
 
-    ai_fluency: Decimal
-    domain_expertise: Decimal = Field(description="E, given directly or derived from experience.")
+    ai_fluency: Reported
+    domain_expertise: Reported = Field(description="E, given directly or derived from experience.")
     domain_expertise_source: Literal["given", "experience"]
-    adaptive_capacity: Decimal
-    vr: Decimal
-    hr: Decimal
-    alignment: Decimal
-    synergy: Decimal
-    ai_r: Decimal
+    adaptive_capacity: Reported
+    vr: Reported
+    hr: Reported
+    alignment: Reported
+    synergy: Reported
+    ai_r: Reported
     parameters: IndividualParameters
     assumptions: tuple[Assumption, ...] = ()

@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from orgair.scoring.numbers import HUNDRED, SCORING_CONTEXT, number_in, q4
+from orgair.scoring.numbers import HUNDRED, SCORING_CONTEXT, Reported, number_in, q4
 from orgair.scoring.results import CompositeResult, OrgAirV2Result
 
 ScoreChangeThreshold = Annotated[Decimal, number_in("5", "30")]
@@ -56,10 +56,10 @@ class ReviewReason(BaseModel):
 
     code: Literal["score_change", "ebitda_projection_change"]
     message: str
-    previous: Decimal
-    current: Decimal
-    change: Decimal
-    threshold: Decimal
+    previous: Reported
+    current: Reported
+    change: Reported
+    threshold: Reported
 
 
 class ReviewDecision(BaseModel):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from orgair.scoring.org_air import score_v2
 from orgair.scoring.parameters import DEFAULT_PARAMETERS
+from orgair.scoring.results import OrgAirV2Result
 from orgair.scoring.validation import parse_company_input
 from pydantic import ValidationError
 
@@ -50,3 +51,10 @@ def test_assumption_dump_names_field_and_default(minimal: Build) -> None:
         "default": Decimal("0.25"),
         "basis": "neutral: no talent-risk adjustment",
     }
+
+
+def test_schema_advertises_reported_decimals_as_json_numbers() -> None:
+    schema = OrgAirV2Result.model_json_schema(mode="serialization")
+    assert schema["properties"]["org_air"]["type"] == "number"
+    assert schema["properties"]["ebitda_impact_pct"]["anyOf"][0] == {"type": "number"}
+    assert schema["$defs"]["AppliedParameters"]["properties"]["lambda"]["type"] == "number"

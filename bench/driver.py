@@ -1,0 +1,209 @@
+"""One Lambda execution environment, emulated: run by a fresh interpreter with the built artifact layout.
+
+Standard library only, and nothing imported before the handler that the handler would not import
+itself, so what it times is the cold start. It reads a JSON spec (argv[1]), imports the handler,
+serves the first event, optionally serves warm events (with botocore hooks timing and counting the
+DynamoDB calls) or scores companies with the pure library, writes a JSON result and exits with
+`os._exit` so interpreter teardown is not timed.
+"""
+
+import time
+
+T_START = time.perf_counter_ns()
+
+import importlib  # noqa: E402 - after the first timestamp on purpose
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import uuid  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+class Context:
+    """The attributes of the Python runtime's context object that handlers and Powertools read."""
+
+    def __init__(self, function_name: str, memory_mb: str) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = memory_mb
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "2026/01/01/[$LATEST]bench"
+        self.client_context = None
+        self.identity = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+class DynamoDBProbe:
+    """botocore hooks: DynamoDB calls per request, their operations, wall time and concurrency."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calls: list[str] = []
+        self.intervals: list[tuple[int, int]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def reset(self) -> None:
+        with self.lock:
+            self.calls = []
+            self.intervals = []
+            self.max_in_flight = 0
+
+    def before_call(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+        with self.lock:
+            self.calls.append(str(model.name))
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        context["bench_started_ns"] = time.perf_counter_ns()
+
+    def after_call(self, context: dict[str, Any], **_: Any) -> None:
+        ended = time.perf_counter_ns()
+        with self.lock:
+            self.in_flight -= 1
+            self.intervals.append((int(context.get("bench_started_ns", ended)), ended))
+
+    def busy_ns(self) -> int:
+        """Wall time during which at least one DynamoDB call was in progress."""
+        total, reach = 0, 0
+        for start, end in sorted(self.intervals):
+            if end <= reach:
+                continue
+            total += end - max(start, reach)
+            reach = end
+        return total
+
+    def install(self) -> None:
+        import boto3
+
+        boto3.setup_default_session()
+        events = boto3.DEFAULT_SESSION.events  # type: ignore[union-attr]
+        events.register("before-call.dynamodb", self.before_call)
+        events.register("after-call.dynamodb", self.after_call)
+        events.register("after-call-error.dynamodb", self.after_call)
+
+
+def _trace_header() -> str:
+    root = f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
+    return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=1"
+
+
+def _invoke(handler: Any, text: str, spec: dict[str, Any]) -> tuple[int, Any]:
+    """One invocation as the runtime does it: fresh trace header and context, event parsed from JSON."""
+    os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
+    event = json.loads(text)
+    context = Context(spec["function_name"], spec.get("memory_mb", "512"))
+    started = time.perf_counter_ns()
+    try:
+        response = handler(event, context)
+    except Exception as error:  # an authorizer's deny is an exception; the status says so
+        response = {"statusCode": f"raised {type(error).__name__}: {error}"}
+    return time.perf_counter_ns() - started, response
+
+
+def _status(response: Any) -> Any:
+    if isinstance(response, dict):
+        return response.get("statusCode", "ok" if "policyDocument" in response else None)
+    return None
+
+
+def _warm(handler: Any, spec: dict[str, Any], probe: DynamoDBProbe | None) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for item in spec.get("warm", []):
+        text = json.dumps(item["event"])
+        for _ in range(item.get("warmup", 10)):
+            _invoke(handler, text, spec)
+        totals, dynamodb, calls, statuses = [], [], [], []
+        operations: list[str] = []
+        max_in_flight = 0
+        for index in range(item["iterations"]):
+            if probe is not None:
+                probe.reset()
+            elapsed, response = _invoke(handler, text, spec)
+            totals.append(elapsed)
+            statuses.append(_status(response))
+            if probe is not None:
+                dynamodb.append(probe.busy_ns())
+                calls.append(len(probe.calls))
+                max_in_flight = max(max_in_flight, probe.max_in_flight)
+                if index == 0:
+                    operations = list(probe.calls)
+        results[item["name"]] = {
+            "total_ns": totals,
+            "dynamodb_ns": dynamodb,
+            "calls": calls,
+            "operations": operations,
+            "max_in_flight": max_in_flight,
+            "statuses": sorted({str(status) for status in statuses}),
+            "body_sample": _body(response),
+        }
+    return results
+
+
+def _body(response: Any) -> str:
+    if isinstance(response, dict):
+        return str(response.get("body") or "")[:400]
+    return ""
+
+
+def _library(spec: dict[str, Any]) -> dict[str, Any]:
+    """Companies scored per second by `orgair.scoring.score_company` on this one core."""
+    from orgair.scoring import DEFAULT_PARAMETERS, CompanyScoreInput, parse_company_input, score_company
+
+    raw = spec["library"]["companies"]
+    seconds = float(spec["library"]["seconds"])
+    companies = [CompanyScoreInput.model_validate(item) for item in raw]
+    result: dict[str, Any] = {}
+    for name, work in (
+        ("score_company", lambda: [score_company(c, DEFAULT_PARAMETERS, "v2.0") for c in companies]),
+        ("parse_and_score", lambda: [score_company(parse_company_input(c), DEFAULT_PARAMETERS, "v2.0") for c in raw]),
+    ):
+        work()
+        done, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            work()
+            done += len(companies)
+        result[name] = done / (time.perf_counter() - started)
+    return result
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        spec = json.load(handle)
+    probe = DynamoDBProbe() if spec.get("hooks") else None
+    if probe is not None:
+        probe.install()
+    out: dict[str, Any] = {"t_start_ns": T_START}
+    if spec["mode"] == "floor":
+        exec(spec["code"], {})  # noqa: S102 - the benchmark's own floor statement
+        out["t_imported_ns"] = out["t_first_ns"] = time.perf_counter_ns()
+    else:
+        module_name, attribute = spec["handler"].rsplit(".", 1)
+        module = importlib.import_module(module_name)
+        handler = getattr(module, attribute)
+        out["t_imported_ns"] = time.perf_counter_ns()
+        if spec.get("first_event") is not None:
+            _, response = _invoke(handler, json.dumps(spec["first_event"]), spec)
+            out["first_status"] = _status(response)
+            out["first_body"] = _body(response)
+        out["t_first_ns"] = time.perf_counter_ns()
+        out["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if spec.get("warm"):
+            out["warm"] = _warm(handler, spec, probe)
+    if spec.get("library"):
+        out["library"] = _library(spec)
+    out.setdefault("rss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    with open(spec["out"], "w", encoding="utf-8") as handle:
+        json.dump(out, handle)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

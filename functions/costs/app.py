@@ -1,0 +1,90 @@
+"""Cost endpoints: record reported usage (POST /costs) and read the caller's own spend.
+
+Handlers only adapt API Gateway events; admission, pricing and the ledger live in `orgair.costs`.
+Every read is scoped to the caller's tenant, so another tenant's lines are simply not there.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from orgair.costs.ledger import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CostLedger
+from orgair.costs.records import CallMeta
+from orgair.costs.views import (
+    AlertsView,
+    AlertView,
+    CostSummaryView,
+    EntriesView,
+    LedgerEntry,
+    UsageRecorded,
+    UsageReportBody,
+    parse_day,
+)
+from orgair.errors import FieldError, MalformedRequest
+from orgair.http import correlation_id, create_app, header, make_handler, require_scope
+from orgair.settings import get_settings
+
+app = create_app()
+
+
+def _ledger() -> CostLedger:
+    return CostLedger(get_settings())
+
+
+@app.post("/costs")
+def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
+    principal = require_scope(app, "costs:write")
+    key = header(app.current_event.headers, "Idempotency-Key")
+    if not key:
+        raise MalformedRequest(
+            "POST /costs requires an Idempotency-Key header so a retried report is recorded once.",
+            errors=[FieldError("Idempotency-Key", "header required")],
+        )
+    request_id = app.current_event.request_context.request_id
+    meta = CallMeta(
+        tenant_id=principal.tenant_id,
+        purpose=report.purpose,
+        correlation_id=correlation_id(),
+        request_id=request_id,
+        parent_request_id=report.parent_request_id or request_id,
+    )
+    line, replayed = _ledger().record_external(meta, key, report.report())
+    return Response(
+        status_code=200 if replayed else 201,
+        body=UsageRecorded(entry=LedgerEntry.of(line), replayed=replayed),
+        headers={"Idempotent-Replayed": "true"} if replayed else {},
+    )
+
+
+@app.get("/costs/summary")
+def summary(date: Annotated[str | None, Query()] = None) -> CostSummaryView:
+    principal = require_scope(app, "costs:read")
+    ledger = _ledger()
+    return CostSummaryView.of(ledger.summary(principal.tenant_id, parse_day(date, ledger.clock())))
+
+
+@app.get("/costs/entries")
+def entries(
+    date: Annotated[str | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> EntriesView:
+    principal = require_scope(app, "costs:read")
+    ledger = _ledger()
+    day = parse_day(date, ledger.clock())
+    return EntriesView.of(ledger.entries(principal.tenant_id, day, limit=limit, cursor=cursor))
+
+
+@app.get("/costs/alerts")
+def alerts(date: Annotated[str | None, Query()] = None) -> AlertsView:
+    principal = require_scope(app, "costs:read")
+    ledger = _ledger()
+    day = parse_day(date, ledger.clock())
+    return AlertsView(
+        date=day.isoformat(), items=[AlertView.of(alert) for alert in ledger.alerts(principal.tenant_id, day)]
+    )
+
+
+lambda_handler = make_handler(app)

@@ -1,0 +1,236 @@
+"""The cost API's request and response shapes: money as 6-place strings, days as UTC dates.
+
+Kept in the layer so the function only adapts events, and so the OpenAPI document and the tests see
+the same models the handlers return.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from orgair.costs.alerts import alert_payload
+from orgair.costs.budget import day_of, iso_utc
+from orgair.costs.check import CheckReport
+from orgair.costs.ledger import CostSummary, EntriesPage, UsageReport
+from orgair.costs.money import format_usd
+from orgair.costs.pricing import Usage
+from orgair.costs.records import AlertRecord, LedgerLine
+from orgair.errors import FieldError, ValidationFailed
+
+Money = str
+"""A USD amount as a decimal string with exactly 6 places, e.g. "12.345678"."""
+
+
+class UsageReportBody(BaseModel):
+    """`POST /costs`: usage another service paid a provider for, priced here from our table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: Literal["openai", "anthropic"]
+    model: str = Field(min_length=1, max_length=100)
+    input_tokens: int = Field(ge=0, le=100_000_000, description="Uncached input tokens.")
+    cached_input_tokens: int = Field(default=0, ge=0, le=100_000_000)
+    cache_write_tokens: int = Field(default=0, ge=0, le=100_000_000)
+    output_tokens: int = Field(ge=0, le=100_000_000)
+    purpose: str = Field(default="external", pattern=r"^[a-z0-9_.:-]{1,64}$")
+    parent_request_id: str | None = Field(default=None, min_length=1, max_length=128)
+
+    def report(self) -> UsageReport:
+        return UsageReport(
+            provider=self.provider,
+            model=self.model,
+            usage=Usage(
+                input_tokens=self.input_tokens,
+                cached_input_tokens=self.cached_input_tokens,
+                cache_write_tokens=self.cache_write_tokens,
+                output_tokens=self.output_tokens,
+            ),
+            purpose=self.purpose,
+        )
+
+
+class LedgerEntry(BaseModel):
+    call_id: str
+    timestamp: str
+    date: str
+    provider: str
+    model: str
+    attempt: int
+    input_tokens: int
+    cached_input_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    cost: Money
+    cost_micro_usd: int
+    pricing_version: str
+    status: Literal["settled", "uncertain"]
+    outcome: str
+    source: Literal["gateway", "external"]
+    purpose: str
+    correlation_id: str
+    request_id: str
+    parent_request_id: str
+
+    @classmethod
+    def of(cls, line: LedgerLine) -> LedgerEntry:
+        return cls(
+            call_id=line.call_id,
+            timestamp=iso_utc(line.timestamp),
+            date=line.day.isoformat(),
+            provider=line.provider,
+            model=line.model,
+            attempt=line.meta.attempt,
+            input_tokens=line.usage.input_tokens,
+            cached_input_tokens=line.usage.cached_input_tokens,
+            cache_write_tokens=line.usage.cache_write_tokens,
+            output_tokens=line.usage.output_tokens,
+            cost=format_usd(line.cost_micros),
+            cost_micro_usd=line.cost_micros,
+            pricing_version=line.pricing_version,
+            status=line.status,
+            outcome=line.outcome,
+            source=line.source,
+            purpose=line.meta.purpose,
+            correlation_id=line.meta.correlation_id,
+            request_id=line.meta.request_id,
+            parent_request_id=line.meta.parent_request_id,
+        )
+
+
+class UsageRecorded(BaseModel):
+    entry: LedgerEntry
+    replayed: bool
+
+
+class ModelSpendView(BaseModel):
+    model: str
+    provider: str
+    calls: int
+    uncertain_calls: int
+    cost: Money
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+
+
+class CostSummaryView(BaseModel):
+    date: str
+    scope: str
+    currency: Literal["USD"] = "USD"
+    committed: Money
+    settled: Money
+    held: Money
+    limit: Money | None
+    utilisation: str | None = Field(description="committed / limit, 4 places rounded down; null without a limit.")
+    forecast: Money = Field(description="Projected end-of-day committed amount (burn rate).")
+    resets_at: str
+    pricing_version: str
+    by_model: list[ModelSpendView]
+
+    @classmethod
+    def of(cls, summary: CostSummary) -> CostSummaryView:
+        counter = summary.counter
+        return cls(
+            date=summary.day.isoformat(),
+            scope=summary.scope,
+            committed=format_usd(counter.committed_micros),
+            settled=format_usd(counter.settled_micros),
+            held=format_usd(counter.held_micros),
+            limit=format_usd(summary.limit_micros) if summary.limit_micros is not None else None,
+            utilisation=summary.utilisation,
+            forecast=format_usd(summary.projection.end_of_day_micros),
+            resets_at=summary.resets_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            pricing_version=summary.pricing_version,
+            by_model=[
+                ModelSpendView(
+                    model=spend.model,
+                    provider=spend.provider,
+                    calls=spend.calls,
+                    uncertain_calls=spend.uncertain_calls,
+                    cost=format_usd(spend.cost_micros),
+                    input_tokens=spend.input_tokens,
+                    cached_input_tokens=spend.cached_input_tokens,
+                    output_tokens=spend.output_tokens,
+                )
+                for spend in summary.by_model
+            ],
+        )
+
+
+class EntriesView(BaseModel):
+    date: str
+    items: list[LedgerEntry]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: EntriesPage) -> EntriesView:
+        return cls(
+            date=page.day.isoformat(),
+            items=[LedgerEntry.of(line) for line in page.lines],
+            next_cursor=page.next_cursor,
+        )
+
+
+class AlertView(BaseModel):
+    scope: str
+    date: str
+    threshold: str
+    kind: Literal["utilisation", "forecast"]
+    utilisation: str | None
+    committed: Money
+    limit: Money
+    forecast: Money | None
+    claimed_at: str
+    published_at: str | None
+
+    @classmethod
+    def of(cls, alert: AlertRecord) -> AlertView:
+        return cls.model_validate(alert_payload(alert))
+
+
+class AlertsView(BaseModel):
+    date: str
+    items: list[AlertView]
+
+
+class CheckSummary(BaseModel):
+    """What one budget-check run did (the scheduled function's result)."""
+
+    date: str
+    scopes_checked: int
+    alerts_published: list[str]
+    alerts_failed: list[str]
+    uncertain_settlements: int
+    open_holds: int
+
+    @classmethod
+    def of(cls, report: CheckReport) -> CheckSummary:
+        def name(alert: AlertRecord) -> str:
+            return f"{alert.scope}:{alert.day.isoformat()}:{alert.threshold}"
+
+        return cls(
+            date=report.day.isoformat(),
+            scopes_checked=len(report.scopes),
+            alerts_published=[name(alert) for alert in report.published],
+            alerts_failed=[name(alert) for alert in report.failed],
+            uncertain_settlements=len(report.settled_uncertain),
+            open_holds=report.open_holds,
+        )
+
+
+def parse_day(text: str | None, now: datetime) -> date:
+    """A `date` query parameter (YYYY-MM-DD, UTC); today when absent."""
+    if text is None or text == "":
+        return day_of(now)
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            "date must be a UTC calendar day, YYYY-MM-DD.",
+            errors=[FieldError("date", "expected YYYY-MM-DD")],
+        ) from None

@@ -1,0 +1,64 @@
+"""Provider answers as the real APIs shape them, for respx routes at the HTTP transport level."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
+
+OPENAI_URL = OPENAI_TEST_URL + "/chat/completions"
+ANTHROPIC_URL = ANTHROPIC_TEST_URL + "/v1/messages"
+
+
+def openai_reply(
+    content: Any, *, prompt_tokens: int = 1_000, cached: int = 0, completion: int = 200
+) -> httpx.Response:
+    text = content if isinstance(content, str) else json.dumps(content)
+    return httpx.Response(
+        200,
+        headers={"x-request-id": "req_openai_1"},
+        json={
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "choices": [
+                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion,
+                "total_tokens": prompt_tokens + completion,
+                "prompt_tokens_details": {"cached_tokens": cached},
+            },
+        },
+    )
+
+
+def anthropic_reply(content: Any, *, input_tokens: int = 1_000, output_tokens: int = 200) -> httpx.Response:
+    text = content if isinstance(content, str) else json.dumps(content)
+    return httpx.Response(
+        200,
+        headers={"request-id": "req_anthropic_1"},
+        json={
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "usage": {
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "cache_read_input_tokens": 0,
+                "cache_creation_input_tokens": 0,
+            },
+        },
+    )
+
+
+def provider_error(status: int, retry_after: str | None = None) -> httpx.Response:
+    headers = {"retry-after": retry_after} if retry_after is not None else {}
+    return httpx.Response(
+        status, headers=headers, json={"error": {"type": "server_error", "message": "unavailable"}}
+    )
