@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from devtools.template import FunctionSpec
@@ -30,18 +31,20 @@ DIMENSIONS = (
 )
 
 
-def _load_event_builders() -> tuple[Callable[..., dict[str, Any]], Callable[..., dict[str, str]]]:
-    """tests/support/lambda_events.py: the same event builders the tests use."""
-    path = ROOT / "tests" / "support" / "lambda_events.py"
-    spec = importlib.util.spec_from_file_location("bench_lambda_events", path)
+def load_module(name: str, path: Path) -> ModuleType:
+    """A module loaded from its file (tests/ and functions/ are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.api_event, module.principal_context
+    return module
 
 
-api_event, principal_context = _load_event_builders()
+_events = load_module("bench_lambda_events", ROOT / "tests" / "support" / "lambda_events.py")
+api_event: Callable[..., dict[str, Any]] = _events.api_event
+principal_context: Callable[..., dict[str, str]] = _events.principal_context
+FakeLambdaContext: Callable[..., Any] = _events.FakeLambdaContext
 
 
 def company(index: int) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     line, replayed = _ledger().record_external(meta, key, report.report())
     return Response(
         status_code=200 if replayed else 201,
+        content_type="application/json",
         body=UsageRecorded(entry=LedgerEntry.of(line), replayed=replayed),
         headers={"Idempotent-Replayed": "true"} if replayed else {},
     )

@@ -124,7 +124,9 @@ class CostSummaryView(BaseModel):
     settled: Money
     held: Money
     limit: Money | None
-    utilisation: str | None = Field(description="committed / limit, 4 places rounded down; null without a limit.")
+    utilisation: str | None = Field(
+        description="committed / limit, 4 places rounded down; null without a limit."
+    )
     forecast: Money = Field(description="Projected end-of-day committed amount (burn rate).")
     resets_at: str
     pricing_version: str

@@ -22,9 +22,14 @@ from decimal import (
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, PlainSerializer, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+from orgair.jsontypes import number_value
+
+_AS_JSON_NUMBER = core_schema.plain_serializer_function_ser_schema(number_value, when_used="json")
+"""Decimals validated here leave the service as JSON numbers (see orgair.jsontypes)."""
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -162,22 +167,17 @@ class NumberIn:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate)
+        return core_schema.no_info_plain_validator_function(self.validate, serialization=_AS_JSON_NUMBER)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         result: dict[str, Any] = {"type": "number", "description": self.description}
         if self.low is not None:
-            result["exclusiveMinimum" if self.low_open else "minimum"] = _json_number(self.low)
+            result["exclusiveMinimum" if self.low_open else "minimum"] = number_value(self.low)
         if self.high is not None:
-            result["maximum"] = _json_number(self.high)
+            result["maximum"] = number_value(self.high)
         return result
-
-
-def _json_number(value: Decimal) -> int | float:
-    """Bounds in a JSON schema must be JSON numbers; this is presentation, not arithmetic."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def number_in(low: str | None, high: str | None, *, low_open: bool = False) -> NumberIn:
@@ -207,12 +207,12 @@ class NumberOneOf:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate)
+        return core_schema.no_info_plain_validator_function(self.validate, serialization=_AS_JSON_NUMBER)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "number", "enum": [_json_number(a) for a in self.allowed]}
+        return {"type": "number", "enum": [number_value(a) for a in self.allowed]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,5 +331,9 @@ UnitFraction = Annotated[Decimal, number_in("0", "1")]
 NonNegativeInt = Annotated[int, NonNegativeInteger()]
 """A count: JSON integer ≥ 0."""
 
-Reported = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+Reported = Annotated[
+    Decimal,
+    PlainSerializer(number_value, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number"}),
+]
 """A reported Decimal: the HTTP layer renders it as a JSON number, and the schema says so."""

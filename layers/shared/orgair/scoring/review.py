@@ -38,8 +38,8 @@ DEFAULT_REVIEW_THRESHOLDS: Final = ReviewThresholds()
 class ScoreSnapshot:
     """The two stored values the rule compares: the score (Org-AI-R, or the v1.0 composite) and EBITDA."""
 
-    score: Decimal
-    ebitda_impact_pct: Decimal | None = None
+    score: Reported
+    ebitda_impact_pct: Reported | None = None
 
     @classmethod
     def of(cls, result: OrgAirV2Result | CompositeResult) -> ScoreSnapshot:

@@ -1,0 +1,1 @@
+"""The performance benchmark of orgair (`make bench`); see docs/performance.md."""

@@ -1,0 +1,528 @@
+"""`make bench`: every figure of docs/performance.md measured in one run, cold starts interleaved.
+
+Cold starts, import profiles, warm latency, round trips and library throughput run in fresh
+interpreters with the built artifact layout (bench/layout.py, bench/driver.py); the local runner's
+overhead is measured from this process. Results go to bench/results.json and bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
+from devtools.template import FunctionSpec, Template, load_template
+
+from bench import report
+from bench.layout import LAMBDA_DIR, ROOT, Layout, prepare
+from bench.samples import (
+    PEER_REQUESTS,
+    FakeLambdaContext,
+    api_event,
+    company,
+    load_module,
+    sample_event_file,
+    samples_for,
+)
+from bench.stats import summary
+
+DRIVER = Path(__file__).resolve().parent / "driver.py"
+FLOOR_CODE = "import boto3; boto3.client('dynamodb', region_name='us-east-1')"
+PEER_TABLE = "peer-scores"
+AUTHORIZER_KEY = "oak_sample-local-key-not-secret-0123456789abcdef"
+LIBRARY_COMPANIES = 1000
+
+
+@dataclass
+class Subject:
+    """One thing whose cold start is measured: a handler and its first event, the peer, or the floor."""
+
+    label: str
+    spec: dict[str, Any]
+    env: dict[str, str]
+    function: str | None = None
+    route: str | None = None
+    peer_label: str | None = None
+    tags: tuple[str, ...] = ()
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def lambda_env(
+    layout: Layout, endpoint: str, name: str, pythonpath: str, extra: dict[str, str], memory_mb: int = 512
+) -> dict[str, str]:
+    """The environment the python3.13 runtime gives a function (plus the template's variables)."""
+    task = pythonpath.split(os.pathsep, 1)[0]
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "HOME": str(LAMBDA_DIR / "home"),
+        "PYTHONPATH": pythonpath,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "2026/01/01/[$LATEST]bench",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+        "LAMBDA_TASK_ROOT": task,
+        "LAMBDA_RUNTIME_DIR": str(layout.runtime),
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_SESSION_TOKEN": "local",
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        **extra,
+    }
+
+
+def run_driver(layout: Layout, spec: dict[str, Any], env: dict[str, str], *flags: str) -> tuple[int, dict[str, Any], str]:
+    """Start a fresh interpreter on the driver; (start timestamp, its result, its stderr)."""
+    with tempfile.TemporaryDirectory(prefix="orgair-bench-") as scratch:
+        spec_path = Path(scratch) / "spec.json"
+        out_path = Path(scratch) / "out.json"
+        spec_path.write_text(json.dumps({**spec, "out": str(out_path)}), encoding="utf-8")
+        with (Path(scratch) / "stderr").open("w+", encoding="utf-8") as stderr:
+            started = time.perf_counter_ns()
+            process = subprocess.run(
+                [str(layout.python), "-P", *flags, str(DRIVER), str(spec_path)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                timeout=600,
+                check=False,
+            )
+            stderr.seek(0)
+            errors = stderr.read()
+        if process.returncode != 0 or not out_path.exists():
+            return started, {}, errors or f"exit status {process.returncode}"
+        return started, json.loads(out_path.read_text(encoding="utf-8")), errors
+
+
+def load_functions() -> list[FunctionSpec]:
+    return Template(load_template()).functions()
+
+
+def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str) -> list[Subject]:
+    subjects: list[Subject] = []
+    for function in functions:
+        task = layout.tasks.get(function.logical_id)
+        if task is None:
+            continue
+        samples, _ = samples_for(function)
+        base = {"mode": "handler", "handler": function.handler, "function_name": function.logical_id}
+        cold = [sample for sample in samples if sample.cold]
+        if not function.routes:
+            event = sample_event_file(function)
+            if event is not None:
+                env = lambda_env(
+                    layout, endpoint, function.logical_id, layout.pythonpath(task), function.environment, function.memory_mb
+                )
+                subjects.append(
+                    Subject(
+                        f"{function.logical_id} (events/{function.code_uri.name}.json)",
+                        {**base, "first_event": event},
+                        env,
+                        function=function.logical_id,
+                        route=f"{function.logical_id} event",
+                    )
+                )
+        for sample in cold:
+            env = lambda_env(
+                    layout, endpoint, function.logical_id, layout.pythonpath(task), function.environment, function.memory_mb
+                )
+            subjects.append(
+                Subject(
+                    f"{function.logical_id} {sample.name}",
+                    {**base, "first_event": sample.event()},
+                    env,
+                    function=function.logical_id,
+                    route=sample.name,
+                    peer_label=f"peer {sample.peer}" if sample.peer else None,
+                    tags=sample.tags,
+                )
+            )
+    dynamodb_subject = next((s for s in subjects if "score" in s.tags), None) or next(
+        (s for s in subjects if s.route and s.route.endswith("/health/readiness")), None
+    )
+    if dynamodb_subject is not None:
+        pinned_path = layout.pythonpath(Path(dynamodb_subject.env["LAMBDA_TASK_ROOT"]), layout.pinned_layer)
+        subjects.append(
+            Subject(
+                f"{dynamodb_subject.label} [boto3 pinned in the layer]",
+                dict(dynamodb_subject.spec),
+                {**dynamodb_subject.env, "PYTHONPATH": pinned_path},
+                function=dynamodb_subject.function,
+                route=dynamodb_subject.route,
+                tags=("variant",),
+            )
+        )
+    if layout.peer_task is not None:
+        for route, sample in PEER_REQUESTS.items():
+            env = lambda_env(
+                layout,
+                endpoint,
+                "PeerFunction",
+                layout.peer_pythonpath(),
+                {"PEER_TABLE_NAME": PEER_TABLE},
+            )
+            spec = {"mode": "handler", "handler": "app.handler", "function_name": "PeerFunction"}
+            subjects.append(Subject(f"peer {route}", {**spec, "first_event": sample.event()}, env, tags=("peer",)))
+    floor_env = lambda_env(layout, endpoint, "FloorFunction", str(layout.runtime), {})
+    subjects.append(Subject("floor: boto3 + DynamoDB client", {"mode": "floor", "code": FLOOR_CODE}, floor_env, tags=("floor",)))
+    return subjects
+
+
+def measure_cold(layout: Layout, subjects: list[Subject], runs: int, rng: random.Random) -> None:
+    """`runs` rounds; every subject once per round, in a new random order each round."""
+    for round_index in range(runs):
+        order = list(subjects)
+        rng.shuffle(order)
+        for subject in order:
+            started, result, errors = run_driver(layout, subject.spec, subject.env)
+            if not result:
+                subject.errors.append(errors[-2000:])
+                continue
+            subject.samples.append(
+                {
+                    "cold_ms": (result["t_first_ns"] - started) / 1e6,
+                    "startup_ms": (result["t_start_ns"] - started) / 1e6,
+                    "import_ms": (result["t_imported_ns"] - result["t_start_ns"]) / 1e6,
+                    "first_event_ms": (result["t_first_ns"] - result["t_imported_ns"]) / 1e6,
+                    "rss_mb": result.get("rss_kb", 0) / 1024,
+                    "status": result.get("first_status"),
+                    "body": result.get("first_body", "") if round_index == 0 else "",
+                }
+            )
+        print(f"  cold round {round_index + 1}/{runs} done", flush=True)
+
+
+def parse_importtime(stderr: str, top: int = 12) -> dict[str, Any]:
+    """Self time summed per top-level package, and the slowest modules by cumulative time."""
+    by_package: dict[str, int] = {}
+    modules: list[tuple[int, str]] = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        _, self_us, cumulative_us, name = (part.strip() for part in line.replace("import time:", "|").split("|"))
+        package = name.strip().split(".", 1)[0]
+        by_package[package] = by_package.get(package, 0) + int(self_us)
+        modules.append((int(cumulative_us), name.rstrip()))
+    packages = sorted(by_package.items(), key=lambda item: item[1], reverse=True)[:top]
+    return {
+        "packages_ms": [[name, round(us / 1000, 1)] for name, us in packages],
+        "total_self_ms": round(sum(by_package.values()) / 1000, 1),
+    }
+
+
+def measure_importtime(layout: Layout, subjects: list[Subject]) -> dict[str, Any]:
+    profiles: dict[str, Any] = {}
+    for subject in subjects:
+        if "peer" in subject.tags or "variant" in subject.tags:
+            continue
+        _, result, errors = run_driver(layout, subject.spec, subject.env, "-X", "importtime")
+        if result:
+            profiles[subject.label] = parse_importtime(errors)
+    return profiles
+
+
+def measure_warm(layout: Layout, functions: list[FunctionSpec], endpoint: str) -> tuple[dict[str, Any], list[str]]:
+    """Each function in one fresh environment: every sampled route warmed then timed, hooks on."""
+    routes: dict[str, Any] = {}
+    missing: list[str] = []
+    for function in functions:
+        task = layout.tasks.get(function.logical_id)
+        samples, not_sampled = samples_for(function)
+        missing.extend(not_sampled)
+        warm: list[dict[str, Any]] = [
+            {"name": sample.name, "event": sample.event(), "iterations": sample.iterations, "warmup": sample.warmup}
+            for sample in samples
+        ]
+        if not function.routes:
+            event = sample_event_file(function)
+            if event is not None:
+                warm.append({"name": f"{function.logical_id} event", "event": event, "iterations": 200, "warmup": 20})
+        if task is None or not warm:
+            continue
+        env = lambda_env(
+            layout,
+            endpoint,
+            function.logical_id,
+            layout.pythonpath(task),
+            function.environment,
+            function.memory_mb,
+        )
+        spec = {
+            "mode": "handler",
+            "handler": function.handler,
+            "function_name": function.logical_id,
+            "hooks": True,
+            "first_event": warm[0]["event"],
+            "warm": warm,
+        }
+        _, result, errors = run_driver(layout, spec, env)
+        if not result:
+            for item in warm:
+                routes[item["name"]] = {"function": function.logical_id, "error": errors[-1500:]}
+            continue
+        for name, measured in result.get("warm", {}).items():
+            totals = [value / 1e6 for value in measured["total_ns"]]
+            dynamodb = [value / 1e6 for value in measured["dynamodb_ns"]]
+            ours = [total - spent for total, spent in zip(totals, dynamodb, strict=True)]
+            routes[name] = {
+                "function": function.logical_id,
+                "total_ms": summary(totals),
+                "dynamodb_ms": summary(dynamodb),
+                "ours_ms": summary(ours),
+                "calls_per_request": summary([float(count) for count in measured["calls"]]),
+                "operations": measured["operations"],
+                "max_in_flight": measured["max_in_flight"],
+                "statuses": measured["statuses"],
+                "body_sample": measured["body_sample"] if not str(measured["statuses"][0]).startswith("2") else "",
+            }
+        print(f"  warm {function.logical_id} done", flush=True)
+    return routes, missing
+
+
+def measure_library(layout: Layout, endpoint: str) -> dict[str, Any]:
+    env = lambda_env(layout, endpoint, "LibraryBench", layout.pythonpath(layout.layer), {})
+    spec = {
+        "mode": "floor",
+        "code": "",
+        "library": {"companies": [company(index) for index in range(LIBRARY_COMPANIES)], "seconds": 3},
+    }
+    _, result, errors = run_driver(layout, spec, env)
+    if not result:
+        return {"error": errors[-1500:]}
+    return {key: round(value) for key, value in result["library"].items()}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(port: int, path: str, connection: http.client.HTTPConnection | None) -> tuple[float, http.client.HTTPConnection, int]:
+    for _ in range(2):
+        connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+        except (ConnectionError, http.client.HTTPException):
+            connection.close()
+            connection = None
+            continue
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection = None
+        return elapsed, connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10), response.status
+    raise ConnectionError(f"the local runner on port {port} did not answer {path}")
+
+
+@contextmanager
+def _local_runner(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "PORT": str(port), "DYNAMODB_PORT": str(_free_port())}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localrun", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def measure_runner_overhead(requests: int = 300) -> dict[str, Any]:
+    """GET /v1/health/liveness through `python -m devtools.localrun serve` vs the handler called directly."""
+    if importlib.util.find_spec("devtools.localrun.__main__") is None:
+        return {"status": "not yet available (devtools.localrun has no __main__)"}
+    module = load_module("bench_health_app", ROOT / "functions" / "health" / "app.py")
+    direct: list[float] = []
+    for index in range(requests + 30):
+        event = api_event("GET", "/health/liveness", stage="v1")
+        started = time.perf_counter()
+        module.lambda_handler(event, FakeLambdaContext("HealthFunction"))
+        if index >= 30:
+            direct.append((time.perf_counter() - started) * 1000)
+    port = _free_port()
+    through: list[float] = []
+    with _local_runner(port) as process:
+        deadline = time.monotonic() + 90
+        connection: http.client.HTTPConnection | None = None
+        while True:
+            if process.poll() is not None:
+                return {"status": f"not available (the runner exited with status {process.returncode})"}
+            try:
+                _, connection, status = _get(port, "/v1/health/liveness", None)
+                if status == 200:
+                    break
+            except (ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                return {"status": "not available (the runner did not answer within 90 s)"}
+            time.sleep(0.25)
+        statuses: set[int] = set()
+        for index in range(requests + 30):
+            elapsed, connection, status = _get(port, "/v1/health/liveness", connection)
+            statuses.add(status)
+            if index >= 30:
+                through.append(elapsed)
+        connection.close()
+    direct_summary, through_summary = summary(direct), summary(through)
+    return {
+        "status": "measured",
+        "direct_ms": direct_summary,
+        "through_runner_ms": through_summary,
+        "overhead_p50_ms": round(through_summary["p50"] - direct_summary["p50"], 3),
+        "runner_statuses": sorted(statuses),
+    }
+
+
+def artifact_sizes(build_dir: Path) -> dict[str, Any]:
+    """Unzipped bytes of each built artifact, bytecode included."""
+    sizes: dict[str, Any] = {}
+    for artifact in sorted(path for path in build_dir.iterdir() if path.is_dir()):
+        totals = {"total": 0, "py": 0, "pyc": 0, "other": 0}
+        for path in artifact.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                size = path.stat().st_size
+                kind = "py" if path.suffix == ".py" else "pyc" if path.suffix == ".pyc" else "other"
+                totals[kind] += size
+                totals["total"] += size
+        sizes[artifact.name] = totals
+    return sizes
+
+
+def _prepare_dynamodb(server: EmbeddedDynamoDB) -> None:
+    """The peer's table, and the API key that events/authorizer.json presents."""
+    client = server.client()
+    if PEER_TABLE not in client.list_tables()["TableNames"]:
+        client.create_table(
+            TableName=PEER_TABLE,
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    from orgair.auth.keys import register_key
+    from orgair.aws import reset_clients
+
+    reset_clients()
+    register_key(AUTHORIZER_KEY, tenant_id="bench", scopes=frozenset({"admin"}), name="bench")
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def _git(*args: str) -> str:
+    if shutil.which("git") is None:
+        return ""
+    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    return result.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="orgair performance benchmark (make bench)")
+    parser.add_argument("--build-dir", type=Path, default=ROOT / ".aws-sam" / "build")
+    parser.add_argument("--runs", type=int, default=15, help="cold starts per subject (interleaved)")
+    parser.add_argument("--seed", type=int, default=20260101)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    load_before = _load_average()
+    functions = load_functions()
+    print("preparing the Lambda layout under bench/.lambda and the peer under bench/.peer", flush=True)
+    layout = prepare(args.build_dir.resolve(), [function.logical_id for function in functions])
+    with embedded_dynamodb() as server:
+        _prepare_dynamodb(server)
+        endpoint = server.endpoint_url
+        subjects = build_subjects(layout, functions, endpoint)
+        print(f"cold starts: {len(subjects)} subjects x {args.runs} runs, interleaved", flush=True)
+        measure_cold(layout, subjects, args.runs, random.Random(args.seed))
+        print("import profiles", flush=True)
+        importtime = measure_importtime(layout, subjects)
+        print("warm latency and round trips", flush=True)
+        warm, not_sampled = measure_warm(layout, functions, endpoint)
+        print("library throughput", flush=True)
+        library = measure_library(layout, endpoint)
+    print("local runner overhead", flush=True)
+    runner = measure_runner_overhead()
+    results = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "load_average_before": load_before,
+            "load_average_after": _load_average(),
+        },
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "runs": args.runs,
+        "notes": layout.notes,
+        "template_routes": {
+            function.logical_id: [f"{route.method.upper()} {route.path}" for route in function.routes]
+            for function in functions
+        },
+        "cold": [
+            {
+                "label": subject.label,
+                "function": subject.function,
+                "route": subject.route,
+                "peer": subject.peer_label,
+                "tags": list(subject.tags),
+                "cold_ms": summary([sample["cold_ms"] for sample in subject.samples]),
+                "startup_ms": summary([sample["startup_ms"] for sample in subject.samples]),
+                "import_ms": summary([sample["import_ms"] for sample in subject.samples]),
+                "first_event_ms": summary([sample["first_event_ms"] for sample in subject.samples]),
+                "rss_mb": summary([sample["rss_mb"] for sample in subject.samples]),
+                "statuses": sorted({str(sample["status"]) for sample in subject.samples}),
+                "first_body": next((s["body"] for s in subject.samples if s["body"]), ""),
+                "errors": subject.errors[:1],
+            }
+            for subject in subjects
+        ],
+        "importtime": importtime,
+        "warm": warm,
+        "not_sampled": not_sampled,
+        "library": library,
+        "runner": runner,
+        "sizes": artifact_sizes(args.build_dir),
+    }
+    results["duration_s"] = round(time.monotonic() - started, 1)
+    report.write(results)
+    print(f"wrote bench/results.md and bench/results.json in {results['duration_s']} s", flush=True)
+    return 0

@@ -1,0 +1,215 @@
+"""Handlers in-process: loading, errors, timeouts, one request at a time, reload on change."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from devtools.localrun.functions import (
+    MODULE_PREFIX,
+    FunctionRegistry,
+    ReloadGate,
+    SourceWatcher,
+    purge_modules,
+)
+from devtools.template import FunctionSpec
+
+
+def write(path: Path, text: str) -> Path:
+    """Write and move the mtime forward, so a change is visible even within one clock tick."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    stat = path.stat()
+    if stat.st_mtime_ns <= before:
+        os.utime(path, ns=(stat.st_atime_ns, before + 1_000_000))
+    return path
+
+
+def function(root: Path, logical_id: str, code: str, *, timeout: int = 3) -> FunctionSpec:
+    write(root / logical_id / "app.py", code)
+    return FunctionSpec(logical_id, root / logical_id, "app.lambda_handler", timeout, 128, {})
+
+
+@pytest.fixture
+def fresh_name() -> Iterator[str]:
+    """A unique logical id; its module is dropped afterwards."""
+    name = f"Fn{time.monotonic_ns()}"
+    yield name
+    sys.modules.pop(MODULE_PREFIX + name, None)
+
+
+def test_handler_gets_event_and_a_lambda_context(tmp_path: Path, fresh_name: str) -> None:
+    code = (
+        "def lambda_handler(event, context):\n"
+        "    return {'event': event, 'name': context.function_name, 'mb': context.memory_limit_in_mb,\n"
+        "            'arn': context.invoked_function_arn, 'id': context.aws_request_id,\n"
+        "            'group': context.log_group_name, 'stream': context.log_stream_name,\n"
+        "            'left': context.get_remaining_time_in_millis()}\n"
+    )
+    registry = FunctionRegistry([function(tmp_path, fresh_name, code)])
+    outcome = registry.invoke(fresh_name, {"a": 1}, request_id="rid-1")
+    result = outcome.result
+    assert outcome.error is None
+    assert result["event"] == {"a": 1}
+    assert result["name"] == fresh_name
+    assert result["mb"] == "128"  # a string, as awslambdaric gives it
+    assert result["arn"] == f"arn:aws:lambda:us-east-1:123456789012:function:{fresh_name}"
+    assert result["id"] == "rid-1"
+    assert result["group"] == f"/aws/lambda/{fresh_name}"
+    assert "[$LATEST]" in result["stream"]
+    assert 2000 < result["left"] <= 3000
+
+
+def test_a_raised_exception_is_reported_like_lambda(tmp_path: Path, fresh_name: str) -> None:
+    registry = FunctionRegistry(
+        [function(tmp_path, fresh_name, "def lambda_handler(event, context):\n    raise KeyError('k')\n")]
+    )
+    outcome = registry.invoke(fresh_name, {})
+    assert outcome.error is not None
+    payload = outcome.error.payload(outcome.request_id)
+    assert payload["errorType"] == "KeyError"
+    assert payload["errorMessage"] == "'k'"
+    assert payload["stackTrace"]
+
+
+def test_import_errors_are_reported_not_raised(tmp_path: Path, fresh_name: str) -> None:
+    registry = FunctionRegistry([function(tmp_path, fresh_name, "def lambda_handler(:\n")])
+    outcome = registry.invoke(fresh_name, {})
+    assert outcome.error is not None
+    assert outcome.error.error_type == "Runtime.UserCodeSyntaxError"
+    assert MODULE_PREFIX + fresh_name not in sys.modules
+
+
+def test_timeout_returns_and_the_next_call_gets_a_fresh_instance(tmp_path: Path, fresh_name: str) -> None:
+    code = (
+        "import time\nSTARTS = []\n"
+        "def lambda_handler(event, context):\n"
+        "    STARTS.append(1)\n"
+        "    if event.get('sleep'):\n        time.sleep(event['sleep'])\n"
+        "    return len(STARTS)\n"
+    )
+    registry = FunctionRegistry([function(tmp_path, fresh_name, code)])
+    started = time.monotonic()
+    outcome = registry.invoke(fresh_name, {"sleep": 2}, timeout=0.2)
+    assert outcome.timed_out
+    assert time.monotonic() - started < 1.5
+    # A fresh environment: the module was loaded again, so its state starts over.
+    assert registry.invoke(fresh_name, {}).result == 1
+
+
+def test_one_request_at_a_time_per_function(tmp_path: Path, fresh_name: str) -> None:
+    code = (
+        "import threading, time\nACTIVE = []\nPEAK = [0]\nLOCK = threading.Lock()\n"
+        "def lambda_handler(event, context):\n"
+        "    with LOCK:\n        ACTIVE.append(1)\n        PEAK[0] = max(PEAK[0], len(ACTIVE))\n"
+        "    time.sleep(0.02)\n"
+        "    with LOCK:\n        ACTIVE.pop()\n"
+        "    return PEAK[0]\n"
+    )
+    registry = FunctionRegistry([function(tmp_path, fresh_name, code)])
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(registry.invoke(fresh_name, {}).result)) for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results and max(results) == 1
+
+
+def test_source_watcher_sees_edits_additions_and_removals(tmp_path: Path) -> None:
+    first = write(tmp_path / "pkg" / "a.py", "A = 1\n")
+    write(tmp_path / "pkg" / "__pycache__" / "a.cpython-313.pyc.py", "ignored\n")
+    watcher = SourceWatcher([tmp_path])
+    assert watcher.changes()[1] == []
+    write(first, "A = 2\n")
+    added = write(tmp_path / "pkg" / "data.json", "{}")
+    snapshot, changed = watcher.changes()
+    assert changed == sorted([str(first), str(added)])
+    watcher.accept(snapshot)
+    assert watcher.changes()[1] == []
+    added.unlink()
+    assert watcher.changes()[1] == [str(added)]
+
+
+def test_changed_code_is_picked_up_without_restart(
+    tmp_path: Path, fresh_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit in the function or in a shared package reloads both on the next invocation."""
+    layer = tmp_path / "layer"
+    package = f"lrshared{time.monotonic_ns()}"
+    shared = write(layer / package / "__init__.py", "VALUE = 'one'\n")
+    monkeypatch.syspath_prepend(str(layer))
+    code = f"import {package}\ndef lambda_handler(event, context):\n    return {package}.VALUE + ' v1'\n"
+    functions = tmp_path / "functions"
+    spec = function(functions, fresh_name, code)
+    reloads: list[list[str]] = []
+    registry = FunctionRegistry(
+        [spec], watch_roots=[functions, layer], shared_packages=(package,), on_reload=reloads.append
+    )
+    try:
+        assert registry.invoke(fresh_name, {}).result == "one v1"
+        write(shared, "VALUE = 'two'\n")
+        assert registry.invoke(fresh_name, {}).result == "two v1"
+        write(functions / fresh_name / "app.py", code.replace("v1", "v2"))
+        assert registry.invoke(fresh_name, {}).result == "two v2"
+        assert reloads == [[str(shared)], [str(functions / fresh_name / "app.py")]]
+    finally:
+        sys.modules.pop(package, None)
+
+
+def test_purge_drops_shared_packages_and_modules_under_the_roots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = ModuleType("lrfake.sub")
+    fake.__file__ = str(tmp_path / "elsewhere.py")
+    under_root = ModuleType("lr_under_root")
+    under_root.__file__ = str(tmp_path / "root" / "m.py")
+    outside = ModuleType("lr_outside")
+    outside.__file__ = "/somewhere/else.py"
+    for module in (fake, under_root, outside):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+    purged = purge_modules([tmp_path / "root"], packages=("lrfake",))
+    assert {"lrfake.sub", "lr_under_root"} <= set(purged)
+    assert "lr_outside" in sys.modules
+    assert "lrfake.sub" not in sys.modules
+
+
+def test_reload_waits_for_running_invocations() -> None:
+    gate = ReloadGate()
+    events: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def invocation() -> None:
+        with gate.invocation():
+            inside.set()
+            release.wait(2)
+            events.append("invocation done")
+
+    def reload() -> None:
+        with gate.reload():
+            events.append("reloaded")
+
+    worker = threading.Thread(target=invocation)
+    worker.start()
+    inside.wait(2)
+    reloader = threading.Thread(target=reload)
+    reloader.start()
+    time.sleep(0.05)
+    assert events == []
+    release.set()
+    worker.join(2)
+    reloader.join(2)
+    assert events == ["invocation done", "reloaded"]
+
+
