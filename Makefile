@@ -10,7 +10,7 @@ export SAM_CLI_TELEMETRY := 0
 # Prefer Python 3.13 (the Lambda runtime); fall back to any python3 >= 3.11.
 PYTHON_BOOTSTRAP ?= $(shell if PYENV_VERSION=3.13.0 python -c 'import sys; assert sys.version_info[:2]==(3,13)' 2>/dev/null; then echo "env PYENV_VERSION=3.13.0 python"; elif command -v python3.13 >/dev/null; then echo python3.13; else echo python3; fi)
 
-.PHONY: venv run invoke test lint typecheck unit validate build bench openapi clean
+.PHONY: venv run invoke test lint typecheck unit validate build bench openapi openapi-baseline browser docs-screenshot clean
 
 $(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
 	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -55,6 +55,23 @@ build: venv
 # Cold init, warm latency, round trips, throughput, memory and sizes: writes bench/results.{md,json}.
 bench: build
 	$(PY) -m bench --build-dir $(SAM_BUILD_DIR)
+
+# OpenAPI per stage from the function code: docs/openapi-v{1,2}.json plus the copies OpenApiFunction
+# serves (functions/openapi/). openapi-baseline moves the v1 compatibility baseline forward and
+# refuses when v1 would break its callers (tests/infrastructure/test_openapi_v1_compat.py).
+openapi: venv
+	$(PY) -m devtools.openapi
+
+openapi-baseline: venv
+	$(PY) -m devtools.openapi --update-baseline
+
+# Headless Chromium from Debian, for looking at pages the way a person does (needs root: apt-get).
+browser:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+
+# Starts the local runner, loads /v2/docs in headless Chromium and writes docs/swagger-v2.png.
+docs-screenshot: venv browser
+	$(PY) bench/screenshot_docs.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

@@ -27,9 +27,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
-from devtools.template import FunctionSpec, Template, load_template
-
 from bench import report
 from bench.layout import LAMBDA_DIR, ROOT, Layout, prepare
 from bench.samples import (
@@ -42,6 +39,8 @@ from bench.samples import (
     samples_for,
 )
 from bench.stats import summary
+from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
+from devtools.template import FunctionSpec, Template, load_template
 
 DRIVER = Path(__file__).resolve().parent / "driver.py"
 FLOOR_CODE = "import boto3; boto3.client('dynamodb', region_name='us-east-1')"
@@ -98,7 +97,9 @@ def lambda_env(
     }
 
 
-def run_driver(layout: Layout, spec: dict[str, Any], env: dict[str, str], *flags: str) -> tuple[int, dict[str, Any], str]:
+def run_driver(
+    layout: Layout, spec: dict[str, Any], env: dict[str, str], *flags: str
+) -> tuple[int, dict[str, Any], str]:
     """Start a fresh interpreter on the driver; (start timestamp, its result, its stderr)."""
     with tempfile.TemporaryDirectory(prefix="orgair-bench-") as scratch:
         spec_path = Path(scratch) / "spec.json"
@@ -132,13 +133,23 @@ def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str)
         if task is None:
             continue
         samples, _ = samples_for(function)
-        base = {"mode": "handler", "handler": function.handler, "function_name": function.logical_id}
+        base = {
+            "mode": "handler",
+            "handler": function.handler,
+            "function_name": function.logical_id,
+            "memory_mb": str(function.memory_mb),
+        }
         cold = [sample for sample in samples if sample.cold]
         if not function.routes:
             event = sample_event_file(function)
             if event is not None:
                 env = lambda_env(
-                    layout, endpoint, function.logical_id, layout.pythonpath(task), function.environment, function.memory_mb
+                    layout,
+                    endpoint,
+                    function.logical_id,
+                    layout.pythonpath(task),
+                    function.environment,
+                    function.memory_mb,
                 )
                 subjects.append(
                     Subject(
@@ -151,8 +162,13 @@ def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str)
                 )
         for sample in cold:
             env = lambda_env(
-                    layout, endpoint, function.logical_id, layout.pythonpath(task), function.environment, function.memory_mb
-                )
+                layout,
+                endpoint,
+                function.logical_id,
+                layout.pythonpath(task),
+                function.environment,
+                function.memory_mb,
+            )
             subjects.append(
                 Subject(
                     f"{function.logical_id} {sample.name}",
@@ -189,9 +205,18 @@ def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str)
                 {"PEER_TABLE_NAME": PEER_TABLE},
             )
             spec = {"mode": "handler", "handler": "app.handler", "function_name": "PeerFunction"}
-            subjects.append(Subject(f"peer {route}", {**spec, "first_event": sample.event()}, env, tags=("peer",)))
+            subjects.append(
+                Subject(f"peer {route}", {**spec, "first_event": sample.event()}, env, tags=("peer",))
+            )
     floor_env = lambda_env(layout, endpoint, "FloorFunction", str(layout.runtime), {})
-    subjects.append(Subject("floor: boto3 + DynamoDB client", {"mode": "floor", "code": FLOOR_CODE}, floor_env, tags=("floor",)))
+    subjects.append(
+        Subject(
+            "floor: boto3 + DynamoDB client",
+            {"mode": "floor", "code": FLOOR_CODE},
+            floor_env,
+            tags=("floor",),
+        )
+    )
     return subjects
 
 
@@ -220,19 +245,17 @@ def measure_cold(layout: Layout, subjects: list[Subject], runs: int, rng: random
 
 
 def parse_importtime(stderr: str, top: int = 12) -> dict[str, Any]:
-    """Self time summed per top-level package, and the slowest modules by cumulative time."""
+    """Self time summed per top-level package (what each package costs, its dependencies apart)."""
     by_package: dict[str, int] = {}
-    modules: list[tuple[int, str]] = []
     for line in stderr.splitlines():
-        if not line.startswith("import time:") or "self [us]" in line:
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
             continue
-        _, self_us, cumulative_us, name = (part.strip() for part in line.replace("import time:", "|").split("|"))
-        package = name.strip().split(".", 1)[0]
-        by_package[package] = by_package.get(package, 0) + int(self_us)
-        modules.append((int(cumulative_us), name.rstrip()))
+        package = parts[2].strip().split(".", 1)[0]
+        by_package[package] = by_package.get(package, 0) + int(parts[0])
     packages = sorted(by_package.items(), key=lambda item: item[1], reverse=True)[:top]
     return {
-        "packages_ms": [[name, round(us / 1000, 1)] for name, us in packages],
+        "packages_ms": [[package, round(micros / 1000, 1)] for package, micros in packages],
         "total_self_ms": round(sum(by_package.values()) / 1000, 1),
     }
 
@@ -248,7 +271,9 @@ def measure_importtime(layout: Layout, subjects: list[Subject]) -> dict[str, Any
     return profiles
 
 
-def measure_warm(layout: Layout, functions: list[FunctionSpec], endpoint: str) -> tuple[dict[str, Any], list[str]]:
+def measure_warm(
+    layout: Layout, functions: list[FunctionSpec], endpoint: str
+) -> tuple[dict[str, Any], list[str]]:
     """Each function in one fresh environment: every sampled route warmed then timed, hooks on."""
     routes: dict[str, Any] = {}
     missing: list[str] = []
@@ -257,13 +282,20 @@ def measure_warm(layout: Layout, functions: list[FunctionSpec], endpoint: str) -
         samples, not_sampled = samples_for(function)
         missing.extend(not_sampled)
         warm: list[dict[str, Any]] = [
-            {"name": sample.name, "event": sample.event(), "iterations": sample.iterations, "warmup": sample.warmup}
+            {
+                "name": sample.name,
+                "event": sample.event(),
+                "iterations": sample.iterations,
+                "warmup": sample.warmup,
+            }
             for sample in samples
         ]
         if not function.routes:
             event = sample_event_file(function)
             if event is not None:
-                warm.append({"name": f"{function.logical_id} event", "event": event, "iterations": 200, "warmup": 20})
+                warm.append(
+                    {"name": f"{function.logical_id} event", "event": event, "iterations": 200, "warmup": 20}
+                )
         if task is None or not warm:
             continue
         env = lambda_env(
@@ -300,7 +332,9 @@ def measure_warm(layout: Layout, functions: list[FunctionSpec], endpoint: str) -
                 "operations": measured["operations"],
                 "max_in_flight": measured["max_in_flight"],
                 "statuses": measured["statuses"],
-                "body_sample": measured["body_sample"] if not str(measured["statuses"][0]).startswith("2") else "",
+                "body_sample": measured["body_sample"]
+                if not str(measured["statuses"][0]).startswith("2")
+                else "",
             }
         print(f"  warm {function.logical_id} done", flush=True)
     return routes, missing
@@ -325,7 +359,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _get(port: int, path: str, connection: http.client.HTTPConnection | None) -> tuple[float, http.client.HTTPConnection, int]:
+def _get(
+    port: int, path: str, connection: http.client.HTTPConnection | None
+) -> tuple[float, http.client.HTTPConnection, int]:
     for _ in range(2):
         connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         started = time.perf_counter()
@@ -341,7 +377,11 @@ def _get(port: int, path: str, connection: http.client.HTTPConnection | None) ->
         if response.getheader("Connection", "").lower() == "close":
             connection.close()
             connection = None
-        return elapsed, connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10), response.status
+        return (
+            elapsed,
+            connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10),
+            response.status,
+        )
     raise ConnectionError(f"the local runner on port {port} did not answer {path}")
 
 
@@ -366,20 +406,41 @@ def _local_runner(port: int) -> Iterator[subprocess.Popen[bytes]]:
             process.wait()
 
 
-def measure_runner_overhead(requests: int = 300) -> dict[str, Any]:
-    """GET /v1/health/liveness through `python -m devtools.localrun serve` vs the handler called directly."""
+@contextmanager
+def _stdout_to_devnull() -> Iterator[None]:
+    """The handler's log lines go where the runner's go (nowhere), so both pay the same for them."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+
+
+def measure_runner_overhead(requests: int = 200, warmup: int = 20, rate: float = 40.0) -> dict[str, Any]:
+    """GET /v1/health/liveness through `python -m devtools.localrun serve` vs the handler called directly.
+
+    Requests are paced below the stage's throttling rate (50/s) so the runner's rate limiter stays out of it.
+    """
     if importlib.util.find_spec("devtools.localrun.__main__") is None:
         return {"status": "not yet available (devtools.localrun has no __main__)"}
     module = load_module("bench_health_app", ROOT / "functions" / "health" / "app.py")
     direct: list[float] = []
-    for index in range(requests + 30):
-        event = api_event("GET", "/health/liveness", stage="v1")
-        started = time.perf_counter()
-        module.lambda_handler(event, FakeLambdaContext("HealthFunction"))
-        if index >= 30:
-            direct.append((time.perf_counter() - started) * 1000)
+    with _stdout_to_devnull():
+        for index in range(requests + warmup):
+            event = api_event("GET", "/health/liveness", stage="v1")
+            started = time.perf_counter()
+            module.lambda_handler(event, FakeLambdaContext("HealthFunction"))
+            if index >= warmup:
+                direct.append((time.perf_counter() - started) * 1000)
     port = _free_port()
     through: list[float] = []
+    statuses: set[int] = set()
     with _local_runner(port) as process:
         deadline = time.monotonic() + 90
         connection: http.client.HTTPConnection | None = None
@@ -395,14 +456,18 @@ def measure_runner_overhead(requests: int = 300) -> dict[str, Any]:
             if time.monotonic() > deadline:
                 return {"status": "not available (the runner did not answer within 90 s)"}
             time.sleep(0.25)
-        statuses: set[int] = set()
-        for index in range(requests + 30):
+        time.sleep(2.5)
+        paced_from = time.monotonic()
+        for index in range(requests + warmup):
+            time.sleep(max(0.0, paced_from + index / rate - time.monotonic()))
             elapsed, connection, status = _get(port, "/v1/health/liveness", connection)
             statuses.add(status)
-            if index >= 30:
+            if index >= warmup and status == 200:
                 through.append(elapsed)
         connection.close()
     direct_summary, through_summary = summary(direct), summary(through)
+    if not through:
+        return {"status": f"not available (the runner answered {sorted(statuses)})"}
     return {
         "status": "measured",
         "direct_ms": direct_summary,

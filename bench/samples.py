@@ -143,7 +143,9 @@ def samples_for(function: FunctionSpec) -> tuple[list[Sample], list[str]]:
         if known is not None:
             samples.append(known)
         elif method == "GET":
-            names = [part[1:-1] for part in route.path.split("/") if part.startswith("{") and part.endswith("}")]
+            names = [
+                part[1:-1] for part in route.path.split("/") if part.startswith("{") and part.endswith("}")
+            ]
             samples.append(
                 Sample(
                     method,

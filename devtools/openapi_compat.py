@@ -19,39 +19,49 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 MAX_DEPTH = 24
 
 
-def _resolve(document: Document, schema: Any, seen: frozenset[str]) -> tuple[dict[str, Any], frozenset[str]]:
-    """Follow `$ref`s; `seen` stops recursive models at their second appearance."""
+Branch = tuple[dict[str, Any], frozenset[str]]
+
+
+def _resolve(document: Document, schema: Any) -> tuple[dict[str, Any], frozenset[str]]:
+    """Follow `$ref`s to a schema; also returns the refs followed (to spot recursive models)."""
+    followed: set[str] = set()
     while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
         ref: str = schema["$ref"]
-        if ref in seen:
-            return {}, seen
-        seen = seen | {ref}
+        if ref in followed:
+            return {}, frozenset(followed)
+        followed.add(ref)
         target: Any = document
         for part in ref.removeprefix("#/").split("/"):
             target = target.get(part, {}) if isinstance(target, dict) else {}
         schema = target
-    return (schema if isinstance(schema, dict) else {}), seen
+    return (schema if isinstance(schema, dict) else {}), frozenset(followed)
 
 
-def _branches(document: Document, schema: dict[str, Any], seen: frozenset[str]) -> list[dict[str, Any]]:
-    """The alternatives of a schema (itself, or each anyOf/oneOf member, allOf merged)."""
-    resolved, seen = _resolve(document, schema, seen)
+def _branches(document: Document, schema: Any, chain: frozenset[str] = frozenset()) -> list[Branch]:
+    """The alternatives of a schema (itself, or each anyOf/oneOf member; allOf merged), each with
+    the refs that led to it."""
+    resolved, refs = _resolve(document, schema)
+    if refs & chain:
+        return []
+    chain = chain | refs
     for key in ("anyOf", "oneOf"):
         if key in resolved:
-            found: list[dict[str, Any]] = []
+            found: list[Branch] = []
             for member in resolved[key]:
-                found.extend(_branches(document, member, seen))
+                found.extend(_branches(document, member, chain))
             return found
     if "allOf" in resolved:
         merged: dict[str, Any] = {"properties": {}, "required": []}
+        merged_refs = chain
         for member in resolved["allOf"]:
-            for part in _branches(document, member, seen):
+            for part, part_refs in _branches(document, member, chain):
                 merged["properties"].update(part.get("properties", {}))
                 merged["required"].extend(part.get("required", []))
+                merged_refs |= part_refs
                 if "type" in part:
                     merged["type"] = part["type"]
-        return [merged]
-    return [resolved]
+        return [(merged, merged_refs)]
+    return [(resolved, chain)]
 
 
 def _kind(schema: dict[str, Any]) -> set[str]:
@@ -69,10 +79,10 @@ def _kind(schema: dict[str, Any]) -> set[str]:
     return {"any"}
 
 
-def type_signature(document: Document, schema: Any, seen: frozenset[str] = frozenset()) -> str:
+def type_signature(document: Document, schema: Any) -> str:
     """`string`, `integer|null`, `object`...: what a field's value can be, order-independent."""
     kinds: set[str] = set()
-    for branch in _branches(document, schema, seen):
+    for branch, _ in _branches(document, schema):
         kinds |= _kind(branch)
     return "|".join(sorted(kinds))
 
@@ -80,19 +90,22 @@ def type_signature(document: Document, schema: Any, seen: frozenset[str] = froze
 def response_fields(
     document: Document, schema: Any, prefix: str = "", seen: frozenset[str] = frozenset(), depth: int = 0
 ) -> dict[str, str]:
-    """Every field a response can carry, by dotted path, with its type signature."""
+    """Every field a response can carry, by dotted path, with its type signature. A model met
+    again inside itself is not expanded twice (its fields are already listed above)."""
     fields: dict[str, str] = {}
     if depth > MAX_DEPTH:
         return fields
-    resolved, seen = _resolve(document, schema, seen)
-    for branch in _branches(document, resolved, seen):
+    for branch, refs in _branches(document, schema):
+        if refs & seen:
+            continue
+        inner = seen | refs
         for name, child in (branch.get("properties") or {}).items():
             path = f"{prefix}{name}"
-            fields[path] = type_signature(document, child, seen)
-            fields.update(response_fields(document, child, f"{path}.", seen, depth + 1))
+            fields[path] = type_signature(document, child)
+            fields.update(response_fields(document, child, f"{path}.", inner, depth + 1))
         if "items" in branch:
             fields.update(
-                response_fields(document, branch["items"], f"{prefix.rstrip('.')}[].", seen, depth + 1)
+                response_fields(document, branch["items"], f"{prefix.rstrip('.')}[].", inner, depth + 1)
             )
     return fields
 
@@ -104,17 +117,19 @@ def required_request_fields(
     required: set[str] = set()
     if depth > MAX_DEPTH:
         return required
-    resolved, seen = _resolve(document, schema, seen)
-    for branch in _branches(document, resolved, seen):
+    for branch, refs in _branches(document, schema):
+        if refs & seen:
+            continue
+        inner = seen | refs
         properties = branch.get("properties") or {}
         for name in branch.get("required", []):
             path = f"{prefix}{name}"
             required.add(path)
             if name in properties:
-                required |= required_request_fields(document, properties[name], f"{path}.", seen, depth + 1)
+                required |= required_request_fields(document, properties[name], f"{path}.", inner, depth + 1)
         if "items" in branch:
             required |= required_request_fields(
-                document, branch["items"], f"{prefix.rstrip('.')}[].", seen, depth + 1
+                document, branch["items"], f"{prefix.rstrip('.')}[].", inner, depth + 1
             )
     return required
 
@@ -138,7 +153,7 @@ def _json_schema(content: dict[str, Any] | None) -> Any:
 def _required_parameters(document: Document, operation: dict[str, Any]) -> set[str]:
     names: set[str] = set()
     for parameter in operation.get("parameters") or []:
-        resolved, _ = _resolve(document, parameter, frozenset())
+        resolved, _ = _resolve(document, parameter)
         if resolved.get("required"):
             names.add(f"{resolved.get('in')}:{resolved.get('name')}")
     return names
@@ -150,8 +165,8 @@ def _request_problems(
     problems: list[str] = []
     for name in sorted(_required_parameters(new_doc, new) - _required_parameters(old_doc, old)):
         problems.append(f"{label}: new required parameter {name}")
-    old_body, _ = _resolve(old_doc, old.get("requestBody") or {}, frozenset())
-    new_body, _ = _resolve(new_doc, new.get("requestBody") or {}, frozenset())
+    old_body, _ = _resolve(old_doc, old.get("requestBody") or {})
+    new_body, _ = _resolve(new_doc, new.get("requestBody") or {})
     if new_body.get("required") and not old_body.get("required"):
         problems.append(f"{label}: the request body became required")
     new_schema = _json_schema(new_body.get("content"))
@@ -175,8 +190,8 @@ def _response_problems(
         if status not in new_responses:
             problems.append(f"{label}: response {status} removed")
             continue
-        old_resolved, _ = _resolve(old_doc, old_response, frozenset())
-        new_resolved, _ = _resolve(new_doc, new_responses[status], frozenset())
+        old_resolved, _ = _resolve(old_doc, old_response)
+        new_resolved, _ = _resolve(new_doc, new_responses[status])
         old_schema = _json_schema(old_resolved.get("content"))
         if old_schema is None:
             continue

@@ -22,8 +22,8 @@ from orgair.costs.views import (
     UsageReportBody,
     parse_day,
 )
-from orgair.errors import FieldError, MalformedRequest
 from orgair.http import correlation_id, create_app, header, make_handler, require_scope
+from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
 
 app = create_app()
@@ -36,12 +36,8 @@ def _ledger() -> CostLedger:
 @app.post("/costs")
 def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     principal = require_scope(app, "costs:write")
-    key = header(app.current_event.headers, "Idempotency-Key")
-    if not key:
-        raise MalformedRequest(
-            "POST /costs requires an Idempotency-Key header so a retried report is recorded once.",
-            errors=[FieldError("Idempotency-Key", "header required")],
-        )
+    key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=True)
+    assert key is not None
     request_id = app.current_event.request_context.request_id
     meta = CallMeta(
         tenant_id=principal.tenant_id,

@@ -32,6 +32,9 @@ RETRYABLE_CODES = frozenset(
 @lru_cache(maxsize=1)
 def dynamodb_client() -> DynamoDBClient:
     """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
     import boto3
     from botocore.config import Config
 

@@ -260,4 +260,9 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
 
 def created(body: Any, location: str) -> Response[Any]:
     """201 with a Location header (the body still goes through response validation)."""
-    return Response(status_code=HTTPStatus.CREATED, body=body, headers={"Location": location})
+    return Response(
+        status_code=HTTPStatus.CREATED,
+        content_type="application/json",
+        body=body,
+        headers={"Location": location},
+    )

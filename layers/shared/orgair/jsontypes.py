@@ -7,7 +7,7 @@ rendering the API contract promises. Python-mode dumps (DynamoDB, tests) keep th
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import PlainSerializer
 
@@ -31,3 +31,14 @@ JsonNumber = Annotated[Decimal, PlainSerializer(number_value, return_type=float,
 
 MoneyString = Annotated[Decimal, PlainSerializer(_money, return_type=str, when_used="json")]
 """A USD amount rendered as a decimal string with 6 places ("12.345678"), never a float."""
+
+
+def plain_json(value: Any) -> Any:
+    """A stored structure (Decimals from DynamoDB, tuples) made JSON-ready with numbers as numbers."""
+    if isinstance(value, Decimal):
+        return number_value(value)
+    if isinstance(value, dict):
+        return {str(key): plain_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain_json(item) for item in value]
+    return value

@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     GAMMA_EXPERIENCE: Decimal = _decimal("0.15", ge="0.10", le="0.25")
     HITL_SCORE_CHANGE_THRESHOLD: Decimal = _decimal("15", ge="5", le="30")
     HITL_EBITDA_PROJECTION_THRESHOLD: Decimal = _decimal("10", ge="5", le="25")
+    SECTOR_HR_BASELINES: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description='Operator calibration of the H^R baseline per sector, JSON (e.g. {"technology": 72}); '
+        "sectors not named keep the specification's defaults.",
+    )
 
     @field_validator("CORS_ORIGINS", mode="before")
     @classmethod

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final, Protocol
 
+from orgair.business_metrics import (
+    record_budget_utilisation,
+    record_holds_open,
+    record_uncertain_settlements,
+)
 from orgair.costs.budget import (
     GLOBAL_SCOPE,
     Forecast,
@@ -170,3 +175,12 @@ class BudgetCheck:
             return
         self.store.mark_alert_published(record, self.ledger.clock())
         report.published.append(record)
+
+
+def record_check_metrics(report: CheckReport) -> None:
+    """Today's committed and utilisation per scope, open holds and uncertain settlements (EMF)."""
+    for status in report.scopes:
+        if status.day == report.day:
+            record_budget_utilisation(status.scope, status.committed_micros, status.limit_micros)
+    record_holds_open(report.open_holds)
+    record_uncertain_settlements(len(report.settled_uncertain))

@@ -89,7 +89,7 @@ Resources:
       CodeUri: functions/auth/
 """
 
-ECHO = '''
+ECHO = """
 import json
 import time
 
@@ -115,9 +115,9 @@ def lambda_handler(event, context):
         "remaining_ms": context.get_remaining_time_in_millis(),
     }
     return {"statusCode": 200, "body": json.dumps({"event": event, "context": described})}
-'''
+"""
 
-AUTHORIZER = '''
+AUTHORIZER = """
 CALLS = []
 
 
@@ -148,7 +148,7 @@ def lambda_handler(event, context):
         },
         "context": {"tenant_id": "t1", "scopes": "admin", "count": 3, "flag": True},
     }
-'''
+"""
 
 
 def write_project(root: Path, template: str = TEMPLATE) -> Path:

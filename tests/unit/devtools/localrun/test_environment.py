@@ -83,7 +83,12 @@ def test_env_vars_file_in_sam_format(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not valid JSON"), ("[]", "expected"), ('{"Fn": 1}', "must map"), ('{"Fn": {"A": []}}', "Fn.A")],
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "expected"),
+        ('{"Fn": 1}', "must map"),
+        ('{"Fn": {"A": []}}', "Fn.A"),
+    ],
 )
 def test_env_vars_file_errors_are_one_clear_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "env.json"

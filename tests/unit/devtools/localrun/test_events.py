@@ -112,7 +112,9 @@ def test_binary_body_is_base64() -> None:
 
 
 def test_forwarded_for_is_appended_to() -> None:
-    request = HttpRequest(method="GET", path="/v1/x", headers=[("X-Forwarded-For", "10.0.0.1")], source_ip="1.2.3.4")
+    request = HttpRequest(
+        method="GET", path="/v1/x", headers=[("X-Forwarded-For", "10.0.0.1")], source_ip="1.2.3.4"
+    )
     headers = dict(gateway_headers(request))
     assert headers["X-Forwarded-For"] == "10.0.0.1, 1.2.3.4"
 
@@ -124,7 +126,9 @@ def test_request_authorizer_event() -> None:
     details = info(request)
     event = request_authorizer_event(details, request.headers)
     assert event["type"] == "REQUEST"
-    assert event["methodArn"] == "arn:aws:execute-api:us-east-1:123456789012:local/v2/GET/companies/acme/scores"
+    assert (
+        event["methodArn"] == "arn:aws:execute-api:us-east-1:123456789012:local/v2/GET/companies/acme/scores"
+    )
     assert event["resource"] == "/companies/{company_id}/scores"
     assert event["path"] == "/companies/acme/scores"
     assert event["httpMethod"] == "GET"

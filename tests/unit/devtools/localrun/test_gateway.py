@@ -63,7 +63,9 @@ def test_fallback_has_the_shape_of_orgair_errors() -> None:
     response = GatewayResponses().render("MISSING_AUTHENTICATION_TOKEN", context())
     body = json.loads(response.body)
     # API Gateway's own answer to an unknown route is 403; only the template makes it a 404.
-    expected = Forbidden("Missing Authentication Token").to_problem(instance="/v2/nope", correlation_id="req-1")
+    expected = Forbidden("Missing Authentication Token").to_problem(
+        instance="/v2/nope", correlation_id="req-1"
+    )
     assert body == expected
     assert response.status == 403
     assert response.header("Content-Type") == "application/problem+json"
@@ -79,7 +81,7 @@ def test_fallback_echoes_the_callers_correlation_id() -> None:
 
 def test_render_template_forms() -> None:
     rendered = render_template(
-        '$context.path|${context.requestId}|$stageVariables.paramVersion|$context.unknown|'
+        "$context.path|${context.requestId}|$stageVariables.paramVersion|$context.unknown|"
         "$context.error.messageString.",
         context(error_message='say "hi"'),
     )

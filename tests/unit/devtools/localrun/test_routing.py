@@ -20,7 +20,8 @@ def test_path_parameters_are_extracted_raw() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/companies/scores", "/companies//scores", "/companies/acme/scores/extra", "/company/acme/scores"]
+    "path",
+    ["/companies/scores", "/companies//scores", "/companies/acme/scores/extra", "/company/acme/scores"],
 )
 def test_paths_that_do_not_fit_the_resource_do_not_match(path: str) -> None:
     assert table(("GET", "/companies/{company_id}/scores")).match(path) is None

@@ -71,9 +71,9 @@ def test_a_report_is_recorded_once_and_a_retry_replays_the_same_entry(costs: Any
     assert [item["call_id"] for item in entries["items"]] == [first["entry"]["call_id"]]
 
 
-def test_a_report_without_idempotency_key_is_a_400_problem(costs: Any) -> None:
+def test_a_report_without_idempotency_key_is_a_problem_naming_the_header(costs: Any) -> None:
     status, headers, body = post_report(costs, None)
-    assert status == 400
+    assert status == 422
     assert headers["Content-Type"] == "application/problem+json"
     assert body["errors"] == [{"field": "Idempotency-Key", "message": "header required"}]
 

@@ -1,0 +1,351 @@
+"""bench/results.json (everything measured) and bench/results.md (each figure next to its target)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+OUT_DIR = Path(__file__).resolve().parent
+MIB = 1024 * 1024
+KIB = 1024
+EXPECTED_ROUTES = ("POST /v2/scores", "POST /v2/scores/simulate", "POST /v2/portfolios/scores")
+READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+
+TARGETS = {
+    "dynamodb_vs_floor": 1.3,
+    "vs_peer": 0.6,
+    "no_sdk_cold_ms": 150.0,
+    "warm_overhead_ms": 1.0,
+    "library_per_s": 10_000,
+    "layer_mib": 25.0,
+    "function_kib": 100.0,
+    "rss_mb": 80.0,
+}
+
+
+def _p50(block: dict[str, Any] | None) -> float | None:
+    if not block or not block.get("n"):
+        return None
+    return float(block["p50"])
+
+
+def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def _uses_dynamodb(results: dict[str, Any], route: str | None) -> bool | None:
+    warm = results["warm"].get(route or "")
+    if not warm or "calls_per_request" not in warm:
+        return None
+    return bool(warm["calls_per_request"].get("max", 0))
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every target of the performance issue with its measured value and verdict."""
+    rows: list[dict[str, Any]] = []
+    cold = {entry["label"]: entry for entry in results["cold"]}
+    floor = next((entry for entry in results["cold"] if "floor" in entry["tags"]), None)
+    floor_p50 = _p50(floor["cold_ms"]) if floor else None
+    for entry in results["cold"]:
+        if entry["function"] is None or "variant" in entry["tags"]:
+            continue
+        p50 = _p50(entry["cold_ms"])
+        uses = _uses_dynamodb(results, entry["route"])
+        if uses and p50 is not None and floor_p50:
+            ratio = p50 / floor_p50
+            rows.append(
+                {
+                    "figure": f"cold init {entry['label']} / boto3 floor",
+                    "measured": f"{ratio:.2f}× ({p50:.0f} / {floor_p50:.0f} ms)",
+                    "target": f"≤ {TARGETS['dynamodb_vs_floor']}×",
+                    "ok": ratio <= TARGETS["dynamodb_vs_floor"],
+                }
+            )
+        if uses is False and ("no-sdk" in entry["tags"] or p50 is not None):
+            rows.append(
+                {
+                    "figure": f"cold init {entry['label']} (no AWS SDK)",
+                    "measured": _fmt(p50, " ms", 0),
+                    "target": f"≤ {TARGETS['no_sdk_cold_ms']:.0f} ms",
+                    "ok": None if p50 is None else p50 <= TARGETS["no_sdk_cold_ms"],
+                }
+            )
+        peer = cold.get(entry["peer"] or "")
+        peer_p50 = _p50(peer["cold_ms"]) if peer else None
+        if peer_p50 and p50 is not None:
+            ratio = p50 / peer_p50
+            rows.append(
+                {
+                    "figure": f"cold init {entry['label']} / {entry['peer']}",
+                    "measured": f"{ratio:.2f}× ({p50:.0f} / {peer_p50:.0f} ms)",
+                    "target": f"≤ {TARGETS['vs_peer']}×",
+                    "ok": ratio <= TARGETS["vs_peer"],
+                }
+            )
+    score = results["warm"].get("POST /v2/scores")
+    overhead = _p50(score.get("ours_ms")) if score else None
+    rows.append(
+        {
+            "figure": "warm POST /v2/scores p50, excluding DynamoDB",
+            "measured": _fmt(overhead, " ms", 3) if score else "not yet available",
+            "target": f"≤ {TARGETS['warm_overhead_ms']} ms",
+            "ok": None if overhead is None else overhead <= TARGETS["warm_overhead_ms"],
+        }
+    )
+    library = results["library"].get("score_company")
+    rows.append(
+        {
+            "figure": "library scoring (score_company, v2.0), one core",
+            "measured": _fmt(library, " companies/s", 0)
+            if library
+            else results["library"].get("error", "–")[:80],
+            "target": f"≥ {TARGETS['library_per_s']:,} companies/s",
+            "ok": None if library is None else library >= TARGETS["library_per_s"],
+        }
+    )
+    for name, size in results["sizes"].items():
+        if name == "SharedLayer":
+            mib = size["total"] / MIB
+            rows.append(
+                {
+                    "figure": "layer unzipped incl. bytecode",
+                    "measured": f"{mib:.1f} MiB",
+                    "target": f"≤ {TARGETS['layer_mib']:.0f} MiB",
+                    "ok": mib <= TARGETS["layer_mib"],
+                }
+            )
+        else:
+            kib = size["total"] / KIB
+            rows.append(
+                {
+                    "figure": f"{name} own code incl. bytecode",
+                    "measured": f"{kib:.1f} KiB",
+                    "target": f"≤ {TARGETS['function_kib']:.0f} KiB",
+                    "ok": kib <= TARGETS["function_kib"],
+                }
+            )
+    peaks: dict[str, float] = {}
+    for entry in results["cold"]:
+        rss = _p50(entry["rss_mb"])
+        if entry["function"] and "variant" not in entry["tags"] and rss is not None:
+            peaks[entry["function"]] = max(peaks.get(entry["function"], 0.0), rss)
+    for function, rss in sorted(peaks.items()):
+        rows.append(
+            {
+                "figure": f"peak RSS after init, {function}",
+                "measured": f"{rss:.1f} MiB",
+                "target": f"≤ {TARGETS['rss_mb']:.0f} MiB",
+                "ok": rss <= TARGETS["rss_mb"],
+            }
+        )
+    return rows
+
+
+def round_trip_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Item 4 of the issue: one read and one transactional write per score, batched portfolios, concurrent readiness."""
+    checks: list[dict[str, Any]] = []
+    warm = results["warm"]
+    score = warm.get("POST /v2/scores")
+    if score and "operations" in score:
+        ops = score["operations"]
+        reads = sum(op in READS for op in ops)
+        transactions = ops.count("TransactWriteItems")
+        other_writes = sum(op in WRITES and op != "TransactWriteItems" for op in ops)
+        checks.append(
+            {
+                "check": "POST /v2/scores: ≤ 1 read and 1 transactional write",
+                "measured": f"{reads} read(s), {transactions} transaction(s), {other_writes} other write(s): {', '.join(ops)}",
+                "ok": reads <= 1 and transactions <= 1 and other_writes == 0,
+            }
+        )
+    else:
+        checks.append(
+            {
+                "check": "POST /v2/scores: ≤ 1 read and 1 transactional write",
+                "measured": "not yet available",
+                "ok": None,
+            }
+        )
+    portfolio = warm.get("POST /v2/portfolios/scores")
+    if portfolio and "operations" in portfolio:
+        ops = portfolio["operations"]
+        single_writes = sum(op in {"PutItem", "UpdateItem"} for op in ops)
+        batches = sum(op in {"BatchWriteItem", "TransactWriteItems"} for op in ops)
+        limit = math.ceil(500 / 25) * 2
+        checks.append(
+            {
+                "check": "POST /v2/portfolios/scores (500 companies): batched writes",
+                "measured": f"{len(ops)} calls: {batches} batch/transaction writes, {single_writes} single-item writes",
+                "ok": single_writes == 0 and 0 < batches <= limit,
+            }
+        )
+    else:
+        checks.append(
+            {
+                "check": "POST /v2/portfolios/scores (500 companies): batched writes",
+                "measured": "not yet available",
+                "ok": None,
+            }
+        )
+    readiness = warm.get("GET /v2/health/readiness")
+    if readiness and "max_in_flight" in readiness:
+        checks.append(
+            {
+                "check": "GET /v2/health/readiness: tables checked concurrently",
+                "measured": f"{len(readiness['operations'])} DescribeTable calls, at most {readiness['max_in_flight']} in flight",
+                "ok": readiness["max_in_flight"] > 1,
+            }
+        )
+    return checks
+
+
+def _cold_table(results: dict[str, Any]) -> list[str]:
+    floor = next((entry for entry in results["cold"] if "floor" in entry["tags"]), None)
+    floor_p50 = _p50(floor["cold_ms"]) if floor else None
+    lines = [
+        "| subject | cold p50 | p90 | min | interpreter | imports | first event | RSS p50 | ×floor | status |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for entry in results["cold"]:
+        p50 = _p50(entry["cold_ms"])
+        ratio = f"{p50 / floor_p50:.2f}" if p50 is not None and floor_p50 else "–"
+        cold = entry["cold_ms"]
+        status = ", ".join(entry["statuses"]) if not entry["errors"] else "failed (see results.json)"
+        lines.append(
+            f"| {entry['label']} | {_fmt(p50, ' ms')} | {_fmt(cold.get('p90'), ' ms')} | {_fmt(cold.get('min'), ' ms')} "
+            f"| {_fmt(_p50(entry['startup_ms']), ' ms')} | {_fmt(_p50(entry['import_ms']), ' ms')} "
+            f"| {_fmt(_p50(entry['first_event_ms']), ' ms')} | {_fmt(_p50(entry['rss_mb']), ' MiB')} | {ratio} | {status} |"
+        )
+    return lines
+
+
+def _warm_table(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "| route | function | total p50 / p99 | DynamoDB p50 | ours p50 / p99 | calls/request | operations (first request) | status |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for name, entry in sorted(results["warm"].items()):
+        if "error" in entry:
+            lines.append(f"| {name} | {entry['function']} | failed (see results.json) | | | | | |")
+            continue
+        total, ours = entry["total_ms"], entry["ours_ms"]
+        operations = ", ".join(entry["operations"][:6]) + (" …" if len(entry["operations"]) > 6 else "")
+        lines.append(
+            f"| {name} | {entry['function']} | {_fmt(total.get('p50'), '', 3)} / {_fmt(total.get('p99'), ' ms', 3)} "
+            f"| {_fmt(_p50(entry['dynamodb_ms']), ' ms', 3)} | {_fmt(ours.get('p50'), '', 3)} / {_fmt(ours.get('p99'), ' ms', 3)} "
+            f"| {_fmt(_p50(entry['calls_per_request']), '', 0)} | {operations or '–'} | {', '.join(entry['statuses'])} |"
+        )
+    return lines
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    lines = [
+        "# orgair benchmark results",
+        "",
+        f"Generated by `make bench` at {results['generated_at']} on commit {results['commit']}"
+        f"{' (with uncommitted changes)' if results['dirty'] else ''}, in {results['duration_s']} s. "
+        f"{machine['cpus']} CPUs ({machine['machine']}), Python {machine['python']}; load average "
+        f"{machine['load_average_before']} before and {machine['load_average_after']} after "
+        "(other work on the machine makes every figure noisier; ratios are taken within one interleaved run).",
+        "How each figure is measured: [docs/performance.md](../docs/performance.md).",
+        "",
+        "## Targets",
+        "",
+        "| figure | measured | target | verdict |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {row['figure']} | {row['measured']} | {row['target']} | {_verdict(row['ok'])} |"
+        for row in targets(results)
+    ]
+    present = set(results["warm"])
+    absent = [route for route in EXPECTED_ROUTES if route not in present]
+    if absent:
+        lines += [
+            "",
+            f"Not yet available (no such route in template.yaml when this ran): {', '.join(absent)}.",
+        ]
+    lines += ["", f"## Cold init ({results['runs']} interleaved runs per subject)", ""]
+    lines += [
+        "A fresh interpreter with the built artifact layout imports the handler and serves its first event; "
+        "times run from process start to the first response. Interpreter = until the first line of the driver "
+        "runs; imports = the handler module; first event = the first invocation (DynamoDB round trips included).",
+        "",
+    ]
+    lines += _cold_table(results)
+    lines += ["", "## Import profile (python -X importtime, self time summed per top-level package)", ""]
+    for label, profile in results["importtime"].items():
+        top = ", ".join(f"{name} {ms}" for name, ms in profile["packages_ms"][:10])
+        lines.append(f"- **{label}** (all imports {profile['total_self_ms']} ms): {top}")
+    lines += [
+        "",
+        "## Warm latency and DynamoDB round trips (in-process, real handlers, API Gateway events)",
+        "",
+    ]
+    lines += [
+        "DynamoDB = wall time with at least one DynamoDB call in flight (botocore before-call to after-call, "
+        "embedded moto server on loopback); ours = total − DynamoDB.",
+        "",
+    ]
+    lines += _warm_table(results)
+    if results["not_sampled"]:
+        lines += ["", f"Routes without a sample request: {', '.join(results['not_sampled'])}."]
+    lines += ["", "## Round-trip checks", "", "| check | measured | verdict |", "|---|---|---|"]
+    lines += [
+        f"| {row['check']} | {row['measured']} | {_verdict(row['ok'])} |"
+        for row in round_trip_checks(results)
+    ]
+    lines += ["", "## Throughput", ""]
+    library = results["library"]
+    if "score_company" in library:
+        lines.append(
+            f"- `orgair.scoring.score_company` (v2.0, default parameters, 1,000 varied companies): "
+            f"{library['score_company']:,} companies/s on one core; with `parse_company_input` first: "
+            f"{library['parse_and_score']:,} companies/s."
+        )
+    else:
+        lines.append(f"- library: {library.get('error', 'not measured')[:300]}")
+    portfolio = results["warm"].get("POST /v2/portfolios/scores")
+    if portfolio and "total_ms" in portfolio:
+        p50 = _p50(portfolio["total_ms"]) or 0.0
+        ours = _p50(portfolio["ours_ms"]) or 0.0
+        lines.append(
+            f"- POST /v2/portfolios/scores with 500 companies: {p50:.0f} ms p50 ({500 / (p50 / 1000):,.0f} companies/s "
+            f"end to end; {500 / (ours / 1000) if ours else 0:,.0f} companies/s excluding DynamoDB)."
+        )
+    else:
+        lines.append("- POST /v2/portfolios/scores: not yet available.")
+    lines += ["", "## Artifact sizes after `make build` (unzipped, bytecode included)", ""]
+    lines += ["| artifact | total | .py | .pyc | other |", "|---|---:|---:|---:|---:|"]
+    for name, size in results["sizes"].items():
+        lines.append(
+            f"| {name} | {size['total'] / KIB:,.1f} KiB | {size['py'] / KIB:,.1f} KiB | {size['pyc'] / KIB:,.1f} KiB "
+            f"| {size['other'] / KIB:,.1f} KiB |"
+        )
+    lines += ["", "## Local runner overhead (GET /v1/health/liveness)", ""]
+    runner = results["runner"]
+    if runner.get("status") == "measured":
+        lines.append(
+            f"- handler called directly: {runner['direct_ms']['p50']:.3f} ms p50; through "
+            f"`python -m devtools.localrun serve` over loopback HTTP: {runner['through_runner_ms']['p50']:.3f} ms p50 "
+            f"(p99 {runner['through_runner_ms']['p99']:.3f} ms); the runner's own overhead: "
+            f"{runner['overhead_p50_ms']:.3f} ms per request (statuses {runner['runner_statuses']})."
+        )
+    else:
+        lines.append(f"- {runner.get('status')}")
+    if results["notes"]:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in results["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict[str, Any]) -> None:
+    (OUT_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (OUT_DIR / "results.md").write_text(markdown(results), encoding="utf-8")

@@ -1,0 +1,32 @@
+"""The human-review queue: GET /reviews, POST /reviews/{review_id}/decision."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from orgair.http import create_app, make_handler, require_scope
+from orgair.logic.reviews import decide, list_reviews
+from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
+from orgair.settings import get_settings
+
+app = create_app()
+
+
+@app.get("/reviews")
+def read_reviews(
+    status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> ReviewPage:
+    principal = require_scope(app, "reviews:read")
+    return list_reviews(
+        principal.tenant_id, status=status, limit=limit, cursor=cursor, settings=get_settings()
+    )
+
+
+@app.post("/reviews/<review_id>/decision")
+def decide_review(review_id: str, body: ReviewDecisionRequest) -> ReviewItem:
+    principal = require_scope(app, "reviews:decide")
+    return decide(principal, review_id, body, get_settings())
+
+
+lambda_handler = make_handler(app)

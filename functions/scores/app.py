@@ -1,0 +1,91 @@
+"""Stored scores: POST /scores, GET /scores/{score_id}, GET /companies/{company_id}/scores,
+POST /portfolios/scores. The stage selects the parameter version and the response model."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from orgair.http import (
+    correlation_id,
+    create_app,
+    created,
+    header,
+    make_handler,
+    param_version,
+    require_scope,
+)
+from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
+from orgair.logic.scores import RequestMeta, company_history, get_score, store_portfolio, store_score
+from orgair.models.scores import HistoryPage, PortfolioRequest, PortfolioResult, StoredScore
+from orgair.scoring import CompanyScoreInput
+from orgair.settings import get_settings
+
+app = create_app()
+
+
+def _meta(scope: str) -> RequestMeta:
+    principal = require_scope(app, scope)
+    return RequestMeta(
+        tenant_id=principal.tenant_id,
+        key_id=principal.key_id,
+        correlation_id=correlation_id(),
+        request_id=app.current_event.request_context.request_id,
+    )
+
+
+@app.post("/scores", responses={201: {"description": "The stored score."}})
+def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
+    meta = _meta("scores:write")
+    settings = get_settings()
+    version = param_version(app)
+    key = check_key(header(app.current_event.raw_event.get("headers"), IDEMPOTENCY_HEADER), required=False)
+
+    def produce() -> dict[str, Any]:
+        view = store_score(body, version=version, meta=meta, settings=settings)
+        return view.model_dump(mode="json")
+
+    if key is None:
+        stored = produce()
+    else:
+        stored = run_once(
+            operation=f"scores:{version}",
+            tenant_id=meta.tenant_id,
+            key=key,
+            payload=body.model_dump(mode="json"),
+            produce=produce,
+            table_name=settings.IDEMPOTENCY_TABLE_NAME,
+            context=app.lambda_context,
+        )
+    return created(stored, f"/{app.current_event.request_context.stage}/scores/{stored['score_id']}")
+
+
+@app.get("/scores/<score_id>")
+def read_score(score_id: str) -> StoredScore:
+    principal = require_scope(app, "scores:read")
+    return get_score(principal.tenant_id, score_id, get_settings())
+
+
+@app.get("/companies/<company_id>/scores")
+def read_history(
+    company_id: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> HistoryPage:
+    principal = require_scope(app, "scores:read")
+    return company_history(
+        principal.tenant_id,
+        company_id,
+        version=param_version(app),
+        limit=limit,
+        cursor=cursor,
+        settings=get_settings(),
+    )
+
+
+@app.post("/portfolios/scores")
+def create_portfolio(body: PortfolioRequest) -> PortfolioResult:
+    meta = _meta("scores:write")
+    return store_portfolio(body, version=param_version(app), meta=meta, settings=get_settings())
+
+
+lambda_handler = make_handler(app)

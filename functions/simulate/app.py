@@ -1,0 +1,28 @@
+"""Computation only, stored nowhere: POST /scores/simulate (what-if parameters), POST /individuals/scores.
+
+Kept apart from the storing functions so its cold start never loads the AWS SDK."""
+
+from typing import Any
+
+from orgair.http import create_app, make_handler, param_version, require_scope
+from orgair.logic.scores import score_person, simulate
+from orgair.models.scores import ScoreResult, SimulateRequest
+from orgair.scoring import IndividualScoreResult
+from orgair.settings import get_settings
+
+app = create_app()
+
+
+@app.post("/scores/simulate")
+def simulate_score(body: SimulateRequest) -> ScoreResult:
+    require_scope(app, "scores:read")
+    return simulate(body, param_version(app), get_settings())
+
+
+@app.post("/individuals/scores")
+def score_individual(body: dict[str, Any]) -> IndividualScoreResult:
+    require_scope(app, "scores:write")
+    return score_person(body, get_settings())
+
+
+lambda_handler = make_handler(app)

@@ -1,0 +1,345 @@
+"""Scoring a company and storing it with its audit trail; portfolios; history; simulation.
+
+Every stored score keeps tenant, company, parameter version, the inputs as validated, every
+parameter and weight used, the full breakdown, the defaults applied, timestamps and correlation id.
+A score that moved too far from the company's previous one (same tenant, same version) opens a
+pending review in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from orgair.dal import scores as scores_dal
+from orgair.errors import FieldError, NotFound, OrgairError, ValidationFailed
+from orgair.ids import is_id, new_id
+from orgair.jsontypes import plain_json
+from orgair.logic.scoring_config import review_thresholds, scoring_parameters
+from orgair.models.scores import (
+    HistoryPage,
+    ItemProblem,
+    PortfolioItem,
+    PortfolioRequest,
+    PortfolioResult,
+    PortfolioSummary,
+    ReviewSummary,
+    SimulateRequest,
+    StoredScore,
+)
+from orgair.pagination import decode_cursor, encode_cursor
+from orgair.scoring import (
+    CompanyScoreInput,
+    CompositeResult,
+    IndividualScoreResult,
+    OrgAirV2Result,
+    ParamVersion,
+    ScoreSnapshot,
+    parse_company_input,
+    parse_individual_input,
+    q4,
+    review_decision,
+    score_company,
+    score_individual,
+)
+from orgair.settings import Settings
+
+COMPANY_ID: Final = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMeta:
+    """Who asked and how to trace it; stored with every score."""
+
+    tenant_id: str
+    key_id: str
+    correlation_id: str
+    request_id: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def headline(result: CompositeResult | OrgAirV2Result) -> Decimal:
+    """The one number a score is summarised by: the composite (v1.0) or Org-AI-R (v2.0)."""
+    return result.org_air if isinstance(result, OrgAirV2Result) else result.composite
+
+
+def simulate(
+    request: SimulateRequest, version: ParamVersion, settings: Settings
+) -> CompositeResult | OrgAirV2Result:
+    """The stored computation, with optional what-if parameters, stored nowhere."""
+    parameters = scoring_parameters(settings)
+    if request.parameters is not None:
+        parameters = parameters.with_overrides(request.parameters)
+    return score_company(request, parameters, version)
+
+
+def score_person(body: Any, settings: Settings) -> IndividualScoreResult:
+    return score_individual(parse_individual_input(body), scoring_parameters(settings))
+
+
+def _prepare(
+    company: CompanyScoreInput,
+    result: CompositeResult | OrgAirV2Result,
+    previous: dict[str, Any] | None,
+    *,
+    version: ParamVersion,
+    meta: RequestMeta,
+    settings: Settings,
+    assessment: dict[str, Any] | None,
+) -> tuple[scores_dal.ScoreWrite, StoredScore]:
+    score_id = new_id()
+    created_at = _now()
+    snapshot = ScoreSnapshot.of(result)
+    prior = None
+    if previous is not None:
+        prior = ScoreSnapshot(Decimal(previous["score"]), previous.get("ebitda_impact_pct"))
+    decision = review_decision(prior, snapshot, review_thresholds(settings))
+    review_id = new_id() if decision.requires_review else None
+    reasons = [reason.model_dump() for reason in decision.reasons]
+    inputs = company.model_dump(mode="python", exclude_none=True)
+    score_item: dict[str, Any] = {
+        "tenant_id": meta.tenant_id,
+        "company_id": company.company_id,
+        "score_id": score_id,
+        "param_version": version,
+        "created_at": created_at,
+        "inputs": inputs,
+        "result": result.model_dump(mode="python"),
+        "headline": snapshot.score,
+        "requires_review": decision.requires_review,
+        "review_id": review_id,
+        "review_status": "pending" if review_id else None,
+        "review_reasons": reasons,
+        "correlation_id": meta.correlation_id,
+        "request_id": meta.request_id,
+        "key_id": meta.key_id,
+        "assessment": assessment,
+    }
+    latest = {
+        "company_id": company.company_id,
+        "score_id": score_id,
+        "score": snapshot.score,
+        "ebitda_impact_pct": snapshot.ebitda_impact_pct,
+        "created_at": created_at,
+    }
+    review = None
+    if review_id is not None:
+        review = {
+            "review_id": review_id,
+            "tenant_id": meta.tenant_id,
+            "score_id": score_id,
+            "company_id": company.company_id,
+            "param_version": version,
+            "status": "pending",
+            "reasons": reasons,
+            "created_at": created_at,
+        }
+    write = scores_dal.ScoreWrite(
+        tenant_id=meta.tenant_id,
+        company_id=company.company_id,
+        version=version,
+        score_id=score_id,
+        score=score_item,
+        latest=latest,
+        review=review,
+    )
+    view = StoredScore(
+        score_id=score_id,
+        company_id=company.company_id,
+        param_version=version,
+        created_at=created_at,
+        inputs=plain_json(inputs),
+        result=result,
+        requires_review=decision.requires_review,
+        review=ReviewSummary(review_id=review_id, status="pending", reasons=list(decision.reasons))
+        if review_id
+        else None,
+        correlation_id=meta.correlation_id,
+        assessment=plain_json(assessment) if assessment else None,
+    )
+    return write, view
+
+
+def store_score(
+    company: CompanyScoreInput,
+    *,
+    version: ParamVersion,
+    meta: RequestMeta,
+    settings: Settings,
+    assessment: dict[str, Any] | None = None,
+) -> StoredScore:
+    """Score, compare with the previous score, and store score + pointer (+ review) atomically.
+
+    One read (the previous score) and one transactional write.
+    """
+    result = score_company(company, scoring_parameters(settings), version)
+    previous = scores_dal.latest(meta.tenant_id, company.company_id, version, settings.SCORES_TABLE_NAME)
+    write, view = _prepare(
+        company, result, previous, version=version, meta=meta, settings=settings, assessment=assessment
+    )
+    scores_dal.save(write, settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME)
+    return view
+
+
+def _problem(error: OrgairError) -> ItemProblem:
+    return ItemProblem(
+        type=error.type_uri,
+        title=error.title,
+        status=error.status,
+        detail=error.detail,
+        errors=[e.as_dict() for e in error.errors],
+    )
+
+
+def store_portfolio(
+    request: PortfolioRequest, *, version: ParamVersion, meta: RequestMeta, settings: Settings
+) -> PortfolioResult:
+    """Validate every company on its own, then read previous scores and write in batches.
+
+    Results come back in input order; an invalid item gets its problem, a company whose
+    transaction failed gets a 503 problem, and no company is ever stored half-way.
+    """
+    parameters = scoring_parameters(settings)
+    items: list[PortfolioItem | None] = [None] * len(request.companies)
+    valid: list[tuple[int, CompanyScoreInput]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(request.companies):
+        raw_id = raw.get("company_id") if isinstance(raw, dict) else None
+        try:
+            company = parse_company_input(raw, prefix=f"companies.{index}")
+        except ValidationFailed as error:
+            items[index] = PortfolioItem(
+                index=index,
+                company_id=raw_id if isinstance(raw_id, str) else None,
+                status="invalid",
+                problem=_problem(error),
+            )
+            continue
+        if company.company_id in seen:
+            duplicate = ValidationFailed(
+                "A company may appear only once in a portfolio.",
+                errors=[FieldError(f"companies.{index}.company_id", "duplicate of an earlier item")],
+            )
+            items[index] = PortfolioItem(
+                index=index, company_id=company.company_id, status="invalid", problem=_problem(duplicate)
+            )
+            continue
+        seen.add(company.company_id)
+        valid.append((index, company))
+
+    previous = scores_dal.latest_many(
+        meta.tenant_id, (company.company_id for _, company in valid), version, settings.SCORES_TABLE_NAME
+    )
+    prepared = [
+        (
+            index,
+            *_prepare(
+                company,
+                score_company(company, parameters, version),
+                previous.get(company.company_id),
+                version=version,
+                meta=meta,
+                settings=settings,
+                assessment=None,
+            ),
+        )
+        for index, company in valid
+    ]
+    outcomes = scores_dal.save_many(
+        [write for _, write, _ in prepared], settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME
+    )
+    stored: list[StoredScore] = []
+    for (index, _, view), outcome in zip(prepared, outcomes, strict=True):
+        if outcome is None:
+            stored.append(view)
+            items[index] = PortfolioItem(index=index, company_id=view.company_id, status="stored", score=view)
+        else:
+            failure = (
+                outcome if isinstance(outcome, OrgairError) else OrgairError("The score could not be stored.")
+            )
+            items[index] = PortfolioItem(
+                index=index, company_id=view.company_id, status="failed", problem=_problem(failure)
+            )
+    headlines = [headline(view.result) for view in stored]
+    summary = PortfolioSummary(
+        count=len(request.companies),
+        stored=len(stored),
+        invalid=sum(1 for item in items if item is not None and item.status == "invalid"),
+        failed=sum(1 for item in items if item is not None and item.status == "failed"),
+        mean=q4(sum(headlines, Decimal(0)) / len(headlines)) if headlines else None,
+        min=min(headlines) if headlines else None,
+        max=max(headlines) if headlines else None,
+        requiring_review=[view.company_id for view in stored if view.requires_review],
+    )
+    return PortfolioResult(
+        param_version=version, results=[item for item in items if item is not None], summary=summary
+    )
+
+
+def view_of(item: dict[str, Any]) -> StoredScore:
+    """The API view of a stored score item."""
+    review = None
+    if item.get("review_id"):
+        review = ReviewSummary(
+            review_id=item["review_id"], status=item["review_status"], reasons=item.get("review_reasons", [])
+        )
+    return StoredScore(
+        score_id=item["score_id"],
+        company_id=item["company_id"],
+        param_version=item["param_version"],
+        created_at=item["created_at"],
+        inputs=plain_json(item["inputs"]),
+        result=item["result"],
+        requires_review=bool(item.get("requires_review")),
+        review=review,
+        correlation_id=item.get("correlation_id", ""),
+        assessment=plain_json(item["assessment"]) if item.get("assessment") else None,
+    )
+
+
+def get_score(tenant_id: str, score_id: str, settings: Settings) -> StoredScore:
+    """Another tenant's score and an unknown id look the same: 404."""
+    item = scores_dal.get(tenant_id, score_id, settings.SCORES_TABLE_NAME) if is_id(score_id) else None
+    if item is None:
+        raise NotFound("No score with this id.")
+    return view_of(item)
+
+
+def check_company_id(company_id: str) -> str:
+    if not COMPANY_ID.match(company_id):
+        raise ValidationFailed(
+            "The company id is invalid.",
+            errors=[FieldError("company_id", "must be 1 to 64 letters, digits, '.', '_' or '-'")],
+        )
+    return company_id
+
+
+def company_history(
+    tenant_id: str,
+    company_id: str,
+    *,
+    version: ParamVersion,
+    limit: int,
+    cursor: str | None,
+    settings: Settings,
+) -> HistoryPage:
+    """One page of the company's scores of this stage's version, newest first; never a scan."""
+    check_company_id(company_id)
+    secret = settings.SECRET_KEY.get_secret_value().encode()
+    scope = f"{tenant_id}|history|{company_id}|{version}"
+    start = decode_cursor(cursor, secret=secret, scope=scope)
+    items, last = scores_dal.history(
+        tenant_id, company_id, version, settings.SCORES_TABLE_NAME, limit=limit, start_key=start
+    )
+    return HistoryPage(
+        company_id=company_id,
+        param_version=version,
+        items=[view_of(item) for item in items],
+        next_cursor=encode_cursor(last, secret=secret, scope=scope),
+    )

@@ -1,0 +1,259 @@
+"""The real local runner as a subprocess, over real HTTP on loopback: what `make run` and
+`make invoke` give a developer."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from devtools.template import ROOT, Template, load_template
+
+pytestmark = pytest.mark.integration
+
+ADMIN_KEY = "oak_integration-admin-key-0123456789abcdefghij"
+STARTUP_SECONDS = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Runner:
+    process: subprocess.Popen[str]
+    url: str
+    lines: list[str] = field(default_factory=list)
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for_line(self, pattern: str, timeout: float = 3.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if re.search(pattern, line):
+                    return line
+            time.sleep(0.02)
+        raise AssertionError(f"no output line matches {pattern!r}:\n{self.output()}")
+
+
+def runner_environment(**overrides: str) -> dict[str, str]:
+    environment = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "DYNAMODB_PORT": str(free_port()),
+        "LOCAL_ADMIN_API_KEY": ADMIN_KEY,
+        "PYTHONUNBUFFERED": "1",
+    }
+    environment.update(overrides)
+    return environment
+
+
+def start(environment: dict[str, str]) -> Runner:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localrun", "serve"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    runner = Runner(process, f"http://127.0.0.1:{environment['PORT']}")
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            runner.lines.append(line.rstrip("\n"))
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not any(line.startswith("Ready:") for line in runner.lines):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"the runner did not start:\n{runner.output()}")
+        time.sleep(0.05)
+    return runner
+
+
+def stop(runner: Runner) -> int:
+    runner.process.send_signal(signal.SIGINT)
+    try:
+        return runner.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        runner.process.kill()
+        raise
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[Runner]:
+    running = start(runner_environment())
+    yield running
+    if running.process.poll() is None:
+        stop(running)
+
+
+@pytest.fixture(scope="module")
+def client(runner: Runner) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=runner.url, timeout=10) as session:
+        yield session
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "detail", "instance", "correlation_id"} <= set(body)
+    return dict(body)
+
+
+def test_startup_lists_every_route_with_its_url(runner: Runner) -> None:
+    output = runner.output()
+    for stage in ("v1", "v2"):
+        assert f"GET     {runner.url}/{stage}/health " in output
+    assert f"{runner.url}/_local/invoke/HealthFunction" in output
+    assert "LOCAL_ADMIN_API_KEY registered" in output
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2"])
+def test_health_on_both_stages(client: httpx.Client, stage: str) -> None:
+    response = client.get(f"/{stage}/health")
+    assert response.status_code == 200
+    assert response.json()["stage"] == stage
+    assert response.headers["x-request-id"]
+
+
+def test_correlation_id_is_echoed_and_logged(client: httpx.Client, runner: Runner) -> None:
+    response = client.get("/v2/health", headers={"X-Correlation-ID": "abc"})
+    assert response.status_code == 200
+    assert response.headers["x-correlation-id"] == "abc"
+    runner.wait_for_line(r"GET /v2/health -> 200 .*correlation_id=abc")
+
+
+def test_admin_key_passes_the_authorizer(client: httpx.Client) -> None:
+    assert_problem(client.get("/v1/health/detailed"), 401)
+    response = client.get("/v1/health/detailed", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert response.status_code == 200, response.text
+
+
+def test_unknown_route_is_404_problem(client: httpx.Client) -> None:
+    body = assert_problem(client.get("/v1/no/such/route"), 404)
+    assert body["instance"] == "/v1/no/such/route"
+
+
+def test_wrong_method_is_405_problem(client: httpx.Client) -> None:
+    response = client.delete("/v1/health")
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "GET"
+
+
+def test_malformed_json_to_a_post_route_is_400_problem(client: httpx.Client) -> None:
+    template = Template(load_template())
+    posts = sorted(
+        (route.path for spec in template.functions() for route in spec.routes if route.method == "POST"),
+        key=lambda path: (path.count("{"), path),
+    )
+    if not posts:
+        pytest.skip("template.yaml has no POST route yet (POST /scores is the first planned one)")
+    path = re.sub(r"\{[^}]+\}", "x", posts[0])
+    response = client.post(
+        f"/v1{path}",
+        content=b'{"company_id": ',
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {ADMIN_KEY}"},
+    )
+    body = assert_problem(response, 400)
+    assert body["type"] == "https://api.orgair.io/problems/malformed-request"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [({"W_TALENT": "0.5"}, "W_TALENT"), ({"APP_ENV": "production", "DEBUG": "true"}, "DEBUG")],
+)
+def test_invalid_configuration_stops_startup(overrides: dict[str, str], named: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "devtools.localrun", "serve"],
+        cwd=ROOT,
+        env=runner_environment(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "invalid configuration" in completed.stderr
+    assert named in completed.stderr
+    assert "Ready:" not in completed.stdout
+
+
+def test_sigint_stops_everything_with_exit_0() -> None:
+    environment = runner_environment()
+    running = start(environment)
+    assert stop(running) == 0
+    assert "Stopped." in running.output()
+    for port in (environment["PORT"], environment["DYNAMODB_PORT"]):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", int(port))) != 0
+
+
+def test_invoke_prints_the_handler_result() -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "devtools.localrun",
+            "invoke",
+            "HealthFunction",
+            "--event",
+            "events/health.json",
+        ],
+        cwd=ROOT,
+        env=runner_environment(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert result["statusCode"] == 200
+    assert json.loads(result["body"])["stage"] == "v2"
+    assert "REPORT RequestId:" in completed.stderr
+
+
+def dynamodb_port(runner: Runner) -> int:
+    line = runner.wait_for_line(r"^DynamoDB \(embedded moto\): http://127\.0\.0\.1:\d+")
+    found = re.search(r":(\d+)\s", line)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_invoke_uses_the_running_runners_dynamodb(runner: Runner) -> None:
+    event = json.loads((ROOT / "events" / "health.json").read_text())
+    event.update({"resource": "/health/readiness", "path": "/health/readiness"})
+    completed = subprocess.run(
+        [sys.executable, "-m", "devtools.localrun", "invoke", "HealthFunction", "--event", "-"],
+        cwd=ROOT,
+        env=runner_environment(DYNAMODB_PORT=str(dynamodb_port(runner))),
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["statusCode"] == 200
+    assert "a running `make run`" in completed.stderr

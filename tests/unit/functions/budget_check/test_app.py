@@ -1,0 +1,165 @@
+"""The scheduled budget check end to end: embedded DynamoDB, SNS and EventBridge in moto."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+from orgair.costs import alerts
+from orgair.costs.alerts import EVENT_DETAIL_TYPE, EVENT_SOURCE
+from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.pricing import Usage
+from orgair.costs.records import CallMeta
+from orgair.errors import DependencyUnavailable
+from orgair.settings import get_settings
+from support.costs import FakeClock
+from support.lambda_events import ROOT, FakeLambdaContext, load_function
+
+from devtools.embedded_dynamodb import EmbeddedDynamoDB
+
+SCHEDULE_EVENT = json.loads((ROOT / "events" / "budget-check-schedule.json").read_text())
+
+
+class Inbox:
+    """SQS queues subscribed to the alert topic and to a rule on the default event bus."""
+
+    def __init__(self, suffix: str) -> None:
+        self.sqs = boto3.client("sqs", region_name="us-east-1")
+        self.sns = boto3.client("sns", region_name="us-east-1")
+        self.events = boto3.client("events", region_name="us-east-1")
+        self.rule = f"budget-alerts-{suffix}"
+        self.topic_arn = self.sns.create_topic(Name=f"orgair-alerts-{suffix}")["TopicArn"]
+        self.sns_queue = self._queue(f"from-sns-{suffix}")
+        self.events_queue = self._queue(f"from-events-{suffix}")
+        self.sns.subscribe(
+            TopicArn=self.topic_arn,
+            Protocol="sqs",
+            Endpoint=self._arn(self.sns_queue),
+            Attributes={"RawMessageDelivery": "true"},
+        )
+        self.events.put_rule(
+            Name=self.rule,
+            EventPattern=json.dumps({"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}),
+        )
+        self.events.put_targets(Rule=self.rule, Targets=[{"Id": "q", "Arn": self._arn(self.events_queue)}])
+
+    def close(self) -> None:
+        self.events.remove_targets(Rule=self.rule, Ids=["q"])
+        self.events.delete_rule(Name=self.rule)
+        self.sns.delete_topic(TopicArn=self.topic_arn)
+        for url in (self.sns_queue, self.events_queue):
+            self.sqs.delete_queue(QueueUrl=url)
+
+    def _queue(self, name: str) -> str:
+        return str(self.sqs.create_queue(QueueName=name)["QueueUrl"])
+
+    def _arn(self, url: str) -> str:
+        return str(
+            self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        )
+
+    def drain(self, url: str) -> list[dict[str, Any]]:
+        bodies: list[dict[str, Any]] = []
+        while True:
+            messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return bodies
+            for message in messages:
+                bodies.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def inbox(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """SNS, EventBridge and SQS served by the same in-process moto server as DynamoDB.
+
+    (An in-process `mock_aws` would reset moto's shared backends and wipe the embedded tables.)
+    """
+    for service in ("SNS", "EVENTBRIDGE", "SQS"):
+        monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", dynamodb.endpoint_url)
+    alerts.sns_client.cache_clear()
+    alerts.events_client.cache_clear()
+    box = Inbox(uuid.uuid4().hex[:12])
+    monkeypatch.setenv("ALERT_TOPIC_ARN", box.topic_arn)
+    monkeypatch.setenv("DAILY_COST_BUDGET_USD", "1")
+    yield box
+    box.close()
+    alerts.sns_client.cache_clear()
+    alerts.events_client.cache_clear()
+
+
+def spend(micros: int, clock: Any = None) -> None:
+    ledger = CostLedger(get_settings(), clock=clock) if clock else CostLedger(get_settings())
+    meta = CallMeta("acme", "etl", "corr", "req", "req")
+    ledger.record_external(
+        meta, f"k{micros}", UsageReport("openai", "gpt-4o-2024-08-06", Usage(output_tokens=micros // 10))
+    )
+
+
+def run(module: Any) -> dict[str, Any]:
+    result: dict[str, Any] = module.lambda_handler(
+        SCHEDULE_EVENT, FakeLambdaContext("BudgetCheckFunction", 60_000)
+    )
+    return result
+
+
+def test_two_runs_at_85_percent_publish_the_50_and_80_alerts_once_each(inbox: Inbox) -> None:
+    spend(850_000)
+    check = load_function("budget_check")
+
+    first = run(check)
+    second = run(check)
+
+    sns = inbox.drain(inbox.sns_queue)
+    events = inbox.drain(inbox.events_queue)
+    published = [alert.rsplit(":", 1)[1] for alert in first["alerts_published"]]
+    sent = [message["threshold"] for message in sns]
+    assert {"50", "80"} <= set(published)
+    assert "100" not in published
+    assert sorted(sent) == sorted(published), "every claimed alert went out once on SNS"
+    assert sorted(event["detail"]["threshold"] for event in events) == sorted(published)
+    assert {event["detail-type"] for event in events} == {EVENT_DETAIL_TYPE}
+    assert events[0]["detail"]["limit"] == "1.000000"
+    assert second["alerts_published"] == []
+
+
+def test_the_run_settles_expired_holds_and_reports_them(
+    inbox: Inbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    past = FakeClock(datetime.now(UTC) - timedelta(minutes=10))
+    ledger = CostLedger(get_settings(), clock=past)
+    hold = ledger.reserve(CallMeta("acme", "assessment", "c", "r", "r"), "gpt-4o-2024-08-06", 12_345)
+    check = load_function("budget_check")
+
+    result = run(check)
+
+    assert result["uncertain_settlements"] == 1
+    assert result["open_holds"] == 0
+    (line,) = list(ledger.store.ledger_lines("acme", hold.day))
+    assert (line.status, line.cost_micros) == ("uncertain", 12_345)
+    output = capsys.readouterr().out
+    assert '"UncertainSettlements":[1.0]' in output or '"UncertainSettlements":1' in output
+    assert "BudgetUtilisation" in output
+
+
+def test_an_unpublishable_alert_fails_the_run_and_stays_claimed(
+    inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALERT_TOPIC_ARN", inbox.topic_arn + "-missing")
+    spend(600_000)
+    check = load_function("budget_check")
+
+    with pytest.raises(DependencyUnavailable, match="claimed but not published"):
+        run(check)
+
+    ledger = CostLedger(get_settings())
+    claimed = ledger.store.alerts(ledger.clock().date())
+    assert claimed
+    assert {alert.state for alert in claimed} == {"claimed"}
+    assert Decimal(claimed[0].committed_micros) == 600_000
