@@ -39,7 +39,7 @@ from bench.samples import (
     samples_for,
 )
 from bench.stats import summary
-from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
+from devtools.embedded_dynamodb import dynamodb_environment, local_client
 from devtools.template import FunctionSpec, Template, load_template
 
 DRIVER = Path(__file__).resolve().parent / "driver.py"
@@ -271,9 +271,7 @@ def measure_importtime(layout: Layout, subjects: list[Subject]) -> dict[str, Any
     return profiles
 
 
-def measure_warm(
-    layout: Layout, functions: list[FunctionSpec], endpoint: str
-) -> tuple[dict[str, Any], list[str]]:
+def measure_warm(layout: Layout, functions: list[FunctionSpec]) -> tuple[dict[str, Any], list[str]]:
     """Each function in one fresh environment: every sampled route warmed then timed, hooks on."""
     routes: dict[str, Any] = {}
     missing: list[str] = []
@@ -298,23 +296,25 @@ def measure_warm(
                 )
         if task is None or not warm:
             continue
-        env = lambda_env(
-            layout,
-            endpoint,
-            function.logical_id,
-            layout.pythonpath(task),
-            function.environment,
-            function.memory_mb,
-        )
         spec = {
             "mode": "handler",
             "handler": function.handler,
             "function_name": function.logical_id,
+            "memory_mb": str(function.memory_mb),
             "hooks": True,
             "first_event": warm[0]["event"],
             "warm": warm,
         }
-        _, result, errors = run_driver(layout, spec, env)
+        with fresh_dynamodb() as endpoint:
+            env = lambda_env(
+                layout,
+                endpoint,
+                function.logical_id,
+                layout.pythonpath(task),
+                function.environment,
+                function.memory_mb,
+            )
+            _, result, errors = run_driver(layout, spec, env)
         if not result:
             for item in warm:
                 routes[item["name"]] = {"function": function.logical_id, "error": errors[-1500:]}
@@ -492,9 +492,9 @@ def artifact_sizes(build_dir: Path) -> dict[str, Any]:
     return sizes
 
 
-def _prepare_dynamodb(server: EmbeddedDynamoDB) -> None:
+def _seed(endpoint: str) -> None:
     """The peer's table, and the API key that events/authorizer.json presents."""
-    client = server.client()
+    client = local_client(endpoint)
     if PEER_TABLE not in client.list_tables()["TableNames"]:
         client.create_table(
             TableName=PEER_TABLE,
@@ -502,11 +502,42 @@ def _prepare_dynamodb(server: EmbeddedDynamoDB) -> None:
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             BillingMode="PAY_PER_REQUEST",
         )
+    os.environ.update(dynamodb_environment(endpoint))
     from orgair.auth.keys import register_key
     from orgair.aws import reset_clients
+    from orgair.settings import get_settings
 
+    get_settings.cache_clear()
     reset_clients()
     register_key(AUTHORIZER_KEY, tenant_id="bench", scopes=frozenset({"admin"}), name="bench")
+    reset_clients()
+
+
+@contextmanager
+def fresh_dynamodb() -> Iterator[str]:
+    """A fresh embedded DynamoDB (its own process, the template's tables, seeded); yields its endpoint."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.dynamodb_server"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        endpoint = process.stdout.readline().strip()
+        if not endpoint.startswith("http"):
+            raise RuntimeError("the embedded DynamoDB did not start")
+        _seed(endpoint)
+        yield endpoint
+    finally:
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _load_average() -> list[float]:
@@ -531,18 +562,16 @@ def main(argv: list[str] | None = None) -> int:
     functions = load_functions()
     print("preparing the Lambda layout under bench/.lambda and the peer under bench/.peer", flush=True)
     layout = prepare(args.build_dir.resolve(), [function.logical_id for function in functions])
-    with embedded_dynamodb() as server:
-        _prepare_dynamodb(server)
-        endpoint = server.endpoint_url
+    with fresh_dynamodb() as endpoint:
         subjects = build_subjects(layout, functions, endpoint)
         print(f"cold starts: {len(subjects)} subjects x {args.runs} runs, interleaved", flush=True)
         measure_cold(layout, subjects, args.runs, random.Random(args.seed))
         print("import profiles", flush=True)
         importtime = measure_importtime(layout, subjects)
-        print("warm latency and round trips", flush=True)
-        warm, not_sampled = measure_warm(layout, functions, endpoint)
-        print("library throughput", flush=True)
-        library = measure_library(layout, endpoint)
+    print("warm latency and round trips", flush=True)
+    warm, not_sampled = measure_warm(layout, functions)
+    print("library throughput", flush=True)
+    library = measure_library(layout, "http://127.0.0.1:9")
     print("local runner overhead", flush=True)
     runner = measure_runner_overhead()
     results = {

@@ -70,7 +70,7 @@ class Sample:
     path: str
     body: Any = None
     public: bool = False
-    iterations: int = 300
+    iterations: int = 200
     warmup: int = 20
     cold: bool = False
     peer: str | None = None

@@ -125,14 +125,23 @@ class ReloadGate:
 
 
 class SourceWatcher:
-    """Detects added, removed or modified source files under some roots (mtime and size)."""
+    """Detects added, removed or modified source files under some roots.
+
+    The per-request check stats the known files (mtime, size) and directories (mtime, which moves
+    when an entry is added, removed or renamed) and stops at the first difference; only then is the
+    tree walked again to name what changed. Directory-only changes (a new __pycache__, an editor's
+    swap file) are accepted silently.
+    """
 
     def __init__(self, roots: Sequence[Path], files: Sequence[Path] = ()) -> None:
         self._roots = [str(root) for root in roots if root.is_dir()]
         self._files = [str(path) for path in files]
-        self._snapshot = self.scan()
+        self._snapshot: Snapshot = {}
+        self._entries: list[tuple[str, int, int]] = []
+        self.accept(self.scan())
 
     def scan(self) -> Snapshot:
+        """Files as (mtime_ns, size); directories as (mtime_ns, -1)."""
         snapshot: Snapshot = {}
         for root in self._roots:
             _scan(root, snapshot)
@@ -144,23 +153,41 @@ class SourceWatcher:
             snapshot[path] = (stat.st_mtime_ns, stat.st_size)
         return snapshot
 
+    def _unchanged(self) -> bool:
+        stat = os.stat
+        try:
+            for path, mtime, size in self._entries:
+                current = stat(path)
+                if current.st_mtime_ns != mtime or (size >= 0 and current.st_size != size):
+                    return False
+        except OSError:
+            return False
+        return True
+
     def changes(self) -> tuple[Snapshot, list[str]]:
-        """The current snapshot and the paths that differ from the accepted one."""
+        """The current snapshot and the files that differ from the accepted one."""
+        if self._unchanged():
+            return self._snapshot, []
         current = self.scan()
-        if current == self._snapshot:
-            return current, []
         previous = self._snapshot
         changed = sorted(
-            path for path in current.keys() | previous.keys() if current.get(path) != previous.get(path)
+            path
+            for path in current.keys() | previous.keys()
+            if current.get(path) != previous.get(path)
+            and (current.get(path) or previous.get(path) or (0, 0))[1] >= 0
         )
+        if not changed:
+            self.accept(current)
         return current, changed
 
     def accept(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
+        self._entries = [(path, mtime, size) for path, (mtime, size) in snapshot.items()]
 
 
 def _scan(directory: str, snapshot: Snapshot) -> None:
     try:
+        snapshot[directory] = (os.stat(directory).st_mtime_ns, -1)
         entries = list(os.scandir(directory))
     except OSError:
         return

@@ -161,6 +161,7 @@ def serve(options: Options) -> int:
 
 
 def _serve(options: Options) -> int:
+    stop = _stop_on_signals()
     template = _template(options)
     specs = template.functions()
     port = _port("PORT", 3000)
@@ -235,9 +236,11 @@ def _serve(options: Options) -> int:
             suffix = f"  (schedule {schedules})" if schedules else ""
             _say(f"  POST    {server.url}{LOCAL_INVOKE_PREFIX}{spec.logical_id}{suffix}")
         _say("Edits under functions/ and layers/shared/ apply on the next request.")
-        server.start()
-        _say(f"Ready: serving on {server.url} (Ctrl-C to stop)")
-        _wait_for_stop()
+        if not stop.is_set():
+            server.start()
+            _say(f"Ready: serving on {server.url} (Ctrl-C to stop)")
+            while not stop.wait(0.5):
+                pass
         _say("Stopping...")
     finally:
         if server is not None:
@@ -249,8 +252,9 @@ def _serve(options: Options) -> int:
     return 0
 
 
-def _wait_for_stop() -> None:
-    """Block until SIGINT or SIGTERM; a second Ctrl-C while stopping ends the process at once."""
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, installed before startup so an early Ctrl-C also stops
+    cleanly; a second Ctrl-C while stopping ends the process at once."""
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -259,8 +263,7 @@ def _wait_for_stop() -> None:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    while not stop.wait(0.5):
-        pass
+    return stop
 
 
 # ---------------------------------------------------------------------- invoke

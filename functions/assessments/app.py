@@ -1,8 +1,8 @@
-"""POST /assessments: evidence → LLM dimension ratings → score of the stage's parameter version.
+"""POST /assessments: evidence → LLM dimension ratings → a stored score of the stage's version.
 
-The handler adapts the event; the LLM exchange (budgets, retries, fallback, repair) and the scoring
-live in `orgair.logic.assessments`. An `Idempotency-Key`, when sent, makes a retried request return
-the first answer instead of paying for a second assessment.
+The handler adapts the event; the LLM exchange (budgets, retries, fallback, repair), the scoring and
+the storing live in `orgair.logic.assessments` and `orgair.logic.scores`. An `Idempotency-Key`, when
+sent, makes a retried request return the first answer instead of paying for a second assessment.
 """
 
 from __future__ import annotations
@@ -11,49 +11,62 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from orgair.costs.ledger import CostLedger
-from orgair.http import correlation_id, create_app, header, make_handler, param_version, require_scope
+from orgair.http import (
+    correlation_id,
+    create_app,
+    created,
+    header,
+    make_handler,
+    param_version,
+    require_scope,
+)
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.llm.gateway import LlmGateway
-from orgair.logic.assessments import Assessment, AssessmentRequest, assess
+from orgair.logic.assessments import AssessmentRequest, assess
+from orgair.logic.scores import RequestMeta
+from orgair.models.scores import StoredScore
 from orgair.settings import get_settings
 
 app = create_app()
 
 
-@app.post("/assessments")
-def create_assessment(body: AssessmentRequest) -> Response[Assessment]:
+@app.post("/assessments", responses={201: {"description": "The stored score with its assessment."}})
+def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
     principal = require_scope(app, "assessments:write")
     settings = get_settings()
     version = param_version(app)
     key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=False)
-    request_id = app.current_event.request_context.request_id
+    meta = RequestMeta(
+        tenant_id=principal.tenant_id,
+        key_id=principal.key_id,
+        correlation_id=correlation_id(),
+        request_id=app.current_event.request_context.request_id,
+    )
 
     def produce() -> dict[str, Any]:
-        assessment = assess(
+        stored = assess(
             body,
-            tenant_id=principal.tenant_id,
+            meta=meta,
             version=version,
             settings=settings,
             gateway=LlmGateway(settings, CostLedger(settings)),
-            correlation_id=correlation_id(),
-            request_id=request_id,
             lambda_context=app.lambda_context,
         )
-        return assessment.model_dump(mode="json")
+        return stored.model_dump(mode="json")
 
     if key is None:
         result = produce()
     else:
         result = run_once(
-            operation="assessments",
+            operation=f"assessments:{version}",
             tenant_id=principal.tenant_id,
             key=key,
-            payload={"version": version, "body": body.model_dump(mode="json")},
+            payload=body.model_dump(mode="json"),
             produce=produce,
             table_name=settings.IDEMPOTENCY_TABLE_NAME,
             context=app.lambda_context,
         )
-    return Response(status_code=200, content_type="application/json", body=Assessment.model_validate(result))
+    return created(result, f"/{app.current_event.request_context.stage}/scores/{result['score_id']}")
 
 
 lambda_handler = make_handler(app)

@@ -24,6 +24,7 @@ from typing import Final, Generic, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from orgair.business_metrics import record_llm_attempt, record_llm_fallback, record_spend
 from orgair.costs.ledger import CostLedger, RequestBudget
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Provider
@@ -147,6 +148,11 @@ def extract_json_object(text: str) -> str:
     return text[start : end + 1]
 
 
+def candidate_provider(hold: Hold) -> Provider:
+    """The provider of a hold (holds only ever name the two providers the price table knows)."""
+    return "anthropic" if hold.provider == "anthropic" else "openai"
+
+
 def _validation_errors(error: ValidationError | ValueError) -> list[FieldError]:
     if isinstance(error, ValidationError):
         return [
@@ -264,7 +270,9 @@ class LlmGateway:
     def _first_reply(
         self, run: _Run, candidates: Sequence[_Candidate], system: str, messages: Sequence[Message]
     ) -> tuple[Reply, _Candidate]:
-        for candidate in candidates:
+        for position, candidate in enumerate(candidates):
+            if position > 0:
+                record_llm_fallback()
             breaker = self.breakers.get(candidate.format.name)
             for retry in range(self.settings.LLM_MAX_RETRIES + 1):
                 if run.deadline.remaining() < MIN_ATTEMPT_SECONDS:
@@ -384,6 +392,8 @@ class LlmGateway:
             line = None
         if line is not None:
             run.budget.correct(estimate, line.cost_micros)
+            record_spend(line.cost_micros)
+        record_llm_attempt(candidate_provider(hold), "success" if outcome == "ok" else "error")
         run.attempts.append(
             AttemptRecord(
                 attempt=hold.meta.attempt,

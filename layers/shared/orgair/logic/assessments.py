@@ -1,29 +1,24 @@
-"""POST /assessments: evidence text → LLM ratings of the seven dimensions → a score of the stage's version.
+"""POST /assessments: evidence text → LLM ratings of the seven dimensions → a stored score.
 
-The model only rates; the score is computed by the Decimal scoring library with the deployment's
-parameters, so the LLM never does arithmetic. Every provider attempt (retries, fallback, the one
+The model only rates; the score is computed and stored (with its review rule) by `store_score` with
+the stage's parameter version, so the LLM never does arithmetic. Every provider attempt (retries, fallback, the one
 repair of an invalid answer) is reserved and settled on the cost ledger by the gateway; an answer
 still invalid after the repair is a 502 whose cost stays on the ledger.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgair.business_metrics import record_assessment
 from orgair.costs.money import format_usd
 from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
 from orgair.llm.transport import Deadline
-from orgair.logic.scoring_config import scoring_parameters
-from orgair.scoring import (
-    DIMENSION_NAMES,
-    CompanyScoreInput,
-    CompositeResult,
-    Dimensions,
-    OrgAirV2Result,
-    score_company,
-)
+from orgair.logic.scores import RequestMeta, store_score
+from orgair.models.scores import StoredScore
+from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
 from orgair.scoring.models import CompanyId, SectorName
 from orgair.scoring.versions import ParamVersion
 from orgair.settings import Settings
@@ -117,17 +112,6 @@ class AssessmentCost(BaseModel):
         )
 
 
-class Assessment(BaseModel):
-    """A finished assessment: the ratings, the score input they make, its result, and its cost."""
-
-    company_id: str
-    param_version: ParamVersion
-    ratings: DimensionRatings
-    company: CompanyScoreInput
-    result: Annotated[CompositeResult | OrgAirV2Result, Field(discriminator="param_version")]
-    cost: AssessmentCost
-
-
 def user_prompt(request: AssessmentRequest) -> str:
     return (
         f"Company: {request.company_id}\nSector: {request.sector.value}\n"
@@ -139,21 +123,47 @@ def user_prompt(request: AssessmentRequest) -> str:
 def assess(
     request: AssessmentRequest,
     *,
-    tenant_id: str,
+    meta: RequestMeta,
     version: ParamVersion,
     settings: Settings,
     gateway: LlmGateway,
-    correlation_id: str,
-    request_id: str,
     lambda_context: Any = None,
-) -> Assessment:
-    """Rate the evidence with the LLM (reserved and settled per attempt) and score the ratings."""
+) -> StoredScore:
+    """Rate the evidence with the LLM (reserved and settled per attempt), then score and store it.
+
+    The stored score carries the ratings with their rationales and where the spend is on the ledger.
+    """
+    try:
+        stored = _assess(
+            request,
+            meta=meta,
+            version=version,
+            settings=settings,
+            gateway=gateway,
+            lambda_context=lambda_context,
+        )
+    except Exception:
+        record_assessment("failed")
+        raise
+    record_assessment("completed")
+    return stored
+
+
+def _assess(
+    request: AssessmentRequest,
+    *,
+    meta: RequestMeta,
+    version: ParamVersion,
+    settings: Settings,
+    gateway: LlmGateway,
+    lambda_context: Any,
+) -> StoredScore:
     completion = gateway.complete_json(
         LlmRequest(
-            tenant_id=tenant_id,
+            tenant_id=meta.tenant_id,
             purpose="assessment",
-            correlation_id=correlation_id,
-            request_id=request_id,
+            correlation_id=meta.correlation_id,
+            request_id=meta.request_id,
             system=SYSTEM_PROMPT,
             user=user_prompt(request),
         ),
@@ -161,18 +171,14 @@ def assess(
         deadline=Deadline.within(LLM_DEADLINE_SECONDS, context=lambda_context),
         repairs=1,
     )
-    ratings = completion.value
     company = CompanyScoreInput(
         company_id=request.company_id,
         sector=request.sector,
-        dimensions=Dimensions.model_validate(ratings.scores()),
+        dimensions=Dimensions.model_validate(completion.value.scores()),
     )
-    result = score_company(company, scoring_parameters(settings), version)
-    return Assessment(
-        company_id=request.company_id,
-        param_version=version,
-        ratings=ratings,
-        company=company,
-        result=result,
-        cost=AssessmentCost.of(completion),
-    )
+    record = {
+        "ratings": completion.value.model_dump(mode="json"),
+        "evidence_chars": len(request.evidence),
+        "llm": AssessmentCost.of(completion).model_dump(mode="json"),
+    }
+    return store_score(company, version=version, meta=meta, settings=settings, assessment=record)

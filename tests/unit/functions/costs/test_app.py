@@ -15,7 +15,7 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.records import AlertRecord
 from orgair.settings import get_settings
 from support.costs import closed_port_url
-from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
+from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -193,3 +193,11 @@ def test_an_unreachable_store_is_a_503_with_retry_after(costs: Any, monkeypatch:
     assert status == 503
     assert "Retry-After" in headers
     assert body["type"].endswith("/dependency-unavailable")
+
+
+@pytest.mark.parametrize(("sample", "expected"), [("costs-record.json", 201), ("costs-summary.json", 200)])
+def test_the_sample_events_are_served(costs: Any, sample: str, expected: int) -> None:
+    event = json.loads((ROOT / "events" / sample).read_text())
+    status, headers, body = call(costs, event)
+    assert status == expected, body
+    assert headers["X-Correlation-ID"] == "sample-correlation-id"

@@ -26,4 +26,5 @@ def make_ledger(dynamodb: EmbeddedDynamoDB, clock: FakeClock) -> Any:
 
 @pytest.fixture
 def ledger(make_ledger: Any) -> CostLedger:
-    return make_ledger()
+    built: CostLedger = make_ledger()
+    return built

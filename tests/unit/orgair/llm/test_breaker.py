@@ -26,7 +26,8 @@ def test_it_opens_after_the_threshold_and_half_opens_for_one_trial() -> None:
     assert breaker.allow()
     assert not breaker.allow(), "only one trial at a time"
     breaker.record_success()
-    assert breaker.state == "closed"
+    after_trial: str = breaker.state
+    assert after_trial == "closed"
 
 
 def test_a_failed_trial_opens_it_again() -> None:

@@ -1,0 +1,245 @@
+"""The operational wiring of template.yaml: every function and table is watched, deployments shift
+traffic through CodeDeploy with the health alarms as rollback triggers, alarms reach OpsTopic, and
+the dashboard reads the business metrics the code really emits."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from orgair import business_metrics
+
+from devtools.template import ROOT, Template, load_template
+
+MAX_METRICS_PER_ALARM = 10
+HEALTH_ALARMS = {
+    "Api5xxRateAlarm",
+    "ApiLatencyP95Alarm",
+    "FunctionErrorsAlarm",
+    "FunctionThrottlesAlarm",
+    "DynamoDbReadThrottleAlarm",
+    "DynamoDbWriteThrottleAlarm",
+}
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    return load_template()
+
+
+def resources_of(raw: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in raw["Resources"].items() if res["Type"] == resource_type}
+
+
+def alarm(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    properties: dict[str, Any] = raw["Resources"][name]["Properties"]
+    return properties
+
+
+def watched(raw: dict[str, Any], alarm_name: str, dimension: str) -> list[str]:
+    """The resources (by !Ref) whose metric feeds a metric-math alarm."""
+    names: list[str] = []
+    for query in alarm(raw, alarm_name)["Metrics"]:
+        stat = query.get("MetricStat")
+        if stat:
+            for item in stat["Metric"]["Dimensions"]:
+                if item["Name"] == dimension:
+                    names.append(item["Value"]["Ref"])
+    return names
+
+
+@pytest.mark.parametrize("alarm_name", ["FunctionErrorsAlarm", "FunctionThrottlesAlarm"])
+def test_every_function_is_watched_for_errors_and_throttles(raw: dict[str, Any], alarm_name: str) -> None:
+    functions = set(resources_of(raw, "AWS::Serverless::Function"))
+    covered = watched(raw, alarm_name, "FunctionName")
+
+    missing = sorted(functions - set(covered))
+    assert not missing, f"add a metric for {missing} to {alarm_name} in template.yaml"
+    assert len(covered) <= MAX_METRICS_PER_ALARM, f"{alarm_name}: split it, an alarm takes at most 10 metrics"
+
+
+@pytest.mark.parametrize("alarm_name", ["DynamoDbReadThrottleAlarm", "DynamoDbWriteThrottleAlarm"])
+def test_every_table_is_watched_for_throttling(raw: dict[str, Any], alarm_name: str) -> None:
+    tables = set(resources_of(raw, "AWS::DynamoDB::Table"))
+    covered = watched(raw, alarm_name, "TableName")
+
+    assert set(covered) == tables
+    assert len(covered) <= MAX_METRICS_PER_ALARM
+
+
+def test_every_metric_math_alarm_sums_exactly_its_own_metric_ids(raw: dict[str, Any]) -> None:
+    for name in (
+        "FunctionErrorsAlarm",
+        "FunctionThrottlesAlarm",
+        "DynamoDbReadThrottleAlarm",
+        "DynamoDbWriteThrottleAlarm",
+    ):
+        queries = alarm(raw, name)["Metrics"]
+        (expression,) = [query for query in queries if "Expression" in query]
+        prefix = re.search(r'METRICS\("(\w+)"\)', expression["Expression"])
+        assert prefix is not None
+        ids = [query["Id"] for query in queries if "MetricStat" in query]
+        assert all(identifier.startswith(prefix.group(1)) for identifier in ids), name
+        assert not expression["Id"].startswith(prefix.group(1)), name
+
+
+def test_every_function_publishes_a_live_alias_shifted_by_codedeploy(raw: dict[str, Any]) -> None:
+    globals_ = raw["Globals"]["Function"]
+
+    assert globals_["AutoPublishAlias"] == "live"
+    preference = globals_["DeploymentPreference"]
+    assert preference["Type"] == {
+        "Fn::FindInMap": ["EnvironmentSettings", {"Ref": "Environment"}, "DeploymentType"]
+    }
+    assert {item["Ref"] for item in preference["Alarms"]} == HEALTH_ALARMS
+    assert preference["Role"] == {"Fn::GetAtt": ["CodeDeployRole", "Arn"]}
+    for name, function in resources_of(raw, "AWS::Serverless::Function").items():
+        assert "AutoPublishAlias" not in function["Properties"], f"{name} overrides the live alias"
+        assert "DeploymentPreference" not in function["Properties"], f"{name} overrides the deployment"
+
+
+def test_prod_deploys_by_canary_and_the_others_all_at_once(raw: dict[str, Any]) -> None:
+    settings = raw["Mappings"]["EnvironmentSettings"]
+
+    assert settings["prod"]["DeploymentType"] == "Canary10Percent5Minutes"
+    assert settings["staging"]["DeploymentType"] == "AllAtOnce"
+    assert settings["dev"]["DeploymentType"] == "AllAtOnce"
+    assert set(settings) == set(raw["Parameters"]["Environment"]["AllowedValues"])
+
+
+@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
+def test_alarm_and_dashboard_environment_dimension_is_the_app_env_functions_run_with(
+    raw: dict[str, Any], environment: str
+) -> None:
+    template = Template(raw, parameter_overrides={"Environment": environment})
+    app_envs = {spec.environment["APP_ENV"] for spec in template.functions()}
+
+    assert app_envs == {raw["Mappings"]["EnvironmentSettings"][environment]["AppEnv"]}
+
+
+def test_codedeploy_role_reaches_only_this_stacks_aliases_and_alarms(raw: dict[str, Any]) -> None:
+    (policy,) = raw["Resources"]["CodeDeployRole"]["Properties"]["Policies"]
+    statements = policy["PolicyDocument"]["Statement"]
+
+    for statement in statements:
+        assert statement["Resource"] != "*"
+        assert "${AWS::StackName}-*" in statement["Resource"]["Fn::Sub"]
+    for name in resources_of(raw, "AWS::CloudWatch::Alarm"):
+        assert alarm(raw, name)["AlarmName"]["Fn::Sub"].startswith("${AWS::StackName}-"), name
+
+
+def test_every_alarm_notifies_the_encrypted_ops_topic(raw: dict[str, Any]) -> None:
+    for name in resources_of(raw, "AWS::CloudWatch::Alarm"):
+        assert alarm(raw, name)["AlarmActions"] == [{"Ref": "OpsTopic"}], name
+        assert "docs/operations.md#" in alarm(raw, name)["AlarmDescription"], name
+    topic = raw["Resources"]["OpsTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "OpsTopicKey"}
+    subscription = raw["Resources"]["OpsEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_ops_topic_key_lets_cloudwatch_encrypt_only_for_this_account(raw: dict[str, Any]) -> None:
+    statements = raw["Resources"]["OpsTopicKey"]["Properties"]["KeyPolicy"]["Statement"]
+    (cloudwatch,) = [s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+
+    assert set(cloudwatch["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+
+
+def test_budget_check_not_run_counts_missing_invocations_as_breaching(raw: dict[str, Any]) -> None:
+    properties = alarm(raw, "BudgetCheckNotRunAlarm")
+
+    assert properties["MetricName"] == "Invocations"
+    assert properties["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "BudgetCheckFunction"}}]
+    assert properties["Period"] * properties["EvaluationPeriods"] == 1800
+    assert properties["ComparisonOperator"] == "LessThanThreshold"
+    assert properties["Threshold"] == 1
+    assert properties["TreatMissingData"] == "breaching"
+
+
+def test_budget_alarms_never_roll_a_deployment_back(raw: dict[str, Any]) -> None:
+    rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
+
+    assert "BudgetUtilisationAlarm" not in rollback
+    assert "BudgetCheckNotRunAlarm" not in rollback
+
+
+def test_budget_utilisation_alarm_reads_the_emitted_metric_against_the_alert_threshold(
+    raw: dict[str, Any],
+) -> None:
+    properties = alarm(raw, "BudgetUtilisationAlarm")
+    (stat,) = [query["MetricStat"] for query in properties["Metrics"] if "MetricStat" in query]
+
+    assert properties["Threshold"] == {"Ref": "CostAlertThresholdPct"}
+    assert stat["Metric"]["Namespace"] == "Orgair"
+    assert stat["Metric"]["MetricName"] == business_metrics.BUDGET_UTILISATION
+    dimensions = {item["Name"] for item in stat["Metric"]["Dimensions"]}
+    assert dimensions == {"service", "environment", "scope"}
+
+
+def dashboard(raw: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard body with every ${...} substituted as CloudFormation would (dummy values)."""
+    body, _ = raw["Resources"]["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    rendered = re.sub(r"\$\{CostAlertThresholdPct\}", "0.8", body)
+    rendered = re.sub(r"\$\{([^}]+)\}", lambda match: f"resolved-{match.group(1)}", rendered)
+    parsed: dict[str, Any] = json.loads(rendered)
+    return parsed
+
+
+def test_dashboard_body_is_valid_json_with_every_alarm(raw: dict[str, Any]) -> None:
+    body = dashboard(raw)
+
+    (alarms_widget,) = [widget for widget in body["widgets"] if widget["type"] == "alarm"]
+    shown = set(alarms_widget["properties"]["alarms"])
+    expected = {f"resolved-{name}.Arn" for name in resources_of(raw, "AWS::CloudWatch::Alarm")}
+    assert shown == expected
+
+
+def test_dashboard_covers_the_requested_views(raw: dict[str, Any]) -> None:
+    titles = " | ".join(widget["properties"]["title"] for widget in dashboard(raw)["widgets"])
+
+    for needle in (
+        "API requests",
+        "4xx and 5xx",
+        "latency v1",
+        "latency v2",
+        "Lambda errors",
+        "throttles per function",
+        "concurrency",
+        "Cold starts",
+        "DynamoDB throttle",
+        "spend vs global budget today",
+        "Reviews",
+    ):
+        assert needle in titles
+
+
+def test_dashboard_reads_only_business_metrics_the_code_emits(raw: dict[str, Any]) -> None:
+    emitted = {
+        value for name, value in vars(business_metrics).items() if name.isupper() and isinstance(value, str)
+    }
+    used: set[str] = set()
+    for widget in dashboard(raw)["widgets"]:
+        for row in widget["properties"].get("metrics", []):
+            if row and row[0] == "Orgair":
+                used.add(row[1])
+            elif row and isinstance(row[0], dict):
+                used.update(
+                    re.findall(r'\{Orgair,[^}]*\} MetricName=\\?"(\w+)', row[0].get("expression", ""))
+                )
+
+    assert used
+    assert used - {"ColdStart"} <= emitted, f"not emitted by orgair.business_metrics: {used - emitted}"
+
+
+def test_every_alarm_links_to_a_runbook_section_that_exists(raw: dict[str, Any]) -> None:
+    runbook = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^### ([a-z0-9-]+)$", runbook, re.MULTILINE))
+
+    for name in resources_of(raw, "AWS::CloudWatch::Alarm"):
+        anchor = re.search(r"docs/operations\.md#([a-z0-9-]+)", alarm(raw, name)["AlarmDescription"])
+        assert anchor is not None, name
+        assert anchor.group(1) in sections, f"{name}: no '### {anchor.group(1)}' in docs/operations.md"

@@ -1,0 +1,184 @@
+"""Requests and storage probes for the scoring, portfolio and review functions' tests.
+
+Everything here drives the real handlers with API Gateway events and reads the embedded DynamoDB
+with a plain boto3 client; the only thing it fakes is DynamoDB misbehaving, at the botocore level.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any, Final
+
+import boto3
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
+
+WORKED_EXAMPLE: Final[dict[str, Any]] = json.loads(
+    json.loads((ROOT / "events" / "scores-create.json").read_text())["body"]
+)
+"""The specification's worked example (technology, D = 80, 75, 85, 82, 78, 70, 72, ...)."""
+
+DIMENSIONS: Final = (
+    "data_infrastructure",
+    "ai_governance",
+    "technology_stack",
+    "talent",
+    "leadership",
+    "use_case_portfolio",
+    "culture",
+)
+
+SCORES_TABLE: Final = "ScoresTable"
+REVIEWS_TABLE: Final = "ReviewsTable"
+IDEMPOTENCY_TABLE: Final = "IdempotencyTable"
+
+
+class Reply:
+    """A Lambda proxy result, decoded: status, headers (single and multi-value merged), JSON body."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        self.status: int = int(result["statusCode"])
+        headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
+        for key, values in (result.get("multiValueHeaders") or {}).items():
+            headers[str(key)] = str(values[-1])
+        self.headers = {key.lower(): value for key, value in headers.items()}
+        self.raw_body = str(result.get("body") or "")
+        self.body: Any = json.loads(self.raw_body) if self.raw_body else None
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def fields(self) -> list[str]:
+        """The field names of a validation problem, in order."""
+        return [str(error["field"]) for error in self.body.get("errors", [])]
+
+    def is_problem(self, status: int) -> bool:
+        return (
+            self.status == status
+            and self.header("Content-Type") == "application/problem+json"
+            and self.body["status"] == status
+            and {"type", "title", "detail", "instance", "correlation_id"} <= set(self.body)
+        )
+
+    def __repr__(self) -> str:
+        return f"Reply({self.status}, {self.raw_body[:600]})"
+
+
+def company(company_id: str = "acme-portco-1", level: float | int | None = None, **changes: Any) -> dict[str, Any]:
+    """The worked example as company `company_id`; `level` sets all seven dimensions to one value."""
+    body = {**WORKED_EXAMPLE, "company_id": company_id, **changes}
+    if level is not None:
+        body["dimensions"] = dict.fromkeys(DIMENSIONS, level)
+    return body
+
+
+def invoke(module: ModuleType, event: dict[str, Any]) -> Reply:
+    return Reply(module.lambda_handler(event, FakeLambdaContext()))
+
+
+def request(
+    module: ModuleType,
+    method: str,
+    path: str,
+    *,
+    stage: str = "v2",
+    body: Any = None,
+    tenant: str | None = "acme",
+    scopes: str = "admin",
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+    resource: str | None = None,
+) -> Reply:
+    """Call a handler as API Gateway would after the authorizer let `tenant` with `scopes` through
+    (`tenant=None`: no authorizer context at all)."""
+    event = api_event(
+        method,
+        path,
+        stage=stage,
+        body=body,
+        headers=headers,
+        query=query,
+        path_parameters=path_parameters,
+        resource=resource,
+        authorizer=principal_context(tenant, scopes) if tenant is not None else None,
+    )
+    return invoke(module, event)
+
+
+def local_client(endpoint_url: str) -> Any:
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def scan_all(client: Any, table: str) -> list[dict[str, Any]]:
+    """Every raw item of a table (attribute-value form)."""
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator("scan").paginate(TableName=table):
+        items.extend(page["Items"])
+    return items
+
+
+def count_items(client: Any) -> dict[str, int]:
+    """How many items each scoring table holds."""
+    return {table: len(scan_all(client, table)) for table in (SCORES_TABLE, REVIEWS_TABLE, IDEMPOTENCY_TABLE)}
+
+
+def _error_response(code: str, message: str, status: int, extra: dict[str, Any] | None = None) -> Any:
+    http = AWSResponse("http://dynamodb.invalid", status, {}, None)
+    parsed = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+        **(extra or {}),
+    }
+    return http, parsed
+
+
+FAULTS: Final[dict[str, Callable[[], Any]]] = {
+    "ProvisionedThroughputExceededException": lambda: _error_response(
+        "ProvisionedThroughputExceededException", "The level of configured provisioned throughput exceeded", 400
+    ),
+    "ThrottlingException": lambda: _error_response("ThrottlingException", "Rate of requests exceeds", 400),
+    "ServiceUnavailable": lambda: _error_response("ServiceUnavailable", "Service unavailable", 503),
+    "InternalServerError": lambda: _error_response("InternalServerError", "Internal server error", 500),
+}
+"""DynamoDB error answers, as botocore would parse them off the wire."""
+
+
+def inject_fault(client: Any, operation: str, fault: str, *, calls: set[int] | None = None) -> list[int]:
+    """Make `operation` on `client` fail with `fault` (a FAULTS key, `ReadTimeout` or `ConnectTimeout`).
+
+    With `calls`, only those call numbers (1-based) of the operation fail and the others go through.
+    Returns the list of call numbers seen, to assert on.
+    """
+    seen: list[int] = []
+
+    def answer(**_: Any) -> Any:
+        seen.append(len(seen) + 1)
+        if calls is not None and seen[-1] not in calls:
+            return None
+        if fault == "ReadTimeout":
+            raise ReadTimeoutError(endpoint_url="http://dynamodb.invalid")
+        if fault == "ConnectTimeout":
+            raise ConnectTimeoutError(endpoint_url="http://dynamodb.invalid")
+        if fault == "TransactionCanceledThrottled":
+            reasons = [{"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity"}]
+            return _error_response(
+                "TransactionCanceledException",
+                "Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError]",
+                400,
+                {"CancellationReasons": reasons},
+            )
+        return FAULTS[fault]()
+
+    client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
+    return seen
