@@ -105,10 +105,17 @@ def _trace_header() -> str:
     return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=1"
 
 
-def _invoke(handler: Any, text: str, spec: dict[str, Any]) -> tuple[int, Any]:
-    """One invocation as the runtime does it: fresh trace header and context, event parsed from JSON."""
+def _invoke(handler: Any, text: str, spec: dict[str, Any], unique: tuple[str, ...] = ()) -> tuple[int, Any]:
+    """One invocation as the runtime does it: fresh trace header and context, event parsed from JSON.
+
+    Headers named in `unique` (an Idempotency-Key) get a new value, so each request is a new one.
+    """
     os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
     event = json.loads(text)
+    for name in unique:
+        value = uuid.uuid4().hex
+        event["headers"][name] = value
+        event["multiValueHeaders"][name] = [value]
     context = Context(spec["function_name"], spec.get("memory_mb", "512"))
     started = time.perf_counter_ns()
     try:
@@ -128,15 +135,16 @@ def _warm(handler: Any, spec: dict[str, Any], probe: DynamoDBProbe | None) -> di
     results: dict[str, Any] = {}
     for item in spec.get("warm", []):
         text = json.dumps(item["event"])
+        unique = tuple(item.get("unique_headers", ()))
         for _ in range(item.get("warmup", 10)):
-            _invoke(handler, text, spec)
+            _invoke(handler, text, spec, unique)
         totals, dynamodb, calls, statuses = [], [], [], []
         operations: list[str] = []
         max_in_flight = 0
         for index in range(item["iterations"]):
             if probe is not None:
                 probe.reset()
-            elapsed, response = _invoke(handler, text, spec)
+            elapsed, response = _invoke(handler, text, spec, unique)
             totals.append(elapsed)
             statuses.append(_status(response))
             if probe is not None:

@@ -271,71 +271,80 @@ def measure_importtime(layout: Layout, subjects: list[Subject]) -> dict[str, Any
     return profiles
 
 
+def _warm_items(function: FunctionSpec) -> tuple[list[dict[str, Any]], list[str]]:
+    samples, not_sampled = samples_for(function)
+    items: list[dict[str, Any]] = [
+        {
+            "name": sample.name,
+            "event": sample.event(),
+            "iterations": sample.iterations,
+            "warmup": sample.warmup,
+            "unique_headers": list(sample.unique_headers),
+        }
+        for sample in samples
+    ]
+    if not function.routes:
+        event = sample_event_file(function)
+        if event is not None:
+            items.append(
+                {"name": f"{function.logical_id} event", "event": event, "iterations": 200, "warmup": 20}
+            )
+    return items, not_sampled
+
+
+def _warm_summary(function: str, measured: dict[str, Any]) -> dict[str, Any]:
+    totals = [value / 1e6 for value in measured["total_ns"]]
+    spent = [value / 1e6 for value in measured["dynamodb_ns"]]
+    ours = [total - part for total, part in zip(totals, spent, strict=True)]
+    succeeded = all(str(status).startswith("2") or status == "ok" for status in measured["statuses"])
+    return {
+        "function": function,
+        "total_ms": summary(totals),
+        "dynamodb_ms": summary(spent),
+        "ours_ms": summary(ours),
+        "calls_per_request": summary([float(count) for count in measured["calls"]]),
+        "operations": measured["operations"],
+        "max_in_flight": measured["max_in_flight"],
+        "statuses": measured["statuses"],
+        "body_sample": "" if succeeded else measured["body_sample"],
+    }
+
+
 def measure_warm(layout: Layout, functions: list[FunctionSpec]) -> tuple[dict[str, Any], list[str]]:
-    """Each function in one fresh environment: every sampled route warmed then timed, hooks on."""
+    """Each route in a fresh environment and a fresh DynamoDB: warmed up, then timed with hooks on."""
     routes: dict[str, Any] = {}
     missing: list[str] = []
     for function in functions:
         task = layout.tasks.get(function.logical_id)
-        samples, not_sampled = samples_for(function)
+        items, not_sampled = _warm_items(function)
         missing.extend(not_sampled)
-        warm: list[dict[str, Any]] = [
-            {
-                "name": sample.name,
-                "event": sample.event(),
-                "iterations": sample.iterations,
-                "warmup": sample.warmup,
+        if task is None:
+            continue
+        for item in items:
+            spec = {
+                "mode": "handler",
+                "handler": function.handler,
+                "function_name": function.logical_id,
+                "memory_mb": str(function.memory_mb),
+                "hooks": True,
+                "first_event": item["event"],
+                "warm": [item],
             }
-            for sample in samples
-        ]
-        if not function.routes:
-            event = sample_event_file(function)
-            if event is not None:
-                warm.append(
-                    {"name": f"{function.logical_id} event", "event": event, "iterations": 200, "warmup": 20}
+            with fresh_dynamodb() as endpoint:
+                env = lambda_env(
+                    layout,
+                    endpoint,
+                    function.logical_id,
+                    layout.pythonpath(task),
+                    function.environment,
+                    function.memory_mb,
                 )
-        if task is None or not warm:
-            continue
-        spec = {
-            "mode": "handler",
-            "handler": function.handler,
-            "function_name": function.logical_id,
-            "memory_mb": str(function.memory_mb),
-            "hooks": True,
-            "first_event": warm[0]["event"],
-            "warm": warm,
-        }
-        with fresh_dynamodb() as endpoint:
-            env = lambda_env(
-                layout,
-                endpoint,
-                function.logical_id,
-                layout.pythonpath(task),
-                function.environment,
-                function.memory_mb,
-            )
-            _, result, errors = run_driver(layout, spec, env)
-        if not result:
-            for item in warm:
+                _, result, errors = run_driver(layout, spec, env)
+            measured = result.get("warm", {}).get(item["name"])
+            if measured is None:
                 routes[item["name"]] = {"function": function.logical_id, "error": errors[-1500:]}
-            continue
-        for name, measured in result.get("warm", {}).items():
-            totals = [value / 1e6 for value in measured["total_ns"]]
-            dynamodb = [value / 1e6 for value in measured["dynamodb_ns"]]
-            ours = [total - spent for total, spent in zip(totals, dynamodb, strict=True)]
-            routes[name] = {
-                "function": function.logical_id,
-                "total_ms": summary(totals),
-                "dynamodb_ms": summary(dynamodb),
-                "ours_ms": summary(ours),
-                "calls_per_request": summary([float(count) for count in measured["calls"]]),
-                "operations": measured["operations"],
-                "max_in_flight": measured["max_in_flight"],
-                "statuses": measured["statuses"],
-                "body_sample": measured["body_sample"]
-                if not str(measured["statuses"][0]).startswith("2")
-                else "",
-            }
+            else:
+                routes[item["name"]] = _warm_summary(function.logical_id, measured)
         print(f"  warm {function.logical_id} done", flush=True)
     return routes, missing
 
