@@ -21,11 +21,11 @@ $(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
 venv: $(VENV)/.installed
 
 run: venv
-	$(PY) -m devtools.localrun serve
+	$(PY) -m devtools.localrun serve $(if $(ENV_VARS),--env-vars $(ENV_VARS))
 
 invoke: venv
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
-	$(PY) -m devtools.localrun invoke $(FN) $(if $(EVENT),--event $(EVENT))
+	$(PY) -m devtools.localrun invoke $(FN) $(if $(EVENT),--event $(EVENT)) $(if $(ENV_VARS),--env-vars $(ENV_VARS))
 
 lint: venv
 	$(VENV)/bin/ruff check .

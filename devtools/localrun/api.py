@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -219,9 +220,6 @@ class LocalApi:
         """(stage, route) for every route of every stage, for the startup listing."""
         return [(stage.name, target) for stage in self._stages.values() for target in stage.routes.targets()]
 
-    def authorizer(self, api: str, name: str) -> AuthorizerSpec:
-        return self._authorizers[(api, name)]
-
     def on_reload(self, changed: list[str]) -> None:
         """New code is a new deployment: cached authorizer answers go with the old one."""
         self._cache.clear()
@@ -231,10 +229,19 @@ class LocalApi:
     def handle(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         request_id = str(uuid.uuid4())
-        if request.path.startswith(LOCAL_INVOKE_PREFIX):
-            response, function_id, lambda_id = self._local_invoke(request, request_id)
-        else:
-            response, function_id, lambda_id = self._dispatch(request, request_id, time.time())
+        try:
+            if request.path.startswith(LOCAL_INVOKE_PREFIX):
+                response, function_id, lambda_id = self._local_invoke(request, request_id)
+            else:
+                response, function_id, lambda_id = self._dispatch(request, request_id, time.time())
+        except Exception:
+            # A bug of the runner itself, not of a function: say so instead of dropping the connection.
+            self._log(f"local runner error on {request.method} {request.path}:\n{traceback.format_exc()}")
+            context = GatewayContext(request, request_id)
+            response = problem(
+                500, "internal-error", "Internal Server Error", "The local runner failed.", context
+            )
+            function_id, lambda_id = "-", None
         response.set_default("X-Request-ID", lambda_id or request_id)
         response.headers.append(("x-amzn-RequestId", request_id))
         correlation = response.header(CORRELATION_HEADER) or request.header(CORRELATION_HEADER) or "-"

@@ -3,8 +3,11 @@
 Thin on purpose: the key logic lives in `orgair.auth.keys`. An allowed caller gets a policy for
 every method and path of the stage, because API Gateway caches the answer per Authorization header
 and reuses it for every route; the per-route scope check happens in the handlers, from the context.
-Anything else (no key, a malformed or unknown or revoked key, an unreachable key store) raises
-`Exception("Unauthorized")`, the one message API Gateway turns into a 401: we fail closed.
+No key, or a malformed, unknown or revoked one, raises `Exception("Unauthorized")`, the one message
+API Gateway turns into a 401. When the key cannot be checked at all (the key store is unreachable or
+the check itself failed), it raises `AuthorizerUnavailable` instead: API Gateway answers that with
+its authorizer-failure gateway response, which template.yaml makes a 503 problem with Retry-After.
+Either way the request is refused: we fail closed, without blaming the caller's key for our outage.
 Neither the key nor its hash is ever logged; the public key_id is.
 """
 
@@ -20,6 +23,14 @@ from orgair.errors import DependencyUnavailable
 from orgair.observability import logger, metrics
 
 UNAUTHORIZED = "Unauthorized"
+KEY_STORE_UNAVAILABLE = "API key store unavailable"
+
+
+class AuthorizerUnavailable(Exception):
+    """The key could not be checked (not "Unauthorized"): API Gateway's authorizer failure, a 503."""
+
+    def __init__(self) -> None:
+        super().__init__(KEY_STORE_UNAVAILABLE)
 
 
 def _authorization_header(event: Mapping[str, Any]) -> str | None:
@@ -87,7 +98,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             "API key store unreachable; denying the request (fail closed)",
             extra={"error": type(error.__cause__ or error).__name__},
         )
-        raise Exception(UNAUTHORIZED) from None
+        raise AuthorizerUnavailable from None
     except Exception as error:
         # Only the type: some botocore messages quote request parameters, and the key hash is one.
         metrics.add_metric(name="AuthorizerError", unit=MetricUnit.Count, value=1)
@@ -95,7 +106,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             "API key check failed; denying the request (fail closed)",
             extra={"error": type(error).__name__},
         )
-        raise Exception(UNAUTHORIZED) from None
+        raise AuthorizerUnavailable from None
     if principal is None:
         raise _deny("unknown, revoked or malformed API key")
     metrics.add_metric(name="ApiKeyAccepted", unit=MetricUnit.Count, value=1)

@@ -16,12 +16,12 @@ def test_x(dynamodb):
     print(count_items(c))
     print(c.scan(TableName="IdempotencyTable")["Items"])
     calls = record_operations(dynamodb_client())
-    body = {"companies": [company(f"c{i}", level=i % 100) for i in range(500)]}
+    body = {"companies": [company(f"c{i}", level=i % 100) for i in range(150)]}
     t = time.perf_counter()
     p = request(m, "POST", "/portfolios/scores", body=body)
     print("portfolio", p.status, time.perf_counter() - t, calls, p.body["summary"])
     t = time.perf_counter()
-    body = {"companies": [company(f"c{i}", level=(i+50) % 100) for i in range(500)]}
+    body = {"companies": [company(f"c{i}", level=(i+50) % 100) for i in range(150)]}
     calls.clear()
     p = request(m, "POST", "/portfolios/scores", body=body)
-    print("portfolio2", p.status, time.perf_counter() - t, calls, {k: v for k, v in p.body["summary"].items() if k != "requiring_review"}, len(p.body["summary"]["requiring_review"]))
+    print("portfolio2", p)

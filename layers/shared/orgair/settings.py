@@ -1,21 +1,21 @@
 """The one settings object of the service, read from the environment once per container.
 
 In AWS the secrets are never in the environment: a function gets the *name* of an SSM SecureString
-parameter (`<FIELD>_SSM_PARAMETER`) or of a Secrets Manager secret (`<FIELD>_SECRET_ID`) and the
-value is fetched through Powertools parameters at init. An invalid configuration raises
-`ConfigurationError` with one line naming every bad field and never a value.
+parameter (`<FIELD>_SSM_PARAMETER`) or of a Secrets Manager secret (`<FIELD>_SECRET_ID`), and
+`Settings.secret()` fetches the value through Powertools parameters on first use. Only the
+functions that use a secret are allowed to read it (least privilege), yet every function still
+refuses to start in production when a required secret is not configured at all. An invalid
+configuration raises `ConfigurationError` with one line naming every bad field and never a value.
 """
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from orgair import __version__
 from orgair.errors import ConfigurationError
@@ -35,6 +35,15 @@ DIMENSION_WEIGHT_FIELDS = (
 INDIVIDUAL_WEIGHT_FIELDS = ("W_FLUENCY", "W_DOMAIN", "W_ADAPTIVE")
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
+SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]
+
+
+def _empty_is_none(value: Any) -> Any:
+    """Template parameters left empty arrive as empty strings: that means 'not configured'."""
+    return None if value == "" else value
+
+
+SecretReference = Annotated[Annotated[str, Field(max_length=2048)] | None, BeforeValidator(_empty_is_none)]
 
 
 def _decimal(default: str, ge: str | None = None, le: str | None = None) -> Any:
@@ -43,32 +52,6 @@ def _decimal(default: str, ge: str | None = None, le: str | None = None) -> Any:
         ge=Decimal(ge) if ge is not None else None,
         le=Decimal(le) if le is not None else None,
     )
-
-
-class ParameterStoreSource(PydanticBaseSettingsSource):
-    """Resolves secrets named by `<FIELD>_SSM_PARAMETER` or `<FIELD>_SECRET_ID` through Powertools.
-
-    Powertools parameters (and boto3 with it) are imported only when such a name is configured,
-    so local runs and functions without secrets pay nothing for it.
-    """
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name in SECRET_FIELDS:
-            parameter = os.environ.get(f"{name}_SSM_PARAMETER")
-            secret_id = os.environ.get(f"{name}_SECRET_ID")
-            if parameter:
-                from aws_lambda_powertools.utilities import parameters
-
-                values[name] = parameters.get_parameter(parameter, decrypt=True, max_age=300)
-            elif secret_id:
-                from aws_lambda_powertools.utilities import parameters
-
-                values[name] = parameters.get_secret(secret_id, max_age=300)
-        return values
 
 
 class Settings(BaseSettings):
@@ -82,7 +65,9 @@ class Settings(BaseSettings):
     APP_ENV: Literal["development", "staging", "production"] = "development"
     DEBUG: bool = False
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    SECRET_KEY: SecretStr = SecretStr(DEV_SECRET_KEY)
+    SECRET_KEY: SecretStr | None = None
+    SECRET_KEY_SSM_PARAMETER: SecretReference = None
+    SECRET_KEY_SECRET_ID: SecretReference = None
     RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=1, le=100_000)
     PARAM_VERSION: Literal["v1.0", "v2.0"] = "v2.0"
     CORS_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -97,7 +82,11 @@ class Settings(BaseSettings):
 
     # LLM providers
     OPENAI_API_KEY: SecretStr | None = None
+    OPENAI_API_KEY_SSM_PARAMETER: SecretReference = None
+    OPENAI_API_KEY_SECRET_ID: SecretReference = None
     ANTHROPIC_API_KEY: SecretStr | None = None
+    ANTHROPIC_API_KEY_SSM_PARAMETER: SecretReference = None
+    ANTHROPIC_API_KEY_SECRET_ID: SecretReference = None
     OPENAI_BASE_URL: str = "https://api.openai.com/v1"
     ANTHROPIC_BASE_URL: str = "https://api.anthropic.com"
     DEFAULT_LLM_MODEL: str = "gpt-4o-2024-08-06"
@@ -169,10 +158,11 @@ class Settings(BaseSettings):
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
-            secret = self.SECRET_KEY.get_secret_value()
-            if len(secret) < 32 or secret == DEV_SECRET_KEY:
+            if not self.configured("SECRET_KEY") or (
+                self.SECRET_KEY is not None and not _strong_secret_key(self.SECRET_KEY.get_secret_value())
+            ):
                 problems.append("SECRET_KEY: must be set to at least 32 characters in production")
-            if self.OPENAI_API_KEY is None and self.ANTHROPIC_API_KEY is None:
+            if not (self.configured("OPENAI_API_KEY") or self.configured("ANTHROPIC_API_KEY")):
                 problems.append(
                     "OPENAI_API_KEY, ANTHROPIC_API_KEY: at least one LLM key is required in production"
                 )
@@ -194,16 +184,56 @@ class Settings(BaseSettings):
             "api_keys": self.API_KEYS_TABLE_NAME,
         }
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, ParameterStoreSource(settings_cls))
+    def configured(self, name: SecretName) -> bool:
+        """The secret is given directly or by the name of an SSM parameter / Secrets Manager secret."""
+        return any(
+            getattr(self, field) is not None for field in (name, f"{name}_SSM_PARAMETER", f"{name}_SECRET_ID")
+        )
+
+    def secret(self, name: SecretName) -> SecretStr | None:
+        """The secret's value: given directly, else fetched once (Powertools caches it for 5 minutes).
+
+        A fetched value is checked like a direct one; a bad one is a ConfigurationError naming the field.
+        """
+        direct: SecretStr | None = getattr(self, name)
+        if direct is not None:
+            return direct
+        parameter: str | None = getattr(self, f"{name}_SSM_PARAMETER")
+        secret_id: str | None = getattr(self, f"{name}_SECRET_ID")
+        if parameter is None and secret_id is None:
+            return None
+        from aws_lambda_powertools.utilities import parameters
+
+        try:
+            if parameter is not None:
+                raw = parameters.get_parameter(parameter, decrypt=True, max_age=300)
+            else:
+                raw = parameters.get_secret(str(secret_id), max_age=300)
+        except Exception as error:
+            raise ConfigurationError(
+                f"invalid configuration: {name}: could not be read ({type(error).__name__})"
+            ) from None
+        value = SecretStr(str(raw))
+        if name == "OPENAI_API_KEY" and not value.get_secret_value().startswith("sk-"):
+            raise ConfigurationError("invalid configuration: OPENAI_API_KEY: must start with 'sk-'")
+        if (
+            name == "SECRET_KEY"
+            and self.APP_ENV == "production"
+            and not _strong_secret_key(value.get_secret_value())
+        ):
+            raise ConfigurationError(
+                "invalid configuration: SECRET_KEY: must be set to at least 32 characters in production"
+            )
+        return value
+
+    def signing_key(self) -> bytes:
+        """The key that signs pagination cursors (a development default outside production)."""
+        value = self.secret("SECRET_KEY")
+        return (value.get_secret_value() if value is not None else DEV_SECRET_KEY).encode()
+
+
+def _strong_secret_key(value: str) -> bool:
+    return len(value) >= 32 and value != DEV_SECRET_KEY
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -98,6 +98,7 @@ def test_production_requires_a_long_secret_key_and_an_llm_key(monkeypatch: pytes
 def test_production_refuses_the_development_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "anthropic-secret-value")
+    monkeypatch.setenv("SECRET_KEY", DEV_SECRET_KEY)
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         get_settings()
 
@@ -139,30 +140,77 @@ def test_cors_origins_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) 
     assert get_settings().CORS_ORIGINS == ["https://a.example.com", "https://b.example.com"]
 
 
-def test_secret_is_fetched_from_ssm_by_parameter_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_is_fetched_from_ssm_by_parameter_name_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
     from moto import mock_aws
 
+    monkeypatch.setenv("OPENAI_API_KEY_SSM_PARAMETER", "/orgair/test/openai")
     with mock_aws():
         import boto3
 
         boto3.client("ssm", region_name="us-east-1").put_parameter(
             Name="/orgair/test/openai", Value=OPENAI_SECRET, Type="SecureString"
         )
-        monkeypatch.setenv("OPENAI_API_KEY_SSM_PARAMETER", "/orgair/test/openai")
         settings = get_settings()
-    assert settings.OPENAI_API_KEY is not None
-    assert settings.OPENAI_API_KEY.get_secret_value() == OPENAI_SECRET
+        assert settings.OPENAI_API_KEY is None
+        value = settings.secret("OPENAI_API_KEY")
+    assert value is not None
+    assert value.get_secret_value() == OPENAI_SECRET
+    assert OPENAI_SECRET not in repr(settings)
 
 
 def test_secret_is_fetched_from_secrets_manager_by_id(monkeypatch: pytest.MonkeyPatch) -> None:
     from moto import mock_aws
 
+    monkeypatch.setenv("SECRET_KEY_SECRET_ID", "orgair/test/secret-key")
     with mock_aws():
         import boto3
 
         boto3.client("secretsmanager", region_name="us-east-1").create_secret(
             Name="orgair/test/secret-key", SecretString=GOOD_SECRET
         )
-        monkeypatch.setenv("SECRET_KEY_SECRET_ID", "orgair/test/secret-key")
+        assert get_settings().signing_key() == GOOD_SECRET.encode()
+
+
+def test_production_accepts_secrets_configured_by_reference_without_reading_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY_SSM_PARAMETER", "/orgair/prod/secret-key")
+    monkeypatch.setenv("ANTHROPIC_API_KEY_SSM_PARAMETER", "/orgair/prod/anthropic")
+    monkeypatch.setenv("OPENAI_API_KEY_SSM_PARAMETER", "")
+    settings = get_settings()
+    assert settings.configured("SECRET_KEY")
+    assert not settings.configured("OPENAI_API_KEY")
+
+
+def test_a_fetched_secret_is_checked_like_a_direct_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import mock_aws
+
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY_SSM_PARAMETER", "/orgair/prod/secret-key")
+    monkeypatch.setenv("OPENAI_API_KEY_SSM_PARAMETER", "/orgair/prod/openai")
+    with mock_aws():
+        import boto3
+
+        ssm = boto3.client("ssm", region_name="us-east-1")
+        ssm.put_parameter(Name="/orgair/prod/secret-key", Value="short-secret", Type="SecureString")
+        ssm.put_parameter(Name="/orgair/prod/openai", Value="pk-wrong-prefix-secret", Type="SecureString")
         settings = get_settings()
-    assert settings.SECRET_KEY.get_secret_value() == GOOD_SECRET
+        with pytest.raises(ConfigurationError, match="SECRET_KEY: must be set to at least 32") as short:
+            settings.signing_key()
+        with pytest.raises(ConfigurationError, match="OPENAI_API_KEY: must start with 'sk-'") as prefix:
+            settings.secret("OPENAI_API_KEY")
+    assert "short-secret" not in str(short.value)
+    assert "wrong-prefix-secret" not in str(prefix.value)
+
+
+def test_an_unreadable_secret_is_a_configuration_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import mock_aws
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY_SSM_PARAMETER", "/orgair/missing")
+    with mock_aws(), pytest.raises(ConfigurationError, match="ANTHROPIC_API_KEY: could not be read"):
+        get_settings().secret("ANTHROPIC_API_KEY")
+
+
+def test_development_signs_cursors_with_the_development_key() -> None:
+    assert get_settings().signing_key() == DEV_SECRET_KEY.encode()

@@ -392,7 +392,7 @@ class CostLedger:
                 f"limit must be between 1 and {MAX_PAGE_SIZE}.",
                 errors=[FieldError("limit", f"must be between 1 and {MAX_PAGE_SIZE}")],
             )
-        secret = self.settings.SECRET_KEY.get_secret_value().encode()
+        secret = self.settings.signing_key()
         scope = _cursor_scope(tenant_id, day)
         start = decode_cursor(cursor, secret=secret, scope=scope)
         after = start.get("sk") if start else None

@@ -208,8 +208,8 @@ class LlmGateway:
     def candidates(self) -> list[_Candidate]:
         """Default then fallback model, each priced (else 422 before any call) and with a configured key."""
         keys: dict[Provider, SecretStr | None] = {
-            "openai": self.settings.OPENAI_API_KEY,
-            "anthropic": self.settings.ANTHROPIC_API_KEY,
+            "openai": self.settings.secret("OPENAI_API_KEY"),
+            "anthropic": self.settings.secret("ANTHROPIC_API_KEY"),
         }
         found: list[_Candidate] = []
         for model in dict.fromkeys((self.settings.DEFAULT_LLM_MODEL, self.settings.FALLBACK_LLM_MODEL)):

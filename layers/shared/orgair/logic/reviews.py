@@ -26,7 +26,7 @@ def _view(item: dict[str, Any]) -> ReviewItem:
 def list_reviews(
     tenant_id: str, *, status: ReviewStatus | None, limit: int, cursor: str | None, settings: Settings
 ) -> ReviewPage:
-    secret = settings.SECRET_KEY.get_secret_value().encode()
+    secret = settings.signing_key()
     scope = f"{tenant_id}|reviews|{status or '*'}"
     items, last = scores_dal.list_reviews(
         tenant_id,

@@ -331,7 +331,7 @@ def company_history(
 ) -> HistoryPage:
     """One page of the company's scores of this stage's version, newest first; never a scan."""
     check_company_id(company_id)
-    secret = settings.SECRET_KEY.get_secret_value().encode()
+    secret = settings.signing_key()
     scope = f"{tenant_id}|history|{company_id}|{version}"
     start = decode_cursor(cursor, secret=secret, scope=scope)
     items, last = scores_dal.history(
