@@ -154,7 +154,15 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
     )
 
 
-def test_unreachable_key_store_denies_and_says_so(
+def assert_authorizer_failure(module: Any, event: dict[str, Any]) -> None:
+    """Refused, but not as "Unauthorized": API Gateway's authorizer failure (503 by template.yaml)."""
+    with pytest.raises(Exception, match=r"^API key store unavailable$") as caught:
+        call(module, event)
+    assert str(caught.value) != "Unauthorized"
+    assert type(caught.value).__name__ == "AuthorizerUnavailable"
+
+
+def test_unreachable_key_store_denies_as_an_authorizer_failure_and_says_so(
     authorizer: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from orgair.aws import reset_clients
@@ -165,13 +173,22 @@ def test_unreachable_key_store_denies_and_says_so(
     reset_clients()
     try:
         with caplog.at_level(logging.INFO):
-            assert_unauthorized(authorizer, SAMPLE_EVENT)
+            assert_authorizer_failure(authorizer, SAMPLE_EVENT)
     finally:
         reset_clients()
     [error] = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert "API key store unreachable" in error.getMessage()
     assert "fail closed" in error.getMessage()
     assert SAMPLE_KEY not in logged(caplog)
+
+
+def test_a_key_check_failing_for_another_reason_is_also_an_authorizer_failure(
+    authorizer: Any, dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table that does not exist (a misdeployment) is our fault, never the caller's 401."""
+    monkeypatch.setenv("API_KEYS_TABLE_NAME", "NoSuchTable")
+
+    assert_authorizer_failure(authorizer, SAMPLE_EVENT)
 
 
 def test_neither_the_key_nor_its_hash_is_logged_even_with_event_logging_on(
