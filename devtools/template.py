@@ -170,7 +170,7 @@ class Template:
         }
 
     def resolve(self, value: Any) -> Any:
-        """Resolve Ref, Sub, If, Equals, GetAtt and Join the way a local deployment would."""
+        """Resolve Ref, Sub, If, Equals, GetAtt, Join and FindInMap the way a local deployment would."""
         if isinstance(value, dict) and len(value) == 1:
             ((key, arg),) = value.items()
             if key == "Ref":
@@ -197,6 +197,9 @@ class Template:
             if key == "Fn::Join":
                 separator, items = arg
                 return separator.join(cfn_string(self.resolve(item)) for item in items)
+            if key == "Fn::FindInMap":
+                mapping, top, second = (cfn_string(self.resolve(item)) for item in arg)
+                return self.resolve(self.raw.get("Mappings", {})[mapping][top][second])
         if isinstance(value, dict):
             resolved = {key: self.resolve(item) for key, item in value.items()}
             return {key: item for key, item in resolved.items() if item is not NO_VALUE}

@@ -61,14 +61,14 @@ def _non_negative(name: str, value: int) -> int:
     return value
 
 
-def record_score_computed(version: ParamVersion) -> None:
-    """A company or individual score was computed (stored or simulated) under `version`."""
-    _emit([(SCORES_COMPUTED, MetricUnit.Count, 1)], {"param_version": version})
+def record_score_computed(version: ParamVersion, count: int = 1) -> None:
+    """`count` company or individual scores were computed (stored or simulated) under `version`."""
+    _emit([(SCORES_COMPUTED, MetricUnit.Count, _non_negative("count", count))], {"param_version": version})
 
 
-def record_review_opened() -> None:
-    """A stored score opened a human review item (status pending)."""
-    _emit([(REVIEWS_OPENED, MetricUnit.Count, 1)])
+def record_review_opened(count: int = 1) -> None:
+    """Stored scores opened `count` human review items (status pending)."""
+    _emit([(REVIEWS_OPENED, MetricUnit.Count, _non_negative("count", count))])
 
 
 def record_review_decided(decision: ReviewDecision) -> None:

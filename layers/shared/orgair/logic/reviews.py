@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from orgair.auth.principal import Principal
+from orgair.business_metrics import record_review_decided
 from orgair.dal import scores as scores_dal
 from orgair.errors import NotFound
 from orgair.ids import is_id
@@ -60,4 +61,5 @@ def decide(
         scores_table=settings.SCORES_TABLE_NAME,
         reviews_table=settings.REVIEWS_TABLE_NAME,
     )
+    record_review_decided(request.decision)
     return _view(updated)

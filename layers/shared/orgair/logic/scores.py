@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
+from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
 from orgair.errors import FieldError, NotFound, OrgairError, ValidationFailed
 from orgair.ids import is_id, new_id
@@ -76,7 +77,9 @@ def simulate(
     parameters = scoring_parameters(settings)
     if request.parameters is not None:
         parameters = parameters.with_overrides(request.parameters)
-    return score_company(request, parameters, version)
+    result = score_company(request, parameters, version)
+    record_score_computed(version)
+    return result
 
 
 def score_person(body: Any, settings: Settings) -> IndividualScoreResult:
@@ -184,6 +187,9 @@ def store_score(
         company, result, previous, version=version, meta=meta, settings=settings, assessment=assessment
     )
     scores_dal.save(write, settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME)
+    record_score_computed(version)
+    if view.requires_review:
+        record_review_opened()
     return view
 
 
@@ -266,6 +272,11 @@ def store_portfolio(
             items[index] = PortfolioItem(
                 index=index, company_id=view.company_id, status="failed", problem=_problem(failure)
             )
+    if stored:
+        record_score_computed(version, len(stored))
+    reviews_opened = sum(1 for view in stored if view.requires_review)
+    if reviews_opened:
+        record_review_opened(reviews_opened)
     headlines = [headline(view.result) for view in stored]
     summary = PortfolioSummary(
         count=len(request.companies),
