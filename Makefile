@@ -32,7 +32,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 typecheck: venv
-	$(VENV)/bin/mypy layers/shared/orgair functions devtools
+	$(VENV)/bin/mypy layers/shared/orgair functions devtools bench
 
 unit: venv
 	$(PY) -m pytest

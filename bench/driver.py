@@ -39,51 +39,75 @@ class Context:
         return 10_000
 
 
+def _union_ns(intervals: list[tuple[int, int]]) -> int:
+    """Wall time covered by at least one of the intervals (concurrent calls count once)."""
+    total, reach = 0, 0
+    for start, end in sorted(intervals):
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
+
+
 class DynamoDBProbe:
-    """botocore hooks: DynamoDB calls per request, their operations, wall time and concurrency."""
+    """botocore hooks: DynamoDB calls per request, their operations, wall time and concurrency.
+
+    A call's client time runs from `provide-client-params` (the client method was entered:
+    validation, serialisation, signing, the HTTP exchange, parsing) to `after-call`; its wire time
+    from `before-send` (the signed request leaves) to `after-call`. Calls are counted on `before-call`.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.local = threading.local()
         self.calls: list[str] = []
-        self.intervals: list[tuple[int, int]] = []
+        self.client: list[tuple[int, int]] = []
+        self.wire: list[tuple[int, int]] = []
         self.in_flight = 0
         self.max_in_flight = 0
 
     def reset(self) -> None:
         with self.lock:
             self.calls = []
-            self.intervals = []
+            self.client = []
+            self.wire = []
             self.max_in_flight = 0
 
-    def before_call(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+    def entered(self, context: dict[str, Any], **_: Any) -> None:
+        context["bench_entered_ns"] = time.perf_counter_ns()
+
+    def before_call(self, model: Any, **_: Any) -> None:
         with self.lock:
             self.calls.append(str(model.name))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        context["bench_started_ns"] = time.perf_counter_ns()
+
+    def before_send(self, **_: Any) -> None:
+        self.local.sent_ns = time.perf_counter_ns()
 
     def after_call(self, context: dict[str, Any], **_: Any) -> None:
         ended = time.perf_counter_ns()
+        sent = int(getattr(self.local, "sent_ns", ended))
         with self.lock:
             self.in_flight -= 1
-            self.intervals.append((int(context.get("bench_started_ns", ended)), ended))
+            self.client.append((int(context.get("bench_entered_ns", sent)), ended))
+            self.wire.append((sent, ended))
 
-    def busy_ns(self) -> int:
-        """Wall time during which at least one DynamoDB call was in progress."""
-        total, reach = 0, 0
-        for start, end in sorted(self.intervals):
-            if end <= reach:
-                continue
-            total += end - max(start, reach)
-            reach = end
-        return total
+    def client_ns(self) -> int:
+        return _union_ns(self.client)
+
+    def wire_ns(self) -> int:
+        return _union_ns(self.wire)
 
     def install(self) -> None:
         import boto3
 
         boto3.setup_default_session()
         events = boto3.DEFAULT_SESSION.events  # type: ignore[union-attr]
+        events.register("provide-client-params.dynamodb", self.entered)
         events.register("before-call.dynamodb", self.before_call)
+        events.register("before-send.dynamodb", self.before_send)
         events.register("after-call.dynamodb", self.after_call)
         events.register("after-call-error.dynamodb", self.after_call)
 
@@ -138,7 +162,7 @@ def _warm(handler: Any, spec: dict[str, Any], probe: DynamoDBProbe | None) -> di
         unique = tuple(item.get("unique_headers", ()))
         for _ in range(item.get("warmup", 10)):
             _invoke(handler, text, spec, unique)
-        totals, dynamodb, calls, statuses = [], [], [], []
+        totals, client, wire, calls, statuses = [], [], [], [], []
         operations: list[str] = []
         max_in_flight = 0
         for index in range(item["iterations"]):
@@ -148,14 +172,16 @@ def _warm(handler: Any, spec: dict[str, Any], probe: DynamoDBProbe | None) -> di
             totals.append(elapsed)
             statuses.append(_status(response))
             if probe is not None:
-                dynamodb.append(probe.busy_ns())
+                client.append(probe.client_ns())
+                wire.append(probe.wire_ns())
                 calls.append(len(probe.calls))
                 max_in_flight = max(max_in_flight, probe.max_in_flight)
                 if index == 0:
                     operations = list(probe.calls)
         results[item["name"]] = {
             "total_ns": totals,
-            "dynamodb_ns": dynamodb,
+            "dynamodb_ns": client,
+            "wire_ns": wire,
             "calls": calls,
             "operations": operations,
             "max_in_flight": max_in_flight,
@@ -179,13 +205,16 @@ def _library(spec: dict[str, Any]) -> dict[str, Any]:
     seconds = float(spec["library"]["seconds"])
     companies = [CompanyScoreInput.model_validate(item) for item in raw]
     result: dict[str, Any] = {}
-    for name, work in (
-        ("score_company", lambda: [score_company(c, DEFAULT_PARAMETERS, "v2.0") for c in companies]),
-        (
-            "parse_and_score",
-            lambda: [score_company(parse_company_input(c), DEFAULT_PARAMETERS, "v2.0") for c in raw],
-        ),
-    ):
+
+    def scored() -> None:
+        for company in companies:
+            score_company(company, DEFAULT_PARAMETERS, "v2.0")
+
+    def parsed_and_scored() -> None:
+        for item in raw:
+            score_company(parse_company_input(item), DEFAULT_PARAMETERS, "v2.0")
+
+    for name, work in (("score_company", scored), ("parse_and_score", parsed_and_scored)):
         work()
         done, started = 0, time.perf_counter()
         while time.perf_counter() - started < seconds:

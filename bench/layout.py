@@ -6,6 +6,8 @@
   machine the same versions of its native extensions are added for this machine's architecture.
 - `task/<Function>`: each built function (Lambda's /var/task).
 - `opt-pinned/python`: the layer plus the runtime's boto3 stack, as if we pinned our own boto3.
+- `variants/<name>/python`: the layer as it would be without one of our decisions (no bytecode;
+  the Tracer patching every library at init), to measure what each decision is worth.
 
 Every file of the layer and the functions is dated 1980-01-01, as `sam package` zips them.
 """
@@ -50,6 +52,7 @@ class Layout:
     layer: Path
     pinned_layer: Path
     tasks: dict[str, Path] = field(default_factory=dict)
+    variant_layers: dict[str, Path] = field(default_factory=dict)
     peer_task: Path | None = None
     peer_site: Path | None = None
     notes: list[str] = field(default_factory=list)
@@ -152,6 +155,40 @@ def _pinned_layer(layer: Path, runtime: Path) -> Path:
     return target
 
 
+AUTO_PATCH_OFF = "Tracer(service=SERVICE_NAME, auto_patch=False)"
+
+
+def without_bytecode(source: Path, target: Path) -> Path:
+    """A copy of `source` with no .pyc at all, as plain `sam build` ships it."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    date_like_sam_zip(target)
+    return target
+
+
+def _variant_layers(layer: Path, notes: list[str]) -> dict[str, Path]:
+    variants: dict[str, Path] = {}
+    root = LAMBDA_DIR / "variants"
+    shutil.rmtree(root, ignore_errors=True)
+    variants["no bytecode"] = without_bytecode(layer, root / "no-bytecode" / "python")
+    patched = root / "auto-patch" / "python"
+    shutil.copytree(layer, patched, symlinks=True)
+    observability = patched / "orgair" / "observability.py"
+    text = observability.read_text(encoding="utf-8")
+    if AUTO_PATCH_OFF in text:
+        observability.write_text(
+            text.replace(AUTO_PATCH_OFF, "Tracer(service=SERVICE_NAME)"), encoding="utf-8"
+        )
+        compile_tree(patched.parent, LAYER_MOUNT)
+        date_like_sam_zip(patched.parent)
+        variants["Tracer auto-patching"] = patched
+    else:
+        notes.append(
+            "orgair/observability.py no longer creates its Tracer as measured here; variant skipped."
+        )
+    return variants
+
+
 def _tasks(build_dir: Path, function_ids: list[str]) -> dict[str, Path]:
     tasks: dict[str, Path] = {}
     shutil.rmtree(LAMBDA_DIR / "task", ignore_errors=True)
@@ -209,6 +246,7 @@ def prepare(build_dir: Path, function_ids: list[str]) -> Layout:
         layer=layer,
         pinned_layer=_pinned_layer(layer, runtime),
         tasks=_tasks(build_dir, function_ids),
+        variant_layers=_variant_layers(layer, notes),
         notes=notes,
     )
     layout.peer_task, layout.peer_site = _peer(notes)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.layout import LAMBDA_DIR, ROOT, Layout, prepare
+from bench.layout import LAMBDA_DIR, ROOT, Layout, prepare, without_bytecode
 from bench.samples import (
     PEER_REQUESTS,
     FakeLambdaContext,
@@ -126,6 +126,46 @@ def load_functions() -> list[FunctionSpec]:
     return Template(load_template()).functions()
 
 
+def _variant(base: Subject, label: str, pythonpath: str, env: dict[str, str] | None = None) -> Subject:
+    return Subject(
+        f"{base.label} [{label}]",
+        dict(base.spec),
+        {**base.env, **(env or {}), "PYTHONPATH": pythonpath},
+        function=base.function,
+        route=base.route,
+        tags=("variant",),
+    )
+
+
+def _variants(layout: Layout, subjects: list[Subject]) -> list[Subject]:
+    """The same cold starts without one decision each, to measure what the decision is worth."""
+    variants: list[Subject] = []
+    stored = next((s for s in subjects if "score" in s.tags), None) or next(
+        (s for s in subjects if s.route and s.route.endswith("/health/readiness")), None
+    )
+    light = next((s for s in subjects if s.route and s.route.endswith("/health/liveness")), None)
+    if stored is not None:
+        task = Path(stored.env["LAMBDA_TASK_ROOT"])
+        variants.append(
+            _variant(stored, "boto3 pinned in the layer", layout.pythonpath(task, layout.pinned_layer))
+        )
+        bare_layer = layout.variant_layers.get("no bytecode")
+        if bare_layer is not None:
+            bare_task = without_bytecode(task, LAMBDA_DIR / "variants" / "no-bytecode-task" / task.name)
+            variants.append(_variant(stored, "no bytecode", layout.pythonpath(bare_task, bare_layer)))
+    if light is not None:
+        task = Path(light.env["LAMBDA_TASK_ROOT"])
+        patched = layout.variant_layers.get("Tracer auto-patching")
+        if patched is not None:
+            variants.append(_variant(light, "Tracer auto-patching", layout.pythonpath(task, patched)))
+        plugins = {key: value for key, value in light.env.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+        if plugins != light.env:
+            variant = _variant(light, "pydantic plugin discovery on", light.env["PYTHONPATH"])
+            variant.env = plugins
+            variants.append(variant)
+    return variants
+
+
 def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str) -> list[Subject]:
     subjects: list[Subject] = []
     for function in functions:
@@ -180,21 +220,7 @@ def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str)
                     tags=sample.tags,
                 )
             )
-    dynamodb_subject = next((s for s in subjects if "score" in s.tags), None) or next(
-        (s for s in subjects if s.route and s.route.endswith("/health/readiness")), None
-    )
-    if dynamodb_subject is not None:
-        pinned_path = layout.pythonpath(Path(dynamodb_subject.env["LAMBDA_TASK_ROOT"]), layout.pinned_layer)
-        subjects.append(
-            Subject(
-                f"{dynamodb_subject.label} [boto3 pinned in the layer]",
-                dict(dynamodb_subject.spec),
-                {**dynamodb_subject.env, "PYTHONPATH": pinned_path},
-                function=dynamodb_subject.function,
-                route=dynamodb_subject.route,
-                tags=("variant",),
-            )
-        )
+    subjects.extend(_variants(layout, subjects))
     if layout.peer_task is not None:
         for route, sample in PEER_REQUESTS.items():
             env = lambda_env(
@@ -295,13 +321,17 @@ def _warm_items(function: FunctionSpec) -> tuple[list[dict[str, Any]], list[str]
 def _warm_summary(function: str, measured: dict[str, Any]) -> dict[str, Any]:
     totals = [value / 1e6 for value in measured["total_ns"]]
     spent = [value / 1e6 for value in measured["dynamodb_ns"]]
+    wire = [value / 1e6 for value in measured["wire_ns"]]
     ours = [total - part for total, part in zip(totals, spent, strict=True)]
+    ours_with_client = [total - part for total, part in zip(totals, wire, strict=True)]
     succeeded = all(str(status).startswith("2") or status == "ok" for status in measured["statuses"])
     return {
         "function": function,
         "total_ms": summary(totals),
         "dynamodb_ms": summary(spent),
+        "wire_ms": summary(wire),
         "ours_ms": summary(ours),
+        "ours_with_botocore_ms": summary(ours_with_client),
         "calls_per_request": summary([float(count) for count in measured["calls"]]),
         "operations": measured["operations"],
         "max_in_flight": measured["max_in_flight"],

@@ -19,6 +19,7 @@ from orgair.http import (
     make_handler,
     param_version,
     require_scope,
+    requires,
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.llm.gateway import LlmGateway
@@ -31,6 +32,7 @@ app = create_app()
 
 
 @app.post("/assessments", responses={201: {"description": "The stored score with its assessment."}})
+@requires("assessments:write")
 def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
     principal = require_scope(app, "assessments:write")
     settings = get_settings()

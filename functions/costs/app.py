@@ -22,7 +22,7 @@ from orgair.costs.views import (
     UsageReportBody,
     parse_day,
 )
-from orgair.http import correlation_id, create_app, header, make_handler, require_scope
+from orgair.http import correlation_id, create_app, header, make_handler, require_scope, requires
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
 
@@ -34,6 +34,7 @@ def _ledger() -> CostLedger:
 
 
 @app.post("/costs")
+@requires("costs:write")
 def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     principal = require_scope(app, "costs:write")
     key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=True)
@@ -56,15 +57,17 @@ def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
 
 
 @app.get("/costs/summary")
-def summary(date: Annotated[str | None, Query()] = None) -> CostSummaryView:
+@requires("costs:read")
+def summary(date: Annotated[str | None, Query(max_length=10)] = None) -> CostSummaryView:
     principal = require_scope(app, "costs:read")
     ledger = _ledger()
     return CostSummaryView.of(ledger.summary(principal.tenant_id, parse_day(date, ledger.clock())))
 
 
 @app.get("/costs/entries")
+@requires("costs:read")
 def entries(
-    date: Annotated[str | None, Query()] = None,
+    date: Annotated[str | None, Query(max_length=10)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> EntriesView:
@@ -75,7 +78,8 @@ def entries(
 
 
 @app.get("/costs/alerts")
-def alerts(date: Annotated[str | None, Query()] = None) -> AlertsView:
+@requires("costs:read")
+def alerts(date: Annotated[str | None, Query(max_length=10)] = None) -> AlertsView:
     principal = require_scope(app, "costs:read")
     ledger = _ledger()
     day = parse_day(date, ledger.clock())

@@ -10,6 +10,7 @@ from orgair.http import (
     make_handler,
     param_version,
     require_scope,
+    requires,
 )
 from orgair.settings import get_settings
 from pydantic import BaseModel
@@ -76,6 +77,7 @@ def ready() -> ReadinessStatus:
 
 
 @app.get("/health/detailed")
+@requires("admin")
 def detailed() -> DetailedHealth:
     require_scope(app, "admin")
     settings = get_settings()

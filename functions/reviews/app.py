@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from orgair.http import create_app, make_handler, require_scope
+from orgair.http import create_app, make_handler, require_scope, requires
 from orgair.logic.reviews import decide, list_reviews
 from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
 from orgair.settings import get_settings
@@ -12,6 +12,7 @@ app = create_app()
 
 
 @app.get("/reviews")
+@requires("reviews:read")
 def read_reviews(
     status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -24,6 +25,7 @@ def read_reviews(
 
 
 @app.post("/reviews/<review_id>/decision")
+@requires("reviews:decide")
 def decide_review(review_id: str, body: ReviewDecisionRequest) -> ReviewItem:
     principal = require_scope(app, "reviews:decide")
     return decide(principal, review_id, body, get_settings())

@@ -13,6 +13,7 @@ from orgair.http import (
     make_handler,
     param_version,
     require_scope,
+    requires,
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.logic.scores import RequestMeta, company_history, get_score, store_portfolio, store_score
@@ -34,6 +35,7 @@ def _meta(scope: str) -> RequestMeta:
 
 
 @app.post("/scores", responses={201: {"description": "The stored score."}})
+@requires("scores:write")
 def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
     meta = _meta("scores:write")
     settings = get_settings()
@@ -60,12 +62,14 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
 
 
 @app.get("/scores/<score_id>")
+@requires("scores:read")
 def read_score(score_id: str) -> StoredScore:
     principal = require_scope(app, "scores:read")
     return get_score(principal.tenant_id, score_id, get_settings())
 
 
 @app.get("/companies/<company_id>/scores")
+@requires("scores:read")
 def read_history(
     company_id: str,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -83,6 +87,7 @@ def read_history(
 
 
 @app.post("/portfolios/scores")
+@requires("scores:write")
 def create_portfolio(body: PortfolioRequest) -> PortfolioResult:
     meta = _meta("scores:write")
     return store_portfolio(body, version=param_version(app), meta=meta, settings=get_settings())

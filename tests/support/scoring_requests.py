@@ -7,7 +7,8 @@ with a plain boto3 client; the only thing it fakes is DynamoDB misbehaving, at t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, Final
 
@@ -182,3 +183,58 @@ def inject_fault(client: Any, operation: str, fault: str, *, calls: set[int] | N
 
     client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
     return seen
+
+
+@contextmanager
+def moto_copies_each_table_once_per_transaction() -> Iterator[None]:
+    """Make the in-process moto server's TransactWriteItems take its rollback snapshot once per table.
+
+    moto (5.x) deep-copies a whole table once per *item* of a transaction, before applying any of
+    them, so a 100-item transaction into a table of n items costs 100 full copies: a 500-company
+    portfolio takes minutes and times out. Every one of those copies is taken before the first write
+    and only the last one per table is kept, so copying each table once is exactly equivalent.
+    This patches the fake, never our code; it only reaches a moto server running in this process.
+    """
+    import copy
+
+    import moto.dynamodb.models as moto_models
+
+    original = moto_models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        snapshots: dict[int, Any] = {}
+
+        class CopyOnce:
+            @staticmethod
+            def deepcopy(value: Any, memo: Any = None) -> Any:
+                if id(value) not in snapshots:
+                    snapshots[id(value)] = copy.deepcopy(value)
+                return snapshots[id(value)]
+
+        moto_models.copy = CopyOnce  # type: ignore[assignment]
+        try:
+            original(self, transact_items)
+        finally:
+            moto_models.copy = copy
+
+    moto_models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        moto_models.DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
+
+
+def record_transactions(client: Any) -> list[list[dict[str, Any]]]:
+    """The TransactItems of every TransactWriteItems call this client makes from now on."""
+    transactions: list[list[dict[str, Any]]] = []
+
+    def note(params: dict[str, Any], **_: Any) -> None:
+        transactions.append(list(params["TransactItems"]))
+
+    client.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", note)
+    return transactions
+
+
+def transaction_partitions(transaction: list[dict[str, Any]]) -> set[str]:
+    """The score partitions (`T#..#C#..#V#..`) a transaction writes to."""
+    return {str(op["Put"]["Item"]["pk"]["S"]) for op in transaction if "Put" in op and "#C#" in op["Put"]["Item"]["pk"]["S"]}

@@ -68,6 +68,23 @@ def is_unavailable(error: BaseException) -> bool:
     return isinstance(error, BotoCoreError)
 
 
+TRANSIENT_CANCELLATION_REASONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+)
+"""Why DynamoDB may cancel a transaction that would succeed if simply retried."""
+
+
+def cancelled_transiently(error: BaseException) -> bool:
+    """A TransactWriteItems cancelled for capacity or a concurrent transaction only (no condition or
+    validation failed): the store could not do it now, which is a 503 to retry, never a 409."""
+    if error_code(error) != "TransactionCanceledException":
+        return False
+    response: Any = getattr(error, "response", None)
+    reasons = response.get("CancellationReasons", []) if isinstance(response, dict) else []
+    codes = {str(reason.get("Code") or "None") for reason in reasons if isinstance(reason, dict)}
+    return bool(codes & TRANSIENT_CANCELLATION_REASONS) and codes <= TRANSIENT_CANCELLATION_REASONS | {"None"}
+
+
 @contextmanager
 def store_errors(what: str) -> Iterator[None]:
     """Turn an unreachable or throttled DynamoDB into DependencyUnavailable (fail closed, 503)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any, Literal, NoReturn, cast
+from typing import Any, Final, Literal, NoReturn, TypeVar, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -37,10 +37,17 @@ from orgair.settings import get_settings
 
 ParamVersion = Literal["v1.0", "v2.0"]
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+RouteFunction = TypeVar("RouteFunction", bound=Callable[..., Any])
 
 STAGE_VERSIONS: dict[str, ParamVersion] = {"v1": "v1.0", "v2": "v2.0"}
 MAX_JSON_DEPTH = 32
 CORRELATION_HEADER = "X-Correlation-ID"
+MAX_CORRELATION_ID_LENGTH: Final = 128
+_CORRELATION_ID_CHARS: Final = frozenset(chr(code) for code in range(0x21, 0x7F))
+REQUIRED_SCOPE_ATTRIBUTE: Final = "__orgair_required_scope__"
+# Problems the resolver raises while reading the request, before the route function (and its
+# require_scope) runs: a caller without the route's scope gets 401/403 instead of these.
+_INPUT_PROBLEM_STATUSES: Final = frozenset({400, 415, 422})
 _correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
 
 
@@ -93,6 +100,30 @@ def header(headers: Mapping[str, Any] | None, name: str) -> str | None:
         if key.lower() == wanted:
             return None if value is None else str(value)
     return None
+
+
+def accepted_correlation_id(value: str | None) -> str | None:
+    """A caller's correlation id, if it is 1-128 visible ASCII characters; anything else is ignored.
+
+    It is echoed in headers, logged and stored with every score, so it is bounded like any free text.
+    """
+    if not value or len(value) > MAX_CORRELATION_ID_LENGTH:
+        return None
+    return value if all(char in _CORRELATION_ID_CHARS for char in value) else None
+
+
+def requires(scope: str) -> Callable[[RouteFunction], RouteFunction]:
+    """Declare a route's scope (put it under the route decorator) so the HTTP layer can refuse a
+    caller without it (401/403) before telling them what is wrong with the request (400/415/422).
+
+    The route still calls `require_scope(app, scope)` for its principal; this only marks the function.
+    """
+
+    def mark(function: RouteFunction) -> RouteFunction:
+        setattr(function, REQUIRED_SCOPE_ATTRIBUTE, scope)
+        return function
+
+    return mark
 
 
 def problem_response(error: OrgairError, instance: str) -> Response[str]:
@@ -151,15 +182,30 @@ def create_app() -> APIGatewayRestResolver:
         serializer=dumps,
     )
 
+    def _refusal() -> OrgairError | None:
+        """401/403 for a caller without the matched route's declared scope (see `requires`)."""
+        route = app.context.get("_route")
+        scope = getattr(getattr(route, "func", None), REQUIRED_SCOPE_ATTRIBUTE, None)
+        if not isinstance(scope, str):
+            return None
+        try:
+            require_scope(app, scope)
+        except OrgairError as refused:
+            return refused
+        return None
+
     @app.exception_handler(OrgairError)
     def _orgair_error(error: OrgairError) -> Response[str]:
+        if error.status in _INPUT_PROBLEM_STATUSES:
+            error = _refusal() or error
         if error.status >= 500:
             logger.warning("request failed", extra={"problem": error.slug, "status": error.status})
         return problem_response(error, app.current_event.path)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:
-        return problem_response(_validation_problem(error), app.current_event.path)
+        problem = _validation_problem(error)
+        return problem_response(_refusal() or problem, app.current_event.path)
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
@@ -222,7 +268,9 @@ def _refuse_body(event: Mapping[str, Any]) -> OrgairError | None:
 def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
     """The Lambda entry point for a resolver: logging context, tracing, metrics, correlation headers."""
 
-    @logger.inject_lambda_context(clear_state=True)
+    # Never log the event (not even with POWERTOOLS_LOGGER_LOG_EVENT=true): API Gateway passes the
+    # caller's Authorization header, the API key itself, to the function.
+    @logger.inject_lambda_context(log_event=False, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -231,7 +279,7 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
         request_id = str(
             request_context.get("requestId") or getattr(context, "aws_request_id", "") or uuid.uuid4()
         )
-        cid = header(event.get("headers"), CORRELATION_HEADER) or request_id
+        cid = accepted_correlation_id(header(event.get("headers"), CORRELATION_HEADER)) or request_id
         token = _correlation_id.set(cid)
         logger.set_correlation_id(cid)
         try:

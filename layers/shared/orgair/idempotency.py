@@ -40,13 +40,18 @@ def check_key(key: str | None, *, required: bool) -> str | None:
     return key
 
 
-@lru_cache(maxsize=2)
 def _persistence(table_name: str) -> DynamoDBPersistenceLayer:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
+    """The persistence layer on the container's current client (`reset_clients` replaces it)."""
     from orgair.aws import dynamodb_client
 
-    return DynamoDBPersistenceLayer(table_name=table_name, boto3_client=dynamodb_client())
+    return _persistence_on(table_name, dynamodb_client())
+
+
+@lru_cache(maxsize=2)
+def _persistence_on(table_name: str, client: Any) -> DynamoDBPersistenceLayer:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
 
 
 def run_once(

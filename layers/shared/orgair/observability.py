@@ -11,6 +11,8 @@ import warnings
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
+from orgair import snapstart
+
 SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME", "orgair")
 METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Orgair")
 
@@ -33,5 +35,8 @@ def trace_libraries(*modules: str) -> None:
         tracer.patch(pending)
         _traced.update(pending)
 
+
 # Requests that record no business metric are normal; Powertools would warn on every one of them.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+snapstart.register()

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.aws import cancelled_transiently, dynamodb_client, error_code, store_errors
 from orgair.dal.codec import from_item, to_item, to_value
-from orgair.errors import Conflict, NotFound
+from orgair.errors import Conflict, DependencyUnavailable, NotFound
 
 INDEX: Final = "gsi1"
 MAX_TRANSACTION_ITEMS: Final = 100
@@ -140,11 +140,21 @@ def latest_many(
     return found
 
 
+def _transact(items: list[Any], what: str) -> None:
+    """One transaction; unreachable, throttled or cancelled for capacity: DependencyUnavailable (503)."""
+    try:
+        with store_errors(what):
+            dynamodb_client().transact_write_items(TransactItems=items)
+    except Exception as error:
+        if cancelled_transiently(error):
+            raise DependencyUnavailable(
+                f"The data store could not take the write while {what}.", retry_after_seconds=1
+            ) from error
+        raise
+
+
 def save(write: ScoreWrite, scores_table: str, reviews_table: str) -> None:
-    with store_errors("storing the score"):
-        dynamodb_client().transact_write_items(
-            TransactItems=write.transact_items(scores_table, reviews_table)
-        )
+    _transact(write.transact_items(scores_table, reviews_table), "storing the score")
 
 
 def save_many(
@@ -163,8 +173,7 @@ def save_many(
         if not chunk:
             return
         try:
-            with store_errors("storing the portfolio's scores"):
-                dynamodb_client().transact_write_items(TransactItems=chunk_items)
+            _transact(list(chunk_items), "storing the portfolio's scores")
         except Exception as error:
             for index in chunk:
                 outcome[index] = error
@@ -318,8 +327,7 @@ def decide_review(
         },
     ]
     try:
-        with store_errors("recording the review decision"):
-            dynamodb_client().transact_write_items(TransactItems=transaction)
+        _transact(transaction, "recording the review decision")
     except Exception as error:
         if error_code(error) == "TransactionCanceledException":
             raise Conflict("This review has already been decided.") from None

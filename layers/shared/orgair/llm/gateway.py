@@ -339,6 +339,12 @@ class LlmGateway:
             breaker.record_failure()
             self._settle(run, hold, estimate, None, f"no_answer:{type(error).__name__}", uncertain=True)
             return _Outcome(reply=None, retryable=True)
+        except httpx.HTTPError as error:
+            # An answer we could not read (DecodingError: a body its Content-Encoding cannot decode):
+            # it may be billed, so it is charged at the reservation like a lost answer.
+            breaker.record_failure()
+            self._settle(run, hold, estimate, None, f"unreadable:{type(error).__name__}", uncertain=True)
+            return _Outcome(reply=None, retryable=True)
         provider_request_id = response.headers.get(candidate.format.request_id_header)
         if response.is_success:
             try:

@@ -98,7 +98,7 @@ class OpenAIChat:
             details = usage.get("prompt_tokens_details") or {}
             cached = _int(details.get("cached_tokens") or 0)
             output = _int(usage["completion_tokens"])
-        except (KeyError, IndexError, TypeError) as error:
+        except (KeyError, IndexError, TypeError, AttributeError) as error:
             raise MalformedReply(f"unexpected Chat Completions payload: {type(error).__name__}") from None
         if cached > prompt:
             raise MalformedReply("cached tokens exceed prompt tokens")
@@ -151,6 +151,6 @@ class AnthropicMessages:
                 cache_write_tokens=_int(usage.get("cache_creation_input_tokens") or 0),
                 output_tokens=_int(usage["output_tokens"]),
             )
-        except (KeyError, TypeError) as error:
+        except (KeyError, TypeError, AttributeError) as error:
             raise MalformedReply(f"unexpected Messages payload: {type(error).__name__}") from None
         return Reply(text=text, usage=result, finish_reason=str(payload.get("stop_reason") or ""))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any, Final
+
+from boto3.dynamodb.types import DYNAMODB_CONTEXT
 
 from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
@@ -169,6 +171,37 @@ def _prepare(
     return write, view
 
 
+def check_storable(company: CompanyScoreInput, prefix: str = "") -> CompanyScoreInput:
+    """Refuse (422) an input number DynamoDB cannot hold exactly, which would otherwise fail the write.
+
+    Such a number (more than 38 significant digits, or a magnitude below 1e-130) is within its domain,
+    so a simulation scores it; only storing it is impossible without changing the inputs kept.
+    """
+    bad = _unstorable(company.model_dump(mode="python", exclude_none=True), prefix)
+    if bad:
+        message = "cannot be stored exactly: use at most 38 significant digits and no magnitude below 1e-130"
+        raise ValidationFailed(
+            "The company input has numbers that cannot be stored.",
+            errors=[FieldError(path, message) for path in bad],
+        )
+    return company
+
+
+def _unstorable(value: Any, path: str) -> list[str]:
+    if isinstance(value, dict):
+        return [
+            bad
+            for key, item in value.items()
+            for bad in _unstorable(item, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(value, Decimal):
+        try:
+            DYNAMODB_CONTEXT.create_decimal(value)
+        except DecimalException:
+            return [path]
+    return []
+
+
 def store_score(
     company: CompanyScoreInput,
     *,
@@ -181,6 +214,7 @@ def store_score(
 
     One read (the previous score) and one transactional write.
     """
+    check_storable(company)
     result = score_company(company, scoring_parameters(settings), version)
     previous = scores_dal.latest(meta.tenant_id, company.company_id, version, settings.SCORES_TABLE_NAME)
     write, view = _prepare(
@@ -218,7 +252,9 @@ def store_portfolio(
     for index, raw in enumerate(request.companies):
         raw_id = raw.get("company_id") if isinstance(raw, dict) else None
         try:
-            company = parse_company_input(raw, prefix=f"companies.{index}")
+            company = check_storable(
+                parse_company_input(raw, prefix=f"companies.{index}"), prefix=f"companies.{index}"
+            )
         except ValidationFailed as error:
             items[index] = PortfolioItem(
                 index=index,

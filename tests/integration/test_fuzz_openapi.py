@@ -1,0 +1,246 @@
+"""Schemathesis against each stage's OpenAPI document, through the local runner over real HTTP.
+
+The runner (`python -m devtools.localrun serve`, a subprocess on free ports) serves every route
+through the authorizer with an admin key, the embedded DynamoDB, and a stand-in LLM provider on
+loopback, so every operation can succeed as well as fail. For every operation of /v1 and /v2,
+Schemathesis sends the documented examples, boundary and invalid values (coverage phase) and
+random valid and invalid requests (fuzzing phase), and checks every answer:
+
+- no 5xx (a 503 would also be a failure: nothing here is down);
+- status code, content type, headers and body conform to the stage's document;
+- a request without the API key is refused (ignored_auth);
+- every error is application/problem+json with the RFC 9457 members.
+
+Bounded: ORGAIR_FUZZ_MAX_EXAMPLES (default 15) random cases per operation, a fixed seed
+(ORGAIR_FUZZ_SEED) so a failure reproduces, no example database. Stage throttling is off here
+(`--no-throttle`): it is API Gateway's, and 429s would only hide answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+import schemathesis
+from schemathesis import Case, CheckContext, Response
+from schemathesis.schemas import BaseSchema
+
+from devtools.template import ROOT
+
+pytestmark = pytest.mark.integration
+
+ADMIN_KEY: Final = "oak_fuzz-admin-" + secrets.token_urlsafe(24)
+MAX_EXAMPLES: Final = int(os.environ.get("ORGAIR_FUZZ_MAX_EXAMPLES", "15"))
+SEED: Final = int(os.environ.get("ORGAIR_FUZZ_SEED", "20261123"))
+STARTUP_SECONDS: Final = 30.0
+PROBLEM_MEMBERS: Final = {"type", "title", "status", "detail", "instance", "correlation_id"}
+DIMENSIONS: Final = (
+    "data_infrastructure",
+    "ai_governance",
+    "technology_stack",
+    "talent",
+    "leadership",
+    "use_case_portfolio",
+    "culture",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _FakeOpenAI(BaseHTTPRequestHandler):
+    """Chat Completions as OpenAI answers it: seven dimension ratings, with usage."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        ratings = {name: {"score": 70, "rationale": f"Evidence on {name}."} for name in DIMENSIONS}
+        body = json.dumps(
+            {
+                "id": "chatcmpl-fuzz",
+                "object": "chat.completion",
+                "choices": [
+                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(ratings)}}
+                ],
+                "usage": {"prompt_tokens": 900, "completion_tokens": 300, "total_tokens": 1200},
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
+        return None
+
+
+@pytest.fixture(scope="module")
+def llm_provider() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeOpenAI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def runner(llm_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The local runner on free ports; its base URL."""
+    env_vars = tmp_path_factory.mktemp("fuzz") / "env.json"
+    env_vars.write_text(
+        json.dumps({"Parameters": {"OPENAI_API_KEY": "sk-fuzz-" + secrets.token_urlsafe(16), "OPENAI_BASE_URL": llm_provider}})
+    )
+    port = free_port()
+    environment = {
+        **os.environ,
+        "PORT": str(port),
+        "DYNAMODB_PORT": str(free_port()),
+        "LOCAL_ADMIN_API_KEY": ADMIN_KEY,
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle", "--env-vars", str(env_vars)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not any(line.startswith("Ready:") for line in lines):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the local runner did not start:\n" + "\n".join(lines))
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        errors = [line for line in lines if "Traceback" in line or "[ERROR]" in line]
+        print(f"local runner: {len(lines)} output lines, {len(errors)} with errors")  # noqa: T201
+
+
+def stage_schema(base_url: str, stage: str) -> BaseSchema:
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "base-url": f"{base_url}/{stage}",
+            "auth": {"openapi": {"ApiKeyBearer": {"bearer": ADMIN_KEY}}},
+            "request-timeout": 30,
+            "generation": {"max-examples": MAX_EXAMPLES, "database": "none", "mode": "all"},
+            # TRACE is left out: the runner's HTTP server has no handler for it (501 text/html),
+            # which says nothing about the API (API Gateway routes only the methods it defines).
+            "phases": {
+                "stateful": {"enabled": False},
+                "coverage": {"unexpected-methods": ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]},
+            },
+            "checks": {
+                "enabled": False,
+                "not_a_server_error": {"enabled": True},
+                "status_code_conformance": {"enabled": True},
+                "content_type_conformance": {"enabled": True},
+                "response_headers_conformance": {"enabled": True},
+                "response_schema_conformance": {"enabled": True},
+                "ignored_auth": {"enabled": True},
+            },
+        }
+    )
+    return schemathesis.openapi.from_url(f"{base_url}/{stage}/openapi.json", config=config)
+
+
+@pytest.fixture(scope="module")
+def v1_schema(runner: str) -> BaseSchema:
+    return stage_schema(runner, "v1")
+
+
+@pytest.fixture(scope="module")
+def v2_schema(runner: str) -> BaseSchema:
+    return stage_schema(runner, "v2")
+
+
+@pytest.fixture(autouse=True)
+def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
+    """Schemathesis 4 renames the test node per operation through `Node._nodeid`, which pytest 9 no
+    longer has (its `nodeid` is derived); giving it the attribute back keeps its reporting working."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
+
+
+@schemathesis.check
+def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """Every 4xx/5xx answer is an RFC 9457 problem whose `status` is the response's."""
+    if response.status_code < 400:
+        return None
+    content_type = response.headers.get("content-type", [""])[0] if response.headers else ""
+    assert content_type.split(";")[0].strip() == "application/problem+json", (
+        f"{response.status_code} answered with Content-Type {content_type!r}"
+    )
+    body = json.loads(response.content)
+    assert isinstance(body, dict), "a problem is a JSON object"
+    missing = PROBLEM_MEMBERS - set(body)
+    assert not missing, f"problem without {sorted(missing)}"
+    assert body["status"] == response.status_code, "the problem's status is the response's"
+    return True
+
+
+def call(case: Case) -> None:
+    if case.method.upper() == "POST":
+        # POST /costs requires one and the others honour it: every write is also an idempotent write.
+        case.headers = {**(case.headers or {}), "Idempotency-Key": f"fuzz-{uuid.uuid4()}"}
+    case.call_and_validate(additional_checks=[errors_are_problem_json])
+
+
+v1 = schemathesis.pytest.from_fixture("v1_schema")
+v2 = schemathesis.pytest.from_fixture("v2_schema")
+
+
+@v1.parametrize()
+def test_stage_v1_answers_as_its_document_says(case: Case) -> None:
+    call(case)
+
+
+@v2.parametrize()
+def test_stage_v2_answers_as_its_document_says(case: Case) -> None:
+    call(case)
+
+
+def test_the_fuzzed_documents_are_the_committed_ones(runner: str) -> None:
+    """What was fuzzed is what ships: the runner serves the documents committed under docs/."""
+    import httpx
+
+    for stage in ("v1", "v2"):
+        served = httpx.get(f"{runner}/{stage}/openapi.json", timeout=10).text
+        committed = (ROOT / "docs" / f"openapi-{stage}.json").read_text(encoding="utf-8")
+        assert served == committed, f"docs/openapi-{stage}.json is not what /{stage}/openapi.json serves"
+        assert re.search(r'"securitySchemes"', served)
+        assert Path(ROOT / "docs" / f"openapi-{stage}.json").is_file()
