@@ -20,6 +20,9 @@ import threading  # noqa: E402
 import uuid  # noqa: E402
 from typing import Any  # noqa: E402
 
+WATCHED = ("boto3", "botocore.client", "httpx", "pydantic_settings", "aws_xray_sdk.core", "concurrent.futures")
+"""Heavy or optional packages whose presence after the handler's import is worth reporting."""
+
 
 class Context:
     """The attributes of the Python runtime's context object that handlers and Powertools read."""
@@ -186,6 +189,7 @@ def _warm(handler: Any, spec: dict[str, Any], probe: DynamoDBProbe | None) -> di
             "operations": operations,
             "max_in_flight": max_in_flight,
             "statuses": sorted({str(status) for status in statuses}),
+            "peak_rss_kb": peak_rss_kb(),
             "body_sample": _body(response),
         }
     return results
@@ -239,6 +243,7 @@ def main() -> None:
         module = importlib.import_module(module_name)
         handler = getattr(module, attribute)
         out["t_imported_ns"] = time.perf_counter_ns()
+        out["loaded_at_import"] = [name for name in WATCHED if name in sys.modules]
         if spec.get("first_event") is not None:
             _, response = _invoke(handler, json.dumps(spec["first_event"]), spec)
             out["first_status"] = _status(response)

@@ -257,12 +257,12 @@ def _cold_table(results: dict[str, Any]) -> list[str]:
 def _warm_table(results: dict[str, Any]) -> list[str]:
     lines = [
         "| route | function | total p50 / p99 | DynamoDB client p50 (wire) | ours p50 / p99 | ours + botocore p50 "
-        "| calls/request | operations (first request) | status |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        "| calls/request | operations (first request) | status | peak RSS |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for name, entry in sorted(results["warm"].items()):
         if "error" in entry:
-            lines.append(f"| {name} | {entry['function']} | failed (see results.json) | | | | | | |")
+            lines.append(f"| {name} | {entry['function']} | failed (see results.json) | | | | | | | |")
             continue
         total, ours = entry["total_ms"], entry["ours_ms"]
         operations = ", ".join(entry["operations"][:6]) + (" …" if len(entry["operations"]) > 6 else "")
@@ -271,7 +271,8 @@ def _warm_table(results: dict[str, Any]) -> list[str]:
             f"| {_fmt(_p50(entry['dynamodb_ms']), '', 3)} ({_fmt(_p50(entry['wire_ms']), ' ms', 3)}) "
             f"| {_fmt(ours.get('p50'), '', 3)} / {_fmt(ours.get('p99'), ' ms', 3)} "
             f"| {_fmt(_p50(entry['ours_with_botocore_ms']), ' ms', 3)} "
-            f"| {_fmt(_p50(entry['calls_per_request']), '', 0)} | {operations or '–'} | {', '.join(entry['statuses'])} |"
+            f"| {_fmt(_p50(entry['calls_per_request']), '', 0)} | {operations or '–'} | {', '.join(entry['statuses'])} "
+            f"| {_fmt(entry.get('peak_rss_mb'), ' MiB')} |"
         )
     return lines
 
@@ -315,6 +316,15 @@ def markdown(results: dict[str, Any]) -> str:
     evidence = decisions(results)
     if evidence:
         lines += ["", "## What each decision is worth (same run, same interleaving)", "", *evidence]
+    lines += ["", "## Handler imports (no event; median of 3)", ""]
+    lines += ["| function | import p50 | heavy packages loaded by the import |", "|---|---:|---|"]
+    for function, entry in sorted(results.get("init_imports", {}).items()):
+        if "error" in entry:
+            lines.append(f"| {function} | failed (see results.json) | |")
+        else:
+            lines.append(
+                f"| {function} | {_fmt(_p50(entry['import_ms']), ' ms')} | {', '.join(entry['loaded']) or '–'} |"
+            )
     lines += ["", "## Import profile (python -X importtime, self time summed per top-level package)", ""]
     for label, profile in results["importtime"].items():
         top = ", ".join(f"{name} {ms}" for name, ms in profile["packages_ms"][:10])

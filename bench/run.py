@@ -336,6 +336,7 @@ def _warm_summary(function: str, measured: dict[str, Any]) -> dict[str, Any]:
         "operations": measured["operations"],
         "max_in_flight": measured["max_in_flight"],
         "statuses": measured["statuses"],
+        "peak_rss_mb": round(measured.get("peak_rss_kb", 0) / 1024, 1),
         "body_sample": "" if succeeded else measured["body_sample"],
     }
 
@@ -377,6 +378,36 @@ def measure_warm(layout: Layout, functions: list[FunctionSpec]) -> tuple[dict[st
                 routes[item["name"]] = _warm_summary(function.logical_id, measured)
         print(f"  warm {function.logical_id} done", flush=True)
     return routes, missing
+
+
+def measure_init_imports(layout: Layout, functions: list[FunctionSpec], runs: int = 3) -> dict[str, Any]:
+    """Every function's handler import alone (no event): how long, and which heavy packages it loads."""
+    found: dict[str, Any] = {}
+    for function in functions:
+        task = layout.tasks.get(function.logical_id)
+        if task is None:
+            continue
+        env = lambda_env(
+            layout,
+            "http://127.0.0.1:9",
+            function.logical_id,
+            layout.pythonpath(task),
+            function.environment,
+            function.memory_mb,
+        )
+        spec = {"mode": "handler", "handler": function.handler, "function_name": function.logical_id}
+        times: list[float] = []
+        loaded: list[str] = []
+        for _ in range(runs):
+            _, result, errors = run_driver(layout, spec, env)
+            if not result:
+                found[function.logical_id] = {"error": errors[-1500:]}
+                break
+            times.append((result["t_imported_ns"] - result["t_start_ns"]) / 1e6)
+            loaded = result.get("loaded_at_import", [])
+        else:
+            found[function.logical_id] = {"import_ms": summary(times), "loaded": loaded}
+    return found
 
 
 def measure_library(layout: Layout, endpoint: str) -> dict[str, Any]:
@@ -607,6 +638,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_cold(layout, subjects, args.runs, random.Random(args.seed))
         print("import profiles", flush=True)
         importtime = measure_importtime(layout, subjects)
+    print("handler imports", flush=True)
+    init_imports = measure_init_imports(layout, functions)
     print("warm latency and round trips", flush=True)
     warm, not_sampled = measure_warm(layout, functions)
     print("library throughput", flush=True)
@@ -649,6 +682,7 @@ def main(argv: list[str] | None = None) -> int:
             for subject in subjects
         ],
         "importtime": importtime,
+        "init_imports": init_imports,
         "warm": warm,
         "not_sampled": not_sampled,
         "library": library,

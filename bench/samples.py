@@ -15,10 +15,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from orgair.ids import new_id
+
 from devtools.template import FunctionSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTFOLIO_SIZE = 500
+UNKNOWN_ID = new_id()
+"""Well-formed but never stored: lookups by id make their real round trips and answer 404."""
 SECTORS = ("technology", "financial_services", "healthcare", "business_services", "retail", "manufacturing")
 DIMENSIONS = (
     "data_infrastructure",
@@ -118,7 +122,7 @@ KNOWN: dict[tuple[str, str], Sample] = {
             peer="POST /scores/simulate",
             tags=("no-sdk",),
         ),
-        Sample("GET", "/scores/{score_id}", path_parameters={"score_id": "bench-missing"}),
+        Sample("GET", "/scores/{score_id}", path_parameters={"score_id": UNKNOWN_ID}),
         Sample("GET", "/companies/{company_id}/scores", path_parameters={"company_id": "bench-co-0000"}),
         Sample(
             "POST",
@@ -131,7 +135,7 @@ KNOWN: dict[tuple[str, str], Sample] = {
             "POST",
             "/reviews/{review_id}/decision",
             body={"decision": "approve", "comment": "bench"},
-            path_parameters={"review_id": "bench-missing"},
+            path_parameters={"review_id": UNKNOWN_ID},
         ),
         Sample(
             "POST",

@@ -5,7 +5,8 @@ by path and its Powertools resolver (`module.app`) describes its own routes; the
 template wires to that function are merged into one document per stage (title "orgair API",
 version `orgair.__version__`, server `/{stage}`). Routes the template marks `Auth: {Authorizer:
 NONE}` are public; every other operation carries the bearer API-key security requirement and the
-gateway's 401/403 problems. A route registered in code but not wired in the template is left out:
+gateway's 401/403 problems. Every operation documents the errors it can answer, all problem+json
+(400/413/415 with a body, 404 with a path id, 429, 500, 503; a route's own, e.g. 409, too). A route registered in code but not wired in the template is left out:
 API Gateway would never reach it. Validation errors are documented as problem+json, as served.
 
 Stage-specific models (the convention every route follows)
@@ -107,11 +108,22 @@ def _problem_schemas() -> dict[str, Any]:
     }
 
 
-def _problem_response(description: str) -> dict[str, Any]:
-    return {
+def _problem_response(description: str, *, retry_after: bool = False) -> dict[str, Any]:
+    response: dict[str, Any] = {
         "description": description,
         "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
     }
+    if retry_after:
+        response["headers"] = {
+            "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "string"}}
+        }
+    return response
+
+
+def _problem_content(response: dict[str, Any]) -> dict[str, Any]:
+    """An error response a route declares (e.g. 409) is a problem+json body, whatever the route returns."""
+    described = _problem_response(str(response.get("description") or "A problem."))
+    return {**response, "content": described["content"]}
 
 
 @contextlib.contextmanager
@@ -183,6 +195,28 @@ def _decorate(operation: dict[str, Any], public: bool, tag: str) -> None:
         operation["security"] = [{SECURITY_SCHEME: []}]
         responses.setdefault("401", _problem_response("No, unknown or revoked API key."))
         responses.setdefault("403", _problem_response("The API key lacks this route's scope."))
+    # The errors any operation can answer (orgair.http and the gateway responses of template.yaml).
+    if operation.get("requestBody"):
+        responses.setdefault("400", _problem_response("The body is not UTF-8 JSON, or nests too deep."))
+        responses.setdefault("413", _problem_response("The body is larger than allowed."))
+        responses.setdefault("415", _problem_response("The body is not application/json."))
+    if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
+        responses.setdefault(
+            "404", _problem_response("Not found (another tenant's resource is not found either).")
+        )
+    responses.setdefault("429", _problem_response("Too many requests or over budget.", retry_after=True))
+    responses.setdefault("500", _problem_response("An unexpected error (details only with DEBUG on)."))
+    responses.setdefault(
+        "503",
+        _problem_response("A dependency (data store, key store, LLM) is unavailable.", retry_after=True),
+    )
+    for status, response in responses.items():
+        if (
+            status.isdigit()
+            and int(status) >= 400
+            and PROBLEM_CONTENT_TYPE not in response.get("content", {})
+        ):
+            responses[status] = _problem_content(response)
     if not operation.get("tags"):
         operation["tags"] = [tag]
 

@@ -31,7 +31,14 @@ from orgair.settings import get_settings
 app = create_app()
 
 
-@app.post("/assessments", responses={201: {"description": "The stored score with its assessment."}})
+@app.post(
+    "/assessments",
+    responses={
+        201: {"description": "The stored score with its assessment."},
+        409: {"description": "A request with this Idempotency-Key is still being processed."},
+        502: {"description": "The model's answer stayed invalid after a repair; its cost is on the ledger."},
+    },
+)
 @requires("assessments:write")
 def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
     principal = require_scope(app, "assessments:write")

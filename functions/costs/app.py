@@ -33,7 +33,15 @@ def _ledger() -> CostLedger:
     return CostLedger(get_settings())
 
 
-@app.post("/costs")
+@app.post(
+    "/costs",
+    responses={
+        201: {"description": "The usage, priced and recorded on the ledger."},
+        200: {
+            "description": "A retry with the same Idempotency-Key: the line recorded first (Idempotent-Replayed)."
+        },
+    },
+)
 @requires("costs:write")
 def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     principal = require_scope(app, "costs:write")

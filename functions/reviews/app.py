@@ -24,7 +24,13 @@ def read_reviews(
     )
 
 
-@app.post("/reviews/<review_id>/decision")
+@app.post(
+    "/reviews/<review_id>/decision",
+    responses={
+        200: {"description": "The decided review."},
+        409: {"description": "The review was already decided."},
+    },
+)
 @requires("reviews:decide")
 def decide_review(review_id: str, body: ReviewDecisionRequest) -> ReviewItem:
     principal = require_scope(app, "reviews:decide")

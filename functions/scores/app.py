@@ -34,7 +34,13 @@ def _meta(scope: str) -> RequestMeta:
     )
 
 
-@app.post("/scores", responses={201: {"description": "The stored score."}})
+@app.post(
+    "/scores",
+    responses={
+        201: {"description": "The stored score."},
+        409: {"description": "A request with this Idempotency-Key is still being processed."},
+    },
+)
 @requires("scores:write")
 def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
     meta = _meta("scores:write")

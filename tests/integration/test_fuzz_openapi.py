@@ -11,13 +11,14 @@ random valid and invalid requests (fuzzing phase), and checks every answer:
 - a request without the API key is refused (ignored_auth);
 - every error is application/problem+json with the RFC 9457 members.
 
-Bounded: ORGAIR_FUZZ_MAX_EXAMPLES (default 15) random cases per operation, a fixed seed
+Bounded: ORGAIR_FUZZ_MAX_EXAMPLES (default 25) random cases per operation, a fixed seed
 (ORGAIR_FUZZ_SEED) so a failure reproduces, no example database. Stage throttling is off here
 (`--no-throttle`): it is API Gateway's, and 429s would only hide answers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,6 +30,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +38,7 @@ from typing import Any, Final
 
 import pytest
 import schemathesis
+from requests.structures import CaseInsensitiveDict
 from schemathesis import Case, CheckContext, Response
 from schemathesis.schemas import BaseSchema
 
@@ -44,7 +47,7 @@ from devtools.template import ROOT
 pytestmark = pytest.mark.integration
 
 ADMIN_KEY: Final = "oak_fuzz-admin-" + secrets.token_urlsafe(24)
-MAX_EXAMPLES: Final = int(os.environ.get("ORGAIR_FUZZ_MAX_EXAMPLES", "15"))
+MAX_EXAMPLES: Final = int(os.environ.get("ORGAIR_FUZZ_MAX_EXAMPLES", "25"))
 SEED: Final = int(os.environ.get("ORGAIR_FUZZ_SEED", "20261123"))
 STARTUP_SECONDS: Final = 30.0
 PROBLEM_MEMBERS: Final = {"type", "title", "status", "detail", "instance", "correlation_id"}
@@ -76,7 +79,11 @@ class _FakeOpenAI(BaseHTTPRequestHandler):
                 "id": "chatcmpl-fuzz",
                 "object": "chat.completion",
                 "choices": [
-                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(ratings)}}
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": json.dumps(ratings)},
+                    }
                 ],
                 "usage": {"prompt_tokens": 900, "completion_tokens": 300, "total_tokens": 1200},
             }
@@ -87,7 +94,7 @@ class _FakeOpenAI(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
 
@@ -105,7 +112,14 @@ def runner(llm_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The local runner on free ports; its base URL."""
     env_vars = tmp_path_factory.mktemp("fuzz") / "env.json"
     env_vars.write_text(
-        json.dumps({"Parameters": {"OPENAI_API_KEY": "sk-fuzz-" + secrets.token_urlsafe(16), "OPENAI_BASE_URL": llm_provider}})
+        json.dumps(
+            {
+                "Parameters": {
+                    "OPENAI_API_KEY": "sk-fuzz-" + secrets.token_urlsafe(16),
+                    "OPENAI_BASE_URL": llm_provider,
+                }
+            }
+        )
     )
     port = free_port()
     environment = {
@@ -197,7 +211,7 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
 
 
 @schemathesis.check
-def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Every 4xx/5xx answer is an RFC 9457 problem whose `status` is the response's."""
     if response.status_code < 400:
         return None
@@ -213,11 +227,39 @@ def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case) -
     return True
 
 
-def call(case: Case) -> None:
+ANSWERS: Final[Counter[tuple[str, str, int]]] = Counter()
+"""(stage path, method + path, status) of every answer checked: the run's summary."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _summary(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Prints what was sent and answered, per stage, operation and status, after the module."""
+    yield
+    if not ANSWERS:
+        return
+    lines = [
+        f"schemathesis: {sum(ANSWERS.values())} requests checked (seed {SEED}, max {MAX_EXAMPLES} examples)"
+    ]
+    for stage, operation in sorted({(stage, operation) for stage, operation, _ in ANSWERS}):
+        statuses = sorted(
+            (code, count) for (s, o, code), count in ANSWERS.items() if (s, o) == (stage, operation)
+        )
+        lines.append(f"  {stage} {operation:40} " + " ".join(f"{code}x{count}" for code, count in statuses))
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print("\n" + "\n".join(lines))  # noqa: T201 - the run's summary, for the developer
+
+
+def call(case: Case[Any]) -> None:
     if case.method.upper() == "POST":
         # POST /costs requires one and the others honour it: every write is also an idempotent write.
-        case.headers = {**(case.headers or {}), "Idempotency-Key": f"fuzz-{uuid.uuid4()}"}
-    case.call_and_validate(additional_checks=[errors_are_problem_json])
+        headers = case.headers if case.headers is not None else CaseInsensitiveDict()
+        headers["Idempotency-Key"] = f"fuzz-{uuid.uuid4()}"
+        case.headers = headers
+    response = case.call()
+    stage = str(case.operation.schema.get_base_url()).rstrip("/").rsplit("/", 1)[-1]
+    ANSWERS[(stage, f"{case.method.upper()} {case.path}", response.status_code)] += 1
+    case.validate_response(response, additional_checks=[errors_are_problem_json])
 
 
 v1 = schemathesis.pytest.from_fixture("v1_schema")
@@ -225,12 +267,12 @@ v2 = schemathesis.pytest.from_fixture("v2_schema")
 
 
 @v1.parametrize()
-def test_stage_v1_answers_as_its_document_says(case: Case) -> None:
+def test_stage_v1_answers_as_its_document_says(case: Case[Any]) -> None:
     call(case)
 
 
 @v2.parametrize()
-def test_stage_v2_answers_as_its_document_says(case: Case) -> None:
+def test_stage_v2_answers_as_its_document_says(case: Case[Any]) -> None:
     call(case)
 
 

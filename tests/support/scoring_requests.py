@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import boto3
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
@@ -69,7 +70,9 @@ class Reply:
         return f"Reply({self.status}, {self.raw_body[:600]})"
 
 
-def company(company_id: str = "acme-portco-1", level: float | int | None = None, **changes: Any) -> dict[str, Any]:
+def company(
+    company_id: str = "acme-portco-1", level: float | int | None = None, **changes: Any
+) -> dict[str, Any]:
     """The worked example as company `company_id`; `level` sets all seven dimensions to one value."""
     body = {**WORKED_EXAMPLE, "company_id": company_id, **changes}
     if level is not None:
@@ -135,7 +138,7 @@ def count_items(client: Any) -> dict[str, int]:
 
 
 def _error_response(code: str, message: str, status: int, extra: dict[str, Any] | None = None) -> Any:
-    http = AWSResponse("http://dynamodb.invalid", status, {}, None)
+    http = AWSResponse("http://dynamodb.invalid", status, HTTPHeaders(), None)
     parsed = {
         "Error": {"Code": code, "Message": message},
         "ResponseMetadata": {"HTTPStatusCode": status},
@@ -146,7 +149,9 @@ def _error_response(code: str, message: str, status: int, extra: dict[str, Any] 
 
 FAULTS: Final[dict[str, Callable[[], Any]]] = {
     "ProvisionedThroughputExceededException": lambda: _error_response(
-        "ProvisionedThroughputExceededException", "The level of configured provisioned throughput exceeded", 400
+        "ProvisionedThroughputExceededException",
+        "The level of configured provisioned throughput exceeded",
+        400,
     ),
     "ThrottlingException": lambda: _error_response("ThrottlingException", "Rate of requests exceeds", 400),
     "ServiceUnavailable": lambda: _error_response("ServiceUnavailable", "Service unavailable", 503),
@@ -211,11 +216,11 @@ def moto_copies_each_table_once_per_transaction() -> Iterator[None]:
                     snapshots[id(value)] = copy.deepcopy(value)
                 return snapshots[id(value)]
 
-        moto_models.copy = CopyOnce  # type: ignore[assignment]
+        setattr(moto_models, "copy", CopyOnce)  # noqa: B010 - the module attribute moto looks up
         try:
             original(self, transact_items)
         finally:
-            moto_models.copy = copy
+            setattr(moto_models, "copy", copy)  # noqa: B010
 
     moto_models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     try:
@@ -237,4 +242,8 @@ def record_transactions(client: Any) -> list[list[dict[str, Any]]]:
 
 def transaction_partitions(transaction: list[dict[str, Any]]) -> set[str]:
     """The score partitions (`T#..#C#..#V#..`) a transaction writes to."""
-    return {str(op["Put"]["Item"]["pk"]["S"]) for op in transaction if "Put" in op and "#C#" in op["Put"]["Item"]["pk"]["S"]}
+    return {
+        str(op["Put"]["Item"]["pk"]["S"])
+        for op in transaction
+        if "Put" in op and "#C#" in op["Put"]["Item"]["pk"]["S"]
+    }

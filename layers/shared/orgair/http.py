@@ -7,6 +7,7 @@ A function does `app = create_app()`, registers its routes, and exports
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -255,10 +256,15 @@ def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, An
 
 
 def _refuse_body(event: Mapping[str, Any]) -> OrgairError | None:
-    """Bodies we will not parse: too large (413) or not JSON (415)."""
+    """Bodies we will not parse: too large (413), not JSON (415), or not UTF-8 text at all (400)."""
     body = event.get("body") or ""
     if len(body) > get_settings().MAX_BODY_BYTES:
         return PayloadTooLarge("The request body is larger than allowed.")
+    if body and event.get("isBase64Encoded"):
+        try:
+            base64.b64decode(body, validate=True).decode("utf-8")
+        except ValueError:  # binascii.Error, UnicodeDecodeError
+            return MalformedRequest("The request body is not UTF-8 encoded JSON.")
     content_type = (header(event.get("headers"), "Content-Type") or "").split(";")[0].strip().lower()
     if body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
         return UnsupportedMediaType("Request bodies must be application/json.")

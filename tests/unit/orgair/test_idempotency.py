@@ -55,12 +55,16 @@ def once(
 # ---------------------------------------------------------------- the header
 
 
-@pytest.mark.parametrize("key", ["a", "retry-0001", "x" * 255, "~!#$%&'*+-.^_`|", "550e8400-e29b-41d4-a716-446655440000"])
+@pytest.mark.parametrize(
+    "key", ["a", "retry-0001", "x" * 255, "~!#$%&'*+-.^_`|", "550e8400-e29b-41d4-a716-446655440000"]
+)
 def test_a_visible_ascii_key_of_1_to_255_characters_is_accepted(key: str) -> None:
     assert check_key(key, required=True) == key
 
 
-@pytest.mark.parametrize("key", ["", " ", "has space", "x" * 256, "caf\u00e9", "tab\there", "new\nline", "\x7f"])
+@pytest.mark.parametrize(
+    "key", ["", " ", "has space", "x" * 256, "caf\u00e9", "tab\there", "new\nline", "\x7f"]
+)
 def test_any_other_key_is_422_naming_the_header(key: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         check_key(key, required=False)
@@ -126,7 +130,13 @@ def test_a_request_still_in_progress_is_409_with_retry_after(dynamodb: EmbeddedD
     persistence = DynamoDBPersistenceLayer(table_name=TABLE, boto3_client=local_client(dynamodb.endpoint_url))
     persistence.configure(config, key_prefix="orgair.scores:v2.0")
     persistence.save_inprogress(
-        data={"operation": "scores:v2.0", "tenant_id": "acme", "key": "key-1", "payload": {"company_id": "c1"}}
+        data={
+            "operation": "scores:v2.0",
+            "tenant_id": "acme",
+            "key": "key-1",
+            "payload": {"company_id": "c1"},
+        },
+        remaining_time_in_millis=60_000,
     )
     produce = Producer()
 

@@ -35,7 +35,9 @@ def test_a_score_becomes_the_nearest_json_number(value: Decimal, expected: float
 
 
 def test_integers_stay_integers_and_fractions_keep_their_shortest_form() -> None:
-    text = json.dumps([number_value(Decimal("70")), number_value(Decimal("72.6390")), number_value(Decimal("0.10"))])
+    text = json.dumps(
+        [number_value(Decimal("70")), number_value(Decimal("72.6390")), number_value(Decimal("0.10"))]
+    )
 
     assert text == "[70, 72.639, 0.1]"
 
@@ -46,7 +48,10 @@ def test_a_score_field_is_a_json_number_and_a_money_field_a_six_place_string() -
     dumped = json.loads(report.model_dump_json())
 
     assert dumped == {"score": 72.639, "cost": "12.345679"}
-    assert Report(score=Decimal(1), cost=Decimal(1)).model_dump(mode="json") == {"score": 1, "cost": "1.000000"}
+    assert Report(score=Decimal(1), cost=Decimal(1)).model_dump(mode="json") == {
+        "score": 1,
+        "cost": "1.000000",
+    }
     assert Report(score=Decimal(1), cost=Decimal("0.0000004")).model_dump(mode="json")["cost"] == "0.000000"
 
 

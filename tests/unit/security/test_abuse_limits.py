@@ -8,6 +8,8 @@ limits are API Gateway's (tests/infrastructure/test_template_security.py).
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -17,8 +19,8 @@ from typing import Any, Final
 import pytest
 from orgair.http import MAX_CORRELATION_ID_LENGTH, MAX_JSON_DEPTH
 from orgair.settings import get_settings
-from support.lambda_events import load_function
-from support.scoring_requests import Reply, company, count_items, local_client, request
+from support.lambda_events import api_event, load_function, principal_context
+from support.scoring_requests import Reply, company, count_items, invoke, local_client, request
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 from devtools.openapi import build_documents
@@ -115,6 +117,45 @@ def test_json_at_the_nesting_limit_is_judged_by_the_schema_not_refused_as_malfor
     reply = post(target, at_limit)
 
     assert reply.status in (200, 404, 422), reply
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [base64.b64encode(b"\xff\n\xfej\x08 not UTF-8").decode(), "%%% not base64 %%%"],
+    ids=["not UTF-8", "not base64"],
+)
+@pytest.mark.parametrize("target", BODY_ROUTES, ids=route_id)
+def test_a_binary_body_that_is_not_utf8_json_is_a_400_problem(
+    target: tuple[str, ApiRoute], encoded: str
+) -> None:
+    """Found by the fuzzer: a base64 body (isBase64Encoded) that decodes to no text was a 500."""
+    code_dir, route = target
+    path, parameters = concrete(route)
+    event = api_event(
+        route.method,
+        path,
+        body=encoded,
+        path_parameters=parameters,
+        resource=route.path,
+        authorizer=principal_context("acme", "admin"),
+    )
+    event["isBase64Encoded"] = True
+
+    reply = invoke(handler(code_dir), event)
+
+    assert reply.is_problem(400), reply
+
+
+def test_a_base64_body_of_utf8_json_is_read_like_any_other(dynamodb: EmbeddedDynamoDB) -> None:
+    event = api_event(
+        "POST",
+        "/scores/simulate",
+        body=base64.b64encode(json.dumps(company()).encode()).decode(),
+        authorizer=principal_context("acme", "admin"),
+    )
+    event["isBase64Encoded"] = True
+
+    assert invoke(handler("simulate"), event).status == 200
 
 
 # ---------------------------------------------------------------------- free text is bounded

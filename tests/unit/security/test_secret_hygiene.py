@@ -96,10 +96,13 @@ def sample_events() -> dict[str, list[dict[str, Any]]]:
     for spec in FUNCTIONS:
         for route in spec.routes:
             if (route.method, route.path) not in covered:
-                path = route.path.replace("{asset}", "swagger-ui.css").replace("{", "").replace("}", "")
+                concrete = route.path.replace("{asset}", "swagger-ui.css").replace("{", "").replace("}", "")
                 by_function[spec.logical_id].append(
                     api_event(
-                        route.method, path, resource=route.path, authorizer=principal_context("acme", "admin")
+                        route.method,
+                        concrete,
+                        resource=route.path,
+                        authorizer=principal_context("acme", "admin"),
                     )
                 )
     return by_function

@@ -30,7 +30,7 @@ class UsageReportBody(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     provider: Literal["openai", "anthropic"]
-    model: str = Field(min_length=1, max_length=100)
+    model: str = Field(min_length=1, max_length=100, examples=["gpt-4o-2024-08-06"])
     input_tokens: int = Field(ge=0, le=100_000_000, description="Uncached input tokens.")
     cached_input_tokens: int = Field(default=0, ge=0, le=100_000_000)
     cache_write_tokens: int = Field(default=0, ge=0, le=100_000_000)

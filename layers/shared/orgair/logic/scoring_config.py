@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError
 
 from orgair.errors import ConfigurationError
@@ -10,6 +12,15 @@ from orgair.scoring.validation import field_errors
 from orgair.settings import Settings
 
 _built: dict[int, tuple[Settings, ScoringParameters, ReviewThresholds]] = {}
+_GOT = re.compile(r"\s*\(got .*\)$")
+"""The offending value a field message ends with: configuration errors name fields, never values."""
+
+
+def _setting(field: str) -> str:
+    """The setting an operator wrote (`SECTOR_HR_BASELINES.space`), not the parameter it became."""
+    if field == "hr_baselines" or field.startswith("hr_baselines."):
+        return "SECTOR_HR_BASELINES" + field.removeprefix("hr_baselines").removesuffix(".[key]")
+    return field
 
 
 def _build(settings: Settings) -> tuple[ScoringParameters, ReviewThresholds]:
@@ -45,7 +56,7 @@ def _build(settings: Settings) -> tuple[ScoringParameters, ReviewThresholds]:
             ebitda_change_pct=settings.HITL_EBITDA_PROJECTION_THRESHOLD,
         )
     except ValidationError as error:
-        problems = "; ".join(f"{e.field}: {e.message}" for e in field_errors(error))
+        problems = "; ".join(f"{_setting(e.field)}: {_GOT.sub('', e.message)}" for e in field_errors(error))
         raise ConfigurationError(f"invalid configuration: {problems}") from None
     _built.clear()
     _built[id(settings)] = (settings, parameters, thresholds)

@@ -33,10 +33,14 @@ def db(dynamodb: EmbeddedDynamoDB) -> Any:
     return local_client(dynamodb.endpoint_url)
 
 
-def open_review(scores: ModuleType, company_id: str, *, tenant: str = "acme", stage: str = "v2") -> dict[str, Any]:
+def open_review(
+    scores: ModuleType, company_id: str, *, tenant: str = "acme", stage: str = "v2"
+) -> dict[str, Any]:
     """Store two scores of a company 50 points apart; the second opens a pending review."""
     request(scores, "POST", "/scores", stage=stage, body=company(company_id, level=40), tenant=tenant)
-    second = request(scores, "POST", "/scores", stage=stage, body=company(company_id, level=90), tenant=tenant)
+    second = request(
+        scores, "POST", "/scores", stage=stage, body=company(company_id, level=90), tenant=tenant
+    )
     assert second.body["requires_review"] is True, second
     return dict(second.body)
 
@@ -117,7 +121,8 @@ def test_reviews_are_listed_by_status_newest_first(scores: ModuleType, reviews: 
     item = pending.body["items"][1]
     assert (item["company_id"], item["param_version"], item["status"]) == ("alpha", "v2.0", "pending")
     assert item["reasons"][0]["code"] == "score_change"
-    assert item["decision"] is None and item["reviewer_key_id"] is None
+    assert item["decision"] is None
+    assert item["reviewer_key_id"] is None
 
 
 def test_the_review_listing_pages_with_a_cursor_bound_to_its_status_filter(
@@ -134,7 +139,9 @@ def test_the_review_listing_pages_with_a_cursor_bound_to_its_status_filter(
     assert crossed.fields() == ["cursor"]
 
 
-def test_an_unknown_status_filter_is_422_naming_status(reviews: ModuleType, dynamodb: EmbeddedDynamoDB) -> None:
+def test_an_unknown_status_filter_is_422_naming_status(
+    reviews: ModuleType, dynamodb: EmbeddedDynamoDB
+) -> None:
     reply = list_reviews(reviews, status="escalated")
 
     assert reply.is_problem(422), reply
@@ -166,7 +173,11 @@ def test_approving_records_the_decision_and_a_second_decision_is_409(
     assert ids(list_reviews(reviews, status="approved")) == [review_id]
     assert ids(list_reviews(reviews, status="pending")) == []
     listed = list_reviews(reviews).body["items"][0]
-    assert (listed["status"], listed["decision"], listed["comment"]) == ("approved", "approve", "New data platform.")
+    assert (listed["status"], listed["decision"], listed["comment"]) == (
+        "approved",
+        "approve",
+        "New data platform.",
+    )
 
 
 def test_the_scores_review_status_follows_the_decision(scores: ModuleType, reviews: ModuleType) -> None:
@@ -174,7 +185,11 @@ def test_the_scores_review_status_follows_the_decision(scores: ModuleType, revie
     rejected_score = open_review(scores, "beta")
 
     decide(reviews, approved_score["review"]["review_id"], {"decision": "approve"})
-    decide(reviews, rejected_score["review"]["review_id"], {"decision": "reject", "comment": "Inputs look wrong."})
+    decide(
+        reviews,
+        rejected_score["review"]["review_id"],
+        {"decision": "reject", "comment": "Inputs look wrong."},
+    )
 
     approved = read_score(scores, approved_score["score_id"]).body
     rejected = read_score(scores, rejected_score["score_id"]).body
@@ -240,7 +255,9 @@ def test_a_bad_decision_body_is_422_naming_the_field(
 def test_deciding_needs_reviews_decide(scores: ModuleType, reviews: ModuleType) -> None:
     review_id = open_review(scores, "alpha")["review"]["review_id"]
 
-    assert decide(reviews, review_id, {"decision": "approve"}, scopes="reviews:read scores:write").is_problem(403)
+    assert decide(reviews, review_id, {"decision": "approve"}, scopes="reviews:read scores:write").is_problem(
+        403
+    )
     assert decide(reviews, review_id, {"decision": "approve"}, tenant=None).is_problem(401)
     assert ids(list_reviews(reviews, status="pending")) == [review_id]
 
@@ -261,7 +278,9 @@ def test_a_decision_that_loses_a_race_is_409_and_changes_nothing(
             ExpressionAttributeValues={":s": {"S": "rejected"}, ":d": {"S": "reject"}},
         )
 
-    dynamodb_client().meta.events.register_first("before-call.dynamodb.TransactWriteItems", competing_decision)
+    dynamodb_client().meta.events.register_first(
+        "before-call.dynamodb.TransactWriteItems", competing_decision
+    )
 
     reply = decide(reviews, review_id, {"decision": "approve"})
 

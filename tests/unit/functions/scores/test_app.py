@@ -88,7 +88,9 @@ def post_score(
     scopes: str = "scores:write",
     headers: dict[str, str] | None = None,
 ) -> Reply:
-    return request(module, "POST", "/scores", stage=stage, body=body, tenant=tenant, scopes=scopes, headers=headers)
+    return request(
+        module, "POST", "/scores", stage=stage, body=body, tenant=tenant, scopes=scopes, headers=headers
+    )
 
 
 def read_score(module: ModuleType, score_id: str, *, stage: str = "v2", tenant: str = "acme") -> Reply:
@@ -132,15 +134,28 @@ def read_history(
 
 
 def post_portfolio(
-    module: ModuleType, companies: list[Any], *, stage: str = "v2", tenant: str = "acme", scopes: str = "scores:write"
+    module: ModuleType,
+    companies: list[Any],
+    *,
+    stage: str = "v2",
+    tenant: str = "acme",
+    scopes: str = "scores:write",
 ) -> Reply:
     return request(
-        module, "POST", "/portfolios/scores", stage=stage, body={"companies": companies}, tenant=tenant, scopes=scopes
+        module,
+        "POST",
+        "/portfolios/scores",
+        stage=stage,
+        body={"companies": companies},
+        tenant=tenant,
+        scopes=scopes,
     )
 
 
 def raw_items(db: Any, table: str = "ScoresTable") -> list[dict[str, Any]]:
-    return [{key: _deserializer.deserialize(value) for key, value in item.items()} for item in scan_all(db, table)]
+    return [
+        {key: _deserializer.deserialize(value) for key, value in item.items()} for item in scan_all(db, table)
+    ]
 
 
 def score_items(db: Any) -> list[dict[str, Any]]:
@@ -165,7 +180,7 @@ def as_decimals(value: Any) -> Any:
 
 
 def empty(db: Any) -> dict[str, int]:
-    return {name: 0 for name in count_items(db)}
+    return dict.fromkeys(count_items(db), 0)
 
 
 # ---------------------------------------------------------------- one stored score
@@ -280,8 +295,14 @@ def test_storing_needs_the_scores_write_scope_and_an_authorizer(scores: ModuleTy
     assert post_score(scores, WORKED_EXAMPLE, scopes="scores:read").is_problem(403)
     assert post_score(scores, WORKED_EXAMPLE, tenant=None).is_problem(401)
     assert read_history(scores, "acme-portco-1").status == 200
-    assert request(scores, "GET", "/companies/c/scores", scopes="scores:write",
-                   path_parameters={"company_id": "c"}, resource="/companies/{company_id}/scores").is_problem(403)
+    assert request(
+        scores,
+        "GET",
+        "/companies/c/scores",
+        scopes="scores:write",
+        path_parameters={"company_id": "c"},
+        resource="/companies/{company_id}/scores",
+    ).is_problem(403)
     assert count_items(db) == empty(db)
 
 
@@ -310,7 +331,7 @@ def test_nothing_is_stored_when_the_request_fails_validation(scores: ModuleType,
 
 def test_a_value_dynamodb_cannot_hold_is_refused_not_a_500(scores: ModuleType, db: Any) -> None:
     tiny = {**WORKED_EXAMPLE, "dimensions": {**WORKED_EXAMPLE["dimensions"], "culture": 1.9e-305}}
-    long = '{"company_id": "c1", "sector": "retail", "dimensions": {%s}, "alignment": 0.%s}' % (
+    long = '{{"company_id": "c1", "sector": "retail", "dimensions": {{{}}}, "alignment": 0.{}}}'.format(
         ", ".join(f'"{name}": 50' for name in DIMENSIONS),
         "1" * 45,
     )
@@ -372,7 +393,9 @@ def test_an_invalid_idempotency_key_is_422_naming_the_header(scores: ModuleType,
     assert count_items(db) == empty(db)
 
 
-def test_a_request_that_failed_on_the_store_can_be_retried_with_the_same_key(scores: ModuleType, db: Any) -> None:
+def test_a_request_that_failed_on_the_store_can_be_retried_with_the_same_key(
+    scores: ModuleType, db: Any
+) -> None:
     inject_fault(dynamodb_client(), "TransactWriteItems", "ProvisionedThroughputExceededException", calls={1})
     headers = {"Idempotency-Key": "retry-after-503"}
 
@@ -562,7 +585,9 @@ def test_another_tenants_score_is_404_and_its_history_is_empty(scores: ModuleTyp
     assert read_score(scores, created.body["score_id"]).status == 200
 
 
-@pytest.mark.parametrize("score_id", ["01M83CZX90SFAVDV9HFJ5ZPE58", "not-an-id", "01m83czx90sfavdv9hfj5zpe58"])
+@pytest.mark.parametrize(
+    "score_id", ["01M83CZX90SFAVDV9HFJ5ZPE58", "not-an-id", "01m83czx90sfavdv9hfj5zpe58"]
+)
 def test_an_unknown_or_malformed_score_id_is_404(scores: ModuleType, score_id: str) -> None:
     assert read_score(scores, score_id).is_problem(404)
 
@@ -595,7 +620,8 @@ def test_a_failing_transaction_is_503_with_retry_after_and_nothing_half_written(
     assert reply.is_problem(503), reply
     assert reply.body["type"].endswith("/dependency-unavailable")
     assert int(reply.header("Retry-After") or "0") > 0
-    assert "Exception" not in reply.body["detail"] and "botocore" not in reply.raw_body
+    assert "Exception" not in reply.body["detail"]
+    assert "botocore" not in reply.raw_body
     assert count_items(db) == before
     latest = [item for item in raw_items(db) if item["sk"] == "LATEST"]
     assert [item["score_id"] for item in latest] == [first.body["score_id"]]
@@ -623,7 +649,8 @@ def test_reads_fail_closed_with_503_when_dynamodb_is_unreachable(scores: ModuleT
 
     assert history.is_problem(503), history
     assert score.is_problem(503), score
-    assert history.header("Retry-After") and score.header("Retry-After")
+    assert history.header("Retry-After")
+    assert score.header("Retry-After")
 
 
 # ---------------------------------------------------------------- portfolios
@@ -652,7 +679,9 @@ def test_a_portfolio_reports_every_item_in_input_order_with_a_problem_for_each_i
         (4, "p-e", "stored"),
     ]
     assert results[1]["problem"]["status"] == 422
-    assert [e["field"] for e in results[1]["problem"]["errors"]] == ["companies.1.dimensions.data_infrastructure"]
+    assert [e["field"] for e in results[1]["problem"]["errors"]] == [
+        "companies.1.dimensions.data_infrastructure"
+    ]
     assert [e["field"] for e in results[3]["problem"]["errors"]] == ["companies.3.sector"]
     assert all(r["problem"] is None and r["score"]["company_id"] == r["company_id"] for r in results[::2])
     assert stored_companies(db) == {"p-a", "p-c", "p-e"}
@@ -662,7 +691,7 @@ def test_a_portfolio_reports_every_item_in_input_order_with_a_problem_for_each_i
     assert (summary["count"], summary["stored"], summary["invalid"], summary["failed"]) == (5, 3, 2, 0)
     assert summary["min"] == min(headlines)
     assert summary["max"] == max(headlines)
-    expected_mean = (sum(Decimal(str(h)) for h in headlines) / 3).quantize(Decimal("0.0001"))
+    expected_mean = (sum((Decimal(str(h)) for h in headlines), Decimal(0)) / 3).quantize(Decimal("0.0001"))
     assert Decimal(str(summary["mean"])) == expected_mean
     assert summary["requiring_review"] == []
     for r in results[::2]:
@@ -672,7 +701,9 @@ def test_a_portfolio_reports_every_item_in_input_order_with_a_problem_for_each_i
 def test_a_portfolio_lists_the_companies_whose_scores_need_review(scores: ModuleType, db: Any) -> None:
     post_portfolio(scores, [company("r-a", level=40), company("r-b", level=40), company("r-c", level=40)])
 
-    reply = post_portfolio(scores, [company("r-a", level=90), company("r-b", level=45), company("r-c", level=10)])
+    reply = post_portfolio(
+        scores, [company("r-a", level=90), company("r-b", level=45), company("r-c", level=10)]
+    )
 
     assert reply.body["summary"]["requiring_review"] == ["r-a", "r-c"]
     assert [r["score"]["requires_review"] for r in reply.body["results"]] == [True, False, True]
@@ -681,7 +712,9 @@ def test_a_portfolio_lists_the_companies_whose_scores_need_review(scores: Module
     assert {r["status"] for r in reviews} == {"pending"}
 
 
-def test_a_company_listed_twice_in_one_portfolio_is_flagged_and_stored_once(scores: ModuleType, db: Any) -> None:
+def test_a_company_listed_twice_in_one_portfolio_is_flagged_and_stored_once(
+    scores: ModuleType, db: Any
+) -> None:
     reply = post_portfolio(scores, [company("dup", level=50), company("solo"), company("dup", level=70)])
 
     results = reply.body["results"]
@@ -701,12 +734,16 @@ def test_a_portfolio_item_that_is_not_an_object_fails_the_request_schema(scores:
     assert count_items(db) == empty(db)
 
 
-def test_a_portfolio_item_with_a_number_dynamodb_cannot_hold_is_invalid_alone(scores: ModuleType, db: Any) -> None:
+def test_a_portfolio_item_with_a_number_dynamodb_cannot_hold_is_invalid_alone(
+    scores: ModuleType, db: Any
+) -> None:
     tiny = company("tiny", dimensions={**WORKED_EXAMPLE["dimensions"], "talent": 1e-200})
     reply = post_portfolio(scores, [company("fine"), tiny])
 
     assert [r["status"] for r in reply.body["results"]] == ["stored", "invalid"]
-    assert [e["field"] for e in reply.body["results"][1]["problem"]["errors"]] == ["companies.1.dimensions.talent"]
+    assert [e["field"] for e in reply.body["results"][1]["problem"]["errors"]] == [
+        "companies.1.dimensions.talent"
+    ]
     assert stored_companies(db) == {"fine"}
 
 

@@ -56,7 +56,12 @@ def simulate() -> ModuleType:
 
 
 def simulate_score(
-    module: ModuleType, body: Any, *, stage: str = "v2", tenant: str | None = "acme", scopes: str = "scores:read"
+    module: ModuleType,
+    body: Any,
+    *,
+    stage: str = "v2",
+    tenant: str | None = "acme",
+    scopes: str = "scores:read",
 ) -> Reply:
     return request(module, "POST", "/scores/simulate", stage=stage, body=body, tenant=tenant, scopes=scopes)
 
@@ -116,7 +121,11 @@ def test_reported_numbers_are_json_numbers_not_strings(simulate: ModuleType) -> 
     reply = simulate_score(simulate, WORKED_EXAMPLE)
 
     assert '"org_air":72.639' in reply.raw_body
-    assert all(not isinstance(value, str) for key, value in reply.body.items() if key not in {"param_version", "company_id", "sector"})
+    assert all(
+        not isinstance(value, str)
+        for key, value in reply.body.items()
+        if key not in {"param_version", "company_id", "sector"}
+    )
 
 
 def test_v1_simulation_of_the_worked_example_is_the_composite_78_08(simulate: ModuleType) -> None:
@@ -177,7 +186,9 @@ def test_overridden_dimension_weights_are_used_and_echoed(simulate: ModuleType) 
 
 def test_overrides_also_apply_on_stage_v1_weights(simulate: ModuleType) -> None:
     weights = dict.fromkeys(DIMENSIONS, 0.1) | {"data_infrastructure": 0.4}
-    reply = simulate_score(simulate, {**WORKED_EXAMPLE, "parameters": {"dimension_weights": weights}}, stage="v1")
+    reply = simulate_score(
+        simulate, {**WORKED_EXAMPLE, "parameters": {"dimension_weights": weights}}, stage="v1"
+    )
 
     assert reply.status == 200, reply
     assert (reply.body["composite"], reply.body["weights"]) == (78.2, weights)
@@ -207,9 +218,34 @@ def test_an_override_outside_its_allowed_range_is_422_naming_the_field(
     assert field in reply.fields()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG in orgair/scoring/parameters.py (not this suite's to fix): AppliedParameters re-runs "
+    "DimensionWeights' sum check on the 4-dp rounded weights, so weights that sum to 0.999 (allowed) "
+    "but round to 0.9988 end in a 500; the same weights as settings are a ConfigurationError",
+)
+def test_weights_within_the_tolerance_are_accepted_even_when_their_rounding_is_not(
+    simulate: ModuleType,
+) -> None:
+    weights = {
+        "data_infrastructure": 0,
+        "ai_governance": 0,
+        "technology_stack": 0.12824,
+        "talent": 0.18444,
+        "leadership": 0.19004,
+        "use_case_portfolio": 0.19434,
+        "culture": 0.30194,
+    }  # sum 0.999: within 0.001 of 1, as the specification allows
+    reply = simulate_score(simulate, {**WORKED_EXAMPLE, "parameters": {"dimension_weights": weights}})
+
+    assert reply.status == 200, reply
+
+
 def test_weights_not_summing_to_one_name_only_the_weights_object(simulate: ModuleType) -> None:
     weights = DEFAULT_WEIGHTS | {"data_infrastructure": 0.5}
-    reply = simulate_score(simulate, {**WORKED_EXAMPLE, "parameters": {"alpha": 0.8, "dimension_weights": weights}})
+    reply = simulate_score(
+        simulate, {**WORKED_EXAMPLE, "parameters": {"alpha": 0.8, "dimension_weights": weights}}
+    )
 
     assert reply.is_problem(422), reply
     assert reply.fields() == ["parameters.alpha", "parameters.dimension_weights"]
@@ -301,9 +337,9 @@ def test_every_bad_field_is_reported_in_one_problem(simulate: ModuleType) -> Non
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_malformed_json_400(simulate: ModuleType, constant: str) -> None:
     text = (
-        '{"company_id": "c1", "sector": "technology", "dimensions": {"data_infrastructure": %s, '
+        f'{{"company_id": "c1", "sector": "technology", "dimensions": {{"data_infrastructure": {constant}, '
         '"ai_governance": 75, "technology_stack": 85, "talent": 82, "leadership": 78, '
-        '"use_case_portfolio": 70, "culture": 72}}' % constant
+        '"use_case_portfolio": 70, "culture": 72}}'
     )
     reply = simulate_score(simulate, text)
 
@@ -327,7 +363,9 @@ def test_a_huge_exponent_is_refused_not_scored(simulate: ModuleType) -> None:
 
 
 def test_an_individual_with_domain_expertise_given_directly(simulate: ModuleType) -> None:
-    reply = score_person(simulate, {"ai_fluency": 70, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50})
+    reply = score_person(
+        simulate, {"ai_fluency": 70, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50}
+    )
 
     assert reply.status == 200, reply
     # V^R = 0.45*70 + 0.35*50 + 0.20*60 = 61; S = 61*65/100*1 = 39.65;
@@ -357,15 +395,29 @@ def test_an_individual_with_expertise_from_experience(simulate: ModuleType) -> N
 
 
 def test_an_individual_with_both_expertise_forms_is_422(simulate: ModuleType) -> None:
-    body = {"ai_fluency": 70, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50, "specialisation": 0.9}
+    body = {
+        "ai_fluency": 70,
+        "adaptive_capacity": 60,
+        "hr": 65,
+        "domain_expertise": 50,
+        "specialisation": 0.9,
+    }
     reply = score_person(simulate, body)
 
     assert reply.is_problem(422), reply
     assert reply.fields() == ["domain_expertise"]
 
 
-def test_an_individual_with_an_incomplete_experience_form_names_the_missing_field(simulate: ModuleType) -> None:
-    body = {"ai_fluency": 70, "adaptive_capacity": 60, "hr": 65, "education_level": "phd", "specialisation": 1}
+def test_an_individual_with_an_incomplete_experience_form_names_the_missing_field(
+    simulate: ModuleType,
+) -> None:
+    body = {
+        "ai_fluency": 70,
+        "adaptive_capacity": 60,
+        "hr": 65,
+        "education_level": "phd",
+        "specialisation": 1,
+    }
     reply = score_person(simulate, body)
 
     assert reply.is_problem(422), reply
@@ -373,7 +425,9 @@ def test_an_individual_with_an_incomplete_experience_form_names_the_missing_fiel
 
 
 def test_an_individual_out_of_range_is_422_naming_the_field(simulate: ModuleType) -> None:
-    reply = score_person(simulate, {"ai_fluency": 170, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50})
+    reply = score_person(
+        simulate, {"ai_fluency": 170, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50}
+    )
 
     assert reply.is_problem(422), reply
     assert reply.fields() == ["ai_fluency"]
@@ -472,7 +526,12 @@ def test_simulate_returns_exactly_the_result_a_stored_score_keeps(
     scores = load_scores()
     simulated = simulate_score(simulate, body)
     stored = request(scores, "POST", "/scores", body=body)
-    read = request(scores, "GET", f"/scores/{stored.body['score_id']}", path_parameters={"score_id": stored.body["score_id"]})
+    read = request(
+        scores,
+        "GET",
+        f"/scores/{stored.body['score_id']}",
+        path_parameters={"score_id": stored.body["score_id"]},
+    )
 
     assert simulated.status == 200, simulated
     assert stored.status == 201, stored

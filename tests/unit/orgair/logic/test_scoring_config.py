@@ -1,0 +1,188 @@
+"""Deployment settings become the scoring parameters and review thresholds every score uses."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from orgair.errors import ConfigurationError
+from orgair.logic.scoring_config import review_thresholds, scoring_parameters
+from orgair.scoring import Sector
+from orgair.settings import get_settings, load_settings
+from support.lambda_events import load_function
+from support.scoring_requests import WORKED_EXAMPLE, company, request
+
+from devtools.embedded_dynamodb import EmbeddedDynamoDB
+
+CUSTOM = {
+    "ALPHA_VR_WEIGHT": Decimal("0.65"),
+    "BETA_SYNERGY_WEIGHT": Decimal("0.10"),
+    "LAMBDA_PENALTY": Decimal("0.30"),
+    "DELTA_POSITION": Decimal("0.12"),
+    "EBITDA_GAMMA": Decimal("0.04"),
+    "W_DATA_INFRA": Decimal("0.20"),
+    "W_AI_GOVERNANCE": Decimal("0.15"),
+    "W_TECH_STACK": Decimal("0.15"),
+    "W_TALENT": Decimal("0.15"),
+    "W_LEADERSHIP": Decimal("0.13"),
+    "W_USE_CASES": Decimal("0.12"),
+    "W_CULTURE": Decimal("0.10"),
+    "W_FLUENCY": Decimal("0.5"),
+    "W_DOMAIN": Decimal("0.3"),
+    "W_ADAPTIVE": Decimal("0.2"),
+    "BETA_SYNERGY_COEF": Decimal("0.10"),
+    "GAMMA_EXPERIENCE": Decimal("0.20"),
+    "HITL_SCORE_CHANGE_THRESHOLD": Decimal("20"),
+    "HITL_EBITDA_PROJECTION_THRESHOLD": Decimal("12"),
+}
+
+
+def test_every_scoring_setting_becomes_its_parameter() -> None:
+    parameters = scoring_parameters(load_settings(**CUSTOM))
+
+    assert (
+        parameters.alpha,
+        parameters.beta,
+        parameters.lambda_,
+        parameters.delta,
+        parameters.ebitda_gamma,
+    ) == (
+        Decimal("0.65"),
+        Decimal("0.10"),
+        Decimal("0.30"),
+        Decimal("0.12"),
+        Decimal("0.04"),
+    )
+    assert parameters.dimension_weights.ordered() == tuple(
+        CUSTOM[name]
+        for name in (
+            "W_DATA_INFRA",
+            "W_AI_GOVERNANCE",
+            "W_TECH_STACK",
+            "W_TALENT",
+            "W_LEADERSHIP",
+            "W_USE_CASES",
+            "W_CULTURE",
+        )
+    )
+    weights = parameters.individual_weights
+    assert (weights.fluency, weights.domain, weights.adaptive) == (
+        Decimal("0.5"),
+        Decimal("0.3"),
+        Decimal("0.2"),
+    )
+    assert (parameters.beta_synergy_coef, parameters.gamma_experience) == (Decimal("0.10"), Decimal("0.20"))
+    assert parameters.hr_baselines[Sector.TECHNOLOGY] == Decimal(70)
+
+
+def test_the_review_thresholds_come_from_settings() -> None:
+    thresholds = review_thresholds(load_settings(**CUSTOM))
+
+    assert (thresholds.score_change, thresholds.ebitda_change_pct) == (Decimal(20), Decimal(12))
+
+
+def test_parameters_are_built_once_per_settings_object_and_rebuilt_for_new_settings() -> None:
+    settings = load_settings(**CUSTOM)
+    other = load_settings()
+
+    assert scoring_parameters(settings) is scoring_parameters(settings)
+    assert scoring_parameters(other).alpha == Decimal("0.60")
+    assert scoring_parameters(settings).alpha == Decimal("0.65")
+
+
+def test_calibrated_baselines_replace_only_the_sectors_they_name() -> None:
+    parameters = scoring_parameters(
+        load_settings(SECTOR_HR_BASELINES={"Technology": Decimal(72), "retail": Decimal(40)})
+    )
+
+    assert parameters.hr_baselines[Sector.TECHNOLOGY] == Decimal(72)
+    assert parameters.hr_baselines[Sector.RETAIL] == Decimal(40)
+    assert parameters.hr_baselines[Sector.HEALTHCARE] == Decimal(55)
+    assert len(parameters.hr_baselines) == 7
+
+
+def simulate(body: dict[str, Any]) -> dict[str, Any]:
+    reply = request(load_function("simulate"), "POST", "/scores/simulate", body=body, scopes="scores:read")
+    assert reply.status == 200, reply
+    return dict(reply.body)
+
+
+def test_calibrated_baselines_are_used_in_scores_and_reported_as_the_assumption(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", json.dumps({"technology": 72, "retail": 40}))
+    get_settings.cache_clear()
+
+    technology = simulate(WORKED_EXAMPLE)
+    retail = simulate(company("r", sector="retail"))
+    healthcare = simulate(company("h", sector="healthcare"))
+
+    # H^R = 72 * (1 + 0.15 * 0.5024) for the worked example's position factor
+    assert (technology["hr_base"], technology["hr"]) == (72, 77.4259)
+    assert technology["assumptions"][0] == {
+        "field": "hr_baseline",
+        "default": 72,
+        "basis": "sector baseline for technology",
+    }
+    assert retail["hr_base"] == 40
+    assert healthcare["hr_base"] == 55
+
+
+def test_a_given_hr_baseline_overrides_the_calibration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", json.dumps({"technology": 72}))
+    get_settings.cache_clear()
+
+    result = simulate({**WORKED_EXAMPLE, "hr_baseline": 70})
+
+    assert (result["hr_base"], result["org_air"]) == (70, 72.639)
+    assert "hr_baseline" not in [a["field"] for a in result["assumptions"]]
+
+
+def test_calibrated_baselines_are_used_in_stored_scores(
+    monkeypatch: pytest.MonkeyPatch, dynamodb: EmbeddedDynamoDB
+) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", json.dumps({"technology": 72}))
+    get_settings.cache_clear()
+
+    stored = request(load_function("scores"), "POST", "/scores", body=WORKED_EXAMPLE)
+
+    assert stored.status == 201, stored
+    assert stored.body["result"]["hr_base"] == 72
+
+
+@pytest.mark.parametrize(
+    ("baselines", "fields"),
+    [
+        ({"technology": Decimal(120)}, ["SECTOR_HR_BASELINES.technology"]),
+        ({"technology": Decimal(-1)}, ["SECTOR_HR_BASELINES.technology"]),
+        ({"aerospace": Decimal(50)}, ["SECTOR_HR_BASELINES.aerospace"]),
+        (
+            {"retail": Decimal(101), "space": Decimal(50)},
+            ["SECTOR_HR_BASELINES.retail", "SECTOR_HR_BASELINES.space"],
+        ),
+    ],
+)
+def test_invalid_baselines_are_a_configuration_error_naming_the_setting_not_the_value(
+    baselines: dict[str, Decimal], fields: list[str]
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        scoring_parameters(load_settings(SECTOR_HR_BASELINES=baselines))
+
+    message = str(caught.value)
+    named = [part.split(":")[0].strip() for part in message.removeprefix("invalid configuration:").split(";")]
+    assert named == fields
+    for value in baselines.values():
+        assert str(value) not in message
+
+
+def test_a_baseline_that_is_not_a_number_is_refused_when_settings_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", json.dumps({"technology": "high"}))
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+
+    assert "SECTOR_HR_BASELINES.technology" in str(caught.value)
