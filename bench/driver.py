@@ -20,7 +20,14 @@ import threading  # noqa: E402
 import uuid  # noqa: E402
 from typing import Any  # noqa: E402
 
-WATCHED = ("boto3", "botocore.client", "httpx", "pydantic_settings", "aws_xray_sdk.core", "concurrent.futures")
+WATCHED = (
+    "boto3",
+    "botocore.client",
+    "httpx",
+    "pydantic_settings",
+    "aws_xray_sdk.core",
+    "concurrent.futures",
+)
 """Heavy or optional packages whose presence after the handler's import is worth reporting."""
 
 

@@ -214,7 +214,13 @@ def _peer(notes: list[str]) -> tuple[Path | None, Path | None]:
     site = PEER_WORK / f"site-{digest}"
     if not (site / ".complete").exists():
         shutil.rmtree(site, ignore_errors=True)
-        _pip("--target", str(site), "-r", str(requirements))
+        try:
+            _pip("--target", str(site), "-r", str(requirements))
+        except subprocess.CalledProcessError as error:
+            notes.append(
+                f"The peer's requirements did not install (pip exit status {error.returncode}); no peer figures."
+            )
+            return None, None
         compile_tree(site, LAYER_MOUNT)
         date_like_sam_zip(site)
         (site / ".complete").touch()

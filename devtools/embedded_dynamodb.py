@@ -110,6 +110,49 @@ def create_tables(client: Any, template: Template | None = None) -> list[str]:
     return created
 
 
+_PATCH_LOCK = threading.Lock()
+_patched = False
+
+
+def snapshot_each_table_once_per_transaction() -> None:
+    """Make moto's TransactWriteItems take its rollback snapshot once per table, not once per item.
+
+    moto (5.x) deep-copies a whole table for every *item* of a transaction, all before the first
+    write, and keeps only the last copy per table; so a 100-item transaction into a table of n items
+    costs 100 full copies and a 500-company portfolio takes minutes. Copying each table once is
+    exactly equivalent. The module attribute swap is safe because this server handles one request
+    at a time. It patches the fake, never our code.
+    """
+    global _patched
+    with _PATCH_LOCK:
+        if _patched:
+            return
+        import copy
+
+        import moto.dynamodb.models as moto_models
+
+        original = moto_models.DynamoDBBackend.transact_write_items
+
+        def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+            snapshots: dict[int, Any] = {}
+
+            class CopyOnce:
+                @staticmethod
+                def deepcopy(value: Any, memo: Any = None) -> Any:
+                    if id(value) not in snapshots:
+                        snapshots[id(value)] = copy.deepcopy(value)
+                    return snapshots[id(value)]
+
+            setattr(moto_models, "copy", CopyOnce)  # noqa: B010 - the module attribute moto looks up
+            try:
+                original(self, transact_items)
+            finally:
+                setattr(moto_models, "copy", copy)  # noqa: B010
+
+        moto_models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+        _patched = True
+
+
 class EmbeddedDynamoDB:
     """A running moto server plus the endpoint URL clients should use."""
 
@@ -120,6 +163,7 @@ class EmbeddedDynamoDB:
             create_backend_app,
         )
 
+        snapshot_each_table_once_per_transaction()
         app = DomainDispatcherApplication(create_backend_app)
         try:
             self._server: BaseWSGIServer = make_server(

@@ -35,6 +35,7 @@ def dynamodb(
     """The embedded DynamoDB with this process's boto3 pointed at it and every table emptied after."""
     for key, value in dynamodb_server.environment().items():
         monkeypatch.setenv(key, value)
+    dynamodb_server.create_tables()  # an in-process mock_aws elsewhere may have reset moto's state
     reset_clients()
     yield dynamodb_server
     reset_clients()

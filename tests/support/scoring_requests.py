@@ -7,8 +7,7 @@ with a plain boto3 client; the only thing it fakes is DynamoDB misbehaving, at t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Final
 
@@ -188,45 +187,6 @@ def inject_fault(client: Any, operation: str, fault: str, *, calls: set[int] | N
 
     client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
     return seen
-
-
-@contextmanager
-def moto_copies_each_table_once_per_transaction() -> Iterator[None]:
-    """Make the in-process moto server's TransactWriteItems take its rollback snapshot once per table.
-
-    moto (5.x) deep-copies a whole table once per *item* of a transaction, before applying any of
-    them, so a 100-item transaction into a table of n items costs 100 full copies: a 500-company
-    portfolio takes minutes and times out. Every one of those copies is taken before the first write
-    and only the last one per table is kept, so copying each table once is exactly equivalent.
-    This patches the fake, never our code; it only reaches a moto server running in this process.
-    """
-    import copy
-
-    import moto.dynamodb.models as moto_models
-
-    original = moto_models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        snapshots: dict[int, Any] = {}
-
-        class CopyOnce:
-            @staticmethod
-            def deepcopy(value: Any, memo: Any = None) -> Any:
-                if id(value) not in snapshots:
-                    snapshots[id(value)] = copy.deepcopy(value)
-                return snapshots[id(value)]
-
-        setattr(moto_models, "copy", CopyOnce)  # noqa: B010 - the module attribute moto looks up
-        try:
-            original(self, transact_items)
-        finally:
-            setattr(moto_models, "copy", copy)  # noqa: B010
-
-    moto_models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        moto_models.DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
 
 
 def record_transactions(client: Any) -> list[list[dict[str, Any]]]:

@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.auth.principal import Principal
 from orgair.errors import (
     PROBLEM_CONTENT_TYPE,
+    ConfigurationError,
     FieldError,
     MalformedRequest,
     NotFound,
@@ -199,7 +200,11 @@ def create_app() -> APIGatewayRestResolver:
     def _orgair_error(error: OrgairError) -> Response[str]:
         if error.status in _INPUT_PROBLEM_STATUSES:
             error = _refusal() or error
-        if error.status >= 500:
+        if isinstance(error, ConfigurationError):
+            logger.error("configuration error", extra={"detail": error.detail})
+            if not get_settings().DEBUG:
+                error = OrgairError("An unexpected error occurred.")
+        elif error.status >= 500:
             logger.warning("request failed", extra={"problem": error.slug, "status": error.status})
         return problem_response(error, app.current_event.path)
 

@@ -188,3 +188,18 @@ def test_cors_is_off_unless_origins_are_configured(monkeypatch: pytest.MonkeyPat
 
 def test_parse_json_body_keeps_decimals_exact() -> None:
     assert parse_json_body('{"a": 0.12}') == {"a": Decimal("0.12")}
+
+
+def test_a_configuration_error_at_request_time_is_a_500_that_names_nothing() -> None:
+    from orgair.errors import ConfigurationError
+
+    app = create_app()
+
+    @app.get("/misconfigured")
+    def misconfigured() -> dict[str, str]:
+        raise ConfigurationError("invalid configuration: SECTOR_HR_BASELINES.technology: out of range")
+
+    status, _, body = call(make_handler(app), api_event("GET", "/misconfigured"))
+    assert status == 500
+    assert body["detail"] == "An unexpected error occurred."
+    assert "SECTOR_HR_BASELINES" not in json.dumps(body)

@@ -71,3 +71,9 @@ def test_is_id_refuses_anything_else() -> None:
     assert is_id(valid)
     for text in ("", valid[:-1], valid + "0", valid.lower(), valid[:-1] + "U", valid[:-1] + "-", "x" * 26):
         assert not is_id(text), text
+
+
+def test_ids_made_in_the_same_millisecond_sort_in_creation_order() -> None:
+    made = [new_id(now_ms=1_795_000_000_000) for _ in range(50)]
+    assert made == sorted(made)
+    assert len(set(made)) == 50

@@ -7,7 +7,7 @@ from decimal import Decimal, localcontext
 
 from orgair.scoring.models import CompanyScoreInput
 from orgair.scoring.numbers import SCORING_CONTEXT, ZERO, q4
-from orgair.scoring.parameters import ScoringParameters
+from orgair.scoring.parameters import ReportedWeights, ScoringParameters
 from orgair.scoring.results import CompositeResult
 
 
@@ -27,5 +27,5 @@ def score_v1(company: CompanyScoreInput, params: ScoringParameters) -> Composite
         company_id=company.company_id,
         sector=company.sector,
         composite=value,
-        weights=params.dimension_weights,
+        weights=ReportedWeights.of(params.prepared.raw_weights),
     )

@@ -77,23 +77,31 @@ class DimensionWeights(BaseModel):
         """Weights in specification order, matching `Dimensions.ordered()`."""
         return tuple(getattr(self, name) for name in DIMENSION_NAMES)
 
-    @classmethod
-    def as_reported(cls, weights: Sequence[Decimal]) -> DimensionWeights:
-        """Weights as they entered a formula (rounded to 4 dp), for a report.
 
-        Not re-checked: rounding each configured weight may move their sum a little, and the report
-        must show the values actually used.
-        """
-        (data, governance, stack, talent, leadership, use_cases, culture) = weights
-        return cls.model_construct(
-            data_infrastructure=data,
-            ai_governance=governance,
-            technology_stack=stack,
-            talent=talent,
-            leadership=leadership,
-            use_case_portfolio=use_cases,
-            culture=culture,
-        )
+class ReportedWeights(BaseModel):
+    """Dimension weights as they entered the formulas (rounded to 4 dp), for a report.
+
+    Deliberately without the sum-to-1 rule: rounding each allowed weight may move their sum a
+    little (0.999 can become 0.9988), and a report, or a stored one read back, must show the values
+    actually used rather than fail.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    data_infrastructure: Reported
+    ai_governance: Reported
+    technology_stack: Reported
+    talent: Reported
+    leadership: Reported
+    use_case_portfolio: Reported
+    culture: Reported
+
+    @classmethod
+    def of(cls, weights: Sequence[Decimal]) -> ReportedWeights:
+        return cls(**dict(zip(DIMENSION_NAMES, weights, strict=True)))
+
+    def ordered(self) -> tuple[Decimal, ...]:
+        return tuple(getattr(self, name) for name in DIMENSION_NAMES)
 
 
 DEFAULT_DIMENSION_WEIGHTS: Final = DimensionWeights(
@@ -132,7 +140,7 @@ class AppliedParameters(BaseModel):
     lambda_: Reported = Field(alias="lambda")
     delta: Reported
     ebitda_gamma: Reported
-    dimension_weights: DimensionWeights
+    dimension_weights: ReportedWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +202,7 @@ class ScoringParameters(BaseModel):
             lambda_=q4(self.lambda_),
             delta=q4(self.delta),
             ebitda_gamma=q4(self.ebitda_gamma),
-            dimension_weights=DimensionWeights.as_reported(weights),
+            dimension_weights=ReportedWeights.of(weights),
         )
         iw = self.individual_weights
         self._prepared = PreparedParameters(

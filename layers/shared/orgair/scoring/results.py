@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orgair.scoring.models import Sector
 from orgair.scoring.numbers import Reported
-from orgair.scoring.parameters import AppliedParameters, DimensionWeights
+from orgair.scoring.parameters import AppliedParameters, ReportedWeights
 
 _RESULT = ConfigDict(frozen=True, serialize_by_alias=True, validate_by_name=True)
 
@@ -36,7 +36,7 @@ class CompositeResult(BaseModel):
     company_id: str
     sector: Sector
     composite: Reported
-    weights: DimensionWeights
+    weights: ReportedWeights
     assumptions: tuple[Assumption, ...] = ()
 
 

@@ -8,7 +8,6 @@ portfolios (per-item results, batched writes, partial failure without half-writt
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import ModuleType
@@ -27,7 +26,6 @@ from support.scoring_requests import (
     count_items,
     inject_fault,
     local_client,
-    moto_copies_each_table_once_per_transaction,
     record_transactions,
     request,
     scan_all,
@@ -71,12 +69,6 @@ def scores(dynamodb: EmbeddedDynamoDB) -> ModuleType:
 def db(dynamodb: EmbeddedDynamoDB) -> Any:
     """A plain boto3 client on the embedded DynamoDB, to read what the handlers stored."""
     return local_client(dynamodb.endpoint_url)
-
-
-@pytest.fixture
-def fast_transactions() -> Iterator[None]:
-    with moto_copies_each_table_once_per_transaction():
-        yield
 
 
 def post_score(
@@ -773,7 +765,7 @@ def test_a_portfolio_needs_scores_write(scores: ModuleType) -> None:
 
 
 def test_a_500_company_portfolio_is_stored_with_batched_calls_never_one_per_company(
-    scores: ModuleType, db: Any, fast_transactions: None
+    scores: ModuleType, db: Any
 ) -> None:
     calls = record_operations(dynamodb_client())
     transactions = record_transactions(dynamodb_client())
@@ -792,7 +784,7 @@ def test_a_500_company_portfolio_is_stored_with_batched_calls_never_one_per_comp
 
 
 def test_when_one_transaction_chunk_fails_only_its_companies_fail_and_none_is_half_written(
-    scores: ModuleType, db: Any, fast_transactions: None
+    scores: ModuleType, db: Any
 ) -> None:
     transactions = record_transactions(dynamodb_client())
     inject_fault(dynamodb_client(), "TransactWriteItems", "ProvisionedThroughputExceededException", calls={2})

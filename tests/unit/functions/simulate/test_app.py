@@ -218,12 +218,6 @@ def test_an_override_outside_its_allowed_range_is_422_naming_the_field(
     assert field in reply.fields()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in orgair/scoring/parameters.py (not this suite's to fix): AppliedParameters re-runs "
-    "DimensionWeights' sum check on the 4-dp rounded weights, so weights that sum to 0.999 (allowed) "
-    "but round to 0.9988 end in a 500; the same weights as settings are a ConfigurationError",
-)
 def test_weights_within_the_tolerance_are_accepted_even_when_their_rounding_is_not(
     simulate: ModuleType,
 ) -> None:

@@ -4,11 +4,9 @@ reads of the latest pointers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from orgair.aws import dynamodb_client
@@ -17,7 +15,6 @@ from orgair.ids import new_id
 from support.dynamodb_faults import record_operations
 from support.scoring_requests import (
     local_client,
-    moto_copies_each_table_once_per_transaction,
     record_transactions,
     scan_all,
 )
@@ -26,12 +23,6 @@ from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
 SCORES = "ScoresTable"
 REVIEWS = "ReviewsTable"
-
-
-@pytest.fixture(autouse=True)
-def _fast_transactions() -> Iterator[None]:
-    with moto_copies_each_table_once_per_transaction():
-        yield
 
 
 def write(

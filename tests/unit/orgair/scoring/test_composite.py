@@ -25,7 +25,7 @@ def test_worked_example_composite(worked_example: Build) -> None:
     result = score_v1(parse_company_input(worked_example()), DEFAULT_PARAMETERS)
     assert result.composite == D("78.08")
     assert result.param_version == "v1.0"
-    assert result.weights == DEFAULT_PARAMETERS.dimension_weights
+    assert result.weights.ordered() == DEFAULT_PARAMETERS.dimension_weights.ordered()
     assert result.company_id == "acme-1"
 
 

@@ -210,3 +210,12 @@ def test_overrides_are_range_checked_and_limited_to_the_simulation_fields(
     with pytest.raises(ValidationError) as caught:
         ParameterOverrides.model_validate(data)
     assert caught.value.errors()[0]["loc"] == loc
+
+
+def test_weights_whose_rounded_sum_leaves_the_tolerance_still_score_and_are_reported_as_used() -> None:
+    configured = ["0.14284"] * 6 + ["0.14197"]  # sums to 0.99901, inside the 0.001 tolerance
+    weights = {name: Decimal(value) for name, value in zip(DIMENSION_NAMES, configured, strict=True)}
+    params = ScoringParameters(dimension_weights=DimensionWeights(**weights))
+    reported = params.prepared.applied.dimension_weights
+    assert sum(reported.ordered()) == Decimal("0.9988")  # rounded, outside the tolerance, and reported
+    assert reported.ordered() == (Decimal("0.1428"),) * 6 + (Decimal("0.1420"),)

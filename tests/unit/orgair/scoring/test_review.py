@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from orgair.scoring.models import Sector
-from orgair.scoring.parameters import DEFAULT_PARAMETERS
+from orgair.scoring.parameters import DEFAULT_PARAMETERS, ReportedWeights
 from orgair.scoring.results import CompositeResult
 from orgair.scoring.review import ReviewThresholds, ScoreSnapshot, review_decision
 from pydantic import ValidationError
@@ -87,6 +87,9 @@ def test_thresholds_outside_their_ranges_are_refused(field: str, value: int) -> 
 
 def test_snapshot_of_results() -> None:
     v1 = CompositeResult(
-        company_id="c", sector=Sector.OTHER, composite=D("70.1"), weights=DEFAULT_PARAMETERS.dimension_weights
+        company_id="c",
+        sector=Sector.OTHER,
+        composite=D("70.1"),
+        weights=ReportedWeights.of(DEFAULT_PARAMETERS.dimension_weights.ordered()),
     )
     assert ScoreSnapshot.of(v1) == ScoreSnapshot(D("70.1"), None)
