@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,21 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**missed**")
 
 
+def paired_ratio(subject: dict[str, Any], baseline: dict[str, Any]) -> float | None:
+    """Median over rounds of subject / baseline, each pair run in the same round (seconds apart),
+    so a burst of load on the shared machine moves both sides of a ratio together."""
+    ours, theirs = subject.get("cold_ms_by_round", {}), baseline.get("cold_ms_by_round", {})
+    ratios = [ours[key] / theirs[key] for key in ours if key in theirs and theirs[key] > 0]
+    return statistics.median(ratios) if ratios else None
+
+
+def paired_delta(subject: dict[str, Any], baseline: dict[str, Any]) -> float | None:
+    """Median over rounds of subject − baseline (milliseconds), pairs from the same round."""
+    ours, theirs = subject.get("cold_ms_by_round", {}), baseline.get("cold_ms_by_round", {})
+    deltas = [ours[key] - theirs[key] for key in ours if key in theirs]
+    return statistics.median(deltas) if deltas else None
+
+
 def _uses_dynamodb(results: dict[str, Any], route: str | None) -> bool | None:
     warm = results["warm"].get(route or "")
     if not warm or "calls_per_request" not in warm:
@@ -58,12 +74,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         p50 = _p50(entry["cold_ms"])
         uses = _uses_dynamodb(results, entry["route"])
-        if uses and p50 is not None and floor_p50:
-            ratio = p50 / floor_p50
+        ratio = paired_ratio(entry, floor) if floor else None
+        if uses and p50 is not None and floor_p50 and ratio is not None:
             rows.append(
                 {
                     "figure": f"cold init {entry['label']} / boto3 floor",
-                    "measured": f"{ratio:.2f}× ({p50:.0f} / {floor_p50:.0f} ms)",
+                    "measured": f"{ratio:.2f}× (p50 {p50:.0f} / {floor_p50:.0f} ms)",
                     "target": f"≤ {TARGETS['dynamodb_vs_floor']}×",
                     "ok": ratio <= TARGETS["dynamodb_vs_floor"],
                 }
@@ -79,14 +95,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         peer = cold.get(entry["peer"] or "")
         peer_p50 = _p50(peer["cold_ms"]) if peer else None
-        if peer_p50 and p50 is not None:
-            ratio = p50 / peer_p50
+        peer_ratio = paired_ratio(entry, peer) if peer else None
+        if peer_p50 and p50 is not None and peer_ratio is not None:
             rows.append(
                 {
                     "figure": f"cold init {entry['label']} / {entry['peer']}",
-                    "measured": f"{ratio:.2f}× ({p50:.0f} / {peer_p50:.0f} ms)",
+                    "measured": f"{peer_ratio:.2f}× (p50 {p50:.0f} / {peer_p50:.0f} ms)",
                     "target": f"≤ {TARGETS['vs_peer']}×",
-                    "ok": ratio <= TARGETS["vs_peer"],
+                    "ok": peer_ratio <= TARGETS["vs_peer"],
                 }
             )
     score = results["warm"].get("POST /v2/scores")
@@ -219,16 +235,18 @@ def decisions(results: dict[str, Any]) -> list[str]:
         base_label, _, undone = entry["label"].rpartition(" [")
         base = cold.get(base_label)
         shipped, variant = (_p50(base["cold_ms"]) if base else None), _p50(entry["cold_ms"])
-        if shipped is None or variant is None:
+        delta = paired_delta(entry, base) if base else None
+        if shipped is None or variant is None or delta is None:
             continue
         lines.append(
-            f"| {base_label} | {undone.rstrip(']')} | {variant:.0f} ms | {shipped:.0f} ms | {variant - shipped:+.0f} ms "
+            f"| {base_label} | {undone.rstrip(']')} | {variant:.0f} ms | {shipped:.0f} ms | {delta:+.0f} ms "
             f"| {_fmt(_p50(entry['rss_mb']), ' MiB')} vs {_fmt(_p50(base['rss_mb'] if base else None), ' MiB')} |"
         )
     if not lines:
         return []
     return [
-        "| cold start | decision undone | p50 undone | p50 as shipped | cost of undoing | RSS undone vs shipped |",
+        "| cold start | decision undone | p50 undone | p50 as shipped | cost of undoing (paired median) "
+        "| RSS undone vs shipped |",
         "|---|---|---:|---:|---:|---:|",
         *lines,
     ]
@@ -236,14 +254,14 @@ def decisions(results: dict[str, Any]) -> list[str]:
 
 def _cold_table(results: dict[str, Any]) -> list[str]:
     floor = next((entry for entry in results["cold"] if "floor" in entry["tags"]), None)
-    floor_p50 = _p50(floor["cold_ms"]) if floor else None
     lines = [
-        "| subject | cold p50 | p90 | min | interpreter | imports | first event | RSS p50 | ×floor | status |",
+        "| subject | cold p50 | p90 | min | interpreter | imports | first event | RSS p50 | ×floor (paired) | status |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for entry in results["cold"]:
         p50 = _p50(entry["cold_ms"])
-        ratio = f"{p50 / floor_p50:.2f}" if p50 is not None and floor_p50 else "–"
+        paired = paired_ratio(entry, floor) if floor else None
+        ratio = f"{paired:.2f}" if paired is not None else "–"
         cold = entry["cold_ms"]
         status = ", ".join(entry["statuses"]) if not entry["errors"] else "failed (see results.json)"
         lines.append(
@@ -286,7 +304,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"{' (with uncommitted changes)' if results['dirty'] else ''}, in {results['duration_s']} s. "
         f"{machine['cpus']} CPUs ({machine['machine']}), Python {machine['python']}; load average "
         f"{machine['load_average_before']} before and {machine['load_average_after']} after "
-        "(other work on the machine makes every figure noisier; ratios are taken within one interleaved run).",
+        "(other work on the machine makes every figure noisier; ratios and deltas are medians of per-round "
+        "pairs, both sides run seconds apart in the same interleaved round).",
         "How each figure is measured: [docs/performance.md](../docs/performance.md).",
         "",
         "## Targets",

@@ -258,6 +258,7 @@ def measure_cold(layout: Layout, subjects: list[Subject], runs: int, rng: random
                 continue
             subject.samples.append(
                 {
+                    "round": round_index,
                     "cold_ms": (result["t_first_ns"] - started) / 1e6,
                     "startup_ms": (result["t_start_ns"] - started) / 1e6,
                     "import_ms": (result["t_imported_ns"] - result["t_start_ns"]) / 1e6,
@@ -671,6 +672,9 @@ def main(argv: list[str] | None = None) -> int:
                 "peer": subject.peer_label,
                 "tags": list(subject.tags),
                 "cold_ms": summary([sample["cold_ms"] for sample in subject.samples]),
+                "cold_ms_by_round": {
+                    str(sample["round"]): round(sample["cold_ms"], 3) for sample in subject.samples
+                },
                 "startup_ms": summary([sample["startup_ms"] for sample in subject.samples]),
                 "import_ms": summary([sample["import_ms"] for sample in subject.samples]),
                 "first_event_ms": summary([sample["first_event_ms"] for sample in subject.samples]),

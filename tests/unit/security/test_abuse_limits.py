@@ -341,3 +341,22 @@ def test_a_correlation_id_at_the_bound_is_echoed_and_stored(dynamodb: EmbeddedDy
     assert reply.status == 201, reply
     assert reply.header("X-Correlation-ID") == sent
     assert reply.body["correlation_id"] == sent
+
+
+# ---------------------------------------------------------------------- numbers DynamoDB cannot hold
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2"])
+def test_a_score_input_below_dynamodbs_smallest_number_is_a_422_not_a_500(
+    dynamodb: EmbeddedDynamoDB, stage: str
+) -> None:
+    """Found by the fuzzer (seed 3): 5.7e-132 is a valid 0-100 score that DynamoDB cannot store."""
+    client = local_client(dynamodb.endpoint_url)
+    before = count_items(client)
+    body = company("tiny", dimensions={**company()["dimensions"], "culture": 5.704590595111025e-132})
+
+    reply = request(handler("scores"), "POST", "/scores", stage=stage, body=body)
+
+    assert reply.is_problem(422), reply
+    assert reply.fields() == ["dimensions.culture"]
+    assert count_items(client) == before

@@ -171,6 +171,10 @@ def _prepare(
     return write, view
 
 
+SMALLEST_STORABLE: Final = Decimal("1e-130")
+"""DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 (boto3's context goes lower)."""
+
+
 def check_storable(company: CompanyScoreInput, prefix: str = "") -> CompanyScoreInput:
     """Refuse (422) an input number DynamoDB cannot hold exactly, which would otherwise fail the write.
 
@@ -195,6 +199,8 @@ def _unstorable(value: Any, path: str) -> list[str]:
             for bad in _unstorable(item, f"{path}.{key}" if path else str(key))
         ]
     if isinstance(value, Decimal):
+        if value and abs(value) < SMALLEST_STORABLE:
+            return [path]  # a subnormal the context accepts, but DynamoDB refuses (ValidationException)
         try:
             DYNAMODB_CONTEXT.create_decimal(value)
         except DecimalException:
