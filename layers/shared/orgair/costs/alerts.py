@@ -52,6 +52,10 @@ def sns_client() -> SNSClient:
     import boto3
     from botocore.config import Config
 
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
+
     return boto3.client("sns", config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard"}))
 
 
@@ -59,6 +63,10 @@ def sns_client() -> SNSClient:
 def events_client() -> EventBridgeClient:
     import boto3
     from botocore.config import Config
+
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
 
     return boto3.client(
         "events", config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard"})

@@ -19,6 +19,9 @@ CONNECT_TIMEOUT_SECONDS = 3.0
 
 @lru_cache(maxsize=1)
 def http_client() -> httpx.Client:
+    from orgair.observability import trace_libraries
+
+    trace_libraries("httpx")
     return httpx.Client(
         timeout=httpx.Timeout(20.0, connect=CONNECT_TIMEOUT_SECONDS),
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=60),

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, DecimalException
+from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
 from typing import Any, Final
-
-from boto3.dynamodb.types import DYNAMODB_CONTEXT
 
 from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
@@ -174,6 +172,11 @@ def _prepare(
 SMALLEST_STORABLE: Final = Decimal("1e-130")
 """DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 (boto3's context goes lower)."""
 
+DYNAMODB_NUMBERS: Final = Context(
+    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
+)
+"""The number context boto3 serialises with, stated here so scoring needs no boto3 import."""
+
 
 def check_storable(company: CompanyScoreInput, prefix: str = "") -> CompanyScoreInput:
     """Refuse (422) an input number DynamoDB cannot hold exactly, which would otherwise fail the write.
@@ -202,7 +205,7 @@ def _unstorable(value: Any, path: str) -> list[str]:
         if value and abs(value) < SMALLEST_STORABLE:
             return [path]  # a subnormal the context accepts, but DynamoDB refuses (ValidationException)
         try:
-            DYNAMODB_CONTEXT.create_decimal(value)
+            DYNAMODB_NUMBERS.create_decimal(value)
         except DecimalException:
             return [path]
     return []
