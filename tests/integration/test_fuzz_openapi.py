@@ -117,6 +117,9 @@ def runner(llm_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
                 "Parameters": {
                     "OPENAI_API_KEY": "sk-fuzz-" + secrets.token_urlsafe(16),
                     "OPENAI_BASE_URL": llm_provider,
+                    # Fuzzed POST /costs reports huge usage; a real-size budget would turn every
+                    # later assessment into a 429 and leave its success path unexercised.
+                    "DAILY_COST_BUDGET_USD": "1000000000",
                 }
             }
         )
