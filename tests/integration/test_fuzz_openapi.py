@@ -23,16 +23,9 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,130 +34,38 @@ import schemathesis
 from requests.structures import CaseInsensitiveDict
 from schemathesis import Case, CheckContext, Response
 from schemathesis.schemas import BaseSchema
-
-from devtools.template import ROOT
+from support.local_runner import ROOT, fake_openai, local_runner
 
 pytestmark = pytest.mark.integration
 
 ADMIN_KEY: Final = "oak_fuzz-admin-" + secrets.token_urlsafe(24)
 MAX_EXAMPLES: Final = int(os.environ.get("ORGAIR_FUZZ_MAX_EXAMPLES", "25"))
 SEED: Final = int(os.environ.get("ORGAIR_FUZZ_SEED", "20261123"))
-STARTUP_SECONDS: Final = 30.0
 PROBLEM_MEMBERS: Final = {"type", "title", "status", "detail", "instance", "correlation_id"}
-DIMENSIONS: Final = (
-    "data_infrastructure",
-    "ai_governance",
-    "technology_stack",
-    "talent",
-    "leadership",
-    "use_case_portfolio",
-    "culture",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class _FakeOpenAI(BaseHTTPRequestHandler):
-    """Chat Completions as OpenAI answers it: seven dimension ratings, with usage."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        ratings = {name: {"score": 70, "rationale": f"Evidence on {name}."} for name in DIMENSIONS}
-        body = json.dumps(
-            {
-                "id": "chatcmpl-fuzz",
-                "object": "chat.completion",
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": json.dumps(ratings)},
-                    }
-                ],
-                "usage": {"prompt_tokens": 900, "completion_tokens": 300, "total_tokens": 1200},
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
 
 @pytest.fixture(scope="module")
 def llm_provider() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeOpenAI)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with fake_openai() as provider:
+        yield provider.url
 
 
 @pytest.fixture(scope="module")
 def runner(llm_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The local runner on free ports; its base URL."""
-    env_vars = tmp_path_factory.mktemp("fuzz") / "env.json"
-    env_vars.write_text(
-        json.dumps(
-            {
-                "Parameters": {
-                    "OPENAI_API_KEY": "sk-fuzz-" + secrets.token_urlsafe(16),
-                    "OPENAI_BASE_URL": llm_provider,
-                    # Fuzzed POST /costs reports huge usage; a real-size budget would turn every
-                    # later assessment into a 429 and leave its success path unexercised.
-                    "DAILY_COST_BUDGET_USD": "1000000000",
-                }
-            }
-        )
-    )
-    port = free_port()
-    environment = {
-        **os.environ,
-        "PORT": str(port),
-        "DYNAMODB_PORT": str(free_port()),
-        "LOCAL_ADMIN_API_KEY": ADMIN_KEY,
-        "PYTHONUNBUFFERED": "1",
+    settings = {
+        "OPENAI_API_KEY": "sk-fuzz-" + secrets.token_urlsafe(16),
+        "OPENAI_BASE_URL": llm_provider,
+        # Fuzzed POST /costs reports huge usage; a real-size budget would turn every later
+        # assessment into a 429 and leave its success path unexercised.
+        "DAILY_COST_BUDGET_USD": "1000000000",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle", "--env-vars", str(env_vars)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line.rstrip("\n"))
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not any(line.startswith("Ready:") for line in lines):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the local runner did not start:\n" + "\n".join(lines))
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        errors = [line for line in lines if "Traceback" in line or "[ERROR]" in line]
-        print(f"local runner: {len(lines)} output lines, {len(errors)} with errors")  # noqa: T201
+    with local_runner(
+        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("fuzz")
+    ) as running:
+        yield running.url
+        errors = [line for line in running.lines if "Traceback" in line or "[ERROR]" in line]
+    print(f"local runner: {len(running.lines)} output lines, {len(errors)} with errors")  # noqa: T201
 
 
 def stage_schema(base_url: str, stage: str) -> BaseSchema:

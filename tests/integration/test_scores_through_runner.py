@@ -4,12 +4,6 @@ authorizer, API Gateway emulation, the functions and the embedded DynamoDB, as a
 from __future__ import annotations
 
 import importlib.util
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.local_runner import Runner, local_runner
 
 pytestmark = pytest.mark.integration
 
@@ -51,62 +46,10 @@ if importlib.util.find_spec("devtools.localrun") is None:  # pragma: no cover - 
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Runner:
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
-        self.process = process
-        self.url = url
-        self.lines: list[str] = []
-
-    def output(self) -> str:
-        return "\n".join(self.lines[-80:])
-
-
 @pytest.fixture(scope="module")
 def runner() -> Iterator[Runner]:
-    environment = {
-        **os.environ,
-        "PORT": str(free_port()),
-        "DYNAMODB_PORT": str(free_port()),
-        "LOCAL_ADMIN_API_KEY": ADMIN_KEY,
-        "PYTHONUNBUFFERED": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    running = Runner(process, f"http://127.0.0.1:{environment['PORT']}")
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            running.lines.append(line.rstrip("\n"))
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not any(line.startswith("Ready:") for line in running.lines):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the local runner did not start:\n{running.output()}")
-        time.sleep(0.05)
-    yield running
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    with local_runner(admin_key=ADMIN_KEY) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,155 @@
+"""The local runner as a developer starts it (`python -m devtools.localrun serve`), as a subprocess on
+free ports, plus a stand-in LLM provider speaking OpenAI's Chat Completions on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 30.0
+DIMENSIONS = (
+    "data_infrastructure",
+    "ai_governance",
+    "technology_stack",
+    "talent",
+    "leadership",
+    "use_case_portfolio",
+    "culture",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Runner:
+    process: subprocess.Popen[str]
+    url: str
+    lines: list[str] = field(default_factory=list)
+
+    def output(self) -> str:
+        return "\n".join(self.lines[-80:])
+
+
+@contextmanager
+def local_runner(
+    *, admin_key: str, env_vars: dict[str, str] | None = None, directory: Path | None = None
+) -> Iterator[Runner]:
+    """Start the runner (throttling off) with `env_vars` for every function; stop it with Ctrl-C after."""
+    environment = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "DYNAMODB_PORT": str(free_port()),
+        "LOCAL_ADMIN_API_KEY": admin_key,
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle"]
+    if env_vars:
+        if directory is None:
+            raise ValueError("env_vars need a directory for the env-vars file")
+        env_file = directory / "env.json"
+        env_file.write_text(json.dumps({"Parameters": env_vars}))
+        command += ["--env-vars", str(env_file)]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    runner = Runner(process, f"http://127.0.0.1:{environment['PORT']}")
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            runner.lines.append(line.rstrip("\n"))
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not any(line.startswith("Ready:") for line in runner.lines):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the local runner did not start:\n{runner.output()}")
+        time.sleep(0.05)
+    try:
+        yield runner
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+@dataclass
+class FakeProvider:
+    """What the stand-in provider answers with, and how many calls reached it."""
+
+    url: str
+    prompt_tokens: int
+    completion_tokens: int
+    calls: int = 0
+
+
+@contextmanager
+def fake_openai(*, prompt_tokens: int = 900, completion_tokens: int = 300) -> Iterator[FakeProvider]:
+    """Chat Completions as OpenAI answers it: seven dimension ratings with rationale, and usage."""
+    lock = threading.Lock()
+    provider = FakeProvider(url="", prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with lock:
+                provider.calls += 1
+            ratings = {name: {"score": 70, "rationale": f"Evidence on {name}."} for name in DIMENSIONS}
+            body = json.dumps(
+                {
+                    "id": "chatcmpl-local",
+                    "object": "chat.completion",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": json.dumps(ratings)},
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": provider.prompt_tokens,
+                        "completion_tokens": provider.completion_tokens,
+                        "total_tokens": provider.prompt_tokens + provider.completion_tokens,
+                    },
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    provider.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield provider
+    finally:
+        server.shutdown()
+        server.server_close()
