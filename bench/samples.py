@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from orgair.ids import new_id
+from orgair.scoring import DIMENSION_NAMES
 
 from devtools.template import FunctionSpec
 
@@ -24,15 +25,7 @@ PORTFOLIO_SIZE = 500
 UNKNOWN_ID = new_id()
 """Well-formed but never stored: lookups by id make their real round trips and answer 404."""
 SECTORS = ("technology", "financial_services", "healthcare", "business_services", "retail", "manufacturing")
-DIMENSIONS = (
-    "data_infrastructure",
-    "ai_governance",
-    "technology_stack",
-    "talent",
-    "leadership",
-    "use_case_portfolio",
-    "culture",
-)
+DIMENSIONS = DIMENSION_NAMES
 
 
 def load_module(name: str, path: Path) -> ModuleType:

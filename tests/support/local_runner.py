@@ -18,17 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from orgair.scoring import DIMENSION_NAMES
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30.0
-DIMENSIONS = (
-    "data_infrastructure",
-    "ai_governance",
-    "technology_stack",
-    "talent",
-    "leadership",
-    "use_case_portfolio",
-    "culture",
-)
+DIMENSIONS = DIMENSION_NAMES
 
 
 def free_port() -> int:

@@ -15,6 +15,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+from orgair.scoring import DIMENSION_NAMES
 
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
 
@@ -23,15 +24,7 @@ WORKED_EXAMPLE: Final[dict[str, Any]] = json.loads(
 )
 """The specification's worked example (technology, D = 80, 75, 85, 82, 78, 70, 72, ...)."""
 
-DIMENSIONS: Final = (
-    "data_infrastructure",
-    "ai_governance",
-    "technology_stack",
-    "talent",
-    "leadership",
-    "use_case_portfolio",
-    "culture",
-)
+DIMENSIONS: Final = DIMENSION_NAMES
 
 SCORES_TABLE: Final = "ScoresTable"
 REVIEWS_TABLE: Final = "ReviewsTable"

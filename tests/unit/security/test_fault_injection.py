@@ -29,6 +29,7 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.records import AlertRecord
 from orgair.llm import breaker
 from orgair.llm.transport import reset_http_client
+from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL, FakeClock
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
@@ -46,18 +47,7 @@ STORE_FAULTS: Final = [
 ]
 TRANSACTION_FAULTS: Final = [*STORE_FAULTS, "TransactionCanceledThrottled"]
 TABLES: Final = ("ScoresTable", "ReviewsTable", "CostsTable", "IdempotencyTable")
-RATINGS: Final = {
-    name: {"score": 70, "rationale": f"Evidence on {name}."}
-    for name in (
-        "data_infrastructure",
-        "ai_governance",
-        "technology_stack",
-        "talent",
-        "leadership",
-        "use_case_portfolio",
-        "culture",
-    )
-}
+RATINGS: Final = {name: {"score": 70, "rationale": f"Evidence on {name}."} for name in DIMENSION_NAMES}
 ASSESSMENT: Final = {
     "company_id": "acme-faults",
     "sector": "technology",
