@@ -47,7 +47,7 @@ def actionlint() -> str | None:
 def test_actionlint_accepts_both_workflows() -> None:
     binary = actionlint()
     if binary is None:
-        pytest.skip("actionlint not installed (pip install --group actions)")
+        pytest.skip("actionlint not installed (make venv installs it with the lint group)")
 
     result = subprocess.run(
         [binary, "-no-color", str(CI), str(DEPLOY)],
