@@ -12,19 +12,17 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from orgair.costs.ledger import CostLedger
 from orgair.http import (
-    correlation_id,
     create_app,
     created,
     header,
     make_handler,
     param_version,
-    require_scope,
+    request_meta,
     requires,
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.assessments import AssessmentRequest, assess
-from orgair.logic.scores import RequestMeta
 from orgair.models.scores import StoredScore
 from orgair.settings import get_settings
 
@@ -41,16 +39,10 @@ app = create_app()
 )
 @requires("assessments:write")
 def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
-    principal = require_scope(app, "assessments:write")
+    meta = request_meta(app, "assessments:write")
     settings = get_settings()
     version = param_version(app)
     key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=False)
-    meta = RequestMeta(
-        tenant_id=principal.tenant_id,
-        key_id=principal.key_id,
-        correlation_id=correlation_id(),
-        request_id=app.current_event.request_context.request_id,
-    )
 
     def produce() -> dict[str, Any]:
         stored = assess(
@@ -68,7 +60,7 @@ def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
     else:
         result = run_once(
             operation=f"assessments:{version}",
-            tenant_id=principal.tenant_id,
+            tenant_id=meta.tenant_id,
             key=key,
             payload=body.model_dump(mode="json"),
             produce=produce,

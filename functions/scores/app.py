@@ -6,32 +6,22 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from orgair.http import (
-    correlation_id,
     create_app,
     created,
     header,
     make_handler,
     param_version,
+    request_meta,
     require_scope,
     requires,
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
-from orgair.logic.scores import RequestMeta, company_history, get_score, store_portfolio, store_score
+from orgair.logic.scores import company_history, get_score, store_portfolio, store_score
 from orgair.models.scores import HistoryPage, PortfolioRequest, PortfolioResult, StoredScore
 from orgair.scoring import CompanyScoreInput
 from orgair.settings import get_settings
 
 app = create_app()
-
-
-def _meta(scope: str) -> RequestMeta:
-    principal = require_scope(app, scope)
-    return RequestMeta(
-        tenant_id=principal.tenant_id,
-        key_id=principal.key_id,
-        correlation_id=correlation_id(),
-        request_id=app.current_event.request_context.request_id,
-    )
 
 
 @app.post(
@@ -43,7 +33,7 @@ def _meta(scope: str) -> RequestMeta:
 )
 @requires("scores:write")
 def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
-    meta = _meta("scores:write")
+    meta = request_meta(app, "scores:write")
     settings = get_settings()
     version = param_version(app)
     key = check_key(header(app.current_event.raw_event.get("headers"), IDEMPOTENCY_HEADER), required=False)
@@ -95,7 +85,7 @@ def read_history(
 @app.post("/portfolios/scores")
 @requires("scores:write")
 def create_portfolio(body: PortfolioRequest) -> PortfolioResult:
-    meta = _meta("scores:write")
+    meta = request_meta(app, "scores:write")
     return store_portfolio(body, version=param_version(app), meta=meta, settings=get_settings())
 
 

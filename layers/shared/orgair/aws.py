@@ -7,15 +7,17 @@ most, and an unreachable store must fail closed (503) well inside that.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from orgair.errors import DependencyUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+T = TypeVar("T")
 
 RETRYABLE_CODES = frozenset(
     {
@@ -83,6 +85,18 @@ def cancelled_transiently(error: BaseException) -> bool:
     reasons = response.get("CancellationReasons", []) if isinstance(response, dict) else []
     codes = {str(reason.get("Code") or "None") for reason in reasons if isinstance(reason, dict)}
     return bool(codes & TRANSIENT_CANCELLATION_REASONS) and codes <= TRANSIENT_CANCELLATION_REASONS | {"None"}
+
+
+def conditional_write(what: str, write: Callable[[], T]) -> T | None:
+    """Run one conditional DynamoDB write: its result, or None when its condition failed
+    (another caller won), with an unreachable store failing closed as in `store_errors`."""
+    try:
+        with store_errors(what):
+            return write()
+    except Exception as error:
+        if error_code(error) == "ConditionalCheckFailedException":
+            return None
+        raise
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from orgair.auth.principal import Principal
+from orgair.auth.principal import Principal, RequestMeta
 from orgair.errors import (
     PROBLEM_CONTENT_TYPE,
     ConfigurationError,
@@ -247,6 +247,17 @@ def require_scope(app: APIGatewayRestResolver, scope: str) -> Principal:
     authorizer = app.current_event.request_context.authorizer
     raw = authorizer.raw_event if authorizer is not None else None
     return Principal.from_context(raw).require(scope)
+
+
+def request_meta(app: APIGatewayRestResolver, scope: str) -> RequestMeta:
+    """The checked caller plus the ids that trace this request, as stored with what it writes."""
+    principal = require_scope(app, scope)
+    return RequestMeta(
+        tenant_id=principal.tenant_id,
+        key_id=principal.key_id,
+        correlation_id=correlation_id(),
+        request_id=app.current_event.request_context.request_id,
+    )
 
 
 def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, Any]:

@@ -54,3 +54,13 @@ class Principal:
             raise Unauthorized("A valid API key is required.")
         scopes = frozenset(str(context.get("scopes") or "").split())
         return cls(tenant_id=tenant_id, scopes=scopes, key_id=str(context.get("key_id") or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMeta:
+    """Who asked and how to trace it; stored with every score and ledger-backed assessment."""
+
+    tenant_id: str
+    key_id: str
+    correlation_id: str
+    request_id: str

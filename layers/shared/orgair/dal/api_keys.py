@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from orgair.auth.records import ApiKeyRecord, KeyStatus
-from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.aws import conditional_write, dynamodb_client, error_code, store_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -184,22 +184,19 @@ class ApiKeyTable:
 
     def revoke(self, key_hash: str, now: datetime) -> ApiKeyRecord | None:
         """Mark the key revoked (keeping the first revocation time); None if no such key."""
-        try:
-            with store_errors("revoking an API key"):
-                response = self._client.update_item(
-                    TableName=self.table_name,
-                    Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
-                    UpdateExpression="SET #status = :revoked, revoked_at = if_not_exists(revoked_at, :now)",
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeNames={"#status": "status"},
-                    ExpressionAttributeValues={":revoked": {"S": "revoked"}, ":now": {"S": _timestamp(now)}},
-                    ReturnValues="ALL_NEW",
-                )
-        except Exception as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return None
-            raise
-        return _record(response["Attributes"])
+        response = conditional_write(
+            "revoking an API key",
+            lambda: self._client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                UpdateExpression="SET #status = :revoked, revoked_at = if_not_exists(revoked_at, :now)",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":revoked": {"S": "revoked"}, ":now": {"S": _timestamp(now)}},
+                ReturnValues="ALL_NEW",
+            ),
+        )
+        return None if response is None else _record(response["Attributes"])
 
     def touch(self, key_hash: str, now: datetime, *, unless_used_since: datetime) -> bool:
         """Set last_used_at to now unless it is already at or after `unless_used_since`.
@@ -207,23 +204,19 @@ class ApiKeyTable:
         The condition makes concurrent authorizers write at most once per window. Returns whether
         this call wrote.
         """
-        try:
-            with store_errors("recording an API key's use"):
-                self._client.update_item(
-                    TableName=self.table_name,
-                    Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
-                    UpdateExpression="SET last_used_at = :now",
-                    ConditionExpression=(
-                        "attribute_exists(pk)"
-                        " AND (attribute_not_exists(last_used_at) OR last_used_at < :since)"
-                    ),
-                    ExpressionAttributeValues={
-                        ":now": {"S": _timestamp(now)},
-                        ":since": {"S": _timestamp(unless_used_since)},
-                    },
-                )
-        except Exception as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        response = conditional_write(
+            "recording an API key's use",
+            lambda: self._client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                UpdateExpression="SET last_used_at = :now",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :since)"
+                ),
+                ExpressionAttributeValues={
+                    ":now": {"S": _timestamp(now)},
+                    ":since": {"S": _timestamp(unless_used_since)},
+                },
+            ),
+        )
+        return response is not None

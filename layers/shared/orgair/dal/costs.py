@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.aws import conditional_write, dynamodb_client, error_code, store_errors
 from orgair.costs.pricing import Usage
 from orgair.costs.records import AlertRecord, CallMeta, Counter, Hold, LedgerLine
 from orgair.errors import DependencyUnavailable
@@ -662,57 +662,48 @@ class CostsStore:
 
     def claim_alert(self, record: AlertRecord) -> bool:
         """Claim (scope, day, threshold) with a conditional put; True only for the one winner."""
-        try:
-            with store_errors("claiming an alert"):
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=self._alert_item(record),
-                    ConditionExpression="attribute_not_exists(pk)",
-                )
-        except Exception as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        response = conditional_write(
+            "claiming an alert",
+            lambda: self._client.put_item(
+                TableName=self._table,
+                Item=self._alert_item(record),
+                ConditionExpression="attribute_not_exists(pk)",
+            ),
+        )
+        return response is not None
 
     def take_over_alert(self, record: AlertRecord, stale_token: str) -> bool:
         """Re-claim an alert whose claimant never confirmed publishing (it crashed); one winner again."""
-        try:
-            with store_errors("re-claiming an alert"):
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=self._alert_item(record),
-                    ConditionExpression="#state = :claimed AND claim_token = :stale",
-                    ExpressionAttributeNames={"#state": "state"},
-                    ExpressionAttributeValues={":claimed": _s("claimed"), ":stale": _s(stale_token)},
-                )
-        except Exception as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        response = conditional_write(
+            "re-claiming an alert",
+            lambda: self._client.put_item(
+                TableName=self._table,
+                Item=self._alert_item(record),
+                ConditionExpression="#state = :claimed AND claim_token = :stale",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":claimed": _s("claimed"), ":stale": _s(stale_token)},
+            ),
+        )
+        return response is not None
 
     def mark_alert_published(self, record: AlertRecord, at: datetime) -> bool:
         """Confirm publication; False when another run took the claim over in the meantime."""
-        try:
-            with store_errors("confirming an alert"):
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=self._alert_key(record.scope, record.day, record.threshold),
-                    UpdateExpression="SET #state = :published, published_at = :at",
-                    ConditionExpression="claim_token = :token",
-                    ExpressionAttributeNames={"#state": "state"},
-                    ExpressionAttributeValues={
-                        ":published": _s("published"),
-                        ":at": _s(_iso(at)),
-                        ":token": _s(record.claim_token),
-                    },
-                )
-        except Exception as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        response = conditional_write(
+            "confirming an alert",
+            lambda: self._client.update_item(
+                TableName=self._table,
+                Key=self._alert_key(record.scope, record.day, record.threshold),
+                UpdateExpression="SET #state = :published, published_at = :at",
+                ConditionExpression="claim_token = :token",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={
+                    ":published": _s("published"),
+                    ":at": _s(_iso(at)),
+                    ":token": _s(record.claim_token),
+                },
+            ),
+        )
+        return response is not None
 
     def alerts(self, day: date, scope: str | None = None) -> list[AlertRecord]:
         prefix = f"{scope}#" if scope is not None else None

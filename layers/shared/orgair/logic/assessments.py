@@ -12,11 +12,12 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgair.auth.principal import RequestMeta
 from orgair.business_metrics import record_assessment
 from orgair.costs.money import format_usd
 from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
 from orgair.llm.transport import Deadline
-from orgair.logic.scores import RequestMeta, store_score
+from orgair.logic.scores import store_score
 from orgair.models.scores import StoredScore
 from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
 from orgair.scoring.models import CompanyId, SectorName

@@ -9,11 +9,11 @@ pending review in the same transaction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
 from typing import Any, Final
 
+from orgair.auth.principal import RequestMeta
 from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
 from orgair.errors import FieldError, NotFound, OrgairError, ValidationFailed
@@ -49,16 +49,6 @@ from orgair.scoring import (
 from orgair.settings import Settings
 
 COMPANY_ID: Final = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-@dataclass(frozen=True, slots=True)
-class RequestMeta:
-    """Who asked and how to trace it; stored with every score."""
-
-    tenant_id: str
-    key_id: str
-    correlation_id: str
-    request_id: str
 
 
 def _now() -> str:
