@@ -372,6 +372,8 @@ class Template:
         for logical_id, resource in self.resources.items():
             if resource.get("Type") != "AWS::Serverless::Function":
                 continue
+            if "Condition" in resource and not self.condition(str(resource["Condition"])):
+                continue  # CloudFormation does not create it with these parameter values
             props = resource.get("Properties", {})
             env_raw = dict(global_env)
             env_raw.update(props.get("Environment", {}).get("Variables", {}))

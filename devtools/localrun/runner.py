@@ -27,6 +27,7 @@ from devtools.embedded_dynamodb import (
     local_client,
 )
 from devtools.localrun.api import LOCAL_INVOKE_PREFIX, LocalApi, marshal, stderr_log
+from devtools.localrun.cors import CorsOriginsError, with_cors_origins
 from devtools.localrun.environment import (
     LocalEnvironmentError,
     function_environment,
@@ -179,6 +180,11 @@ def _serve(options: Options) -> int:
         )
     except LocalEnvironmentError as error:
         raise StartupError(str(error)) from None
+    try:
+        template = with_cors_origins(template, environment)
+    except CorsOriginsError as error:
+        raise StartupError(str(error)) from None
+    specs = template.functions()
     apply_environment(environment)
     check_settings()
 

@@ -42,6 +42,8 @@ def watched(raw: dict[str, Any], alarm_name: str, dimension: str) -> list[str]:
     """The resources (by !Ref) whose metric feeds a metric-math alarm."""
     names: list[str] = []
     for query in alarm(raw, alarm_name)["Metrics"]:
+        if set(query) == {"Fn::If"}:  # the metric of a conditional resource (e.g. CorsPreflightFunction)
+            query = query["Fn::If"][1]
         stat = query.get("MetricStat")
         if stat:
             for item in stat["Metric"]["Dimensions"]:

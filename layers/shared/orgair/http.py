@@ -164,13 +164,24 @@ def _message(item: Mapping[str, Any]) -> str:
     return message
 
 
+class _CorsConfig(CORSConfig):
+    """Powertools' CORS headers plus `Vary: Origin`: the allow-origin header depends on the caller's
+    Origin, so no cache may serve one origin's answer to another (docs/cors.md)."""
+
+    def to_dict(self, origin: str | None) -> dict[str, str]:
+        headers = super().to_dict(origin)
+        if headers:
+            headers["Vary"] = "Origin"
+        return headers
+
+
 def create_app() -> APIGatewayRestResolver:
     """A resolver with validation, problem+json errors and CORS from settings."""
     settings = get_settings()
     cors = None
     if settings.CORS_ORIGINS:
         first, *others = settings.CORS_ORIGINS
-        cors = CORSConfig(
+        cors = _CorsConfig(
             allow_origin=first,
             extra_origins=others,
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
