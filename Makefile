@@ -44,7 +44,7 @@ validate: venv
 	$(VENV)/bin/sam validate --lint --region us-east-1
 	$(VENV)/bin/checkov --config-file .checkov.yaml --file template.yaml --framework cloudformation --skip-download
 
-test: lint typecheck validate
+test: lint typecheck validate browser
 	$(PY) -m pytest --cov --cov-report=term --cov-report=xml
 
 # Deploy only what `make build` produced: `sam build` alone ships no bytecode and a layer with a
@@ -69,8 +69,10 @@ openapi-baseline: venv
 	$(PY) -m devtools.openapi --update-baseline
 
 # Headless Chromium from Debian, for looking at pages the way a person does (needs root: apt-get).
+# `make test` needs it: tests/integration/test_cors_browser.py proves CORS in a real browser.
 browser:
-	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; } \
+		|| { echo "make browser: could not install chromium (apt-get install -y chromium needs root)" >&2; exit 1; }
 
 # Starts the local runner, loads /v2/docs in headless Chromium and writes docs/swagger-v2.png.
 docs-screenshot: venv browser

@@ -175,21 +175,33 @@ class _CorsConfig(CORSConfig):
         return headers
 
 
+def _cors_config() -> _CorsConfig | None:
+    """CORS for the origins in settings (CORS_ORIGINS, from the CorsOrigins parameter); None: off."""
+    settings = get_settings()
+    if not settings.CORS_ORIGINS:
+        return None
+    first, *others = settings.CORS_ORIGINS
+    return _CorsConfig(
+        allow_origin=first,
+        extra_origins=others,
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
+        expose_headers=[CORRELATION_HEADER, "X-Request-ID", "X-Process-Time", "Location", "Retry-After"],
+        max_age=600,
+    )
+
+
+def _cors_headers(event: Mapping[str, Any]) -> dict[str, str]:
+    """The CORS headers of an answer made without the resolver (a body refused before routing)."""
+    cors = _cors_config()
+    origin = header(event.get("headers"), "Origin")
+    allowed = cors.allowed_origin(origin) if cors is not None and origin else None
+    return cors.to_dict(allowed) if cors is not None and allowed else {}
+
+
 def create_app() -> APIGatewayRestResolver:
     """A resolver with validation, problem+json errors and CORS from settings."""
-    settings = get_settings()
-    cors = None
-    if settings.CORS_ORIGINS:
-        first, *others = settings.CORS_ORIGINS
-        cors = _CorsConfig(
-            allow_origin=first,
-            extra_origins=others,
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
-            expose_headers=[CORRELATION_HEADER, "X-Request-ID", "X-Process-Time", "Location", "Retry-After"],
-            max_age=600,
-        )
     app = APIGatewayRestResolver(
-        cors=cors,
+        cors=_cors_config(),
         enable_validation=True,
         json_body_deserializer=parse_json_body,
         serializer=dumps,
@@ -274,7 +286,7 @@ def request_meta(app: APIGatewayRestResolver, scope: str) -> RequestMeta:
 def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "statusCode": error.status,
-        "headers": {"Content-Type": PROBLEM_CONTENT_TYPE, **error.headers},
+        "headers": {"Content-Type": PROBLEM_CONTENT_TYPE, **error.headers, **_cors_headers(event)},
         "body": dumps(
             error.to_problem(instance=str(event.get("path") or "/"), correlation_id=correlation_id())
         ),
