@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.integration
 ADMIN_KEY = "oak_cors-browser-key-0123456789abcdefghijklm"
 ROUTE = "/v2/health/detailed"
 BROWSER_SECONDS = 90.0
+LOG_SECONDS = 10.0
 # The flags that work in a container as root, with nothing reaching beyond loopback.
 CHROMIUM_FLAGS = (
     "--headless",
@@ -128,8 +131,15 @@ def load_in_chromium(url: str, profile: Path) -> dict[str, Any]:
 
 
 def requests_logged(runner: Runner, method: str) -> int:
-    """How many `method ROUTE` requests the runner has logged so far."""
-    return sum(1 for line in runner.lines if f" {method} {ROUTE} -> " in line)
+    """How many `method ROUTE` requests the runner has served so far (every log line read first)."""
+    marker = f"cors-browser-{uuid.uuid4().hex}"
+    httpx.get(f"{runner.url}/v2/health/liveness", headers={"X-Correlation-ID": marker}, timeout=30)
+    deadline = time.monotonic() + LOG_SECONDS
+    # The runner logs requests in order: once the marker's line is read, so are the page's.
+    while not any(f"correlation_id={marker}" in line for line in list(runner.lines)):
+        assert time.monotonic() < deadline, f"the runner did not log the marker request:\n{runner.output()}"
+        time.sleep(0.05)
+    return sum(1 for line in list(runner.lines) if f" {method} {ROUTE} -> " in line)
 
 
 @pytest.fixture(scope="module")
