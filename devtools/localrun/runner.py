@@ -36,6 +36,7 @@ from devtools.localrun.environment import (
 )
 from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
 from devtools.localrun.server import LocalHttpServer
+from devtools.localrun.throttle import TenantLimits
 from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
 
 HOST = "127.0.0.1"
@@ -210,7 +211,9 @@ def _serve(options: Options) -> int:
             watch_files=[options.template],
             on_reload=reloaded,
         )
-        api = LocalApi(template, registry, throttle=options.throttle)
+        api = LocalApi(
+            template, registry, throttle=options.throttle, tenant_limits=TenantLimits.from_settings()
+        )
         api_holder.append(api)
         try:
             server = LocalHttpServer(api, HOST, port)

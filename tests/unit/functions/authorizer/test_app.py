@@ -50,10 +50,28 @@ def call(module: Any, event: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def assert_unauthorized(module: Any, event: dict[str, Any]) -> None:
-    with pytest.raises(Exception, match=r"^Unauthorized$") as caught:
-        call(module, event)
-    assert type(caught.value) is Exception
+def emitted_metrics(capsys: pytest.CaptureFixture[str]) -> set[str]:
+    """Names of the metrics the handler flushed (Powertools writes EMF lines to stdout)."""
+    names: set[str] = set()
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            record = json.loads(line)
+            for directive in record["_aws"]["CloudWatchMetrics"]:
+                names.update(metric["Name"] for metric in directive["Metrics"])
+    return names
+
+
+def assert_unauthorized(module: Any, event: dict[str, Any], resource: str = f"{STAGE_ARN}/*/*") -> None:
+    """Refused by an explicit Deny policy that API Gateway turns into ACCESS_DENIED (401 by
+    template.yaml) -- returned, never raised, so Lambda counts no function error."""
+    result = call(module, event)
+    assert result == {
+        "principalId": "anonymous",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": resource}],
+        },
+    }
 
 
 def test_active_key_is_allowed_with_its_principal_in_the_context(authorizer: Any, sample_key_id: str) -> None:
@@ -134,6 +152,44 @@ def test_unknown_key_is_unauthorized(authorizer: Any, sample_key_id: str) -> Non
     assert_unauthorized(authorizer, event_with("Bearer oak_" + "Z" * 43))
 
 
+def test_an_unknown_key_is_a_deny_answer_with_the_rejection_metric_and_no_function_error(
+    authorizer: Any, sample_key_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No exception leaves the handler, so Lambda reports no error to FunctionErrorsAlarm."""
+    capsys.readouterr()
+    result = call(authorizer, event_with("Bearer oak_" + "Z" * 43))
+    assert result["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+    assert "usageIdentifierKey" not in result
+    assert "context" not in result
+    names = emitted_metrics(capsys)
+    assert "ApiKeyRejected" in names
+    assert "ApiKeyAccepted" not in names
+
+
+def test_an_allowed_key_carries_its_tenants_usage_identifier_key(authorizer: Any, sample_key_id: str) -> None:
+    from orgair.auth.keys import tenant_usage_key
+
+    usage_key = tenant_usage_key("acme")
+    assert usage_key is not None
+    result = call(authorizer, SAMPLE_EVENT)
+    assert result["usageIdentifierKey"] == usage_key.get_secret_value()
+    assert usage_key.get_secret_value() not in json.dumps(result["context"])
+
+
+def test_every_key_of_a_tenant_carries_the_same_usage_identifier_key_and_other_tenants_another(
+    authorizer: Any, sample_key_id: str
+) -> None:
+    from orgair.auth.keys import create_key
+
+    second, _ = create_key(tenant_id="acme", scopes=frozenset({"costs:read"}), name="second")
+    other, _ = create_key(tenant_id="globex", scopes=frozenset({"costs:read"}), name="other")
+    first_answer = call(authorizer, SAMPLE_EVENT)
+    second_answer = call(authorizer, event_with(f"Bearer {second}"))
+    other_answer = call(authorizer, event_with(f"Bearer {other}"))
+    assert first_answer["usageIdentifierKey"] == second_answer["usageIdentifierKey"]
+    assert other_answer["usageIdentifierKey"] != first_answer["usageIdentifierKey"]
+
+
 def test_revoked_key_is_unauthorized(authorizer: Any, sample_key_id: str) -> None:
     revoke_key(sample_key_id)
     assert_unauthorized(authorizer, SAMPLE_EVENT)
@@ -142,7 +198,7 @@ def test_revoked_key_is_unauthorized(authorizer: Any, sample_key_id: str) -> Non
 def test_malformed_method_arn_is_unauthorized(authorizer: Any, sample_key_id: str) -> None:
     event = copy.deepcopy(SAMPLE_EVENT)
     event["methodArn"] = "not-an-arn"
-    assert_unauthorized(authorizer, event)
+    assert_unauthorized(authorizer, event, resource="*")
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> str:
@@ -155,10 +211,9 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def assert_authorizer_failure(module: Any, event: dict[str, Any]) -> None:
-    """Refused, but not as "Unauthorized": API Gateway's authorizer failure (503 by template.yaml)."""
+    """Refused as our fault: a raised error, API Gateway's authorizer failure (503 by template.yaml)."""
     with pytest.raises(Exception, match=r"^API key store unavailable$") as caught:
         call(module, event)
-    assert str(caught.value) != "Unauthorized"
     assert type(caught.value).__name__ == "AuthorizerUnavailable"
 
 
