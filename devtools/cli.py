@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from orgair.auth.keys import (
     ApiKeyRecord,
     assign_usage_key,
@@ -78,6 +78,8 @@ class UsagePlanKeys:
         """The tenant's API key (id, value), created with `stored` (or a new value) when missing,
         and a member of the plan. An existing API key's value wins: it is what API Gateway meters."""
         name = self.key_name(tenant_id)
+        # NotFoundException (exit 2) before anything is created when the plan id is wrong.
+        self.client.get_usage_plan(usagePlanId=self.usage_plan_id)
         found = [
             item
             for page in self.client.get_paginator("get_api_keys").paginate(nameQuery=name, includeValues=True)
@@ -345,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Unusable as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BotoCoreError as error:
+        print(f"error: AWS could not be reached ({type(error).__name__})", file=sys.stderr)
+        return EXIT_UNUSABLE
     try:
         return int(args.run(args, target))
     except DependencyUnavailable as error:
@@ -359,10 +364,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OrgairError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return EXIT_FAILED
+    except BotoCoreError as error:
+        # API Gateway unreachable, no credentials, ... (DynamoDB's failures are handled above).
+        print(f"error: AWS could not be reached ({type(error).__name__})", file=sys.stderr)
+        return EXIT_UNUSABLE
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        if code == "NotFoundException":
-            print(f"error: {target.where}: the usage plan does not exist ({code})", file=sys.stderr)
+        if code == "NotFoundException" and target.usage_plans is not None:
+            plan = target.usage_plans.usage_plan_id
+            print(f"error: API Gateway has no usage plan {plan!r} ({code})", file=sys.stderr)
         elif code == "ResourceNotFoundException":
             print(
                 f"error: table {target.table.table_name!r} does not exist at {target.where}; name it with --table",
