@@ -95,7 +95,6 @@ class UsagePlanKeys:
                 description=f"orgair tenant {tenant_id}: per-tenant limits (usage plan {self.usage_plan_id})",
                 enabled=True,
                 value=value.get_secret_value(),
-                tags={"orgair:tenant": tenant_id},
             )
             key_id = str(created["id"])
         try:
