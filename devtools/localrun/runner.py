@@ -211,9 +211,8 @@ def _serve(options: Options) -> int:
             watch_files=[options.template],
             on_reload=reloaded,
         )
-        api = LocalApi(
-            template, registry, throttle=options.throttle, tenant_limits=TenantLimits.from_settings()
-        )
+        limits = TenantLimits.from_settings()
+        api = LocalApi(template, registry, throttle=options.throttle, tenant_limits=limits)
         api_holder.append(api)
         try:
             server = LocalHttpServer(api, HOST, port)
@@ -228,6 +227,11 @@ def _serve(options: Options) -> int:
         if tables:
             _say(f"  created: {', '.join(tables)}")
         _say(key_line)
+        if options.throttle:
+            _say(
+                f"Per-tenant limits (TENANT_* settings, docs/tenants.md): {limits.rate_per_second:g}/s, "
+                f"burst {limits.burst}, {limits.daily_quota}/day"
+            )
         for warning in api.warnings:
             _say(f"warning: {warning}")
         _say("Routes:")
