@@ -1,9 +1,17 @@
-"""`orgair`: the operator's command line. Today: API keys (create, list, revoke).
+"""`orgair`: the operator's command line: API keys (create, list, revoke) and tenants' request plans.
 
 By default it talks to the local runner's embedded DynamoDB (`make run`) on
 `http://127.0.0.1:${DYNAMODB_PORT:-8000}` with fake credentials; `--aws` uses the real credentials
 and region of the environment instead, and `--table` names the deployed table. A new key is
 printed once, alone on the last line, so `orgair keys create ... | tail -n 1` captures it.
+
+Per-tenant request limits (docs/tenants.md): every tenant has one API Gateway API key in the
+stack's usage plan, and its value (the usage key) is stored with each of the tenant's key records,
+for the authorizer to return as `usageIdentifierKey`. With `--aws`, `keys create` and
+`tenants provision` create that API key and its usage plan membership when missing; the plan is
+named by `--usage-plan-id`, `$TENANT_USAGE_PLAN_ID` or the `TenantUsagePlanId` output of
+`--stack`. Locally there is no API Gateway: the usage key is only stored (the runner meters it).
+The usage key's value is never printed or logged; the API Gateway key id is.
 """
 
 from __future__ import annotations
@@ -19,16 +27,28 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
-from orgair.auth.keys import ApiKeyRecord, create_key, list_keys, revoke_key
+from botocore.exceptions import BotoCoreError, ClientError
+from orgair.auth.keys import (
+    ApiKeyRecord,
+    assign_usage_key,
+    create_key,
+    list_keys,
+    new_usage_key,
+    revoke_key,
+    tenant_usage_key,
+)
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.errors import DependencyUnavailable, OrgairError, ValidationFailed
+from pydantic import SecretStr
 
 if TYPE_CHECKING:
+    from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_dynamodb import DynamoDBClient
 
 LOCAL_REGION = "us-east-1"
 LOCAL_TABLE_NAME = "ApiKeysTable"
+USAGE_PLAN_OUTPUT = "TenantUsagePlanId"
+USAGE_PLAN_ENV = "TENANT_USAGE_PLAN_ID"
 EXIT_FAILED = 1
 EXIT_UNUSABLE = 2
 
@@ -39,6 +59,50 @@ class Target:
 
     table: ApiKeyTable
     where: str
+    usage_plans: UsagePlanKeys | None = None
+    """The stack's usage plan (with --aws); None locally, where no API Gateway exists."""
+
+
+@dataclass(frozen=True)
+class UsagePlanKeys:
+    """The tenants' API Gateway API keys in one usage plan."""
+
+    client: APIGatewayClient
+    usage_plan_id: str
+
+    def key_name(self, tenant_id: str) -> str:
+        """One API key per tenant and plan (so staging and prod in one account never share one)."""
+        return f"orgair-{self.usage_plan_id}-{tenant_id}"
+
+    def ensure(self, tenant_id: str, stored: SecretStr | None) -> tuple[str, SecretStr]:
+        """The tenant's API key (id, value), created with `stored` (or a new value) when missing,
+        and a member of the plan. An existing API key's value wins: it is what API Gateway meters."""
+        name = self.key_name(tenant_id)
+        # NotFoundException (exit 2) before anything is created when the plan id is wrong.
+        self.client.get_usage_plan(usagePlanId=self.usage_plan_id)
+        found = [
+            item
+            for page in self.client.get_paginator("get_api_keys").paginate(nameQuery=name, includeValues=True)
+            for item in page.get("items", [])
+            if item.get("name") == name
+        ]
+        if found:
+            key_id, value = str(found[0]["id"]), SecretStr(str(found[0]["value"]))
+        else:
+            value = stored or new_usage_key()
+            created = self.client.create_api_key(
+                name=name,
+                description=f"orgair tenant {tenant_id}: per-tenant limits (usage plan {self.usage_plan_id})",
+                enabled=True,
+                value=value.get_secret_value(),
+            )
+            key_id = str(created["id"])
+        try:
+            self.client.create_usage_plan_key(usagePlanId=self.usage_plan_id, keyId=key_id, keyType="API_KEY")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConflictException":
+                raise
+        return key_id, value
 
 
 class _Unusable(Exception):
@@ -62,6 +126,10 @@ def _target(args: argparse.Namespace) -> Target:
             raise _Unusable("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) or pass --region")
         client = session.client("dynamodb", config=_client_config())
         where = f"DynamoDB in {session.region_name}"
+        if args.command == "tenants" or (args.command == "keys" and args.action == "create"):
+            plan_id = _usage_plan_id(args, session)
+            apigateway = session.client("apigateway", config=_client_config())
+            return Target(ApiKeyTable(client, table_name), where, UsagePlanKeys(apigateway, plan_id))
     else:
         endpoint = args.endpoint_url or local_endpoint()
         client = boto3.client(
@@ -74,6 +142,40 @@ def _target(args: argparse.Namespace) -> Target:
         )
         where = f"the local DynamoDB at {endpoint}"
     return Target(ApiKeyTable(client, table_name), where)
+
+
+def _usage_plan_id(args: argparse.Namespace, session: boto3.session.Session) -> str:
+    """--usage-plan-id, else $TENANT_USAGE_PLAN_ID, else the TenantUsagePlanId output of --stack."""
+    plan_id = args.usage_plan_id or os.environ.get(USAGE_PLAN_ENV)
+    if plan_id:
+        return str(plan_id)
+    if not args.stack:
+        raise _Unusable(
+            f"no usage plan: pass --stack <stack name>, --usage-plan-id or set {USAGE_PLAN_ENV} "
+            "(every tenant needs an API key in the stack's usage plan, docs/tenants.md)"
+        )
+    cloudformation = session.client("cloudformation", config=_client_config())
+    try:
+        stacks = cloudformation.describe_stacks(StackName=args.stack)["Stacks"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        raise _Unusable(f"cannot read stack {args.stack!r} ({code})") from None
+    outputs = {output.get("OutputKey"): output.get("OutputValue") for output in stacks[0].get("Outputs", [])}
+    plan_id = outputs.get(USAGE_PLAN_OUTPUT)
+    if not plan_id:
+        raise _Unusable(f"stack {args.stack!r} has no {USAGE_PLAN_OUTPUT} output")
+    return str(plan_id)
+
+
+def _tenant_usage_key(tenant_id: str, target: Target) -> SecretStr:
+    """The tenant's usage key: with --aws its API Gateway key's value (created when missing), given
+    to every key of the tenant; locally the stored one, else a new one."""
+    stored = tenant_usage_key(tenant_id, table=target.table)
+    if target.usage_plans is None:
+        return stored or new_usage_key()
+    key_id, value = target.usage_plans.ensure(tenant_id, stored)
+    print(f"tenant {tenant_id}: API key {key_id} in usage plan {target.usage_plans.usage_plan_id}")
+    return value
 
 
 def _scopes(text: str) -> frozenset[str]:
@@ -105,8 +207,15 @@ def _table_text(records: Sequence[ApiKeyRecord]) -> str:
 
 
 def _create(args: argparse.Namespace, target: Target) -> int:
+    scopes = _scopes(args.scopes)
+    usage_key: SecretStr | None = None
+    if target.usage_plans is not None:
+        # Validate before creating anything in API Gateway: an API key for a refused tenant id is litter.
+        list_keys(args.tenant, table=target.table)
+        usage_key = _tenant_usage_key(args.tenant, target)
+        assign_usage_key(args.tenant, usage_key, table=target.table)
     plaintext, record = create_key(
-        tenant_id=args.tenant, scopes=_scopes(args.scopes), name=args.name, table=target.table
+        tenant_id=args.tenant, scopes=scopes, name=args.name, usage_key=usage_key, table=target.table
     )
     print(f"key_id:  {record.key_id}")
     print(f"tenant:  {record.tenant_id}")
@@ -126,6 +235,22 @@ def _list(args: argparse.Namespace, target: Target) -> int:
 def _revoke(args: argparse.Namespace, target: Target) -> int:
     record = revoke_key(args.key_id, table=target.table)
     print(f"revoked {record.key_id} (tenant {record.tenant_id}, name {record.name!r})")
+    return 0
+
+
+def _provision(args: argparse.Namespace, target: Target) -> int:
+    tenants = (
+        [args.tenant]
+        if args.tenant
+        else sorted({record.tenant_id for record in list_keys(None, table=target.table)})
+    )
+    if not tenants:
+        print("no tenants: no API keys exist yet")
+        return 0
+    for tenant in tenants:
+        list_keys(tenant, table=target.table)  # validates the tenant id before anything is created
+        changed = assign_usage_key(tenant, _tenant_usage_key(tenant, target), table=target.table)
+        print(f"tenant {tenant}: {changed} key(s) given the tenant's usage key")
     return 0
 
 
@@ -152,6 +277,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="API keys table name (default: $API_KEYS_TABLE_NAME, else ApiKeysTable)",
     )
+    connection.add_argument(
+        "--usage-plan-id",
+        default=argparse.SUPPRESS,
+        help=f"with --aws: the tenants' usage plan (default: ${USAGE_PLAN_ENV}, else --stack's output)",
+    )
+    connection.add_argument(
+        "--stack",
+        default=argparse.SUPPRESS,
+        help=f"with --aws: read the usage plan id from this stack's {USAGE_PLAN_OUTPUT} output",
+    )
 
     parser = argparse.ArgumentParser(prog="orgair", description="orgair operator tools", parents=[connection])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -173,13 +308,34 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="revoke a key by its key id", parents=[connection])
     revoke.add_argument("key_id", help="the key's public id (kid_...)")
     revoke.set_defaults(run=_revoke)
+
+    tenants = commands.add_parser(
+        "tenants", help="per-tenant request limits (usage plan keys)", parents=[connection]
+    )
+    tenant_actions = tenants.add_subparsers(dest="action", required=True, metavar="ACTION")
+    provision = tenant_actions.add_parser(
+        "provision",
+        help="give tenants their usage plan API key and every key of theirs its usage key",
+        parents=[connection],
+    )
+    provision.add_argument(
+        "--tenant", default=None, help="only this tenant (default: every tenant with keys)"
+    )
+    provision.set_defaults(run=_provision)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `orgair` console script. Exit 0 done, 1 refused (unknown id, conflict), 2 unusable input or store."""
     args = build_parser().parse_args(argv)
-    for name, default in (("endpoint_url", None), ("aws", False), ("region", None), ("table", None)):
+    for name, default in (
+        ("endpoint_url", None),
+        ("aws", False),
+        ("region", None),
+        ("table", None),
+        ("usage_plan_id", None),
+        ("stack", None),
+    ):
         if not hasattr(args, name):
             setattr(args, name, default)
     if args.aws and args.endpoint_url:
@@ -189,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = _target(args)
     except _Unusable as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except BotoCoreError as error:
+        print(f"error: AWS could not be reached ({type(error).__name__})", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
         return int(args.run(args, target))
@@ -204,9 +363,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OrgairError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return EXIT_FAILED
+    except BotoCoreError as error:
+        # API Gateway unreachable, no credentials, ... (DynamoDB's failures are handled above).
+        print(f"error: AWS could not be reached ({type(error).__name__})", file=sys.stderr)
+        return EXIT_UNUSABLE
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        if code == "ResourceNotFoundException":
+        if code == "NotFoundException" and target.usage_plans is not None:
+            plan = target.usage_plans.usage_plan_id
+            print(f"error: API Gateway has no usage plan {plan!r} ({code})", file=sys.stderr)
+        elif code == "ResourceNotFoundException":
             print(
                 f"error: table {target.table.table_name!r} does not exist at {target.where}; name it with --table",
                 file=sys.stderr,

@@ -31,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
         help="serve every API route on 127.0.0.1:$PORT (default 3000) with DynamoDB on $DYNAMODB_PORT",
     )
     serve_cmd.add_argument(
-        "--no-throttle", action="store_true", help="ignore the stages' MethodSettings throttling limits"
+        "--no-throttle", action="store_true", help="ignore stage throttling and the per-tenant limits"
     )
     invoke_cmd = commands.add_parser(
         "invoke", parents=[common], help="run one function once and print its result (sam local invoke)"

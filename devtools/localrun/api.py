@@ -2,7 +2,8 @@
 server so it can be tested and measured directly.
 
 Order, as API Gateway applies it: stage, body size (10 MB), resource and method, throttling
-(MethodSettings), Lambda authorizer, integration; every failure on the way is a gateway response.
+(MethodSettings), Lambda authorizer, the usage plan's per-tenant limits (devtools/localrun/throttle.py),
+integration; every failure on the way is a gateway response.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from devtools.localrun.gateway import (
     problem,
 )
 from devtools.localrun.routing import RouteTable, RouteTarget
+from devtools.localrun.throttle import TenantLimits, TenantThrottle, requires_usage_key
 from devtools.template import ApiRoute, ApiSpec, AuthorizerSpec, StageSpec, Template
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -168,9 +170,14 @@ class LocalApi:
         registry: FunctionRegistry,
         *,
         throttle: bool = True,
+        tenant_limits: TenantLimits | None = None,
         log: Log = stderr_log,
     ) -> None:
         self._registry = registry
+        self._tenant_throttle = TenantThrottle(tenant_limits) if throttle and tenant_limits else None
+        self._usage_key_apis = {
+            api.logical_id for api in template.apis() if requires_usage_key(template, api.logical_id)
+        }
         self._log = log
         self._throttle = throttle
         self._buckets: dict[tuple[str, str, str], _TokenBucket | None] = {}
@@ -303,7 +310,10 @@ class LocalApi:
             authorized = self._authorize(stage, target.authorizer, info, headers, context)
             if isinstance(authorized, HttpResponse):
                 return authorized, "-", None
-            authorizer_context = authorized
+            authorizer_context, usage_key = authorized
+            refused = self._tenant_limit(stage, usage_key, context)
+            if refused is not None:
+                return refused, "-", None
         event = proxy_event(info, headers, authorizer_context)
         outcome = self._registry.invoke(
             target.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
@@ -364,7 +374,8 @@ class LocalApi:
         info: RequestInfo,
         headers: list[tuple[str, str]],
         context: GatewayContext,
-    ) -> HttpResponse | dict[str, Any]:
+    ) -> HttpResponse | tuple[dict[str, Any], str | None]:
+        """The request context and usage key of an allowed request, else the gateway's refusal."""
         spec = self._authorizers[(stage.api.logical_id, name)]
         identity: list[str] = []
         for header in spec.identity_headers:
@@ -418,7 +429,23 @@ class LocalApi:
         if not answer.allows(info.method_arn):
             message = "User is not authorized to access this resource with an explicit deny"
             return stage.responses.render("ACCESS_DENIED", replace(context, error_message=message))
-        return answer.request_context(latency)
+        return answer.request_context(latency), answer.usage_identifier_key
+
+    def _tenant_limit(
+        self, stage: _Stage, usage_key: str | None, context: GatewayContext
+    ) -> HttpResponse | None:
+        """The usage plan: no key is INVALID_API_KEY (403); over its limits, THROTTLED / QUOTA_EXCEEDED."""
+        if stage.api.logical_id not in self._usage_key_apis:
+            return None
+        if not usage_key:
+            return stage.responses.render("INVALID_API_KEY", replace(context, error_message="Forbidden"))
+        refusal = self._tenant_throttle.admit(usage_key) if self._tenant_throttle else None
+        if refusal is None:
+            return None
+        message = "Too Many Requests" if refusal.kind == "THROTTLED" else "Limit Exceeded"
+        response = stage.responses.render(refusal.kind, replace(context, error_message=message))
+        response.set_default("Retry-After", str(refusal.retry_after_seconds))
+        return response
 
     @staticmethod
     def _unauthorized(stage: _Stage, context: GatewayContext) -> HttpResponse:

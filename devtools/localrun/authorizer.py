@@ -1,7 +1,11 @@
 """What API Gateway does with a Lambda authorizer's answer: check the IAM policy against the
 invoked method's ARN, turn the context into `requestContext.authorizer`, and cache the answer per
 identity source for ReauthorizeEvery seconds (the cached policy is re-checked on every request,
-so a policy naming one method denies the others until the cache expires, exactly as deployed)."""
+so a policy naming one method denies the others until the cache expires, exactly as deployed).
+
+A Deny answer is an answer like any other (cached, then ACCESS_DENIED on every request it covers),
+not an authorizer failure. `usageIdentifierKey`, when present, is the API key the usage plan
+meters (API key source AUTHORIZER); it never reaches the integration's context."""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ class AuthorizerAnswer:
     statements: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
     """(effect, actions, resources) per statement."""
     context: dict[str, str]
+    usage_identifier_key: str | None = None
+    """The API key for the usage plan (ApiKeySourceType AUTHORIZER); never part of the context."""
 
     def allows(self, method_arn: str) -> bool:
         """An explicit Deny wins; otherwise some Allow must match (IAM evaluation)."""
@@ -100,7 +106,10 @@ def parse_answer(result: Any) -> AuthorizerAnswer:
     if not isinstance(raw_context, Mapping):
         raise InvalidAuthorizerResponse("context must be an object")
     context = {str(key): _context_value(value) for key, value in raw_context.items()}
-    return AuthorizerAnswer(str(principal), tuple(statements), context)
+    usage_key = result.get("usageIdentifierKey")
+    if usage_key is not None and (not isinstance(usage_key, str) or not usage_key):
+        raise InvalidAuthorizerResponse("usageIdentifierKey must be a non-empty string")
+    return AuthorizerAnswer(str(principal), tuple(statements), context, usage_key)
 
 
 class AuthorizerCache:

@@ -37,6 +37,7 @@ from devtools.localrun.environment import (
 )
 from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
 from devtools.localrun.server import LocalHttpServer
+from devtools.localrun.throttle import TenantLimits
 from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
 
 HOST = "127.0.0.1"
@@ -216,7 +217,8 @@ def _serve(options: Options) -> int:
             watch_files=[options.template],
             on_reload=reloaded,
         )
-        api = LocalApi(template, registry, throttle=options.throttle)
+        limits = TenantLimits.from_settings()
+        api = LocalApi(template, registry, throttle=options.throttle, tenant_limits=limits)
         api_holder.append(api)
         try:
             server = LocalHttpServer(api, HOST, port)
@@ -231,6 +233,11 @@ def _serve(options: Options) -> int:
         if tables:
             _say(f"  created: {', '.join(tables)}")
         _say(key_line)
+        if options.throttle:
+            _say(
+                f"Per-tenant limits (TENANT_* settings, docs/tenants.md): {limits.rate_per_second:g}/s, "
+                f"burst {limits.burst}, {limits.daily_quota}/day"
+            )
         for warning in api.warnings:
             _say(f"warning: {warning}")
         _say("Routes:")

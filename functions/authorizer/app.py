@@ -3,12 +3,20 @@
 Thin on purpose: the key logic lives in `orgair.auth.keys`. An allowed caller gets a policy for
 every method and path of the stage, because API Gateway caches the answer per Authorization header
 and reuses it for every route; the per-route scope check happens in the handlers, from the context.
-No key, or a malformed, unknown or revoked one, raises `Exception("Unauthorized")`, the one message
-API Gateway turns into a 401. When the key cannot be checked at all (the key store is unreachable or
-the check itself failed), it raises `AuthorizerUnavailable` instead: API Gateway answers that with
-its authorizer-failure gateway response, which template.yaml makes a 503 problem with Retry-After.
-Either way the request is refused: we fail closed, without blaming the caller's key for our outage.
-Neither the key nor its hash is ever logged; the public key_id is.
+The answer also carries the tenant's `usageIdentifierKey` (the API key source is AUTHORIZER), so
+API Gateway applies the usage plan's throttle and quota per tenant (docs/tenants.md).
+
+A malformed, unknown or revoked key is an answer, not a fault: the authorizer returns an explicit
+Deny policy for the stage, API Gateway answers with the ACCESS_DENIED gateway response, which
+template.yaml makes a 401 problem with `WWW-Authenticate: Bearer`. No Lambda function error is
+raised, so a caller with a bad key cannot trip the error alarms that gate a canary. (A request with
+no Authorization header at all never reaches us: API Gateway answers it with UNAUTHORIZED, 401.)
+
+When the key cannot be checked at all (the key store is unreachable or the check itself failed),
+it raises `AuthorizerUnavailable`: that is a real fault of ours and counts as one. API Gateway
+answers it with its authorizer-failure gateway response, which template.yaml makes a 503 problem
+with Retry-After. Either way the request is refused: we fail closed, without blaming the caller's
+key for our outage. Neither the key, its hash nor the usage key is ever logged; the public key_id is.
 """
 
 from __future__ import annotations
@@ -18,11 +26,11 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from orgair.auth.keys import authenticate
+from orgair.auth.keys import verify_key
 from orgair.errors import DependencyUnavailable
 from orgair.observability import logger, metrics
 
-UNAUTHORIZED = "Unauthorized"
+ANONYMOUS = "anonymous"
 KEY_STORE_UNAVAILABLE = "API key store unavailable"
 
 
@@ -72,26 +80,36 @@ def stage_resource(method_arn: str) -> str:
     return ":".join(arn_parts[:5]) + f":{api_id}/{stage}/*/*"
 
 
-def _deny(reason: str) -> Exception:
+def _policy(effect: str, resource: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}],
+    }
+
+
+def _deny(resource: str, reason: str) -> dict[str, Any]:
+    """An explicit Deny (API Gateway's ACCESS_DENIED, a 401 here): refused, without a function error."""
     metrics.add_metric(name="ApiKeyRejected", unit=MetricUnit.Count, value=1)
     logger.info("request denied", extra={"reason": reason})
-    return Exception(UNAUTHORIZED)
+    return {"principalId": ANONYMOUS, "policyDocument": _policy("Deny", resource)}
 
 
-# No tracer.capture_lambda_handler: it logs every raised exception with a traceback, and raising is
-# how an authorizer says 401. X-Ray still sees the invocation and (auto-patched) the DynamoDB call.
+# No tracer.capture_lambda_handler: it would log a traceback for every key store outage, which the
+# metrics and the one error line below already report. X-Ray still sees the invocation and
+# (auto-patched) the DynamoDB call.
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         resource = stage_resource(str(event.get("methodArn") or ""))
     except ValueError:
-        raise _deny("malformed methodArn") from None
+        # API Gateway always sends a methodArn; whatever this was, deny everything it could name.
+        return _deny("*", "malformed methodArn")
     token = bearer_token(event)
     if token is None:
-        raise _deny("missing or malformed Authorization header")
+        return _deny(resource, "missing or malformed Authorization header")
     try:
-        principal = authenticate(token)
+        record = verify_key(token)
     except DependencyUnavailable as error:
         metrics.add_metric(name="ApiKeyStoreUnavailable", unit=MetricUnit.Count, value=1)
         logger.error(
@@ -107,15 +125,23 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             extra={"error": type(error).__name__},
         )
         raise AuthorizerUnavailable from None
-    if principal is None:
-        raise _deny("unknown, revoked or malformed API key")
+    if record is None:
+        return _deny(resource, "unknown, revoked or malformed API key")
+    principal = record.principal()
     metrics.add_metric(name="ApiKeyAccepted", unit=MetricUnit.Count, value=1)
     logger.info("request allowed", extra={"key_id": principal.key_id, "tenant_id": principal.tenant_id})
-    return {
+    answer: dict[str, Any] = {
         "principalId": principal.key_id,
-        "policyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}],
-        },
+        "policyDocument": _policy("Allow", resource),
         "context": principal.context(),
     }
+    if record.usage_key is None:
+        # API Gateway refuses the request (INVALID_API_KEY, 403): the tenant has no usage plan key.
+        metrics.add_metric(name="ApiKeyWithoutUsageKey", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "API key has no usage key; provision the tenant with `orgair tenants provision`",
+            extra={"key_id": principal.key_id, "tenant_id": principal.tenant_id},
+        )
+    else:
+        answer["usageIdentifierKey"] = record.usage_key.get_secret_value()
+    return answer

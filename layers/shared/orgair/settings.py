@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     SECRET_KEY_SSM_PARAMETER: SecretReference = None
     SECRET_KEY_SECRET_ID: SecretReference = None
     RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=1, le=100_000)
+    # Per-tenant request limits (the API Gateway usage plan; template parameters TenantRateLimit,
+    # TenantBurstLimit, TenantDailyQuota; the local runner enforces the same, docs/tenants.md).
+    TENANT_RATE_LIMIT_PER_SECOND: int = Field(default=20, ge=1, le=10_000)
+    TENANT_BURST_LIMIT: int = Field(default=40, ge=1, le=5_000)
+    TENANT_DAILY_QUOTA: int = Field(default=100_000, ge=1, le=100_000_000)
     PARAM_VERSION: Literal["v1.0", "v2.0"] = "v2.0"
     CORS_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024, le=6_000_000)

@@ -1,11 +1,18 @@
-"""`orgair keys ...` against the embedded DynamoDB, through `main()` as the console script calls it."""
+"""`orgair keys ...` / `orgair tenants ...` against the embedded DynamoDB (and its API Gateway and
+CloudFormation), through `main()` as the console script calls it."""
 
 from __future__ import annotations
 
+import json
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
-from orgair.auth.keys import KEY_PREFIX, authenticate, hash_key
+from orgair.auth.keys import KEY_PREFIX, ApiKeyRecord, authenticate, hash_key, list_keys, verify_key
+from orgair.dal.api_keys import ApiKeyTable
 from support.dynamodb_faults import closed_endpoint
 
 from devtools.cli import main
@@ -161,3 +168,148 @@ def test_aws_mode_without_a_region_is_refused_with_exit_2(
 
 def test_aws_and_endpoint_url_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--aws", "keys", "list", "--endpoint-url", "http://127.0.0.1:1"]) == 2
+
+
+# ---------------------------------------------------------------- per-tenant usage plan keys
+
+
+@pytest.fixture
+def usage_plan(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A usage plan of its own in the embedded moto server (which also answers API Gateway and
+    CloudFormation), with `--aws` pointed there by boto3's per-service endpoint variables."""
+    for service in ("API_GATEWAY", "CLOUDFORMATION"):
+        monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", dynamodb.endpoint_url)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("TENANT_USAGE_PLAN_ID", raising=False)
+    plan = apigateway(dynamodb).create_usage_plan(
+        name=f"tenants-{uuid.uuid4().hex[:8]}",
+        throttle={"rateLimit": 20.0, "burstLimit": 40},
+        quota={"limit": 100_000, "period": "DAY"},
+    )
+    return str(plan["id"])
+
+
+def apigateway(dynamodb: EmbeddedDynamoDB) -> Any:
+    return boto3.client(
+        "apigateway",
+        endpoint_url=dynamodb.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def plan_api_keys(dynamodb: EmbeddedDynamoDB, plan_id: str) -> dict[str, str]:
+    """Name -> value of every API key in the usage plan."""
+    client = apigateway(dynamodb)
+    member_ids = {item["id"] for item in client.get_usage_plan_keys(usagePlanId=plan_id)["items"]}
+    keys = client.get_api_keys(includeValues=True, limit=500)["items"]
+    return {item["name"]: item["value"] for item in keys if item["id"] in member_ids}
+
+
+def aws_create(capsys: pytest.CaptureFixture[str], *args: str, tenant: str = "acme") -> tuple[int, str, str]:
+    code = main(["--aws", *args, "keys", "create", "--tenant", tenant, "--scopes", "scores:read"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_aws_create_puts_one_api_key_per_tenant_in_the_usage_plan_and_never_prints_its_value(
+    dynamodb: EmbeddedDynamoDB, usage_plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = [
+        aws_create(capsys, "--usage-plan-id", usage_plan, tenant=tenant)
+        for tenant in ("acme", "acme", "globex")
+    ]
+    assert [code for code, _, _ in outputs] == [0, 0, 0]
+    values = plan_api_keys(dynamodb, usage_plan)
+    assert set(values) == {f"orgair-{usage_plan}-acme", f"orgair-{usage_plan}-globex"}
+    for (_, out, err), tenant in zip(outputs, ("acme", "acme", "globex"), strict=True):
+        value = values[f"orgair-{usage_plan}-{tenant}"]
+        record = verify_key(out.splitlines()[-1])
+        assert record is not None
+        assert record.usage_key is not None
+        assert record.usage_key.get_secret_value() == value
+        assert value not in out
+        assert value not in err
+        assert f"usage plan {usage_plan}" in out
+
+
+def test_aws_create_reads_the_usage_plan_from_the_stacks_output(
+    dynamodb: EmbeddedDynamoDB, usage_plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = f"orgair-{uuid.uuid4().hex[:8]}"
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"TenantUsagePlanId": {"Value": usage_plan}},
+    }
+    boto3.client(
+        "cloudformation",
+        endpoint_url=dynamodb.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    ).create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    code, _, err = aws_create(capsys, "--stack", stack)
+    assert code == 0, err
+    assert set(plan_api_keys(dynamodb, usage_plan)) == {f"orgair-{usage_plan}-acme"}
+
+
+def test_aws_create_without_a_usage_plan_is_refused_with_exit_2_and_creates_nothing(
+    dynamodb: EmbeddedDynamoDB, usage_plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = aws_create(capsys)
+    assert code == 2
+    assert "--stack" in err
+    assert "TENANT_USAGE_PLAN_ID" in err
+    assert list_keys("acme") == []
+
+
+def test_aws_create_with_an_unknown_usage_plan_is_refused_and_stores_no_key(
+    dynamodb: EmbeddedDynamoDB, usage_plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = aws_create(capsys, "--usage-plan-id", "nosuchplan")
+    assert code == 2
+    assert "usage plan" in err
+    assert list_keys("acme") == []
+
+
+def test_provision_gives_keys_made_before_usage_plans_their_tenants_api_key_once(
+    dynamodb: EmbeddedDynamoDB, usage_plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plaintext = "oak_" + "L" * 43
+    ApiKeyTable.default().insert(
+        hash_key(plaintext),
+        ApiKeyRecord(
+            key_id="kid_legacy",
+            tenant_id="acme",
+            scopes=frozenset({"scores:read"}),
+            name="legacy",
+            status="active",
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        ),
+    )
+    before = verify_key(plaintext)
+    assert before is not None
+    assert before.usage_key is None
+    assert main(["--aws", "--usage-plan-id", usage_plan, "tenants", "provision"]) == 0
+    assert "tenant acme: 1 key(s)" in capsys.readouterr().out
+    after = verify_key(plaintext)
+    assert after is not None
+    assert after.usage_key is not None
+    assert plan_api_keys(dynamodb, usage_plan) == {
+        f"orgair-{usage_plan}-acme": after.usage_key.get_secret_value()
+    }
+    assert main(["--aws", "--usage-plan-id", usage_plan, "tenants", "provision", "--tenant", "acme"]) == 0
+    assert "tenant acme: 0 key(s)" in capsys.readouterr().out
+    assert len(plan_api_keys(dynamodb, usage_plan)) == 1
+
+
+def test_local_create_gives_a_tenants_keys_one_usage_key_and_other_tenants_another(
+    dynamodb: EmbeddedDynamoDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = [create(dynamodb, capsys, tenant)[1] for tenant in ("acme", "acme", "globex")]
+    records = [verify_key(key) for key in keys]
+    usage_keys = [record.usage_key if record else None for record in records]
+    assert None not in usage_keys
+    assert usage_keys[0] == usage_keys[1]
+    assert usage_keys[0] != usage_keys[2]

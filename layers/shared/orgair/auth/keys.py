@@ -6,6 +6,11 @@ hash (no salt, no stretching) is enough because the keys carry 256 bits of entro
 nothing to brute-force. Nothing here logs or raises with a key or its hash; the public `key_id` is
 what identifies a key in logs, listings and revocation.
 
+Every key of a tenant carries the tenant's usage key: the value of the tenant's API Gateway API
+key, which the authorizer returns as `usageIdentifierKey` so API Gateway applies the usage plan's
+throttle and quota per tenant (docs/tenants.md). It is drawn here (`ouk_` + 30 random bytes) when
+the tenant has none yet, and like the key itself it is never logged.
+
 Every function takes an optional `table` (the data access), defaulting to the container's client
 and the table named by settings; tools pointed elsewhere (the CLI) pass their own.
 """
@@ -20,6 +25,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from pydantic import SecretStr
+
 from orgair.auth.principal import SCOPES, Principal
 from orgair.auth.records import ApiKeyRecord, KeyStatus
 from orgair.dal.api_keys import ApiKeyTable, DuplicateKeyError, DuplicateKeyIdError
@@ -29,17 +36,23 @@ __all__ = [
     "KEY_PREFIX",
     "ApiKeyRecord",
     "KeyStatus",
+    "assign_usage_key",
     "authenticate",
     "create_key",
     "hash_key",
     "list_keys",
+    "new_usage_key",
     "register_key",
     "revoke_key",
+    "tenant_usage_key",
+    "verify_key",
 ]
 
 KEY_PREFIX: Final = "oak_"
 KEY_ID_PREFIX: Final = "kid_"
+USAGE_KEY_PREFIX: Final = "ouk_"
 KEY_ENTROPY_BYTES: Final = 32
+USAGE_KEY_ENTROPY_BYTES: Final = 30
 MIN_KEY_LENGTH: Final = 32
 MAX_KEY_LENGTH: Final = 256
 MAX_NAME_LENGTH: Final = 128
@@ -50,6 +63,8 @@ _TENANT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # What can travel as one Bearer token: printable ASCII, no spaces.
 _KEY_SHAPE = re.compile(rf"[\x21-\x7e]{{{MIN_KEY_LENGTH},{MAX_KEY_LENGTH}}}")
 _KEY_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# API Gateway API key values: 20-128 characters; ours are `ouk_` + URL-safe base64.
+_USAGE_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,128}")
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +110,13 @@ def _new_key_id() -> str:
 
 
 def _store_new(
-    plaintext: str, *, tenant_id: str, scopes: frozenset[str], name: str, table: ApiKeyTable
+    plaintext: str,
+    *,
+    tenant_id: str,
+    scopes: frozenset[str],
+    name: str,
+    usage_key: SecretStr,
+    table: ApiKeyTable,
 ) -> ApiKeyRecord:
     """Insert the key under a fresh key id (redrawn on the rare collision). Raises DuplicateKeyError."""
     key_hash = hash_key(plaintext)
@@ -107,6 +128,7 @@ def _store_new(
             name=name,
             status="active",
             created_at=_now(None),
+            usage_key=usage_key,
         )
         try:
             table.insert(key_hash, record)
@@ -116,17 +138,71 @@ def _store_new(
     raise Conflict("Could not allocate a unique key id; try again.")
 
 
+def new_usage_key() -> SecretStr:
+    """A fresh usage key: a valid API Gateway API key value that no one can guess."""
+    return SecretStr(USAGE_KEY_PREFIX + secrets.token_urlsafe(USAGE_KEY_ENTROPY_BYTES))
+
+
+def _usage_key_errors(usage_key: SecretStr | None) -> list[FieldError]:
+    if usage_key is None or _USAGE_KEY_SHAPE.fullmatch(usage_key.get_secret_value()):
+        return []
+    return [FieldError("usage_key", "must be 20-128 characters of A-Z, a-z, 0-9, '_' or '-'")]
+
+
+def tenant_usage_key(tenant_id: str, *, table: ApiKeyTable | None = None) -> SecretStr | None:
+    """The usage key the tenant's keys carry (of its newest key that has one), or None."""
+    for record in reversed(list_keys(tenant_id, table=table)):
+        if record.usage_key is not None:
+            return record.usage_key
+    return None
+
+
+def _usage_key_for(tenant_id: str, usage_key: SecretStr | None, table: ApiKeyTable) -> SecretStr:
+    """The given usage key, else the tenant's, else a new one: one usage key per tenant."""
+    return usage_key or tenant_usage_key(tenant_id, table=table) or new_usage_key()
+
+
+def assign_usage_key(tenant_id: str, usage_key: SecretStr, *, table: ApiKeyTable | None = None) -> int:
+    """Give every key of the tenant this usage key; how many keys changed."""
+    errors = _tenant_errors(tenant_id) + _usage_key_errors(usage_key)
+    if errors:
+        raise ValidationFailed("The usage key request is invalid.", errors=errors)
+    table = _table(table)
+    changed = 0
+    for record in list_keys(tenant_id, table=table):
+        if record.usage_key == usage_key:
+            continue
+        key_hash = table.key_hash_for(record.key_id)
+        if key_hash is not None and table.set_usage_key(key_hash, usage_key) is not None:
+            changed += 1
+    return changed
+
+
 def create_key(
-    *, tenant_id: str, scopes: frozenset[str], name: str, table: ApiKeyTable | None = None
+    *,
+    tenant_id: str,
+    scopes: frozenset[str],
+    name: str,
+    usage_key: SecretStr | None = None,
+    table: ApiKeyTable | None = None,
 ) -> tuple[str, ApiKeyRecord]:
-    """A new random key for the tenant: the plaintext (shown once, never stored) and its record."""
+    """A new random key for the tenant: the plaintext (shown once, never stored) and its record.
+
+    The record carries `usage_key` if given, else the tenant's existing one, else a new one.
+    """
     _validate(tenant_id, scopes, name)
+    errors = _usage_key_errors(usage_key)
+    if errors:
+        raise ValidationFailed("The API key request is invalid.", errors=errors)
     scopes = frozenset(scopes)
     table = _table(table)
+    usage_key = _usage_key_for(tenant_id, usage_key, table)
     for _ in range(_ATTEMPTS):
         plaintext = KEY_PREFIX + secrets.token_urlsafe(KEY_ENTROPY_BYTES)
         try:
-            record = _store_new(plaintext, tenant_id=tenant_id, scopes=scopes, name=name, table=table)
+            record = _store_new(
+                plaintext, tenant_id=tenant_id, scopes=scopes, name=name, usage_key=usage_key, table=table
+            )
         except DuplicateKeyError:
             continue
         return plaintext, record
@@ -139,9 +215,10 @@ def register_key(
     tenant_id: str,
     scopes: frozenset[str],
     name: str,
+    usage_key: SecretStr | None = None,
     table: ApiKeyTable | None = None,
 ) -> ApiKeyRecord:
-    """Store a caller-chosen key (e.g. LOCAL_ADMIN_API_KEY).
+    """Store a caller-chosen key (e.g. LOCAL_ADMIN_API_KEY), with a usage key as `create_key` does.
 
     Idempotent: registering the same key again for the same tenant and scopes returns the stored
     record unchanged (a revoked key stays revoked). The same key with another tenant or other
@@ -161,6 +238,7 @@ def register_key(
         _validate(tenant_id, scopes, name)
     except ValidationFailed as invalid:
         errors.extend(invalid.errors)
+    errors.extend(_usage_key_errors(usage_key))
     if errors:
         raise ValidationFailed("The API key request is invalid.", errors=errors)
     scopes = frozenset(scopes)
@@ -173,7 +251,14 @@ def register_key(
                 raise Conflict("This API key is already registered for another tenant or other scopes.")
             return record
         try:
-            return _store_new(plaintext, tenant_id=tenant_id, scopes=scopes, name=name, table=table)
+            return _store_new(
+                plaintext,
+                tenant_id=tenant_id,
+                scopes=scopes,
+                name=name,
+                usage_key=_usage_key_for(tenant_id, usage_key, table),
+                table=table,
+            )
         except DuplicateKeyError:
             continue
     raise Conflict("Could not register the API key; try again.")
@@ -209,7 +294,15 @@ def revoke_key(key_id: str, *, now: datetime | None = None, table: ApiKeyTable |
 def authenticate(
     plaintext: str, *, now: datetime | None = None, table: ApiKeyTable | None = None
 ) -> Principal | None:
-    """The principal of an active key, or None for anything else.
+    """The principal of an active key, or None for anything else (see `verify_key`)."""
+    record = verify_key(plaintext, now=now, table=table)
+    return None if record is None else record.principal()
+
+
+def verify_key(
+    plaintext: str, *, now: datetime | None = None, table: ApiKeyTable | None = None
+) -> ApiKeyRecord | None:
+    """The record of an active key, or None for anything else.
 
     Shapes no key can have are refused without a lookup. The lookup is by hash, so no comparison
     of secrets happens in a loop; the one check of the stored hash against ours (that the item read
@@ -237,4 +330,4 @@ def authenticate(
                 "could not record API key use; request continues",
                 extra={"key_id": record.key_id, "error": type(error).__name__},
             )
-    return record.principal()
+    return record

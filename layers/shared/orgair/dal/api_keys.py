@@ -2,7 +2,8 @@
 
 Two items per key, written in one transaction:
 
-- the key item, `pk = KEY#<sha256 hex of the key>`: tenant, scopes, name, status, timestamps, and
+- the key item, `pk = KEY#<sha256 hex of the key>`: tenant, scopes, name, status, timestamps, the
+  tenant's usage key (`usage_key`, the value of its API Gateway API key; see docs/tenants.md), and
   `gsi1pk = TENANT#<tenant>` / `gsi1sk = <created_at>#<key_id>` so one tenant's keys are a query;
 - the id item, `pk = KEYID#<key_id>`, pointing at the key item, so a key can be revoked by its public
   id without a scan. It carries no gsi1 attributes, so the index holds key items only.
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, cast
+
+from pydantic import SecretStr
 
 from orgair.auth.records import ApiKeyRecord, KeyStatus
 from orgair.aws import conditional_write, dynamodb_client, error_code, store_errors
@@ -55,6 +58,7 @@ def _record(item: Item) -> ApiKeyRecord:
     status = item["status"]["S"]
     if status not in ("active", "revoked"):
         raise ValueError("API key item has an unknown status")
+    usage_key = item.get("usage_key", {}).get("S")
     return ApiKeyRecord(
         key_id=item["key_id"]["S"],
         tenant_id=item["tenant_id"]["S"],
@@ -64,6 +68,7 @@ def _record(item: Item) -> ApiKeyRecord:
         created_at=datetime.fromisoformat(item["created_at"]["S"]),
         last_used_at=_optional_timestamp(item, "last_used_at"),
         revoked_at=_optional_timestamp(item, "revoked_at"),
+        usage_key=SecretStr(usage_key) if usage_key else None,
     )
 
 
@@ -95,6 +100,8 @@ class ApiKeyTable:
             "gsi1pk": {"S": TENANT_PREFIX + record.tenant_id},
             "gsi1sk": {"S": f"{_timestamp(record.created_at)}#{record.key_id}"},
         }
+        if record.usage_key is not None:
+            key_item["usage_key"] = {"S": record.usage_key.get_secret_value()}
         id_item: dict[str, Any] = {
             "pk": {"S": KEY_ID_ITEM_PREFIX + record.key_id},
             "entity": {"S": "api_key_id"},
@@ -220,3 +227,18 @@ class ApiKeyTable:
             ),
         )
         return response is not None
+
+    def set_usage_key(self, key_hash: str, usage_key: SecretStr) -> ApiKeyRecord | None:
+        """Give the key the tenant's usage key (replacing any other); None if no such key."""
+        response = conditional_write(
+            "setting an API key's usage key",
+            lambda: self._client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                UpdateExpression="SET usage_key = :usage_key",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":usage_key": {"S": usage_key.get_secret_value()}},
+                ReturnValues="ALL_NEW",
+            ),
+        )
+        return None if response is None else _record(response["Attributes"])

@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
 from orgair.auth.keys import hash_key, register_key, revoke_key
+from orgair.auth.records import ApiKeyRecord
+from orgair.dal.api_keys import ApiKeyTable
 from orgair.observability import logger as service_logger
 from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
@@ -50,10 +53,28 @@ def call(module: Any, event: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def assert_unauthorized(module: Any, event: dict[str, Any]) -> None:
-    with pytest.raises(Exception, match=r"^Unauthorized$") as caught:
-        call(module, event)
-    assert type(caught.value) is Exception
+def emitted_metrics(capsys: pytest.CaptureFixture[str]) -> set[str]:
+    """Names of the metrics the handler flushed (Powertools writes EMF lines to stdout)."""
+    names: set[str] = set()
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            record = json.loads(line)
+            for directive in record["_aws"]["CloudWatchMetrics"]:
+                names.update(metric["Name"] for metric in directive["Metrics"])
+    return names
+
+
+def assert_unauthorized(module: Any, event: dict[str, Any], resource: str = f"{STAGE_ARN}/*/*") -> None:
+    """Refused by an explicit Deny policy that API Gateway turns into ACCESS_DENIED (401 by
+    template.yaml) -- returned, never raised, so Lambda counts no function error."""
+    result = call(module, event)
+    assert result == {
+        "principalId": "anonymous",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": resource}],
+        },
+    }
 
 
 def test_active_key_is_allowed_with_its_principal_in_the_context(authorizer: Any, sample_key_id: str) -> None:
@@ -134,6 +155,44 @@ def test_unknown_key_is_unauthorized(authorizer: Any, sample_key_id: str) -> Non
     assert_unauthorized(authorizer, event_with("Bearer oak_" + "Z" * 43))
 
 
+def test_an_unknown_key_is_a_deny_answer_with_the_rejection_metric_and_no_function_error(
+    authorizer: Any, sample_key_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No exception leaves the handler, so Lambda reports no error to FunctionErrorsAlarm."""
+    capsys.readouterr()
+    result = call(authorizer, event_with("Bearer oak_" + "Z" * 43))
+    assert result["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+    assert "usageIdentifierKey" not in result
+    assert "context" not in result
+    names = emitted_metrics(capsys)
+    assert "ApiKeyRejected" in names
+    assert "ApiKeyAccepted" not in names
+
+
+def test_an_allowed_key_carries_its_tenants_usage_identifier_key(authorizer: Any, sample_key_id: str) -> None:
+    from orgair.auth.keys import tenant_usage_key
+
+    usage_key = tenant_usage_key("acme")
+    assert usage_key is not None
+    result = call(authorizer, SAMPLE_EVENT)
+    assert result["usageIdentifierKey"] == usage_key.get_secret_value()
+    assert usage_key.get_secret_value() not in json.dumps(result["context"])
+
+
+def test_every_key_of_a_tenant_carries_the_same_usage_identifier_key_and_other_tenants_another(
+    authorizer: Any, sample_key_id: str
+) -> None:
+    from orgair.auth.keys import create_key
+
+    second, _ = create_key(tenant_id="acme", scopes=frozenset({"costs:read"}), name="second")
+    other, _ = create_key(tenant_id="globex", scopes=frozenset({"costs:read"}), name="other")
+    first_answer = call(authorizer, SAMPLE_EVENT)
+    second_answer = call(authorizer, event_with(f"Bearer {second}"))
+    other_answer = call(authorizer, event_with(f"Bearer {other}"))
+    assert first_answer["usageIdentifierKey"] == second_answer["usageIdentifierKey"]
+    assert other_answer["usageIdentifierKey"] != first_answer["usageIdentifierKey"]
+
+
 def test_revoked_key_is_unauthorized(authorizer: Any, sample_key_id: str) -> None:
     revoke_key(sample_key_id)
     assert_unauthorized(authorizer, SAMPLE_EVENT)
@@ -142,7 +201,7 @@ def test_revoked_key_is_unauthorized(authorizer: Any, sample_key_id: str) -> Non
 def test_malformed_method_arn_is_unauthorized(authorizer: Any, sample_key_id: str) -> None:
     event = copy.deepcopy(SAMPLE_EVENT)
     event["methodArn"] = "not-an-arn"
-    assert_unauthorized(authorizer, event)
+    assert_unauthorized(authorizer, event, resource="*")
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> str:
@@ -155,10 +214,9 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def assert_authorizer_failure(module: Any, event: dict[str, Any]) -> None:
-    """Refused, but not as "Unauthorized": API Gateway's authorizer failure (503 by template.yaml)."""
+    """Refused as our fault: a raised error, API Gateway's authorizer failure (503 by template.yaml)."""
     with pytest.raises(Exception, match=r"^API key store unavailable$") as caught:
         call(module, event)
-    assert str(caught.value) != "Unauthorized"
     assert type(caught.value).__name__ == "AuthorizerUnavailable"
 
 
@@ -204,3 +262,25 @@ def test_neither_the_key_nor_its_hash_is_logged_even_with_event_logging_on(
     assert sample_key_id in text
     assert SAMPLE_KEY not in text
     assert hash_key(SAMPLE_KEY) not in text
+
+
+def test_a_key_without_a_usage_key_is_allowed_without_usage_identifier_key_and_counted(
+    authorizer: Any, dynamodb: EmbeddedDynamoDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """API Gateway then refuses it (INVALID_API_KEY); the metric tells operators to provision."""
+    ApiKeyTable.default().insert(
+        hash_key(SAMPLE_KEY),
+        ApiKeyRecord(
+            key_id="kid_legacy",
+            tenant_id="acme",
+            scopes=frozenset({"scores:read"}),
+            name="legacy",
+            status="active",
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        ),
+    )
+    capsys.readouterr()
+    result = call(authorizer, SAMPLE_EVENT)
+    assert result["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    assert "usageIdentifierKey" not in result
+    assert "ApiKeyWithoutUsageKey" in emitted_metrics(capsys)

@@ -11,16 +11,20 @@ from typing import Any
 import pytest
 from orgair.auth.keys import (
     KEY_PREFIX,
+    assign_usage_key,
     authenticate,
     create_key,
     hash_key,
     list_keys,
     register_key,
     revoke_key,
+    tenant_usage_key,
+    verify_key,
 )
 from orgair.auth.principal import SCOPES, Principal
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.errors import Conflict, DependencyUnavailable, NotFound, ValidationFailed
+from pydantic import SecretStr
 from support.dynamodb_faults import fail_operation, record_operations, unreachable_client
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -270,3 +274,59 @@ def test_failing_last_used_write_does_not_fail_authentication_nor_log_the_key(
     logged = caplog.text + json.dumps({k: str(v) for k, v in warning.__dict__.items()})
     assert plaintext not in logged
     assert hash_key(plaintext) not in logged
+
+
+# ---------------------------------------------------------------- the tenant's usage key
+
+
+def test_a_tenants_keys_share_one_usage_key_and_other_tenants_get_their_own(
+    dynamodb: EmbeddedDynamoDB,
+) -> None:
+    _, first = create_key(tenant_id="acme", scopes=frozenset({"scores:read"}), name="one")
+    _, second = create_key(tenant_id="acme", scopes=frozenset({"costs:read"}), name="two")
+    registered = register_key("oak_" + "R" * 40, tenant_id="acme", scopes=frozenset({"admin"}), name="three")
+    _, other = create_key(tenant_id="globex", scopes=frozenset({"scores:read"}), name="other")
+    assert first.usage_key is not None
+    assert first.usage_key == second.usage_key == registered.usage_key == tenant_usage_key("acme")
+    assert other.usage_key is not None
+    assert other.usage_key != first.usage_key
+    assert first.usage_key.get_secret_value().startswith("ouk_")
+    assert 20 <= len(first.usage_key.get_secret_value()) <= 128
+
+
+def test_a_given_usage_key_is_stored_and_a_malformed_one_refused(dynamodb: EmbeddedDynamoDB) -> None:
+    given = SecretStr("ouk_" + "G" * 40)
+    _, record = create_key(tenant_id="acme", scopes=frozenset({"scores:read"}), name="one", usage_key=given)
+    assert record.usage_key == given
+    with pytest.raises(ValidationFailed) as refused:
+        create_key(
+            tenant_id="acme", scopes=frozenset({"scores:read"}), name="two", usage_key=SecretStr("short")
+        )
+    assert [error.field for error in refused.value.errors] == ["usage_key"]
+    assert "short" not in str(refused.value.to_problem(instance="/keys", correlation_id="c"))
+
+
+def test_assigning_a_usage_key_changes_only_the_keys_that_lack_it(dynamodb: EmbeddedDynamoDB) -> None:
+    create_key(tenant_id="acme", scopes=frozenset({"scores:read"}), name="one")
+    create_key(tenant_id="acme", scopes=frozenset({"scores:read"}), name="two")
+    plaintext, _ = create_key(tenant_id="globex", scopes=frozenset({"scores:read"}), name="other")
+    other_before = tenant_usage_key("globex")
+    replacement = SecretStr("ouk_" + "N" * 40)
+    assert assign_usage_key("acme", replacement) == 2
+    assert assign_usage_key("acme", replacement) == 0
+    assert {record.usage_key for record in list_keys("acme")} == {replacement}
+    assert tenant_usage_key("globex") == other_before
+    verified = verify_key(plaintext)
+    assert verified is not None
+    assert verified.usage_key == other_before
+
+
+def test_verify_key_returns_the_record_with_its_usage_key_and_authenticate_the_principal(
+    dynamodb: EmbeddedDynamoDB,
+) -> None:
+    plaintext, record = create_key(tenant_id="acme", scopes=frozenset({"scores:read"}), name="one")
+    verified = verify_key(plaintext)
+    assert verified is not None
+    assert (verified.key_id, verified.usage_key) == (record.key_id, record.usage_key)
+    assert authenticate(plaintext) == record.principal()
+    assert verify_key("oak_" + "Z" * 43) is None

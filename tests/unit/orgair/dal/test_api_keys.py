@@ -9,6 +9,7 @@ import pytest
 from orgair.auth.records import ApiKeyRecord
 from orgair.dal.api_keys import ApiKeyTable, DuplicateKeyError, DuplicateKeyIdError
 from orgair.errors import DependencyUnavailable
+from pydantic import SecretStr
 from support.dynamodb_faults import unreachable_client
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -133,3 +134,32 @@ def test_unreachable_store_is_a_dependency_failure() -> None:
         table.get(HASH_A)
     with pytest.raises(DependencyUnavailable):
         table.insert(HASH_A, record())
+
+
+def test_a_usage_key_is_stored_read_back_and_replaced(table: ApiKeyTable) -> None:
+    first, second = SecretStr("ouk_" + "1" * 40), SecretStr("ouk_" + "2" * 40)
+    table.insert(HASH_A, record(usage_key=first))
+    stored = table.get(HASH_A)
+    assert stored is not None
+    assert stored[1].usage_key == first
+    changed = table.set_usage_key(HASH_A, second)
+    assert changed is not None
+    assert changed.usage_key == second
+    assert table.get(HASH_A) == (HASH_A, changed)
+
+
+def test_a_key_stored_without_a_usage_key_reads_back_without_one(table: ApiKeyTable) -> None:
+    table.insert(HASH_A, record())
+    stored = table.get(HASH_A)
+    assert stored is not None
+    assert stored[1].usage_key is None
+
+
+def test_setting_the_usage_key_of_no_key_creates_nothing(client: Any, table: ApiKeyTable) -> None:
+    assert table.set_usage_key(HASH_A, SecretStr("ouk_" + "1" * 40)) is None
+    assert client.scan(TableName=TABLE)["Items"] == []
+
+
+def test_a_record_never_shows_its_usage_key_when_printed(table: ApiKeyTable) -> None:
+    value = "ouk_" + "3" * 40
+    assert value not in repr(record(usage_key=SecretStr(value)))
