@@ -78,8 +78,9 @@ test: lint typecheck validate
 # second boto3 stack (see devtools/artifacts.py and docs/performance.md). sam needs a python3.13 on
 # PATH: the venv's own, else pyenv's 3.13.0.
 SAM_BUILD_DIR ?= .aws-sam/build
+SAM_CACHE_DIR ?= .aws-sam/cache
 build: venv
-	PATH="$(abspath $(VENV))/bin:$$PATH" PYENV_VERSION=3.13.0 $(VENV)/bin/sam build --build-dir $(SAM_BUILD_DIR)
+	PATH="$(abspath $(VENV))/bin:$$PATH" PYENV_VERSION=3.13.0 $(VENV)/bin/sam build --cached --cache-dir $(SAM_CACHE_DIR) --build-dir $(SAM_BUILD_DIR)
 	$(PY) -m devtools.artifacts $(SAM_BUILD_DIR)
 
 # Cold init, warm latency, round trips, throughput, memory and sizes: writes bench/results.{md,json}.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import platform
 import secrets
 import shlex
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -280,20 +282,44 @@ def _built_function(
     return template, spec
 
 
+@dataclass(frozen=True)
+class Initialised:
+    spec: FunctionSpec
+    events: list[dict[str, Any]]
+    completed: subprocess.CompletedProcess[str]
+    result: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def initialised(
+    build_dir: Path, lambda_paths: LambdaPaths, aws: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], Initialised]:
+    """Every (environment, function) initialised once, a few fresh processes at a time."""
+
+    def run(environment: str, function_id: str) -> Initialised:
+        template, spec = _built_function(build_dir, ENVIRONMENTS[environment], function_id)
+        events = _events(template, spec)
+        work = tmp_path_factory.mktemp(f"{environment}-{function_id}")
+        completed, result = initialise(spec, environment, events, lambda_paths, aws, work)
+        return Initialised(spec, events, completed, result)
+
+    pairs = [(environment, function_id) for environment in ENVIRONMENTS for function_id in FUNCTION_IDS]
+    with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) + 1)) as pool:
+        futures = {pair: pool.submit(run, *pair) for pair in pairs}
+        return {pair: future.result() for pair, future in futures.items()}
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize("function_id", FUNCTION_IDS)
 @pytest.mark.parametrize("environment", list(ENVIRONMENTS))
 def test_function_initialises_from_the_build(
     environment: str,
     function_id: str,
-    build_dir: Path,
     lambda_paths: LambdaPaths,
-    aws: str,
-    tmp_path: Path,
+    initialised: dict[tuple[str, str], Initialised],
 ) -> None:
-    template, spec = _built_function(build_dir, ENVIRONMENTS[environment], function_id)
-    events = _events(template, spec)
-    completed, result = initialise(spec, environment, events, lambda_paths, aws, tmp_path)
+    outcome = initialised[(environment, function_id)]
+    spec, events, completed, result = outcome.spec, outcome.events, outcome.completed, outcome.result
     assert completed.returncode == 0, (
         f"{function_id} failed to initialise under {environment}:\n{completed.stderr[-6000:]}"
     )
