@@ -71,6 +71,9 @@ validate: venv
 	$(VENV)/bin/sam validate --lint --region us-east-1
 	$(VENV)/bin/checkov --config-file .checkov.yaml --file template.yaml --framework cloudformation --skip-download
 
+# pytest runs `make build` itself, once per session and only when the build's inputs changed
+# (tests/build/conftest.py), then checks the built artifacts: the lock, and every function's init
+# under every samconfig environment in a Lambda-like interpreter (tests/build/).
 test: lint typecheck validate
 	$(PY) -m pytest --cov --cov-report=term --cov-report=xml
 
