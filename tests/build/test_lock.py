@@ -47,7 +47,7 @@ def test_lock_pins_every_layer_requirement_to_one_version_with_hashes() -> None:
 
 
 def test_lock_input_states_the_layer_dependencies_pyproject_declares() -> None:
-    """pyproject's dependencies (what `pip install -e .` asks for) are the layer's, plus boto3."""
+    """pyproject's dependencies (what `pip install -e .` asks for) are requirements.in's, boto3 included."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {name: str(req) for name, req in _requirements(project["dependencies"]).items()}
     assert declared == {name: str(req) for name, req in _lock_input().items()}
