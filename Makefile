@@ -7,18 +7,45 @@ DYNAMODB_PORT ?= 8000
 export PORT DYNAMODB_PORT
 export SAM_CLI_TELEMETRY := 0
 
-# Prefer Python 3.13 (the Lambda runtime); fall back to any python3 >= 3.11.
-PYTHON_BOOTSTRAP ?= $(shell if PYENV_VERSION=3.13.0 python -c 'import sys; assert sys.version_info[:2]==(3,13)' 2>/dev/null; then echo "env PYENV_VERSION=3.13.0 python"; elif command -v python3.13 >/dev/null; then echo python3.13; else echo python3; fi)
+# Python 3.13 only, the Lambda runtime's version (pyproject's requires-python): pyenv's 3.13.0 when
+# present, else python3.13 on PATH; empty when neither exists, and `make venv` then says so and stops.
+PY313_CHECK := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))'
+PYTHON_BOOTSTRAP ?= $(shell if PYENV_VERSION=3.13.0 python $(PY313_CHECK) 2>/dev/null; then echo "env PYENV_VERSION=3.13.0 python"; elif python3.13 $(PY313_CHECK) 2>/dev/null; then echo python3.13; fi)
+NO_PY313 := orgair needs Python 3.13 (the Lambda runtime's version) and found none: install python3.13 (or pyenv's 3.13.0), or name one with PYTHON_BOOTSTRAP=/path/to/python3.13
 
-.PHONY: venv run invoke test lint typecheck unit validate build bench openapi openapi-baseline browser docs-screenshot clean
+# The shared layer's lock: exact versions and hashes of everything the layer installs. `sam build`
+# reads it (layers/shared/requirements.txt) and `make venv` installs it first, hash-checked, then the
+# dev tools constrained to it, so the tests run the versions that ship (tests/build/test_lock.py).
+# `make lock` regenerates it from layers/shared/requirements.in with a pinned uv, resolved together
+# with the dev groups so that the test venv can hold exactly these versions.
+LAYER_LOCK := layers/shared/requirements.txt
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
 
-$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
-	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+.PHONY: venv lock run invoke test lint typecheck unit validate build bench openapi openapi-baseline browser docs-screenshot clean
+
+$(PY):
+	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "$(NO_PY313)" >&2; exit 1; }
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(LAYER_LOCK) | $(PY)
+	@$(PY) $(PY313_CHECK) || { echo "$(VENV) is Python $$($(PY) -c 'import platform; print(platform.python_version())'), not 3.13: remove it (rm -rf $(VENV)) and run make again" >&2; exit 1; }
 	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet -e . --group dev
+	$(PY) -m pip install --quiet --require-hashes -r $(LAYER_LOCK)
+	sed -e '/^ *--hash=/d' -e 's/ *\\$$//' $(LAYER_LOCK) > $(VENV)/layer-constraints.txt
+	$(PY) -m pip install --quiet -e . --group dev -c $(VENV)/layer-constraints.txt
 	@touch $@
 
 venv: $(VENV)/.installed
+
+$(UV): | $(PY)
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+
+lock: $(UV)
+	$(UV) pip compile --quiet --universal --python-version 3.13 --group dev pyproject.toml -o $(VENV)/dev-resolution.txt
+	$(UV) pip compile --quiet --universal --python-version 3.13 --generate-hashes --annotation-style line \
+		--custom-compile-command "make lock  (uv $(UV_VERSION))" -c $(VENV)/dev-resolution.txt \
+		layers/shared/requirements.in -o $(LAYER_LOCK)
 
 run: venv
 	$(PY) -m devtools.localrun serve $(if $(ENV_VARS),--env-vars $(ENV_VARS))
@@ -44,6 +71,10 @@ validate: venv
 	$(VENV)/bin/sam validate --lint --region us-east-1
 	$(VENV)/bin/checkov --config-file .checkov.yaml --file template.yaml --framework cloudformation --skip-download
 
+# pytest runs `make build` itself, once per session and only when the build's inputs changed
+# (tests/build/conftest.py), then checks the built artifacts: the lock, and every function's init
+# under every samconfig environment in a Lambda-like interpreter (tests/build/). `browser` installs
+# Debian's chromium when missing (tests/integration/test_cors_browser.py drives it).
 test: lint typecheck validate browser
 	$(PY) -m pytest --cov --cov-report=term --cov-report=xml
 
@@ -51,8 +82,9 @@ test: lint typecheck validate browser
 # second boto3 stack (see devtools/artifacts.py and docs/performance.md). sam needs a python3.13 on
 # PATH: the venv's own, else pyenv's 3.13.0.
 SAM_BUILD_DIR ?= .aws-sam/build
+SAM_CACHE_DIR ?= .aws-sam/cache
 build: venv
-	PATH="$(abspath $(VENV))/bin:$$PATH" PYENV_VERSION=3.13.0 $(VENV)/bin/sam build --build-dir $(SAM_BUILD_DIR)
+	PATH="$(abspath $(VENV))/bin:$$PATH" PYENV_VERSION=3.13.0 $(VENV)/bin/sam build --cached --cache-dir $(SAM_CACHE_DIR) --build-dir $(SAM_BUILD_DIR)
 	$(PY) -m devtools.artifacts $(SAM_BUILD_DIR)
 
 # Cold init, warm latency, round trips, throughput, memory and sizes: writes bench/results.{md,json}.

@@ -10,6 +10,10 @@ Two things `sam build` does not do and a cold start pays for:
   `unchecked-hash` .pyc files: valid whatever the files' dates, never checked against the source.
   The code object's file names are the paths Lambda mounts (/opt/python, /var/task) so tracebacks
   read as they would without bytecode.
+
+It also reads the layer's lock (layers/shared/requirements.txt, written by `make lock`) and the
+distributions a directory holds, so tests can prove the layer ships, and the test venv runs, exactly
+the locked versions.
 """
 
 from __future__ import annotations
@@ -20,10 +24,14 @@ import py_compile
 import re
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from devtools.template import load_template
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+
+from devtools.template import ROOT, load_template
 
 LAYER_MOUNT = "/opt"
 TASK_ROOT = "/var/task"
@@ -31,6 +39,17 @@ RUNTIME_PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"}
 )
 """Distributions the Lambda python3.13 runtime ships (boto3 and its dependencies)."""
+LAYER_LOCK = ROOT / "layers" / "shared" / "requirements.txt"
+LAMBDA_MARKER_ENVIRONMENT = {
+    "python_version": "3.13",
+    "platform_machine": "aarch64",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
+"""PEP 508 marker values of the Lambda runtime the layer is built for (python3.13 on arm64)."""
 
 
 def _normalise(name: str) -> str:
@@ -40,6 +59,70 @@ def _normalise(name: str) -> str:
 def _distribution_name(dist_info: Path) -> str:
     """`python_dateutil-2.9.0.post0.dist-info` -> `python-dateutil` (PEP 503 normalised)."""
     return _normalise(dist_info.name.removesuffix(".dist-info").rsplit("-", 1)[0])
+
+
+@dataclass(frozen=True)
+class LockedPin:
+    """One entry of the lock: an exact version, the hashes pip must check, and where it applies."""
+
+    name: str
+    version: str
+    hashes: tuple[str, ...]
+    marker: Marker | None
+
+    def applies(self, environment: Mapping[str, str] | None = None) -> bool:
+        """Whether the entry is installed there (the running interpreter when `environment` is None)."""
+        return self.marker is None or self.marker.evaluate(dict(environment) if environment else None)
+
+
+def read_lock(path: Path = LAYER_LOCK) -> list[LockedPin]:
+    """The lock's entries; ValueError for any that is not one `name==version` with its hashes."""
+    logical: list[str] = []
+    pending = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        pending += line
+        if pending.strip():
+            logical.append(pending.strip())
+        pending = ""
+    pins: list[LockedPin] = []
+    for entry in logical:
+        words = entry.split()
+        hashes = tuple(word.removeprefix("--hash=") for word in words if word.startswith("--hash="))
+        requirement = Requirement(" ".join(word for word in words if not word.startswith("--hash=")))
+        specifiers = list(requirement.specifier)
+        if len(specifiers) != 1 or specifiers[0].operator != "==" or "*" in specifiers[0].version:
+            raise ValueError(f"{path}: {requirement.name} is not pinned to one exact version")
+        if not hashes:
+            raise ValueError(f"{path}: {requirement.name} has no hash")
+        pins.append(
+            LockedPin(_normalise(requirement.name), specifiers[0].version, hashes, requirement.marker)
+        )
+    return pins
+
+
+def installed_versions(site: Path) -> dict[str, list[str]]:
+    """Each distribution in `site` (PEP 503 name) to the versions of its .dist-info directories."""
+    versions: dict[str, list[str]] = {}
+    for dist_info in sorted(site.glob("*.dist-info")):
+        version = dist_info.name.removesuffix(".dist-info").rsplit("-", 1)[1]
+        versions.setdefault(_distribution_name(dist_info), []).append(version)
+    return versions
+
+
+def version_mismatches(expected: Mapping[str, str], installed: Mapping[str, list[str]]) -> list[str]:
+    """Every way `installed` differs from `expected` (name -> exact version), one line each."""
+    problems: list[str] = []
+    for name, version in sorted(expected.items()):
+        found = installed.get(name, [])
+        if not found:
+            problems.append(f"{name}: locked {version}, not installed")
+        elif found != [version]:
+            problems.append(f"{name}: locked {version}, installed {', '.join(found)}")
+    return problems
 
 
 def prune_runtime_provided(site: Path, names: Iterable[str] = RUNTIME_PROVIDED) -> list[str]:
