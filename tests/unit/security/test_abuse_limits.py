@@ -17,7 +17,8 @@ from types import ModuleType
 from typing import Any, Final
 
 import pytest
-from orgair.http import MAX_CORRELATION_ID_LENGTH, MAX_JSON_DEPTH
+from orgair.http import MAX_CORRELATION_ID_LENGTH
+from orgair.jsonbody import MAX_JSON_DEPTH
 from orgair.settings import get_settings
 from support.lambda_events import api_event, load_function, principal_context
 from support.scoring_requests import Reply, company, count_items, invoke, local_client, request
