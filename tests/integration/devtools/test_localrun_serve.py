@@ -155,10 +155,23 @@ def test_unknown_route_is_404_problem(client: httpx.Client) -> None:
     assert body["instance"] == "/v1/no/such/route"
 
 
-def test_wrong_method_is_405_problem(client: httpx.Client) -> None:
-    response = client.delete("/v1/health")
-    assert_problem(response, 405)
-    assert response.headers["allow"] == "GET"
+@pytest.mark.parametrize("method", ["DELETE", "TRACE", "CONNECT", "PROPFIND", "BREW"])
+def test_a_method_no_route_defines_is_the_templates_404_problem_never_a_501_page(
+    client: httpx.Client, method: str
+) -> None:
+    body = assert_problem(client.request(method, "/v1/health"), 404)
+    assert body["instance"] == "/v1/health"
+
+
+def test_a_request_that_is_not_http_is_a_400_problem(runner: Runner) -> None:
+    host, port = runner.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")
+        answer = connection.recv(65536).decode("latin-1")
+    head, _, payload = answer.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 400")
+    assert "application/problem+json" in head
+    assert json.loads(payload)["status"] == 400
 
 
 def test_malformed_json_to_a_post_route_is_400_problem(client: httpx.Client) -> None:
