@@ -84,7 +84,7 @@ def nesting_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 def _literal_problem(literal: str) -> str | None:
     """Why a number literal is refused, judged on its characters alone, or None."""
     mantissa, _, exponent = literal.lower().partition("e")
-    digits = sum(char.isdigit() for char in mantissa)
+    digits = len(mantissa) - mantissa.count("-") - mantissa.count(".")
     if digits > MAX_NUMBER_DIGITS:
         return f"number literal has more than {MAX_NUMBER_DIGITS} digits"
     if exponent:
@@ -94,28 +94,44 @@ def _literal_problem(literal: str) -> str | None:
     return None
 
 
-def _integer(literal: str) -> int | _Refused:
-    problem = _literal_problem(literal)
-    return _Refused(problem) if problem else int(literal)
-
-
-def _decimal(literal: str) -> Decimal | _Refused:
-    problem = _literal_problem(literal)
-    return _Refused(problem) if problem else Decimal(literal)
-
-
 def _constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: set[str] = set()
-    duplicates: list[str] = []
-    for key, _ in pairs:
-        if key in seen:
-            duplicates.append(key)
-        seen.add(key)
-    return _Duplicated(pairs, duplicates) if duplicates else dict(pairs)
+class _Hooks:
+    """The parser's hooks for one document; `flagged` says whether the walk for names is needed."""
+
+    __slots__ = ("flagged",)
+
+    def __init__(self) -> None:
+        self.flagged = False
+
+    def integer(self, literal: str) -> int | _Refused:
+        problem = _literal_problem(literal)
+        if problem:
+            self.flagged = True
+            return _Refused(problem)
+        return int(literal)
+
+    def decimal(self, literal: str) -> Decimal | _Refused:
+        problem = _literal_problem(literal)
+        if problem:
+            self.flagged = True
+            return _Refused(problem)
+        return Decimal(literal)
+
+    def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(pairs)
+        if len(built) == len(pairs):
+            return built
+        self.flagged = True
+        seen: set[str] = set()
+        duplicates: list[str] = []
+        for key, _ in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen.add(key)
+        return _Duplicated(pairs, duplicates)
 
 
 def _field(path: tuple[str | int, ...]) -> str:
@@ -138,16 +154,19 @@ def parse_json_body(text: str) -> Any:
     """The body as JSON (floats as exact Decimals), or the `OrgairError` that says why not."""
     if nesting_depth_exceeds(text):
         raise MalformedRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
+    hooks = _Hooks()
     try:
         parsed = json.loads(
             text,
-            parse_int=_integer,
-            parse_float=_decimal,
+            parse_int=hooks.integer,
+            parse_float=hooks.decimal,
             parse_constant=_constant,
-            object_pairs_hook=_object,
+            object_pairs_hook=hooks.object,
         )
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         raise MalformedRequest("The request body is not valid JSON.") from None
+    if not hooks.flagged:
+        return parsed
     duplicated: list[FieldError] = []
     refused: list[FieldError] = []
     for path, node in _walk(parsed):
