@@ -200,7 +200,10 @@ def create_app() -> APIGatewayRestResolver:
 
 
 def _unsupported_media_type() -> UnsupportedMediaType:
-    return UnsupportedMediaType("Request bodies must be application/json.")
+    return UnsupportedMediaType(
+        "Request bodies must be application/json.",
+        errors=[FieldError("Content-Type", "expected application/json")],
+    )
 
 
 def declared_scope(app: APIGatewayRestResolver) -> str | None:

@@ -153,7 +153,10 @@ def _walk(value: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
 def parse_json_body(text: str) -> Any:
     """The body as JSON (floats as exact Decimals), or the `OrgairError` that says why not."""
     if nesting_depth_exceeds(text):
-        raise MalformedRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
+        raise MalformedRequest(
+            f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.",
+            errors=[FieldError("body", f"arrays and objects nest deeper than {MAX_JSON_DEPTH} levels")],
+        )
     hooks = _Hooks()
     try:
         parsed = json.loads(
@@ -163,8 +166,15 @@ def parse_json_body(text: str) -> Any:
             parse_constant=_constant,
             object_pairs_hook=hooks.object,
         )
-    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
-        raise MalformedRequest("The request body is not valid JSON.") from None
+    except json.JSONDecodeError as error:
+        where = f"{error.msg} at line {error.lineno} column {error.colno}"
+        raise MalformedRequest(
+            "The request body is not valid JSON.", errors=[FieldError("body", where)]
+        ) from None
+    except (ValueError, RecursionError) as error:  # NaN/Infinity; a recursion limit below our depth
+        raise MalformedRequest(
+            "The request body is not valid JSON.", errors=[FieldError("body", str(error))]
+        ) from None
     if not hooks.flagged:
         return parsed
     duplicated: list[FieldError] = []

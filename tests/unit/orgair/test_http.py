@@ -318,6 +318,7 @@ def test_a_body_that_is_not_application_json_is_a_415(content_type: str) -> None
     status, headers, body = call(build_handler(), event)
     assert (status, headers["Content-Type"]) == (415, "application/problem+json")
     assert body["type"] == "https://api.orgair.io/problems/unsupported-media-type"
+    assert body["errors"] == [{"field": "Content-Type", "message": "expected application/json"}]
 
 
 def test_application_json_with_parameters_is_read() -> None:
@@ -328,3 +329,9 @@ def test_application_json_with_parameters_is_read() -> None:
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
     assert call(build_handler(), event)[0] == 200
+
+
+def test_invalid_json_is_a_400_saying_where() -> None:
+    status, _, body = call(build_handler(), api_event("POST", "/echo", body='{"name": "a",\n "amount": }'))
+    assert status == 400
+    assert body["errors"] == [{"field": "body", "message": "Expecting value at line 2 column 12"}]
