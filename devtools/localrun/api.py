@@ -281,14 +281,9 @@ class LocalApi:
         context = replace(context, resource_path=match.resource, path_parameters=match.path_parameters or {})
         target = match.target(request.method)
         if target is None:
-            # Local choice: API Gateway answers 404 (MISSING_AUTHENTICATION_TOKEN) here; 405 + Allow is clearer.
-            allowed = ", ".join(match.allowed())
-            detail = f"{match.resource} allows {allowed}, not {request.method}."
-            return (
-                problem(405, "method-not-allowed", "Method Not Allowed", detail, context, Allow=allowed),
-                "-",
-                None,
-            )
+            # A method the resource does not define is, to API Gateway, a route that does not exist.
+            context = replace(context, error_message="Missing Authentication Token")
+            return stage.responses.render("MISSING_AUTHENTICATION_TOKEN", context), "-", None
         if not self._within_rate(stage, match.resource, request.method):
             context = replace(context, error_message="Too Many Requests")
             return stage.responses.render("THROTTLED", context), "-", None

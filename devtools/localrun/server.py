@@ -8,7 +8,9 @@ TCP_NODELAY, so small responses are not held back by Nagle's algorithm.
 from __future__ import annotations
 
 import errno
+import json
 import threading
+from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +19,7 @@ from typing import Any
 from devtools.embedded_dynamodb import PortInUseError
 from devtools.localrun.api import MAX_BODY_BYTES, LocalApi
 from devtools.localrun.events import HttpRequest
-from devtools.localrun.gateway import HttpResponse
+from devtools.localrun.gateway import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, HttpResponse
 
 IDLE_CONNECTION_SECONDS = 120
 # Connection-level headers: not passed to the function, and ours replace the function's.
@@ -27,6 +29,19 @@ _FRAMING = _HOP_BY_HOP | {"content-length"}
 
 class _BadRequestError(ValueError):
     pass
+
+
+def _protocol_problem(status: HTTPStatus, detail: str, path: str) -> HttpResponse:
+    """A problem+json answer for a request that never reached the gateway (not valid HTTP)."""
+    body = {
+        "type": PROBLEM_BASE + ("malformed-request" if status == HTTPStatus.BAD_REQUEST else "http-error"),
+        "title": status.phrase,
+        "status": int(status),
+        "detail": detail,
+        "instance": path.partition("?")[0] or "/",
+        "correlation_id": "-",
+    }
+    return HttpResponse(int(status), [("Content-Type", PROBLEM_CONTENT_TYPE)], json.dumps(body).encode())
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -54,8 +69,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body, oversized = self._read_body()
         except _BadRequestError as error:
-            self._write(HttpResponse(400, [("Content-Type", "text/plain")], str(error).encode()))
             self.close_connection = True
+            self._write(_protocol_problem(HTTPStatus.BAD_REQUEST, str(error), self.path))
             return
         if oversized:
             self.close_connection = True
@@ -75,27 +90,20 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._write(self.server.api.handle(request))
 
-    # BaseHTTPRequestHandler dispatches to do_<METHOD>; every method goes through the gateway.
-    def do_GET(self) -> None:
-        self._dispatch()
+    # BaseHTTPRequestHandler dispatches to do_<METHOD> and answers 501 text/html when there is none;
+    # every method (TRACE, CONNECT, PROPFIND, made-up ones) goes through the gateway instead, which
+    # answers what API Gateway answers for a method no route defines.
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_PUT(self) -> None:
-        self._dispatch()
-
-    def do_PATCH(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def do_OPTIONS(self) -> None:
-        self._dispatch()
-
-    def do_HEAD(self) -> None:
-        self._dispatch()
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors of HTTP itself (a malformed request line, oversized headers) as problem+json."""
+        status = HTTPStatus(code)
+        self.close_connection = True
+        detail = message or status.description or status.phrase
+        self._write(_protocol_problem(status, detail, self.path if hasattr(self, "path") else "/"))
 
     def _read_body(self) -> tuple[bytes, bool]:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():

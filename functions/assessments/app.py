@@ -39,7 +39,7 @@ app = create_app()
 )
 @requires("assessments:write")
 def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
-    meta = request_meta(app, "assessments:write")
+    meta = request_meta(app)
     settings = get_settings()
     version = param_version(app)
     key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=False)

@@ -22,7 +22,7 @@ from orgair.costs.views import (
     UsageReportBody,
     parse_day,
 )
-from orgair.http import correlation_id, create_app, header, make_handler, require_scope, requires
+from orgair.http import caller, correlation_id, create_app, header, make_handler, requires
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
 
@@ -44,7 +44,7 @@ def _ledger() -> CostLedger:
 )
 @requires("costs:write")
 def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
-    principal = require_scope(app, "costs:write")
+    principal = caller(app)
     key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=True)
     assert key is not None
     request_id = app.current_event.request_context.request_id
@@ -67,7 +67,7 @@ def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
 @app.get("/costs/summary")
 @requires("costs:read")
 def summary(date: Annotated[str | None, Query(max_length=10)] = None) -> CostSummaryView:
-    principal = require_scope(app, "costs:read")
+    principal = caller(app)
     ledger = _ledger()
     return CostSummaryView.of(ledger.summary(principal.tenant_id, parse_day(date, ledger.clock())))
 
@@ -79,7 +79,7 @@ def entries(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> EntriesView:
-    principal = require_scope(app, "costs:read")
+    principal = caller(app)
     ledger = _ledger()
     day = parse_day(date, ledger.clock())
     return EntriesView.of(ledger.entries(principal.tenant_id, day, limit=limit, cursor=cursor))
@@ -88,7 +88,7 @@ def entries(
 @app.get("/costs/alerts")
 @requires("costs:read")
 def alerts(date: Annotated[str | None, Query(max_length=10)] = None) -> AlertsView:
-    principal = require_scope(app, "costs:read")
+    principal = caller(app)
     ledger = _ledger()
     day = parse_day(date, ledger.clock())
     return AlertsView(

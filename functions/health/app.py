@@ -9,7 +9,6 @@ from orgair.http import (
     current_stage,
     make_handler,
     param_version,
-    require_scope,
     requires,
 )
 from orgair.settings import get_settings
@@ -79,7 +78,6 @@ def ready() -> ReadinessStatus:
 @app.get("/health/detailed")
 @requires("admin")
 def detailed() -> DetailedHealth:
-    require_scope(app, "admin")
     settings = get_settings()
     result = readiness(settings)
     return DetailedHealth(

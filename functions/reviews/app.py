@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from orgair.http import create_app, make_handler, require_scope, requires
+from orgair.http import caller, create_app, make_handler, requires
 from orgair.logic.reviews import decide, list_reviews
 from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
 from orgair.settings import get_settings
@@ -18,7 +18,7 @@ def read_reviews(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ReviewPage:
-    principal = require_scope(app, "reviews:read")
+    principal = caller(app)
     return list_reviews(
         principal.tenant_id, status=status, limit=limit, cursor=cursor, settings=get_settings()
     )
@@ -33,7 +33,7 @@ def read_reviews(
 )
 @requires("reviews:decide")
 def decide_review(review_id: str, body: ReviewDecisionRequest) -> ReviewItem:
-    principal = require_scope(app, "reviews:decide")
+    principal = caller(app)
     return decide(principal, review_id, body, get_settings())
 
 

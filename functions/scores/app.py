@@ -6,13 +6,13 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from orgair.http import (
+    caller,
     create_app,
     created,
     header,
     make_handler,
     param_version,
     request_meta,
-    require_scope,
     requires,
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
@@ -33,7 +33,7 @@ app = create_app()
 )
 @requires("scores:write")
 def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
-    meta = request_meta(app, "scores:write")
+    meta = request_meta(app)
     settings = get_settings()
     version = param_version(app)
     key = check_key(header(app.current_event.raw_event.get("headers"), IDEMPOTENCY_HEADER), required=False)
@@ -60,7 +60,7 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
 @app.get("/scores/<score_id>")
 @requires("scores:read")
 def read_score(score_id: str) -> StoredScore:
-    principal = require_scope(app, "scores:read")
+    principal = caller(app)
     return get_score(principal.tenant_id, score_id, get_settings())
 
 
@@ -71,7 +71,7 @@ def read_history(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> HistoryPage:
-    principal = require_scope(app, "scores:read")
+    principal = caller(app)
     return company_history(
         principal.tenant_id,
         company_id,
@@ -85,7 +85,7 @@ def read_history(
 @app.post("/portfolios/scores")
 @requires("scores:write")
 def create_portfolio(body: PortfolioRequest) -> PortfolioResult:
-    meta = request_meta(app, "scores:write")
+    meta = request_meta(app)
     return store_portfolio(body, version=param_version(app), meta=meta, settings=get_settings())
 
 

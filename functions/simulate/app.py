@@ -4,7 +4,7 @@ Kept apart from the storing functions so its cold start never loads the AWS SDK.
 
 from typing import Any
 
-from orgair.http import create_app, make_handler, param_version, require_scope, requires
+from orgair.http import create_app, make_handler, param_version, requires
 from orgair.logic.scores import score_person, simulate
 from orgair.models.scores import ScoreResult, SimulateRequest
 from orgair.scoring import IndividualScoreResult
@@ -16,14 +16,12 @@ app = create_app()
 @app.post("/scores/simulate")
 @requires("scores:read")
 def simulate_score(body: SimulateRequest) -> ScoreResult:
-    require_scope(app, "scores:read")
     return simulate(body, param_version(app), get_settings())
 
 
 @app.post("/individuals/scores")
 @requires("scores:write")
 def score_individual(body: dict[str, Any]) -> IndividualScoreResult:
-    require_scope(app, "scores:write")
     return score_person(body, get_settings())
 
 

@@ -15,10 +15,17 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any, Final, Literal, NoReturn, TypeVar, cast
+from typing import Any, Final, Literal, TypeVar, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
+    OpenAPIRequestValidationMiddleware,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orgair.auth.principal import Principal, RequestMeta
@@ -33,6 +40,7 @@ from orgair.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from orgair.jsonbody import parse_json_body
 from orgair.jsontypes import number_value
 from orgair.observability import logger, metrics, tracer
 from orgair.settings import get_settings
@@ -42,43 +50,12 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 RouteFunction = TypeVar("RouteFunction", bound=Callable[..., Any])
 
 STAGE_VERSIONS: dict[str, ParamVersion] = {"v1": "v1.0", "v2": "v2.0"}
-MAX_JSON_DEPTH = 32
 CORRELATION_HEADER = "X-Correlation-ID"
 MAX_CORRELATION_ID_LENGTH: Final = 128
 _CORRELATION_ID_CHARS: Final = frozenset(chr(code) for code in range(0x21, 0x7F))
 REQUIRED_SCOPE_ATTRIBUTE: Final = "__orgair_required_scope__"
-# Problems the resolver raises while reading the request, before the route function (and its
-# require_scope) runs: a caller without the route's scope gets 401/403 instead of these.
-_INPUT_PROBLEM_STATUSES: Final = frozenset({400, 415, 422})
+JSON_CONTENT_TYPE: Final = "application/json"
 _correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
-
-
-def _reject_constant(name: str) -> NoReturn:
-    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
-
-
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of a parsed JSON value, stopping once past `limit`."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    deepest = 0
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return deepest
-
-
-def parse_json_body(text: str) -> Any:
-    """JSON with exact decimals; NaN/Infinity and deep nesting are malformed, not numbers."""
-    parsed = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    if _depth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise MalformedRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
-    return parsed
 
 
 def _json_default(value: Any) -> Any:
@@ -115,10 +92,11 @@ def accepted_correlation_id(value: str | None) -> str | None:
 
 
 def requires(scope: str) -> Callable[[RouteFunction], RouteFunction]:
-    """Declare a route's scope (put it under the route decorator) so the HTTP layer can refuse a
-    caller without it (401/403) before telling them what is wrong with the request (400/415/422).
+    """Declare a route's scope (put it under the route decorator): the one place a route says it.
 
-    The route still calls `require_scope(app, scope)` for its principal; this only marks the function.
+    The HTTP layer refuses a caller without it (401/403) before anything of the request is read
+    (path, query, headers, body), so no input can cost anything, or be told what is wrong with it,
+    to a caller who may not call the route. The route gets its principal from `caller(app)`.
     """
 
     def mark(function: RouteFunction) -> RouteFunction:
@@ -207,22 +185,12 @@ def create_app() -> APIGatewayRestResolver:
         serializer=dumps,
     )
 
-    def _refusal() -> OrgairError | None:
-        """401/403 for a caller without the matched route's declared scope (see `requires`)."""
-        route = app.context.get("_route")
-        scope = getattr(getattr(route, "func", None), REQUIRED_SCOPE_ATTRIBUTE, None)
-        if not isinstance(scope, str):
-            return None
-        try:
-            require_scope(app, scope)
-        except OrgairError as refused:
-            return refused
-        return None
+    # Powertools runs its request validation before every other middleware; this one checks the
+    # caller's scope and the body's media type and encoding first, then validates as before.
+    app._request_validation_middleware = _ScopeThenValidate()
 
     @app.exception_handler(OrgairError)
     def _orgair_error(error: OrgairError) -> Response[str]:
-        if error.status in _INPUT_PROBLEM_STATUSES:
-            error = _refusal() or error
         if isinstance(error, ConfigurationError):
             logger.error("configuration error", extra={"detail": error.detail})
             if not get_settings().DEBUG:
@@ -233,8 +201,11 @@ def create_app() -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:
-        problem = _validation_problem(error)
-        return problem_response(_refusal() or problem, app.current_event.path)
+        return problem_response(_validation_problem(error), app.current_event.path)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
+        return problem_response(_unsupported_media_type(), app.current_event.path)
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
@@ -249,6 +220,55 @@ def create_app() -> APIGatewayRestResolver:
         return problem_response(OrgairError(detail), app.current_event.path)
 
     return app
+
+
+def _unsupported_media_type() -> UnsupportedMediaType:
+    return UnsupportedMediaType(
+        "Request bodies must be application/json.",
+        errors=[FieldError("Content-Type", "expected application/json")],
+    )
+
+
+def declared_scope(app: APIGatewayRestResolver) -> str | None:
+    """The scope the matched route declares with `requires`; None for a public route."""
+    route = app.context.get("_route")
+    scope = getattr(getattr(route, "func", None), REQUIRED_SCOPE_ATTRIBUTE, None)
+    return scope if isinstance(scope, str) else None
+
+
+def _refuse_media(event: Mapping[str, Any]) -> OrgairError | None:
+    """A body we will not parse: not application/json (415), or not UTF-8 text at all (400).
+
+    `+json` types (application/merge-patch+json, ...) are refused too: no route reads them.
+    """
+    body = event.get("body") or ""
+    if not body:
+        return None
+    if event.get("isBase64Encoded"):
+        try:
+            base64.b64decode(body, validate=True).decode("utf-8")
+        except ValueError:  # binascii.Error, UnicodeDecodeError
+            return MalformedRequest("The request body is not UTF-8 encoded JSON.")
+    media_type = (header(event.get("headers"), "Content-Type") or "").split(";")[0].strip().lower()
+    if media_type and media_type != JSON_CONTENT_TYPE:
+        return _unsupported_media_type()
+    return None
+
+
+class _ScopeThenValidate(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, preceded by the route's scope check and the media check."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    def handler(self, app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:  # type: ignore[override]
+        scope = declared_scope(app)
+        if scope is not None:
+            require_scope(app, scope)
+        refused = _refuse_media(app.current_event.raw_event)
+        if refused is not None:
+            raise refused
+        return super().handler(app, next_middleware)
 
 
 def param_version(app: APIGatewayRestResolver) -> ParamVersion:
@@ -272,9 +292,21 @@ def require_scope(app: APIGatewayRestResolver, scope: str) -> Principal:
     return Principal.from_context(raw).require(scope)
 
 
-def request_meta(app: APIGatewayRestResolver, scope: str) -> RequestMeta:
+def caller(app: APIGatewayRestResolver) -> Principal:
+    """The caller of the matched route, checked for the scope the route declares with `requires`.
+
+    A route without a declared scope has no caller to give: that is a wiring error (500), never an
+    unchecked principal.
+    """
+    scope = declared_scope(app)
+    if scope is None:
+        raise ConfigurationError("The route reads its caller but declares no scope (orgair.http.requires).")
+    return require_scope(app, scope)
+
+
+def request_meta(app: APIGatewayRestResolver) -> RequestMeta:
     """The checked caller plus the ids that trace this request, as stored with what it writes."""
-    principal = require_scope(app, scope)
+    principal = caller(app)
     return RequestMeta(
         tenant_id=principal.tenant_id,
         key_id=principal.key_id,
@@ -295,18 +327,9 @@ def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, An
 
 
 def _refuse_body(event: Mapping[str, Any]) -> OrgairError | None:
-    """Bodies we will not parse: too large (413), not JSON (415), or not UTF-8 text at all (400)."""
-    body = event.get("body") or ""
-    if len(body) > get_settings().MAX_BODY_BYTES:
+    """A body too large to read at all (413), refused before anything else, like API Gateway's limit."""
+    if len(event.get("body") or "") > get_settings().MAX_BODY_BYTES:
         return PayloadTooLarge("The request body is larger than allowed.")
-    if body and event.get("isBase64Encoded"):
-        try:
-            base64.b64decode(body, validate=True).decode("utf-8")
-        except ValueError:  # binascii.Error, UnicodeDecodeError
-            return MalformedRequest("The request body is not UTF-8 encoded JSON.")
-    content_type = (header(event.get("headers"), "Content-Type") or "").split(";")[0].strip().lower()
-    if body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
-        return UnsupportedMediaType("Request bodies must be application/json.")
     return None
 
 

@@ -155,10 +155,36 @@ def test_unknown_route_is_404_problem(client: httpx.Client) -> None:
     assert body["instance"] == "/v1/no/such/route"
 
 
-def test_wrong_method_is_405_problem(client: httpx.Client) -> None:
-    response = client.delete("/v1/health")
-    assert_problem(response, 405)
-    assert response.headers["allow"] == "GET"
+@pytest.mark.parametrize("method", ["DELETE", "TRACE", "CONNECT", "PROPFIND", "BREW"])
+def test_a_method_no_route_defines_is_the_templates_404_problem_never_a_501_page(
+    client: httpx.Client, method: str
+) -> None:
+    body = assert_problem(client.request(method, "/v1/health"), 404)
+    assert body["instance"] == "/v1/health"
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n", 400),
+        (b"NOT AN HTTP REQUEST LINE AT ALL\r\n\r\n", 400),
+        (b"GET /v1/health HTTP/9.0\r\n\r\n", 505),
+    ],
+    ids=["bad Content-Length", "bad request line", "unknown HTTP version"],
+)
+def test_a_request_that_is_not_http_is_a_problem_never_an_html_page(
+    runner: Runner, request_bytes: bytes, status: int
+) -> None:
+    host, port = runner.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, payload = answer.decode("latin-1").partition("\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status}")
+    assert "application/problem+json" in head
+    assert json.loads(payload)["status"] == status
 
 
 def test_malformed_json_to_a_post_route_is_400_problem(client: httpx.Client) -> None:

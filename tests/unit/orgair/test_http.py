@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from orgair.http import create_app, make_handler, param_version, parse_json_body, require_scope
+from orgair.http import caller, create_app, make_handler, param_version, requires
+from orgair.jsonbody import parse_json_body
 from orgair.jsontypes import JsonNumber
 from orgair.settings import get_settings
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,9 +37,19 @@ def build_handler() -> Any:
         return EchoOut(name=body.name, amount=body.amount, version=param_version(app))
 
     @app.get("/secure")
+    @requires("scores:read")
     def secure() -> dict[str, str]:
-        principal = require_scope(app, "scores:read")
+        principal = caller(app)
         return {"tenant": principal.tenant_id}
+
+    @app.post("/guarded")
+    @requires("scores:write")
+    def guarded(body: Echo) -> dict[str, str]:
+        return {"tenant": caller(app).tenant_id, "name": body.name}
+
+    @app.get("/undeclared")
+    def undeclared() -> dict[str, str]:
+        return {"tenant": caller(app).tenant_id}
 
     @app.get("/boom")
     def boom() -> dict[str, str]:
@@ -203,3 +215,123 @@ def test_a_configuration_error_at_request_time_is_a_500_that_names_nothing() -> 
     assert status == 500
     assert body["detail"] == "An unexpected error occurred."
     assert "SECTOR_HR_BASELINES" not in json.dumps(body)
+
+
+# ---------------------------------------------------------------------- scope before the request is read
+
+HOSTILE_BODIES = {
+    "extreme exponent": '{"name":"a","amount":1e999999999}',
+    "deep nesting": "[" * 100_000,
+    "duplicate keys": '{"name":"a","name":"b","amount":1}',
+    "not JSON": "{",
+    "schema violation": '{"unexpected": true}',
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
+def test_a_key_without_the_routes_scope_gets_403_before_the_body_is_read(body: str) -> None:
+    handler = build_handler()
+    reader = principal_context(scopes="scores:read")
+
+    status, _, problem = call(handler, api_event("POST", "/guarded", body=body, authorizer=reader))
+    assert (status, problem["type"]) == (403, "https://api.orgair.io/problems/forbidden")
+
+    status, _, problem = call(handler, api_event("POST", "/guarded", body=body))
+    assert (status, problem["type"]) == (401, "https://api.orgair.io/problems/unauthorized")
+
+
+def test_a_key_without_the_routes_scope_gets_403_whatever_the_media_type() -> None:
+    event = api_event(
+        "POST",
+        "/guarded",
+        body="<x/>",
+        headers={"Content-Type": "application/xml"},
+        authorizer=principal_context(scopes="scores:read"),
+    )
+    assert call(build_handler(), event)[0] == 403
+
+
+def test_a_key_with_the_routes_scope_reaches_the_route() -> None:
+    event = api_event(
+        "POST",
+        "/guarded",
+        body={"name": "a", "amount": 1},
+        authorizer=principal_context(scopes="scores:write"),
+    )
+    assert call(build_handler(), event)[:1] == (200,)
+
+
+def test_a_route_reading_its_caller_without_a_declared_scope_is_a_500_never_an_unchecked_caller() -> None:
+    event = api_event("GET", "/undeclared", authorizer=principal_context(scopes="admin"))
+    status, _, body = call(build_handler(), event)
+    assert status == 500
+    assert "acme" not in json.dumps(body)
+
+
+# ---------------------------------------------------------------------- hostile but valid JSON
+
+
+def test_a_number_with_an_extreme_exponent_is_a_422_naming_the_field_in_milliseconds() -> None:
+    handler = build_handler()
+    started = time.perf_counter()
+    status, _, body = call(handler, api_event("POST", "/echo", body='{"name":"a","amount":1e999999999}'))
+    elapsed = time.perf_counter() - started
+    assert (status, body["type"]) == (422, "https://api.orgair.io/problems/validation-error")
+    assert body["errors"] == [{"field": "amount", "message": "number literal has an exponent beyond ±400"}]
+    assert elapsed < 0.5
+
+
+def test_an_integer_past_pythons_int_string_limit_is_a_422_naming_the_field() -> None:
+    status, _, body = call(
+        build_handler(), api_event("POST", "/echo", body='{"name":"a","amount":' + "9" * 5000 + "}")
+    )
+    assert status == 422
+    assert body["errors"][0]["field"] == "amount"
+
+
+def test_nesting_past_the_recursion_limit_is_a_400_not_a_500() -> None:
+    for body in ("[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"a":' * 50_000):
+        status, _, problem = call(build_handler(), api_event("POST", "/echo", body=body))
+        assert (status, problem["type"]) == (400, "https://api.orgair.io/problems/malformed-request")
+
+
+def test_a_duplicate_key_is_a_400_naming_it() -> None:
+    status, _, body = call(
+        build_handler(), api_event("POST", "/echo", body='{"name":"a","amount":1,"name":"b"}')
+    )
+    assert (status, body["type"]) == (400, "https://api.orgair.io/problems/malformed-request")
+    assert body["errors"] == [{"field": "name", "message": "duplicate key"}]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/foo+json",
+        "application/merge-patch+json",
+        "text/json",
+        "application/jsonx",
+        "APPLICATION/JSON",
+    ],
+)
+def test_a_body_that_is_not_application_json_is_a_415(content_type: str) -> None:
+    event = api_event("POST", "/echo", body='{"name":"a","amount":1}', headers={"Content-Type": content_type})
+    status, headers, body = call(build_handler(), event)
+    assert (status, headers["Content-Type"]) == (415, "application/problem+json")
+    assert body["type"] == "https://api.orgair.io/problems/unsupported-media-type"
+    assert body["errors"] == [{"field": "Content-Type", "message": "expected application/json"}]
+
+
+def test_application_json_with_parameters_is_read() -> None:
+    event = api_event(
+        "POST",
+        "/echo",
+        body='{"name":"a","amount":1}',
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert call(build_handler(), event)[0] == 200
+
+
+def test_invalid_json_is_a_400_saying_where() -> None:
+    status, _, body = call(build_handler(), api_event("POST", "/echo", body='{"name": "a",\n "amount": }'))
+    assert status == 400
+    assert body["errors"] == [{"field": "body", "message": "Expecting value at line 2 column 12"}]

@@ -17,7 +17,8 @@ from types import ModuleType
 from typing import Any, Final
 
 import pytest
-from orgair.http import MAX_CORRELATION_ID_LENGTH, MAX_JSON_DEPTH
+from orgair.http import MAX_CORRELATION_ID_LENGTH
+from orgair.jsonbody import MAX_JSON_DEPTH
 from orgair.settings import get_settings
 from support.lambda_events import api_event, load_function, principal_context
 from support.scoring_requests import Reply, company, count_items, invoke, local_client, request
@@ -117,6 +118,42 @@ def test_json_at_the_nesting_limit_is_judged_by_the_schema_not_refused_as_malfor
     reply = post(target, at_limit)
 
     assert reply.status in (200, 404, 422), reply
+
+
+HOSTILE_BODIES: Final = {
+    "extreme exponent": '{"input_tokens": 1e999999999}',
+    "past the int-string limit": '{"input_tokens": ' + "9" * 5000 + "}",
+    "past the recursion limit": "[" * 100_000,
+    "duplicate keys": '{"decision": "reject", "decision": "approve"}',
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
+@pytest.mark.parametrize("target", BODY_ROUTES, ids=route_id)
+def test_a_hostile_body_is_a_4xx_for_a_caller_with_the_scope_and_a_403_for_one_without(
+    target: tuple[str, ApiRoute], body: str, dynamodb: EmbeddedDynamoDB
+) -> None:
+    client = local_client(dynamodb.endpoint_url)
+    before = count_items(client)
+    code_dir, route = target
+    path, parameters = concrete(route)
+
+    def send(scopes: str, content_type: str) -> Reply:
+        return request(
+            handler(code_dir),
+            route.method,
+            path,
+            body=body,
+            scopes=scopes,
+            headers={"Content-Type": content_type},
+            path_parameters=parameters,
+            resource=route.path,
+        )
+
+    for content_type in ("application/json", "application/foo+json"):
+        assert send("admin", content_type).status in (400, 415, 422)
+        assert send("costs:read", content_type).is_problem(403)
+    assert count_items(client) == before
 
 
 @pytest.mark.parametrize(

@@ -31,10 +31,10 @@ class UsageReportBody(BaseModel):
 
     provider: Literal["openai", "anthropic"]
     model: str = Field(min_length=1, max_length=100, examples=["gpt-4o-2024-08-06"])
-    input_tokens: int = Field(ge=0, le=100_000_000, description="Uncached input tokens.")
-    cached_input_tokens: int = Field(default=0, ge=0, le=100_000_000)
-    cache_write_tokens: int = Field(default=0, ge=0, le=100_000_000)
-    output_tokens: int = Field(ge=0, le=100_000_000)
+    input_tokens: int = Field(strict=True, ge=0, le=100_000_000, description="Uncached input tokens.")
+    cached_input_tokens: int = Field(strict=True, default=0, ge=0, le=100_000_000)
+    cache_write_tokens: int = Field(strict=True, default=0, ge=0, le=100_000_000)
+    output_tokens: int = Field(strict=True, ge=0, le=100_000_000)
     purpose: str = Field(default="external", pattern=r"^[a-z0-9_.:-]{1,64}$")
     parent_request_id: str | None = Field(default=None, min_length=1, max_length=128)
 
@@ -224,15 +224,26 @@ class CheckSummary(BaseModel):
 
 
 def parse_day(text: str | None, now: datetime) -> date:
-    """A `date` query parameter (YYYY-MM-DD, UTC); today when absent."""
+    """A `date` query parameter (YYYY-MM-DD, UTC) from 2000-01-01 to tomorrow; today when absent.
+
+    Days outside that range hold no spend, and one near the calendar's end would overflow the
+    day arithmetic behind every view (a 500), so they are a 422 naming `date`.
+    """
     if text is None or text == "":
         return day_of(now)
     try:
         if len(text) != 10:
             raise ValueError(text)
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(
             "date must be a UTC calendar day, YYYY-MM-DD.",
             errors=[FieldError("date", "expected YYYY-MM-DD")],
         ) from None
+    latest = date.fromordinal(day_of(now).toordinal() + 1)
+    if not date(2000, 1, 1) <= day <= latest:
+        raise ValidationFailed(
+            f"date must be a day from 2000-01-01 to {latest.isoformat()}.",
+            errors=[FieldError("date", f"expected a day from 2000-01-01 to {latest.isoformat()}")],
+        )
+    return day

@@ -55,14 +55,14 @@ def test_unknown_path_and_unknown_stage_are_404_from_the_template(
         assert body(response) == {"status": 404, "instance": path}
 
 
-def test_wrong_method_is_405_with_allow(api: LocalApi, make_request: MakeRequest) -> None:
-    response = api.handle(make_request("DELETE", "/v1/companies/acme/scores"))
-    assert response.status == 405
-    assert response.header("Allow") == "GET, POST"
-    problem = body(response)
-    assert problem["type"] == "https://api.orgair.io/problems/method-not-allowed"
-    assert problem["status"] == 405
-    assert problem["instance"] == "/v1/companies/acme/scores"
+def test_a_method_the_resource_does_not_define_is_the_templates_404_like_an_unknown_path(
+    api: LocalApi, make_request: MakeRequest
+) -> None:
+    for method in ("DELETE", "TRACE", "PROPFIND"):
+        response = api.handle(make_request(method, "/v1/companies/acme/scores"))
+        assert response.status == 404
+        assert response.header("Content-Type") == "application/problem+json"
+        assert body(response) == {"status": 404, "instance": "/v1/companies/acme/scores"}
 
 
 def test_oversized_body_is_413(api: LocalApi, make_request: MakeRequest) -> None:
