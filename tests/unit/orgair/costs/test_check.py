@@ -41,8 +41,10 @@ def meta(tenant: str = "acme") -> CallMeta:
 
 
 def spend(ledger: CostLedger, micros: int, key: str = "k", tenant: str = "acme") -> None:
-    """Record reported usage costing exactly `micros` (gpt-4o output: 10 µUSD per token)."""
-    ledger.record_external(meta(tenant), key, UsageReport("openai", MODEL, Usage(output_tokens=micros // 10)))
+    """A call of this service costing exactly `micros` (gpt-4o output: 10 µUSD per token), reserved
+    at that amount and settled; `key` names the call. (Reported usage never enters `global`.)"""
+    hold = ledger.reserve(meta(tenant), MODEL, micros, call_id=f"{tenant}-{key}")
+    ledger.settle(hold, Usage(output_tokens=micros // 10), outcome="ok")
 
 
 def test_a_crash_between_reserve_and_settle_is_settled_uncertain_at_the_reservation(
@@ -105,7 +107,8 @@ def test_at_85_percent_two_runs_send_the_50_and_80_alerts_once_each(
 def test_two_runs_at_once_claim_each_alert_once(make_ledger: Any, clock: FakeClock) -> None:
     ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
     ledger.store.set_tenant_limit("acme", 500_000, clock())
-    spend(ledger, 1_000_000)
+    spend(ledger, 500_000)
+    spend(ledger, 500_000, tenant="beta")
     publisher = RecordingPublisher()
     check = BudgetCheck(ledger, publisher)
 
