@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from orgair.costs.budget import GLOBAL_SCOPE
 from orgair.costs.check import CLAIM_LEASE, BudgetCheck
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.costs.records import AlertRecord, CallMeta
 from support.costs import FakeClock, assert_reconciled, at

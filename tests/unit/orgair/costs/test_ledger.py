@@ -87,7 +87,8 @@ def test_a_global_refusal_names_the_shared_budget_without_its_figures(
     assert problem["scope"] == "global"
     assert "limit" not in problem
     assert "committed" not in problem
-    assert "0.02" not in problem["detail"] and "0.03" not in problem["detail"]
+    assert "0.02" not in problem["detail"]
+    assert "0.03" not in problem["detail"]
     assert "shared daily budget is exhausted" in problem["detail"]
     assert problem["resets_at"] == "2026-03-03T00:00:00Z"
     assert refused.value.headers["Retry-After"] == "3600"
