@@ -188,3 +188,31 @@ def test_scopes_without_activity_or_limit_raise_no_alert(
     report = BudgetCheck(ledger, publisher).run()
     assert publisher.sent == []
     assert [scope.scope for scope in report.scopes] == ["global"]
+
+
+def test_a_failed_channel_is_resent_alone_and_the_other_channel_is_never_sent_again(
+    make_ledger: Any, clock: FakeClock
+) -> None:
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    clock.now = at("2026-03-02T12:00:00")
+    spend(ledger, 600_000)
+    clock.now = at("2026-03-02T23:00:00")
+    sns = RecordingPublisher()
+    events = RecordingPublisher(failures=1)
+    check = BudgetCheck(ledger, {"sns": sns, "events": events})
+
+    failed = check.run()
+    within_lease = check.run()
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    after_lease = check.run()
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    later = check.run()
+
+    assert [alert.threshold for alert in failed.failed] == ["50"]
+    assert within_lease.published == []
+    assert [alert.threshold for alert in after_lease.published] == ["50"]
+    assert later.published == []
+    assert sns.keys() == [("global", "50")], "SNS accepted it first; it is never sent there again"
+    assert events.keys() == [("global", "50")]
+    (claim,) = ledger.store.alerts(at("2026-03-02T00:00:00").date())
+    assert (claim.state, claim.channels) == ("published", frozenset({"sns", "events"}))
