@@ -87,7 +87,9 @@ def test_concurrent_and_retried_usage_reports_are_each_recorded_once(client: htt
         price.cost_micros(Usage(input_tokens=body["input_tokens"], output_tokens=body["output_tokens"]))
         for body in reports.values()
     )
-    summary = client.get("/v2/costs/summary").json()
+    response = client.get("/v2/costs/summary")
+    assert response.status_code == 200, response.text
+    summary = response.json()
     assert summary["settled"] == format_usd(expected)
     assert summary["committed"] == format_usd(expected)
     assert summary["held"] == "0.000000"

@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # attempts × (connect + read) + backoff (orgair.aws.call_budget_seconds), stays well inside the
     # shortest function timeout, so a stalled dependency is a 503, never a 504 at the deadline.
     AWS_CONNECT_TIMEOUT_SECONDS: Decimal = _decimal("0.5", ge="0.05", le="5")
-    AWS_READ_TIMEOUT_SECONDS: Decimal = _decimal("1.5", ge="0.05", le="10")
+    AWS_READ_TIMEOUT_SECONDS: Decimal = _decimal("1", ge="0.05", le="10")
     AWS_MAX_ATTEMPTS: int = Field(default=2, ge=1, le=3)
 
     # LLM providers

@@ -33,6 +33,8 @@ STORE_CALLS_AFTER_LLM: Final = 2
 """DynamoDB writes after the last LLM attempt: settling it and storing the score. The LLM deadline
 keeps the worst case of both (each `orgair.aws.settings_call_budget_seconds`) before the Lambda's
 own timeout, so a store that stalls just then is a 503, not a 504."""
+ANSWER_RESERVE_SECONDS: Final = 1.0
+"""Besides those writes: scoring and answering."""
 
 SYSTEM_PROMPT: Final = (
     "You are an analyst assessing the organisational AI readiness of a private-equity portfolio "
@@ -177,7 +179,8 @@ def _assess(
         deadline=Deadline.within(
             LLM_DEADLINE_SECONDS,
             context=lambda_context,
-            reserve_seconds=STORE_CALLS_AFTER_LLM * settings_call_budget_seconds(settings),
+            reserve_seconds=STORE_CALLS_AFTER_LLM * settings_call_budget_seconds(settings)
+            + ANSWER_RESERVE_SECONDS,
         ),
         repairs=1,
     )
