@@ -194,6 +194,7 @@ def fair_runner(fair_provider: FakeProvider, tmp_path_factory: pytest.TempPathFa
     settings = {
         "DAILY_COST_BUDGET_USD": "1.00",
         "MAX_REQUEST_COST_USD": "1.00",
+        "EXTERNAL_USAGE_DAILY_LIMIT_USD": "1.00",
         "OPENAI_API_KEY": "sk-integration-test-key-0000",
         "OPENAI_BASE_URL": fair_provider.url,
     }

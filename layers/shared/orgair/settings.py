@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     DAILY_COST_BUDGET_USD: Decimal = _decimal("500", ge="0")
     MAX_REQUEST_COST_USD: Decimal = _decimal("1.00", ge="0")
     COST_ALERT_THRESHOLD_PCT: Decimal = _decimal("0.8", ge="0", le="1")
+    EXTERNAL_USAGE_DAILY_LIMIT_USD: Decimal = _decimal("500", ge="0")
+    """Per tenant and UTC day: the most usage a tenant may report itself (POST /costs, scope
+    `external:<id>`). Reported usage never counts against the global budget."""
     HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
     ALERT_TOPIC_ARN: str | None = None
     ALERT_EVENT_BUS_NAME: str = "default"

@@ -326,11 +326,11 @@ class CostLedger:
 
     def external_limits(self, tenant_id: str) -> list[tuple[str, int | None]]:
         """The scopes a usage report is admitted in: the tenant's own budget (when an operator set
-        one) and the tenant's daily allowance for reported usage (`external:<id>`, as large as the
-        global daily budget). Reported usage never enters the `global` scope."""
+        one) and the tenant's daily allowance for reported usage (`external:<id>`,
+        EXTERNAL_USAGE_DAILY_LIMIT_USD). Reported usage never enters the `global` scope."""
         return [
             (tenant_scope(tenant_id), self.store.tenant_limit(tenant_id)),
-            (external_scope(tenant_id), self.global_limit_micros),
+            (external_scope(tenant_id), usd_to_micros_floor(self.settings.EXTERNAL_USAGE_DAILY_LIMIT_USD)),
         ]
 
     def record_external(
