@@ -68,9 +68,21 @@ def is_listening(host: str, port: int, timeout: float = 0.2) -> bool:
         return False
 
 
+LOCAL_READ_TIMEOUT_SECONDS = "3"
+"""This server answers one request at a time and far slower than DynamoDB, so a call queued behind
+others would pass the production read timeout (settings AWS_READ_TIMEOUT_SECONDS, 1 s) without
+anything being wrong; locally the SDK waits longer. Not much longer: the assessment's LLM deadline
+keeps two such calls in reserve before the function's timeout. Tests of a stalled store set their
+own short timeouts."""
+
+
 def dynamodb_environment(endpoint_url: str) -> dict[str, str]:
     """Environment variables that point boto3 (and so our handlers) at a local DynamoDB."""
-    return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url}
+    return {
+        **FAKE_CREDENTIALS,
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
+        "AWS_READ_TIMEOUT_SECONDS": LOCAL_READ_TIMEOUT_SECONDS,
+    }
 
 
 def local_client(endpoint_url: str) -> Any:

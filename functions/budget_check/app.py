@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from orgair.costs.alerts import AwsAlertPublisher
+from orgair.costs.alerts import aws_alert_channels
 from orgair.costs.check import BudgetCheck, record_check_metrics
 from orgair.costs.ledger import CostLedger
 from orgair.costs.views import CheckSummary
@@ -23,8 +23,8 @@ from orgair.settings import get_settings
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
-    publisher = AwsAlertPublisher(settings.ALERT_TOPIC_ARN, settings.ALERT_EVENT_BUS_NAME)
-    report = BudgetCheck(CostLedger(settings), publisher).run()
+    channels = aws_alert_channels(settings.ALERT_TOPIC_ARN, settings.ALERT_EVENT_BUS_NAME)
+    report = BudgetCheck(CostLedger(settings), channels).run()
     record_check_metrics(report)
     summary = CheckSummary.of(report)
     logger.info(

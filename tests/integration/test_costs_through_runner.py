@@ -1,5 +1,7 @@
 """Cost governance over real HTTP through the local runner: concurrent and retried usage reports are
-recorded exactly once, and concurrent assessments never commit more than the daily budget."""
+recorded exactly once, concurrent assessments never commit more than the daily budget, one tenant's
+reports or a provider's absurd usage figures never lock another tenant out, and a refusal of the
+shared budget shows none of its figures."""
 
 from __future__ import annotations
 
@@ -10,15 +12,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import boto3
 import httpx
 import pytest
+from orgair.auth.keys import register_key
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage, price_table
+from orgair.dal.api_keys import ApiKeyTable
 from support.local_runner import FakeProvider, Runner, fake_openai, local_runner
 
 pytestmark = pytest.mark.integration
 
 ADMIN_KEY = "oak_costs-integration-key-0123456789abcdefghijkl"
+OTHER_TENANT_KEY = "oak_costs-integration-beta-0123456789abcdefghijk"
+OTHER_TENANT = "beta"
 MODEL = "gpt-4o-2024-08-06"
 EVIDENCE = "The company runs a governed data platform and has an AI council chaired by the CFO. " * 5
 
@@ -80,7 +87,9 @@ def test_concurrent_and_retried_usage_reports_are_each_recorded_once(client: htt
         price.cost_micros(Usage(input_tokens=body["input_tokens"], output_tokens=body["output_tokens"]))
         for body in reports.values()
     )
-    summary = client.get("/v2/costs/summary").json()
+    response = client.get("/v2/costs/summary")
+    assert response.status_code == 200, response.text
+    summary = response.json()
     assert summary["settled"] == format_usd(expected)
     assert summary["committed"] == format_usd(expected)
     assert summary["held"] == "0.000000"
@@ -135,7 +144,8 @@ def test_forty_concurrent_assessments_never_commit_more_than_one_dollar(
         assert int(response.headers["Retry-After"]) > 0
         problem = response.json()
         assert problem["type"].endswith("/problems/budget-exceeded")
-        assert Decimal(problem["committed"]) <= Decimal("1.00")
+        assert problem["scope"] == "global"
+        assert "committed" not in problem, "the shared budget's committed amount is no tenant's business"
     assert provider.calls == len(stored)
     with httpx.Client(
         base_url=budget_runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -146,3 +156,162 @@ def test_forty_concurrent_assessments_never_commit_more_than_one_dollar(
     assert summary["held"] == "0.000000"
     assert len(entries) == len(stored)
     assert sum(Decimal(entry["cost"]) for entry in entries) == Decimal(summary["settled"])
+
+
+def add_tenant(runner: Runner, key: str = OTHER_TENANT_KEY, tenant: str = OTHER_TENANT) -> None:
+    """A second tenant's key, provisioned in the runner's key table as the `orgair` CLI would."""
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=runner.dynamodb_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    register_key(
+        key,
+        tenant_id=tenant,
+        scopes=frozenset({"assessments:write", "costs:read", "costs:write"}),
+        name=f"{tenant} integration",
+        table=ApiKeyTable(client, "ApiKeysTable"),
+    )
+
+
+def assess_as(runner: Runner, key: str, company: str) -> httpx.Response:
+    body = {"company_id": company, "sector": "technology", "evidence": EVIDENCE}
+    return httpx.post(
+        f"{runner.url}/v2/assessments", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=60
+    )
+
+
+@pytest.fixture(scope="module")
+def fair_provider() -> Iterator[FakeProvider]:
+    with fake_openai(prompt_tokens=400, completion_tokens=300) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def fair_runner(fair_provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
+    settings = {
+        "DAILY_COST_BUDGET_USD": "1.00",
+        "MAX_REQUEST_COST_USD": "1.00",
+        "EXTERNAL_USAGE_DAILY_LIMIT_USD": "1.00",
+        "OPENAI_API_KEY": "sk-integration-test-key-0000",
+        "OPENAI_BASE_URL": fair_provider.url,
+    }
+    with local_runner(
+        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("fair")
+    ) as running:
+        add_tenant(running)
+        yield running
+
+
+def test_tenant_a_reporting_any_usage_never_makes_tenant_b_refused_for_the_global_scope(
+    fair_runner: Runner,
+) -> None:
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    with httpx.Client(base_url=fair_runner.url, timeout=60, headers=headers) as tenant_a:
+        huge = tenant_a.post(
+            "/v2/costs",
+            json={
+                "provider": "openai",
+                "model": MODEL,
+                "input_tokens": 100_000_000,
+                "output_tokens": 100_000_000,
+            },
+            headers={"Idempotency-Key": "huge"},
+        )
+        statuses = [
+            tenant_a.post(
+                "/v2/costs",
+                json={"provider": "openai", "model": MODEL, "input_tokens": 0, "output_tokens": 99_000},
+                headers={"Idempotency-Key": f"max-{index}"},
+            )
+            for index in range(5)
+        ]
+        own = tenant_a.get("/v2/costs/summary").json()
+
+    assert huge.status_code == 422, huge.text
+    assert huge.json()["type"].endswith("/problems/validation-error")
+    assert [response.status_code for response in statuses] == [201, 429, 429, 429, 429]
+    refused = statuses[1].json()
+    assert refused["scope"] == "external:local"
+    assert refused["limit"] == "1.000000"
+    assert refused["committed"] == "0.990000"
+    assert int(statuses[1].headers["Retry-After"]) > 0
+    assert own["settled"] == "0.990000", "the report counts against the reporting tenant's own budget"
+
+    answers = [assess_as(fair_runner, OTHER_TENANT_KEY, f"beta-{index}") for index in range(3)]
+
+    assert [answer.status_code for answer in answers] == [201, 201, 201], [a.text for a in answers]
+
+
+def test_a_reply_claiming_10_40_tokens_is_settled_at_the_reservation_and_flagged(
+    fair_runner: Runner, fair_provider: FakeProvider
+) -> None:
+    fair_provider.completion_tokens = 10**40
+    try:
+        absurd = assess_as(fair_runner, ADMIN_KEY, "absurd-usage")
+    finally:
+        fair_provider.completion_tokens = 300
+    other = assess_as(fair_runner, OTHER_TENANT_KEY, "beta-after-absurd")
+
+    assert absurd.status_code == 201, absurd.text
+    assert other.status_code == 201, other.text
+    with httpx.Client(
+        base_url=fair_runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+    ) as tenant_a:
+        entries = collect(tenant_a, "/v2/costs/entries")
+    (flagged,) = [entry for entry in entries if entry["anomalous"]]
+    assert flagged["source"] == "gateway"
+    assert flagged["status"] == "settled"
+    reserved = flagged["cost_micro_usd"]
+    full_output = price_table().price(MODEL).cost_micros(Usage(output_tokens=1_500))
+    assert full_output < reserved < 100_000, "settled at the reservation (prompt bound + max_tokens)"
+    assert flagged["output_tokens"] == 10**12, "the claimed count is kept as evidence, capped"
+    assert all(not entry["anomalous"] for entry in entries if entry is not flagged)
+
+
+@pytest.fixture(scope="module")
+def tight_provider() -> Iterator[FakeProvider]:
+    # Each call reports the full 1,500 output tokens: about $0.016, so a $0.05 day admits a few.
+    with fake_openai(prompt_tokens=400, completion_tokens=1_500) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def tight_runner(tight_provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
+    settings = {
+        "DAILY_COST_BUDGET_USD": "0.05",
+        "OPENAI_API_KEY": "sk-integration-test-key-0000",
+        "OPENAI_BASE_URL": tight_provider.url,
+    }
+    with local_runner(
+        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("tight")
+    ) as running:
+        add_tenant(running)
+        yield running
+
+
+def test_a_global_refusal_shows_no_figures_of_the_shared_budget(tight_runner: Runner) -> None:
+    spent = [assess_as(tight_runner, ADMIN_KEY, f"local-{index}") for index in range(8)]
+    assert 429 in [response.status_code for response in spent], "tenant A used up the shared budget"
+
+    refused = assess_as(tight_runner, OTHER_TENANT_KEY, "beta-refused")
+
+    assert refused.status_code == 429, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert int(refused.headers["Retry-After"]) > 0
+    problem = refused.json()
+    assert problem["scope"] == "global"
+    assert set(problem) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "correlation_id",
+        "scope",
+        "resets_at",
+    }
+    assert "exhausted" in problem["detail"]
+    assert not any(character.isdigit() for character in problem["detail"].split("resets at")[0])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from orgair.costs.budget import GLOBAL_SCOPE, tenant_scope
+from orgair.costs.budget import GLOBAL_SCOPE, external_scope, tenant_scope
 from orgair.costs.ledger import CostLedger
 from orgair.settings import Settings, load_settings
 
@@ -54,14 +54,25 @@ def ledger_total(ledger: CostLedger, tenant_id: str, day: Any) -> int:
 
 
 def assert_reconciled(ledger: CostLedger, tenants: list[str], day: Any) -> None:
-    """Σ ledger lines = settled of every scope, to the micro-dollar; nothing left held."""
+    """Σ ledger lines = settled of every scope, to the micro-dollar; nothing left held.
+
+    `global` counts this service's own calls only (`source = gateway`); reported usage is in the
+    tenant's scope and its `external:<id>` scope, never in `global`.
+    """
     totals = {tenant: ledger_total(ledger, tenant, day) for tenant in tenants}
+    gateway = 0
     for tenant, total in totals.items():
         counter = ledger.store.counter(tenant_scope(tenant), day)
         assert counter.settled_micros == total
         assert counter.committed_micros == counter.settled_micros
+        lines = list(ledger.store.ledger_lines(tenant, day))
+        external = sum(line.cost_micros for line in lines if line.source == "external")
+        gateway += sum(line.cost_micros for line in lines if line.source == "gateway")
+        external_counter = ledger.store.counter(external_scope(tenant), day)
+        assert external_counter.settled_micros == external
+        assert external_counter.committed_micros == external
     global_counter = ledger.store.counter(GLOBAL_SCOPE, day)
-    assert global_counter.settled_micros == sum(totals.values())
+    assert global_counter.settled_micros == gateway
     assert global_counter.committed_micros == global_counter.settled_micros
 
 

@@ -36,6 +36,8 @@ class Runner:
     process: subprocess.Popen[str]
     url: str
     lines: list[str] = field(default_factory=list)
+    dynamodb_url: str = ""
+    """The runner's embedded DynamoDB (to provision keys or budgets the way an operator would)."""
 
     def output(self) -> str:
         return "\n".join(self.lines[-80:])
@@ -64,7 +66,11 @@ def local_runner(
     process = subprocess.Popen(
         command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    runner = Runner(process, f"http://127.0.0.1:{environment['PORT']}")
+    runner = Runner(
+        process,
+        f"http://127.0.0.1:{environment['PORT']}",
+        dynamodb_url=f"http://127.0.0.1:{environment['DYNAMODB_PORT']}",
+    )
 
     def read() -> None:
         assert process.stdout is not None

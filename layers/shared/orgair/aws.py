@@ -1,8 +1,11 @@
 """AWS clients (one per container) and the translation of AWS failures into our error hierarchy.
 
 Clients are created on first use, not at import, so functions that never touch DynamoDB never pay
-for boto3. Timeouts are short and retries bounded: a Lambda behind API Gateway has 29 seconds at
-most, and an unreachable store must fail closed (503) well inside that.
+for boto3. Timeouts are short and retries bounded (settings `AWS_CONNECT_TIMEOUT_SECONDS`,
+`AWS_READ_TIMEOUT_SECONDS`, `AWS_MAX_ATTEMPTS`): the worst case of one call,
+`call_budget_seconds()`, fits well inside the shortest function timeout (10 s, template Globals),
+so a stalled DynamoDB, SSM or Secrets Manager is a 503 with Retry-After, never a 504 at the
+platform's deadline.
 """
 
 from __future__ import annotations
@@ -10,12 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from orgair.errors import DependencyUnavailable
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
+    from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from orgair.settings import Settings
 
 T = TypeVar("T")
 
@@ -31,6 +38,41 @@ RETRYABLE_CODES = frozenset(
 )
 
 
+STANDARD_RETRY_BACKOFF_CAP_SECONDS: Final = 20.0
+"""botocore's standard retry mode waits random(0, 1) × 2^(attempt − 1) s before a retry, capped here."""
+
+
+def call_budget_seconds(connect: float, read: float, attempts: int) -> float:
+    """The longest one SDK call can take: every attempt stalls to both timeouts, with the longest
+    backoff between attempts. Reads and connects may each stall fully on every attempt."""
+    backoff = sum(min(STANDARD_RETRY_BACKOFF_CAP_SECONDS, 2.0**retry) for retry in range(attempts - 1))
+    return attempts * (connect + read) + backoff
+
+
+def settings_call_budget_seconds(settings: Settings) -> float:
+    """`call_budget_seconds` of the configured timeouts and attempts."""
+    return call_budget_seconds(
+        float(settings.AWS_CONNECT_TIMEOUT_SECONDS),
+        float(settings.AWS_READ_TIMEOUT_SECONDS),
+        settings.AWS_MAX_ATTEMPTS,
+    )
+
+
+def client_config() -> Config:
+    """Timeouts and retries of every AWS client of the service, from settings."""
+    from botocore.config import Config
+
+    from orgair.settings import get_settings
+
+    settings = get_settings()
+    return Config(
+        connect_timeout=float(settings.AWS_CONNECT_TIMEOUT_SECONDS),
+        read_timeout=float(settings.AWS_READ_TIMEOUT_SECONDS),
+        retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
+        tcp_keepalive=True,
+    )
+
+
 @lru_cache(maxsize=1)
 def dynamodb_client() -> DynamoDBClient:
     """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
@@ -38,20 +80,33 @@ def dynamodb_client() -> DynamoDBClient:
 
     trace_libraries("botocore")
     import boto3
-    from botocore.config import Config
 
-    config = Config(
-        connect_timeout=1,
-        read_timeout=3,
-        retries={"mode": "standard", "max_attempts": 3},
-        tcp_keepalive=True,
-    )
-    return boto3.client("dynamodb", config=config)
+    return boto3.client("dynamodb", config=client_config())
+
+
+@lru_cache(maxsize=1)
+def ssm_provider() -> SSMProvider:
+    """Powertools' SSM parameter provider (its own 5-minute cache) on a client with our time budget."""
+    import boto3
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
+
+    return SSMProvider(boto3_client=boto3.client("ssm", config=client_config()))
+
+
+@lru_cache(maxsize=1)
+def secrets_provider() -> SecretsProvider:
+    """Powertools' Secrets Manager provider on a client with our time budget."""
+    import boto3
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=boto3.client("secretsmanager", config=client_config()))
 
 
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint; the SnapStart restore hook)."""
     dynamodb_client.cache_clear()
+    ssm_provider.cache_clear()
+    secrets_provider.cache_clear()
 
 
 def error_code(error: BaseException) -> str:
@@ -66,8 +121,22 @@ def is_unavailable(error: BaseException) -> bool:
     from botocore.exceptions import BotoCoreError, ClientError
 
     if isinstance(error, ClientError):
-        return error_code(error) in RETRYABLE_CODES
+        status = getattr(error, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return error_code(error) in RETRYABLE_CODES or int(status or 0) >= 500
     return isinstance(error, BotoCoreError)
+
+
+def caused_by_unavailable(error: BaseException) -> bool:
+    """True when `error` or anything it was raised from (Powertools wraps SDK errors) means the
+    service could not answer now: a timeout, a refused connection, throttling or a 5xx."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if is_unavailable(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 TRANSIENT_CANCELLATION_REASONS = frozenset(

@@ -39,6 +39,7 @@ BUDGET_COMMITTED_MICRO_USD: Final = "BudgetCommittedMicroUsd"
 BUDGET_LIMIT_MICRO_USD: Final = "BudgetLimitMicroUsd"
 HOLDS_OPEN: Final = "HoldsOpen"
 UNCERTAIN_SETTLEMENTS: Final = "UncertainSettlements"
+ANOMALOUS_PROVIDER_USAGE: Final = "AnomalousProviderUsage"
 
 
 def _emit(
@@ -133,3 +134,11 @@ def record_holds_open(count: int) -> None:
 def record_uncertain_settlements(count: int) -> None:
     """Expired holds the budget check settled conservatively as `uncertain` in one run."""
     _emit([(UNCERTAIN_SETTLEMENTS, MetricUnit.Count, _non_negative("count", count))])
+
+
+def record_anomalous_usage() -> None:
+    """A provider reported usage costing more than the call's reservation; it was settled at the
+    reservation and flagged `anomalous` on its ledger line. One series per environment (no
+    per-provider dimension) so AnomalousProviderUsageAlarm watches exactly one metric; the log
+    line of the settlement names the call and the model."""
+    _emit([(ANOMALOUS_PROVIDER_USAGE, MetricUnit.Count, 1)])

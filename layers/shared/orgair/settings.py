@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from orgair import __version__
-from orgair.errors import ConfigurationError
+from orgair.errors import ConfigurationError, DependencyUnavailable
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in production
@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     COSTS_TABLE_NAME: str = "CostsTable"
     IDEMPOTENCY_TABLE_NAME: str = "IdempotencyTable"
     API_KEYS_TABLE_NAME: str = "ApiKeysTable"
+    # Time budget of every AWS SDK call (DynamoDB, SSM, Secrets Manager): its worst case,
+    # attempts × (connect + read) + backoff (orgair.aws.call_budget_seconds), stays well inside the
+    # shortest function timeout, so a stalled dependency is a 503, never a 504 at the deadline.
+    AWS_CONNECT_TIMEOUT_SECONDS: Decimal = _decimal("0.5", ge="0.05", le="5")
+    AWS_READ_TIMEOUT_SECONDS: Decimal = _decimal("1", ge="0.05", le="10")
+    AWS_MAX_ATTEMPTS: int = Field(default=2, ge=1, le=3)
 
     # LLM providers
     OPENAI_API_KEY: SecretStr | None = None
@@ -104,6 +110,9 @@ class Settings(BaseSettings):
     DAILY_COST_BUDGET_USD: Decimal = _decimal("500", ge="0")
     MAX_REQUEST_COST_USD: Decimal = _decimal("1.00", ge="0")
     COST_ALERT_THRESHOLD_PCT: Decimal = _decimal("0.8", ge="0", le="1")
+    EXTERNAL_USAGE_DAILY_LIMIT_USD: Decimal = _decimal("500", ge="0")
+    """Per tenant and UTC day: the most usage a tenant may report itself (POST /costs, scope
+    `external:<id>`). Reported usage never counts against the global budget."""
     HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
     ALERT_TOPIC_ARN: str | None = None
     ALERT_EVENT_BUS_NAME: str = "default"
@@ -199,6 +208,8 @@ class Settings(BaseSettings):
         """The secret's value: given directly, else fetched once (Powertools caches it for 5 minutes).
 
         A fetched value is checked like a direct one; a bad one is a ConfigurationError naming the field.
+        A store that cannot answer now (timeout, refused connection, throttling, 5xx) is a
+        DependencyUnavailable (503 with Retry-After), retried by the caller; nothing is cached.
         """
         direct: SecretStr | None = getattr(self, name)
         if direct is not None:
@@ -207,14 +218,19 @@ class Settings(BaseSettings):
         secret_id: str | None = getattr(self, f"{name}_SECRET_ID")
         if parameter is None and secret_id is None:
             return None
-        from aws_lambda_powertools.utilities import parameters
+        from orgair.aws import caused_by_unavailable, secrets_provider, ssm_provider
 
         try:
             if parameter is not None:
-                raw = parameters.get_parameter(parameter, decrypt=True, max_age=300)
+                raw = ssm_provider().get(parameter, decrypt=True, max_age=300)
             else:
-                raw = parameters.get_secret(str(secret_id), max_age=300)
+                raw = secrets_provider().get(str(secret_id), max_age=300)
         except Exception as error:
+            if caused_by_unavailable(error):
+                raise DependencyUnavailable(
+                    f"The secret store could not be reached while reading {name}; retry shortly.",
+                    retry_after_seconds=2,
+                ) from None
             raise ConfigurationError(
                 f"invalid configuration: {name}: could not be read ({type(error).__name__})"
             ) from None

@@ -173,7 +173,9 @@ def run(
     # unless its own log level is turned to DEBUG (then botocore logs request bodies: SECURITY.md).
     with caplog.at_level(logging.INFO), caplog.at_level(logging.DEBUG, logger=service_logger.name):
         try:
-            result = handler_of(spec).lambda_handler(event, FakeLambdaContext(spec.logical_id))
+            result = handler_of(spec).lambda_handler(
+                event, FakeLambdaContext(spec.logical_id, timeout_ms=spec.timeout * 1000)
+            )
         except Exception as error:  # the authorizer says no by raising; the budget check may raise
             exposure.add_error(error)
         else:

@@ -19,7 +19,8 @@ import pytest
 from orgair.costs.budget import day_of
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
-from orgair.costs.records import AlertRecord
+from orgair.costs.pricing import Usage
+from orgair.costs.records import AlertRecord, CallMeta
 from orgair.settings import get_settings
 from support.lambda_events import load_function
 from support.scoring_requests import Reply, company, request
@@ -90,7 +91,11 @@ def store_owner_data(owner: str) -> OwnerData:
 
     ledger = CostLedger(get_settings())
     now = datetime.now(UTC)
-    ledger.store.set_tenant_limit(owner, 1_000, now)
+    # One LLM call of 6,000 µUSD (60 % of the global budget: a global alert) and two reports of
+    # USAGE (8,755 µUSD each) fill the tenant's budget exactly, so its 50/80/100 % alerts fire too.
+    ledger.store.set_tenant_limit(owner, 6_000 + 2 * 8_755, now)
+    hold = ledger.reserve(CallMeta(owner, "assessment", "corr", "req", "req"), str(USAGE["model"]), 6_000)
+    ledger.settle(hold, Usage(output_tokens=600), outcome="ok")
     for key in ("usage-1", "same-key"):
         recorded = call("costs", "POST", "/costs", owner, body=USAGE, headers={"Idempotency-Key": key})
         assert recorded.status == 201, recorded

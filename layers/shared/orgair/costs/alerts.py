@@ -1,14 +1,15 @@
 """Budget alerts as people and systems receive them: an SNS message and an EventBridge event.
 
-Both go out for every claimed alert; a failure of either raises, so the claim stays unconfirmed and
-a later run re-sends it (see `orgair.costs.check`).
+Each is its own channel: `orgair.costs.check` publishes a claimed alert to every channel not yet
+recorded for it and records each channel as soon as it succeeded, so a failure of one channel
+(EventBridge, say) makes a later run re-send that channel only — never the other one again.
 """
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from orgair.costs.budget import FORECAST_THRESHOLD, iso_utc
 from orgair.costs.money import format_usd
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
 
 EVENT_SOURCE: Final = "orgair.costs"
 EVENT_DETAIL_TYPE: Final = "Budget Threshold Crossed"
+SNS_CHANNEL: Final = "sns"
+EVENTS_CHANNEL: Final = "events"
+
+
+class AlertPublisher(Protocol):
+    """One channel an alert goes out on; raises when the channel did not take it."""
+
+    def publish(self, alert: AlertRecord) -> None: ...
 
 
 def alert_payload(alert: AlertRecord) -> dict[str, Any]:
@@ -73,30 +82,33 @@ def events_client() -> EventBridgeClient:
     )
 
 
-class AwsAlertPublisher:
-    """Publishes to the alert topic and the event bus named in settings."""
+class SnsAlertPublisher:
+    """Publishes to the alert topic named in settings."""
+
+    def __init__(self, topic_arn: str, *, sns: SNSClient | None = None) -> None:
+        self.topic_arn = topic_arn
+        self._sns = sns
+
+    def publish(self, alert: AlertRecord) -> None:
+        body = json.dumps(alert_payload(alert), sort_keys=True)
+        (self._sns or sns_client()).publish(
+            TopicArn=self.topic_arn, Subject=alert_subject(alert), Message=body
+        )
+
+
+class EventBridgeAlertPublisher:
+    """Puts the alert on the event bus named in settings (detail-type `Budget Threshold Crossed`)."""
 
     def __init__(
-        self,
-        topic_arn: str | None,
-        event_bus_name: str,
-        *,
-        sns: SNSClient | None = None,
-        events: EventBridgeClient | None = None,
+        self, event_bus_name: str, topic_arn: str, *, events: EventBridgeClient | None = None
     ) -> None:
-        if not topic_arn:
-            raise ConfigurationError("ALERT_TOPIC_ARN: required to publish budget alerts")
-        self.topic_arn = topic_arn
         self.event_bus_name = event_bus_name
-        self._sns = sns
+        self.topic_arn = topic_arn
         self._events = events
 
     def publish(self, alert: AlertRecord) -> None:
         body = json.dumps(alert_payload(alert), sort_keys=True)
-        sns = self._sns or sns_client()
-        events = self._events or events_client()
-        sns.publish(TopicArn=self.topic_arn, Subject=alert_subject(alert), Message=body)
-        response = events.put_events(
+        response = (self._events or events_client()).put_events(
             Entries=[
                 {
                     "Source": EVENT_SOURCE,
@@ -109,3 +121,19 @@ class AwsAlertPublisher:
         )
         if response.get("FailedEntryCount", 0):
             raise DependencyUnavailable("EventBridge refused the budget alert event.")
+
+
+def aws_alert_channels(
+    topic_arn: str | None,
+    event_bus_name: str,
+    *,
+    sns: SNSClient | None = None,
+    events: EventBridgeClient | None = None,
+) -> dict[str, AlertPublisher]:
+    """The two channels of a budget alert, by the name each is recorded under on the alert claim."""
+    if not topic_arn:
+        raise ConfigurationError("ALERT_TOPIC_ARN: required to publish budget alerts")
+    return {
+        SNS_CHANNEL: SnsAlertPublisher(topic_arn, sns=sns),
+        EVENTS_CHANNEL: EventBridgeAlertPublisher(event_bus_name, topic_arn, events=events),
+    }

@@ -22,6 +22,8 @@ Clock = Callable[[], datetime]
 GLOBAL_SCOPE: Final = "global"
 REQUEST_SCOPE: Final = "request"
 TENANT_SCOPE_PREFIX: Final = "tenant:"
+EXTERNAL_SCOPE_PREFIX: Final = "external:"
+"""Usage a tenant reports itself (`POST /costs`), per tenant and day: never part of `global`."""
 DAY_SECONDS: Final = 86_400
 HOUR_SECONDS: Final = 3_600
 FORECAST_MIN_ELAPSED_SECONDS: Final = HOUR_SECONDS
@@ -36,6 +38,10 @@ def utc_now() -> datetime:
 
 def tenant_scope(tenant_id: str) -> str:
     return TENANT_SCOPE_PREFIX + tenant_id
+
+
+def external_scope(tenant_id: str) -> str:
+    return EXTERNAL_SCOPE_PREFIX + tenant_id
 
 
 def day_of(instant: datetime) -> date:
@@ -64,17 +70,23 @@ def iso_utc(instant: datetime) -> str:
 
 
 def budget_exceeded(scope: str, limit_micros: int, committed_micros: int, now: datetime) -> BudgetExceeded:
-    """The 429 problem: which scope refused, its limit and committed amount, and when it resets."""
+    """The 429 problem: which scope refused, when it resets, and — for the caller's own scopes only
+    (`tenant:`, `external:`, `request`) — its limit and committed amount.
+
+    The `global` scope is shared by every tenant: its committed amount is the sum of other tenants'
+    spend, so a refusal there says only that the shared budget is exhausted.
+    """
     resets_at = next_utc_midnight(now)
+    extensions: dict[str, str] = {"scope": scope}
+    if scope == GLOBAL_SCOPE:
+        detail = f"The shared daily budget is exhausted; it resets at {iso_utc(resets_at)}."
+    else:
+        detail = f"The {scope} budget cannot admit this call; it resets at {iso_utc(resets_at)}."
+        extensions["limit"] = format_usd(limit_micros)
+        extensions["committed"] = format_usd(committed_micros)
+    extensions["resets_at"] = resets_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     return BudgetExceeded(
-        f"The {scope} budget cannot admit this call; it resets at {iso_utc(resets_at)}.",
-        headers={"Retry-After": str(seconds_until_reset(now))},
-        extensions={
-            "scope": scope,
-            "limit": format_usd(limit_micros),
-            "committed": format_usd(committed_micros),
-            "resets_at": resets_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        },
+        detail, headers={"Retry-After": str(seconds_until_reset(now))}, extensions=extensions
     )
 
 

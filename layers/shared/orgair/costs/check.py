@@ -1,24 +1,28 @@
 """The scheduled budget check: settle expired holds, evaluate every active scope, send each alert once.
 
 Several runs may overlap (schedule plus an on-demand run): every alert is claimed with a conditional
-put on (scope, day, threshold) and only the winner publishes. A claim whose run died before
-confirming publication is taken over by a later run once its lease has passed, so an alert is never
-lost; the one window for a duplicate is a run dying between publishing and confirming.
+put on (scope, day, threshold) and only the winner publishes. Each channel (SNS, EventBridge) is
+recorded on the claim as soon as it took the alert, so a claim whose run died or whose other channel
+failed is taken over by a later run once its lease has passed and only the missing channels are
+sent: an alert is never lost, and a channel that succeeded is never sent again. The one window for a
+duplicate on a channel is a run dying between that channel's publish and its record.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Final, Protocol
+from typing import Final
 
 from orgair.business_metrics import (
     record_budget_utilisation,
     record_holds_open,
     record_uncertain_settlements,
 )
+from orgair.costs.alerts import AlertPublisher
 from orgair.costs.budget import (
     GLOBAL_SCOPE,
     Forecast,
@@ -37,8 +41,8 @@ CLAIM_LEASE: Final = timedelta(minutes=5)
 """Longer than any run of the check can take; after it a claimed-but-unconfirmed alert is re-sent."""
 
 
-class AlertPublisher(Protocol):
-    def publish(self, alert: AlertRecord) -> None: ...
+DEFAULT_CHANNEL: Final = "default"
+"""The channel name of a single publisher passed on its own (tests, or a one-channel deployment)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +70,12 @@ class CheckReport:
 class BudgetCheck:
     """One run of the check over today and yesterday (a threshold crossed just before midnight counts)."""
 
-    def __init__(self, ledger: CostLedger, publisher: AlertPublisher) -> None:
+    def __init__(self, ledger: CostLedger, publisher: AlertPublisher | Mapping[str, AlertPublisher]) -> None:
         self.ledger = ledger
         self.store = ledger.store
-        self.publisher = publisher
+        self.channels: dict[str, AlertPublisher] = (
+            dict(publisher) if isinstance(publisher, Mapping) else {DEFAULT_CHANNEL: publisher}
+        )
 
     def run(self) -> CheckReport:
         now = self.ledger.clock()
@@ -159,6 +165,7 @@ class BudgetCheck:
             committed_micros=status.committed_micros,
             limit_micros=status.limit_micros,
             forecast_micros=status.projection.end_of_day_micros if status.projection else None,
+            channels=existing.channels if existing is not None else frozenset(),
         )
         won = (
             self.store.claim_alert(record)
@@ -167,12 +174,23 @@ class BudgetCheck:
         )
         if not won:
             return
-        try:
-            self.publisher.publish(record)
-        except Exception:
-            logger.exception("alert %s %s %s claimed but not published", record.scope, record.day, threshold)
-            report.failed.append(record)
-            return
+        for name, channel in self.channels.items():
+            if name in record.channels:
+                continue
+            try:
+                channel.publish(record)
+            except Exception:
+                logger.exception(
+                    "alert %s %s %s claimed but not published to %s",
+                    record.scope,
+                    record.day,
+                    threshold,
+                    name,
+                )
+                report.failed.append(record)
+                return
+            if not self.store.mark_alert_channel(record, name, self.ledger.clock()):
+                return
         self.store.mark_alert_published(record, self.ledger.clock())
         report.published.append(record)
 

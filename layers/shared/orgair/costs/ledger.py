@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from orgair.business_metrics import record_anomalous_usage
 from orgair.costs.budget import (
     GLOBAL_SCOPE,
     REQUEST_SCOPE,
@@ -24,6 +26,7 @@ from orgair.costs.budget import (
     admission_ceiling,
     budget_exceeded,
     day_of,
+    external_scope,
     forecast,
     next_utc_midnight,
     start_of_day,
@@ -31,7 +34,7 @@ from orgair.costs.budget import (
     utc_now,
     utilisation,
 )
-from orgair.costs.money import usd_to_micros_floor
+from orgair.costs.money import format_usd, usd_to_micros_floor
 from orgair.costs.pricing import ModelPrice, PriceTable, Usage, input_token_bound, price_table
 from orgair.costs.records import AlertRecord, CallMeta, Counter, Hold, LedgerLine
 from orgair.dal.costs import ConditionFailed, CostsStore, ExternalMarker, ScopeUpdate, ledger_sk
@@ -39,10 +42,15 @@ from orgair.errors import FieldError, MalformedRequest, ValidationFailed
 from orgair.pagination import decode_cursor, encode_cursor
 from orgair.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 MAX_PAGE_SIZE: Final = 100
 DEFAULT_PAGE_SIZE: Final = 50
 IDEMPOTENCY_KEY_PATTERN: Final = re.compile(r"^[\x21-\x7e]{1,255}$")
 _EXTERNAL_NAMESPACE: Final = uuid.UUID("0b8f5f7e-52a4-4c55-b0a5-6f3a8f1d2c44")
+MAX_RECORDED_TOKENS: Final = 10**12
+"""An anomalous reply's token counts are kept as evidence, but never beyond this (a DynamoDB number
+holds 38 significant digits; a provider may claim 10^40)."""
 
 
 class StoreInconsistency(RuntimeError):
@@ -57,6 +65,7 @@ class UsageReport:
     model: str
     usage: Usage
     purpose: str = "external"
+    parent_request_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -119,11 +128,14 @@ def _cursor_scope(tenant_id: str, day: date) -> str:
 
 
 def _fingerprint(report: UsageReport) -> str:
+    """A digest of every field of the report (the whole request body), so a reused key with any
+    difference — tokens, model, purpose or parent request id — is refused instead of replayed."""
     canonical = json.dumps(
         {
             "provider": report.provider,
             "model": report.model,
             "purpose": report.purpose,
+            "parent_request_id": report.parent_request_id,
             "input_tokens": report.usage.input_tokens,
             "cached_input_tokens": report.usage.cached_input_tokens,
             "cache_write_tokens": report.usage.cache_write_tokens,
@@ -132,6 +144,15 @@ def _fingerprint(report: UsageReport) -> str:
         sort_keys=True,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _capped(usage: Usage) -> Usage:
+    return Usage(
+        input_tokens=min(usage.input_tokens, MAX_RECORDED_TOKENS),
+        cached_input_tokens=min(usage.cached_input_tokens, MAX_RECORDED_TOKENS),
+        cache_write_tokens=min(usage.cache_write_tokens, MAX_RECORDED_TOKENS),
+        output_tokens=min(usage.output_tokens, MAX_RECORDED_TOKENS),
+    )
 
 
 class CostLedger:
@@ -215,10 +236,39 @@ class CostLedger:
     ) -> LedgerLine:
         """Close a hold at the served model's price (no usage reported = nothing billed).
 
+        Reported usage is untrusted: a cost above the reservation (the worst case the call could
+        legitimately reach) is settled at the reservation, flagged `anomalous` and counted in the
+        `AnomalousProviderUsage` metric, so no reply can push a budget past what it admitted.
         If the hold was closed already (the budget check expired it), that line is returned.
         """
-        cost = self.price(hold.model).cost_micros(usage) if usage is not None else 0
-        line, _ = self._settle(hold, usage or Usage(), cost, "settled", outcome, provider_request_id)
+        if usage is None:
+            line, _ = self._settle(hold, Usage(), 0, "settled", outcome, provider_request_id)
+            return line
+        reported = self.price(hold.model).cost_micros(usage)
+        if reported <= hold.estimate_micros:
+            line, _ = self._settle(hold, usage, reported, "settled", outcome, provider_request_id)
+            return line
+        line, written = self._settle(
+            hold,
+            _capped(usage),
+            hold.estimate_micros,
+            "settled",
+            outcome,
+            provider_request_id,
+            anomalous=True,
+        )
+        if written:
+            logger.warning(
+                "provider reported usage above the reservation; settled at the reservation",
+                extra={
+                    "call_id": hold.call_id,
+                    "provider": hold.provider,
+                    "model": hold.model,
+                    "reserved_micro_usd": hold.estimate_micros,
+                    "reported_digits": len(str(reported)),
+                },
+            )
+            record_anomalous_usage()
         return line
 
     def settle_uncertain(
@@ -241,6 +291,8 @@ class CostLedger:
         status: str,
         outcome: str,
         provider_request_id: str | None,
+        *,
+        anomalous: bool = False,
     ) -> tuple[LedgerLine, bool]:
         line = LedgerLine(
             call_id=hold.call_id,
@@ -257,9 +309,10 @@ class CostLedger:
             source="gateway",
             estimate_micros=hold.estimate_micros,
             provider_request_id=provider_request_id,
+            anomalous=anomalous,
         )
         try:
-            self.store.settle(hold, line, "settle", self.clock())
+            self.store.settle(hold, line, self.clock())
         except ConditionFailed:
             existing = self.store.ledger_line(
                 hold.meta.tenant_id, hold.day, ledger_sk(hold.reserved_at, hold.call_id)
@@ -271,10 +324,24 @@ class CostLedger:
 
     # ------------------------------------------------------------------ reported usage
 
+    def external_limits(self, tenant_id: str) -> list[tuple[str, int | None]]:
+        """The scopes a usage report is admitted in: the tenant's own budget (when an operator set
+        one) and the tenant's daily allowance for reported usage (`external:<id>`,
+        EXTERNAL_USAGE_DAILY_LIMIT_USD). Reported usage never enters the `global` scope."""
+        return [
+            (tenant_scope(tenant_id), self.store.tenant_limit(tenant_id)),
+            (external_scope(tenant_id), usd_to_micros_floor(self.settings.EXTERNAL_USAGE_DAILY_LIMIT_USD)),
+        ]
+
     def record_external(
         self, meta: CallMeta, idempotency_key: str, report: UsageReport
     ) -> tuple[LedgerLine, bool]:
-        """Record usage once per (tenant, Idempotency-Key); returns the line and whether it was a replay."""
+        """Record usage once per (tenant, Idempotency-Key); returns the line and whether it was a replay.
+
+        A report is bounded on its own (at most MAX_REQUEST_COST_USD, else 422) and admitted, in the
+        same transaction that records it, under the reporting tenant's scopes only (else 429 naming
+        that scope). It never touches the `global` budget that protects every tenant's calls.
+        """
         if not IDEMPOTENCY_KEY_PATTERN.match(idempotency_key):
             raise MalformedRequest(
                 "The Idempotency-Key header must be 1-255 visible ASCII characters.",
@@ -290,7 +357,31 @@ class CostLedger:
         existing = self.store.external_marker(meta.tenant_id, idempotency_key)
         if existing is not None:
             return self._replay(existing, meta, fingerprint), True
+        cost = price.cost_micros(report.usage)
+        cap = usd_to_micros_floor(self.settings.MAX_REQUEST_COST_USD)
+        if cost > cap:
+            bound = format_usd(cap)
+            raise ValidationFailed(
+                f"This report costs {format_usd(cost)} USD, above the per-report bound of {bound} USD "
+                "(MAX_REQUEST_COST_USD); report each call separately.",
+                errors=[
+                    FieldError(
+                        name, f"the report's tokens together exceed the per-report bound of {bound} USD"
+                    )
+                    for name in ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens")
+                    if getattr(report.usage, name)
+                ],
+            )
         now = self.clock()
+        day = day_of(now)
+        updates: list[ScopeUpdate] = []
+        for scope, limit in self.external_limits(meta.tenant_id):
+            ceiling = None if limit is None else admission_ceiling(limit, cost)
+            if limit is not None and ceiling is None:
+                raise budget_exceeded(scope, limit, self.store.counter(scope, day).committed_micros, now)
+            updates.append(
+                ScopeUpdate(scope=scope, committed_delta=cost, ceiling=ceiling, limit_micros=limit)
+            )
         call_id = str(uuid.uuid5(_EXTERNAL_NAMESPACE, f"{meta.tenant_id}\x1f{idempotency_key}"))
         line = LedgerLine(
             call_id=call_id,
@@ -299,15 +390,15 @@ class CostLedger:
                 purpose=report.purpose,
                 correlation_id=meta.correlation_id,
                 request_id=meta.request_id,
-                parent_request_id=meta.parent_request_id,
+                parent_request_id=report.parent_request_id or meta.parent_request_id,
                 attempt=1,
             ),
-            day=day_of(now),
+            day=day,
             timestamp=now,
             provider=price.provider,
             model=report.model,
             usage=report.usage,
-            cost_micros=price.cost_micros(report.usage),
+            cost_micros=cost,
             pricing_version=self.prices.version,
             status="settled",
             outcome="reported",
@@ -322,8 +413,17 @@ class CostLedger:
             ledger_sk=ledger_sk(now, call_id),
         )
         try:
-            self.store.record_external(marker, line, (GLOBAL_SCOPE, tenant_scope(meta.tenant_id)), now)
+            self.store.record_external(marker, line, updates, now)
         except ConditionFailed as refusal:
+            if refusal.index >= 2:
+                update = updates[refusal.index - 2]
+                item = refusal.item or {}
+                committed = (
+                    int(item["committed"]["N"])
+                    if "committed" in item
+                    else self.store.counter(update.scope, day).committed_micros
+                )
+                raise budget_exceeded(update.scope, update.limit_micros or 0, committed, now) from None
             if refusal.index != 0:
                 raise StoreInconsistency("a new usage report collided with an existing ledger line") from None
             raced = self.store.external_marker(meta.tenant_id, idempotency_key)

@@ -64,6 +64,8 @@ class LedgerLine:
     source: Literal["gateway", "external"]
     estimate_micros: int | None = None
     provider_request_id: str | None = None
+    anomalous: bool = False
+    """The provider reported usage above what was reserved: settled at the reservation instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +97,5 @@ class AlertRecord:
     limit_micros: int
     forecast_micros: int | None
     published_at: datetime | None = None
+    channels: frozenset[str] = frozenset()
+    """The channels (`sns`, `events`) this alert was confirmed published to, each recorded on its own."""

@@ -49,6 +49,7 @@ class UsageReportBody(BaseModel):
                 output_tokens=self.output_tokens,
             ),
             purpose=self.purpose,
+            parent_request_id=self.parent_request_id,
         )
 
 
@@ -67,6 +68,10 @@ class LedgerEntry(BaseModel):
     cost_micro_usd: int
     pricing_version: str
     status: Literal["settled", "uncertain"]
+    anomalous: bool = Field(
+        default=False,
+        description="The provider reported usage above the reservation; the line is settled at the reservation.",
+    )
     outcome: str
     source: Literal["gateway", "external"]
     purpose: str
@@ -91,6 +96,7 @@ class LedgerEntry(BaseModel):
             cost_micro_usd=line.cost_micros,
             pricing_version=line.pricing_version,
             status=line.status,
+            anomalous=line.anomalous,
             outcome=line.outcome,
             source=line.source,
             purpose=line.meta.purpose,

@@ -18,6 +18,7 @@ own expiry as expired; `expires_at` (TTL) only collects garbage, and moto never 
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -83,9 +84,16 @@ class ExternalMarker:
     ledger_sk: str
 
 
-def derived_token(*parts: str) -> str:
-    """A 36-character ClientRequestToken that is the same for the same logical write."""
-    return str(uuid.uuid5(_TOKEN_NAMESPACE, "\x1f".join(parts)))
+def transaction_token(what: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """The ClientRequestToken of one TransactWriteItems: derived from the operation kind and every
+    parameter of the transaction, so one token always means one set of parameters.
+
+    DynamoDB answers IdempotentParameterMismatchException when a token is reused within 10 minutes
+    with different parameters; a token that is a digest of the parameters cannot be. A retry of the
+    very same write (after a timeout, say) carries the same token and is applied at most once.
+    """
+    canonical = json.dumps([what, list(items)], sort_keys=True, separators=(",", ":"))
+    return str(uuid.uuid5(_TOKEN_NAMESPACE, canonical))
 
 
 def _s(value: str) -> dict[str, str]:
@@ -230,6 +238,8 @@ def line_item(line: LedgerLine) -> Item:
     }
     if line.estimate_micros is not None:
         item["estimate_micros"] = _n(line.estimate_micros)
+    if line.anomalous:
+        item["anomalous"] = {"BOOL": True}
     if line.provider_request_id:
         item["provider_request_id"] = _s(line.provider_request_id)
     return item
@@ -256,6 +266,7 @@ def line_from(item: Mapping[str, Any]) -> LedgerLine:
         source="external" if _get_s(item, "source") == "external" else "gateway",
         estimate_micros=_get_opt_n(item, "estimate_micros"),
         provider_request_id=_get_s(item, "provider_request_id") or None,
+        anomalous=bool(item.get("anomalous", {}).get("BOOL", False)),
     )
 
 
@@ -289,6 +300,7 @@ def alert_from(item: Mapping[str, Any]) -> AlertRecord:
         limit_micros=_get_n(item, "limit_micros"),
         forecast_micros=forecast,
         published_at=_parse_iso(published) if published else None,
+        channels=frozenset(str(value) for value in item.get("channels", {}).get("SS", [])),
     )
 
 
@@ -337,8 +349,9 @@ class CostsStore:
             request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return cast("TransactWriteItemTypeDef", {"Update": request})
 
-    def _transact(self, items: Sequence[TransactWriteItemTypeDef], token: str, what: str) -> None:
+    def _transact(self, items: Sequence[TransactWriteItemTypeDef], what: str) -> None:
         """One TransactWriteItems, retried on conflicts and throttling; conditions raise ConditionFailed."""
+        token = transaction_token(what, cast("Sequence[Mapping[str, Any]]", items))
         for attempt in range(TRANSACTION_ATTEMPTS):
             try:
                 with store_errors(what):
@@ -381,9 +394,9 @@ class CostsStore:
             )
         ]
         items.extend(self._counter_update(hold.day, update, now) for update in scopes)
-        self._transact(items, hold.call_id, "reserving budget")
+        self._transact(items, "reserving budget")
 
-    def settle(self, hold: Hold, line: LedgerLine, token_purpose: str, now: datetime) -> None:
+    def settle(self, hold: Hold, line: LedgerLine, now: datetime) -> None:
         """held → settled, the ledger line, and every scope corrected by actual − estimate: at once.
 
         Raises ConditionFailed(0) when the hold is no longer held (settled already: exactly once).
@@ -428,14 +441,16 @@ class CostsStore:
             )
             for scope in hold.scopes
         )
-        self._transact(items, derived_token(hold.call_id, token_purpose), "settling a call")
+        self._transact(items, "settling a call")
 
     def record_external(
-        self, marker: ExternalMarker, line: LedgerLine, scopes: Sequence[str], now: datetime
+        self, marker: ExternalMarker, line: LedgerLine, scopes: Sequence[ScopeUpdate], now: datetime
     ) -> None:
         """The report's marker (once per idempotency key), its ledger line and counters: at once.
 
-        Raises ConditionFailed(0) when the key was used before.
+        Each `ScopeUpdate` adds the line's cost to `committed` and `settled` of its scope, under its
+        `ceiling` when it has one (admission). Raises ConditionFailed(0) when the key was used
+        before, ConditionFailed(2 + i) when scope i refused.
         """
         marker_put = {
             "Put": {
@@ -470,14 +485,18 @@ class CostsStore:
             self._counter_update(
                 line.day,
                 ScopeUpdate(
-                    scope=scope, committed_delta=line.cost_micros, settled_delta=line.cost_micros, hour=hour
+                    scope=update.scope,
+                    committed_delta=line.cost_micros,
+                    settled_delta=line.cost_micros,
+                    hour=hour,
+                    ceiling=update.ceiling,
+                    limit_micros=update.limit_micros,
                 ),
                 now,
             )
-            for scope in scopes
+            for update in scopes
         )
-        token = derived_token("external", marker.tenant_id, marker.idempotency_key, marker.fingerprint)
-        self._transact(items, token, "recording reported usage")
+        self._transact(items, "recording reported usage")
 
     # ------------------------------------------------------------------ reads
 
@@ -673,21 +692,64 @@ class CostsStore:
         return response is not None
 
     def take_over_alert(self, record: AlertRecord, stale_token: str) -> bool:
-        """Re-claim an alert whose claimant never confirmed publishing (it crashed); one winner again."""
+        """Re-claim an alert whose claimant never confirmed publishing (it crashed or a channel
+        failed); one winner again. The channels already recorded as published are kept, so a later
+        run sends only the channels still missing."""
+        values: Item = {
+            ":claimed": _s("claimed"),
+            ":stale": _s(stale_token),
+            ":token": _s(record.claim_token),
+            ":at": _s(_iso(record.claimed_at)),
+            ":committed": _n(record.committed_micros),
+            ":limit": _n(record.limit_micros),
+        }
+        sets = [
+            "claim_token = :token",
+            "claimed_at = :at",
+            "committed_micros = :committed",
+            "limit_micros = :limit",
+        ]
+        if record.utilisation is not None:
+            values[":utilisation"] = _s(record.utilisation)
+            sets.append("utilisation = :utilisation")
+        if record.forecast_micros is not None:
+            values[":forecast"] = _n(record.forecast_micros)
+            sets.append("forecast_micros = :forecast")
         response = conditional_write(
             "re-claiming an alert",
-            lambda: self._client.put_item(
+            lambda: self._client.update_item(
                 TableName=self._table,
-                Item=self._alert_item(record),
+                Key=self._alert_key(record.scope, record.day, record.threshold),
+                UpdateExpression="SET " + ", ".join(sets),
                 ConditionExpression="#state = :claimed AND claim_token = :stale",
                 ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":claimed": _s("claimed"), ":stale": _s(stale_token)},
+                ExpressionAttributeValues=values,
+            ),
+        )
+        return response is not None
+
+    def mark_alert_channel(self, record: AlertRecord, channel: str, at: datetime) -> bool:
+        """Record that one channel published the alert (added to `channels`, with its instant);
+        False when another run took the claim over in the meantime."""
+        response = conditional_write(
+            "recording an alert's channel",
+            lambda: self._client.update_item(
+                TableName=self._table,
+                Key=self._alert_key(record.scope, record.day, record.threshold),
+                UpdateExpression="ADD channels :channel SET #at = :at",
+                ConditionExpression="claim_token = :token",
+                ExpressionAttributeNames={"#at": f"{channel}_published_at"},
+                ExpressionAttributeValues={
+                    ":channel": {"SS": [channel]},
+                    ":at": _s(_iso(at)),
+                    ":token": _s(record.claim_token),
+                },
             ),
         )
         return response is not None
 
     def mark_alert_published(self, record: AlertRecord, at: datetime) -> bool:
-        """Confirm publication; False when another run took the claim over in the meantime."""
+        """Confirm publication on every channel; False when another run took the claim over in the meantime."""
         response = conditional_write(
             "confirming an alert",
             lambda: self._client.update_item(

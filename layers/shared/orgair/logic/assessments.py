@@ -13,6 +13,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from orgair.auth.principal import RequestMeta
+from orgair.aws import settings_call_budget_seconds
 from orgair.business_metrics import record_assessment
 from orgair.costs.money import format_usd
 from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
@@ -28,6 +29,12 @@ MAX_EVIDENCE_CHARS: Final = 20_000
 """Bounds the prompt, hence the reservation (characters / 3 tokens) and the provider's context."""
 MAX_RATIONALE_CHARS: Final = 600
 LLM_DEADLINE_SECONDS: Final = 25.0
+STORE_CALLS_AFTER_LLM: Final = 2
+"""DynamoDB writes after the last LLM attempt: settling it and storing the score. The LLM deadline
+keeps the worst case of both (each `orgair.aws.settings_call_budget_seconds`) before the Lambda's
+own timeout, so a store that stalls just then is a 503, not a 504."""
+ANSWER_RESERVE_SECONDS: Final = 1.0
+"""Besides those writes: scoring and answering."""
 
 SYSTEM_PROMPT: Final = (
     "You are an analyst assessing the organisational AI readiness of a private-equity portfolio "
@@ -169,7 +176,12 @@ def _assess(
             user=user_prompt(request),
         ),
         DimensionRatings,
-        deadline=Deadline.within(LLM_DEADLINE_SECONDS, context=lambda_context),
+        deadline=Deadline.within(
+            LLM_DEADLINE_SECONDS,
+            context=lambda_context,
+            reserve_seconds=STORE_CALLS_AFTER_LLM * settings_call_budget_seconds(settings)
+            + ANSWER_RESERVE_SECONDS,
+        ),
         repairs=1,
     )
     company = CompanyScoreInput(

@@ -11,9 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from orgair.costs import alerts
 from orgair.costs.alerts import EVENT_DETAIL_TYPE, EVENT_SOURCE
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.costs.records import CallMeta
 from orgair.errors import DependencyUnavailable
@@ -95,11 +96,11 @@ def inbox(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 
 def spend(micros: int, clock: Any = None) -> None:
+    """A call of this service costing `micros`, reserved and settled (reported usage is not `global`)."""
     ledger = CostLedger(get_settings(), clock=clock) if clock else CostLedger(get_settings())
-    meta = CallMeta("acme", "etl", "corr", "req", "req")
-    ledger.record_external(
-        meta, f"k{micros}", UsageReport("openai", "gpt-4o-2024-08-06", Usage(output_tokens=micros // 10))
-    )
+    meta = CallMeta("acme", "assessment", "corr", "req", "req")
+    hold = ledger.reserve(meta, "gpt-4o-2024-08-06", micros, call_id=f"k{micros}")
+    ledger.settle(hold, Usage(output_tokens=micros // 10), outcome="ok")
 
 
 def run(module: Any) -> dict[str, Any]:
@@ -163,3 +164,60 @@ def test_an_unpublishable_alert_fails_the_run_and_stays_claimed(
     assert claimed
     assert {alert.state for alert in claimed} == {"claimed"}
     assert Decimal(claimed[0].committed_micros) == 600_000
+
+
+def _back_date_claims(dynamodb: EmbeddedDynamoDB, by: timedelta) -> None:
+    """Let the claims' lease pass: the stored claim instants move back (the handler reads real time)."""
+    client = boto3.client("dynamodb", endpoint_url=dynamodb.endpoint_url, region_name="us-east-1")
+    day = datetime.now(UTC).date().isoformat()
+    items = client.query(
+        TableName="CostsTable",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"ALERTS#{day}"}},
+    )["Items"]
+    assert items
+    earlier = (datetime.now(UTC) - by).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for item in items:
+        client.update_item(
+            TableName="CostsTable",
+            Key={"pk": item["pk"], "sk": item["sk"]},
+            UpdateExpression="SET claimed_at = :at",
+            ExpressionAttributeValues={":at": {"S": earlier}},
+        )
+
+
+def test_sns_accepted_and_eventbridge_failed_sends_sns_once_and_the_event_after_the_lease(
+    inbox: Inbox, dynamodb: EmbeddedDynamoDB
+) -> None:
+    spend(600_000)
+    check = load_function("budget_check")
+
+    def refuse(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="http://events.invalid")
+
+    events_client = alerts.events_client()
+    events_client.meta.events.register("before-call.events.PutEvents", refuse)
+    with pytest.raises(DependencyUnavailable, match="claimed but not published"):
+        run(check)
+    within_lease = run(check)
+    _back_date_claims(dynamodb, timedelta(minutes=6))
+    still_failing = pytest.raises(DependencyUnavailable)
+    with still_failing:
+        run(check)
+    events_client.meta.events.unregister("before-call.events.PutEvents", refuse)
+    _back_date_claims(dynamodb, timedelta(minutes=6))
+    recovered = run(check)
+    after = run(check)
+
+    sns = inbox.drain(inbox.sns_queue)
+    events = inbox.drain(inbox.events_queue)
+    thresholds = sorted(alert.rsplit(":", 1)[1] for alert in recovered["alerts_published"])
+    assert "50" in thresholds
+    assert within_lease["alerts_published"] == []
+    assert sorted(message["threshold"] for message in sns) == thresholds, "SNS took each once, never again"
+    assert sorted(event["detail"]["threshold"] for event in events) == thresholds
+    assert after["alerts_published"] == []
+    ledger = CostLedger(get_settings())
+    claims = ledger.store.alerts(ledger.clock().date())
+    assert {claim.state for claim in claims} == {"published"}
+    assert {claim.channels for claim in claims} == {frozenset({"sns", "events"})}

@@ -201,3 +201,18 @@ def test_the_sample_events_are_served(costs: Any, sample: str, expected: int) ->
     status, headers, body = call(costs, event)
     assert status == expected, body
     assert headers["X-Correlation-ID"] == "sample-correlation-id"
+
+
+def test_a_reused_key_with_a_different_parent_request_id_is_a_422_not_a_replay(costs: Any) -> None:
+    first_status, _, first = post_report(costs, "rep-parent", {**REPORT, "parent_request_id": "batch-1"})
+    status, headers, body = post_report(costs, "rep-parent", {**REPORT, "parent_request_id": "batch-2"})
+    _, _, entries = get(costs, "/costs/entries")
+
+    assert first_status == 201
+    assert first["entry"]["parent_request_id"] == "batch-1"
+    assert first["entry"]["anomalous"] is False
+    assert status == 422
+    assert "Idempotent-Replayed" not in headers
+    assert body["type"].endswith("/validation-error")
+    assert body["errors"][0]["field"] == "Idempotency-Key"
+    assert [entry["parent_request_id"] for entry in entries["items"]] == ["batch-1"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from orgair.costs.budget import GLOBAL_SCOPE
 from orgair.costs.check import CLAIM_LEASE, BudgetCheck
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.costs.records import AlertRecord, CallMeta
 from support.costs import FakeClock, assert_reconciled, at
@@ -41,8 +41,10 @@ def meta(tenant: str = "acme") -> CallMeta:
 
 
 def spend(ledger: CostLedger, micros: int, key: str = "k", tenant: str = "acme") -> None:
-    """Record reported usage costing exactly `micros` (gpt-4o output: 10 µUSD per token)."""
-    ledger.record_external(meta(tenant), key, UsageReport("openai", MODEL, Usage(output_tokens=micros // 10)))
+    """A call of this service costing exactly `micros` (gpt-4o output: 10 µUSD per token), reserved
+    at that amount and settled; `key` names the call. (Reported usage never enters `global`.)"""
+    hold = ledger.reserve(meta(tenant), MODEL, micros, call_id=f"{tenant}-{key}")
+    ledger.settle(hold, Usage(output_tokens=micros // 10), outcome="ok")
 
 
 def test_a_crash_between_reserve_and_settle_is_settled_uncertain_at_the_reservation(
@@ -105,7 +107,8 @@ def test_at_85_percent_two_runs_send_the_50_and_80_alerts_once_each(
 def test_two_runs_at_once_claim_each_alert_once(make_ledger: Any, clock: FakeClock) -> None:
     ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
     ledger.store.set_tenant_limit("acme", 500_000, clock())
-    spend(ledger, 1_000_000)
+    spend(ledger, 500_000)
+    spend(ledger, 500_000, tenant="beta")
     publisher = RecordingPublisher()
     check = BudgetCheck(ledger, publisher)
 
@@ -185,3 +188,31 @@ def test_scopes_without_activity_or_limit_raise_no_alert(
     report = BudgetCheck(ledger, publisher).run()
     assert publisher.sent == []
     assert [scope.scope for scope in report.scopes] == ["global"]
+
+
+def test_a_failed_channel_is_resent_alone_and_the_other_channel_is_never_sent_again(
+    make_ledger: Any, clock: FakeClock
+) -> None:
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    clock.now = at("2026-03-02T12:00:00")
+    spend(ledger, 600_000)
+    clock.now = at("2026-03-02T23:00:00")
+    sns = RecordingPublisher()
+    events = RecordingPublisher(failures=1)
+    check = BudgetCheck(ledger, {"sns": sns, "events": events})
+
+    failed = check.run()
+    within_lease = check.run()
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    after_lease = check.run()
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    later = check.run()
+
+    assert [alert.threshold for alert in failed.failed] == ["50"]
+    assert within_lease.published == []
+    assert [alert.threshold for alert in after_lease.published] == ["50"]
+    assert later.published == []
+    assert sns.keys() == [("global", "50")], "SNS accepted it first; it is never sent there again"
+    assert events.keys() == [("global", "50")]
+    (claim,) = ledger.store.alerts(at("2026-03-02T00:00:00").date())
+    assert (claim.state, claim.channels) == ("published", frozenset({"sns", "events"}))

@@ -56,7 +56,8 @@ def test_refusal_is_a_429_naming_scope_limit_committed_and_next_utc_midnight(
     make_ledger: Any, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T23:00:00")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.030000"))
+    ledger: CostLedger = make_ledger()
+    ledger.store.set_tenant_limit("acme", 30_000, clock())
     ledger.reserve(meta(), MODEL, 20_000)
 
     with pytest.raises(BudgetExceeded) as refused:
@@ -65,9 +66,30 @@ def test_refusal_is_a_429_naming_scope_limit_committed_and_next_utc_midnight(
     problem = refused.value.to_problem(instance="/v2/assessments", correlation_id="c")
     assert problem["status"] == 429
     assert problem["type"].endswith("/budget-exceeded")
-    assert problem["scope"] == "global"
+    assert problem["scope"] == "tenant:acme"
     assert problem["limit"] == "0.030000"
     assert problem["committed"] == "0.020000"
+    assert problem["resets_at"] == "2026-03-03T00:00:00Z"
+    assert refused.value.headers["Retry-After"] == "3600"
+
+
+def test_a_global_refusal_names_the_shared_budget_without_its_figures(
+    make_ledger: Any, clock: FakeClock
+) -> None:
+    clock.now = at("2026-03-02T23:00:00")
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.030000"))
+    ledger.reserve(meta("other-tenant"), MODEL, 20_000)
+
+    with pytest.raises(BudgetExceeded) as refused:
+        ledger.reserve(meta(), MODEL, 20_000)
+
+    problem = refused.value.to_problem(instance="/v2/assessments", correlation_id="c")
+    assert problem["scope"] == "global"
+    assert "limit" not in problem
+    assert "committed" not in problem
+    assert "0.02" not in problem["detail"]
+    assert "0.03" not in problem["detail"]
+    assert "shared daily budget is exhausted" in problem["detail"]
     assert problem["resets_at"] == "2026-03-03T00:00:00Z"
     assert refused.value.headers["Retry-After"] == "3600"
 
