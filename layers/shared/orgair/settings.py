@@ -10,17 +10,17 @@ configuration raises `ConfigurationError` with one line naming every bad field a
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from orgair import __version__
 from orgair.errors import ConfigurationError
 
-WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in production
 SECRET_FIELDS = ("SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 DIMENSION_WEIGHT_FIELDS = (
@@ -32,7 +32,6 @@ DIMENSION_WEIGHT_FIELDS = (
     "W_USE_CASES",
     "W_CULTURE",
 )
-INDIVIDUAL_WEIGHT_FIELDS = ("W_FLUENCY", "W_DOMAIN", "W_ADAPTIVE")
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
 SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]
@@ -145,16 +144,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
-        problems: list[str] = []
-        for label, names in (
-            ("dimension", DIMENSION_WEIGHT_FIELDS),
-            ("individual", INDIVIDUAL_WEIGHT_FIELDS),
-        ):
-            total = sum((getattr(self, name) for name in names), Decimal(0))
-            if abs(total - 1) > WEIGHT_TOLERANCE:
-                problems.append(
-                    f"{', '.join(names)}: {label} weights must sum to 1 within {WEIGHT_TOLERANCE} (sum is {total})"
-                )
+        # Every scoring setting (weight sums, SECTOR_HR_BASELINES, ranges) is checked by building the
+        # scoring parameters now, so a bad one fails init instead of every scoring request. Imported
+        # here: the scoring configuration is built from this module's Settings.
+        from orgair.logic.scoring_config import configuration_problems
+
+        problems = configuration_problems(self)
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
@@ -252,6 +247,10 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         raise ConfigurationError(describe_validation_error(error)) from None
+    except SettingsError as error:  # an environment value that is not the JSON its setting needs
+        named = re.search(r'field "(\w+)"', str(error))
+        field = named.group(1) if named else "settings"
+        raise ConfigurationError(f"invalid configuration: {field}: is not valid JSON") from None
 
 
 @lru_cache(maxsize=1)
