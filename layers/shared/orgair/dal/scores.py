@@ -18,6 +18,8 @@ A score, its pointer and its review are written in one transaction: nothing half
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,6 +51,16 @@ def review_status_pk(tenant_id: str, status: str) -> str:
 
 
 POINTER_SK: Final = "LATEST"
+WRITE_ATTEMPTS: Final = 8
+"""How often a caller re-reads a moved pointer and writes again before answering 503."""
+_BACKOFF_BASE_SECONDS: Final = 0.01
+_BACKOFF_CAP_SECONDS: Final = 0.2
+_jitter = random.SystemRandom()
+
+
+def pause_before_retry(attempt: int) -> None:
+    """Exponential backoff with full jitter after losing a race for a pointer, so racers spread out."""
+    time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt)))
 
 
 class PointerMoved(Conflict):

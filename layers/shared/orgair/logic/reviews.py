@@ -21,8 +21,6 @@ from orgair.settings import Settings
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
 DECIDED_STATUS: dict[str, ReviewStatus] = {"approve": "approved", "reject": "rejected"}
-MAX_DECISION_ATTEMPTS = 5
-"""How often an approval is retried when the company's pointer moved meanwhile."""
 
 
 def _view(item: dict[str, Any]) -> ReviewItem:
@@ -60,7 +58,9 @@ def decide(
         "reviewer_key_id": principal.key_id,
         "decided_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
     }
-    for _ in range(MAX_DECISION_ATTEMPTS):
+    for attempt in range(scores_dal.WRITE_ATTEMPTS):
+        if attempt:
+            scores_dal.pause_before_retry(attempt)
         review = scores_dal.get_review(principal.tenant_id, review_id, settings.REVIEWS_TABLE_NAME)
         if review is None:
             raise NotFound("No review with this id.")

@@ -51,8 +51,6 @@ from orgair.scoring import (
 from orgair.settings import Settings
 
 COMPANY_ID: Final = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-MAX_WRITE_ATTEMPTS: Final = 5
-"""How often a score is re-decided and re-written when its company's pointer moved meanwhile."""
 
 
 def _now() -> str:
@@ -242,7 +240,9 @@ def store_score(
     """
     check_storable(company)
     pending = _Pending.of(company, score_company(company, scoring_parameters(settings), version))
-    for _ in range(MAX_WRITE_ATTEMPTS):
+    for attempt in range(scores_dal.WRITE_ATTEMPTS):
+        if attempt:
+            scores_dal.pause_before_retry(attempt)
         read = scores_dal.pointer(meta.tenant_id, company.company_id, version, settings.SCORES_TABLE_NAME)
         write, view = _prepare(
             pending, read, version=version, meta=meta, settings=settings, assessment=assessment
@@ -311,9 +311,11 @@ def store_portfolio(
     waiting = [
         (index, _Pending.of(company, score_company(company, parameters, version))) for index, company in valid
     ]
-    for _ in range(MAX_WRITE_ATTEMPTS):
+    for attempt in range(scores_dal.WRITE_ATTEMPTS):
         if not waiting:
             break
+        if attempt:
+            scores_dal.pause_before_retry(attempt)
         read = scores_dal.pointers(
             meta.tenant_id,
             (pending.company.company_id for _, pending in waiting),
