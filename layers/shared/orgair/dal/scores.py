@@ -5,8 +5,8 @@ Layout (every key starts with the tenant, so no query can reach another tenant's
 - score:  pk `T#<tenant>#C#<company>#V#<version>`, sk `S#<score_id>` (score ids sort by time, so
   the history is one descending key-range query); gsi1pk `T#<tenant>#S#<score_id>` to fetch by id;
 - pointer: same pk, sk `LATEST`: the company's newest score of that version (`score_id`, `score`,
-  `ebitda_impact_pct`, `created_at`), its review `baseline` (newest accepted score) and `anchor`
-  (newest approved score, or the first), and a `revision`; the human-review rule compares against
+  `ebitda_impact_pct`), its review baseline (newest accepted score, `baseline_*`) and anchor (newest
+  approved score, or the first, `anchor_*`), and a `revision`; the human-review rule compares against
   baseline and anchor (one strongly consistent GetItem, or BatchGetItem for portfolios). Every write
   of the pointer is conditional on the revision it read and never moves `score_id` back in time, so
   concurrent writers retry instead of overwriting each other: each mark only moves forward;
@@ -76,25 +76,26 @@ class Mark:
 
     score_id: str
     score: Decimal
-    ebitda_impact_pct: Decimal | None
-    created_at: str
+    ebitda_impact_pct: Decimal | None = None
 
-    def as_map(self) -> dict[str, Any]:
+    def attributes(self, prefix: str = "") -> dict[str, Any]:
+        """Flat attributes (cheaper to store and copy than a map), `<prefix>score_id` and so on."""
         return {
-            "score_id": self.score_id,
-            "score": self.score,
-            "ebitda_impact_pct": self.ebitda_impact_pct,
-            "created_at": self.created_at,
+            f"{prefix}score_id": self.score_id,
+            f"{prefix}score": self.score,
+            f"{prefix}ebitda_impact_pct": self.ebitda_impact_pct,
         }
 
     @classmethod
-    def of(cls, value: Mapping[str, Any]) -> Mark:
-        ebitda = value.get("ebitda_impact_pct")
+    def of(cls, item: Mapping[str, Any], prefix: str = "") -> Mark | None:
+        score_id = item.get(f"{prefix}score_id")
+        if score_id is None:
+            return None
+        ebitda = item.get(f"{prefix}ebitda_impact_pct")
         return cls(
-            score_id=str(value["score_id"]),
-            score=Decimal(value["score"]),
+            score_id=str(score_id),
+            score=Decimal(item[f"{prefix}score"]),
             ebitda_impact_pct=None if ebitda is None else Decimal(ebitda),
-            created_at=str(value.get("created_at", "")),
         )
 
     def is_newer_than(self, other: Mark | None) -> bool:
@@ -108,6 +109,8 @@ class Pointer:
 
     `latest` is the newest stored score; `baseline` the newest accepted score; `anchor` the newest
     approved score, or the first accepted one while none was approved. Each only moves forward.
+    Stored flat: `score_id`, `score`, `ebitda_impact_pct` for the latest; `baseline_*` only when the
+    baseline is not the latest, `anchor_*` only when the anchor is not the baseline.
     """
 
     revision: int | None = None
@@ -136,51 +139,47 @@ class Pointer:
     @classmethod
     def of(cls, item: Mapping[str, Any] | None) -> Pointer:
         """Parse a stored pointer item; one written before revisions compared with its latest score."""
-        if not item:
+        latest = Mark.of(item) if item else None
+        if item is None or latest is None:
             return cls()
-        latest = Mark.of(item)
         if item.get("revision") is None:
             return cls(revision=None, latest=latest, baseline=latest, anchor=latest)
-        baseline, anchor = item.get("baseline"), item.get("anchor")
+        baseline = Mark.of(item, "baseline_") or latest
         return cls(
             revision=int(item["revision"]),
             latest=latest,
-            baseline=Mark.of(baseline) if baseline else None,
-            anchor=Mark.of(anchor) if anchor else None,
+            baseline=baseline,
+            anchor=Mark.of(item, "anchor_") or baseline,
         )
 
     def put(self, table: str, pk: str, company_id: str, previous: Pointer) -> dict[str, Any]:
         """The conditional Put that replaces `previous` (as read) with this pointer.
 
-        It succeeds only if nobody wrote the pointer since it was read (same revision) and, as a
-        second guard, only if it does not move the newest score id back in time.
+        It succeeds only if nobody wrote the pointer since it was read (same revision) and only if
+        it does not move the newest score id back in time (the ids are time-ordered).
         """
-        if self.latest is None:
-            raise ValueError("a pointer is written only once it points at a score")
-        item = {
-            "pk": pk,
-            "sk": POINTER_SK,
-            "company_id": company_id,
-            **self.latest.as_map(),
-            "revision": (previous.revision or 0) + 1,
-            "baseline": self.baseline.as_map() if self.baseline else None,
-            "anchor": self.anchor.as_map() if self.anchor else None,
-        }
-        condition = (
-            "attribute_not_exists(#revision)" if previous.revision is None else "#revision = :revision"
-        )
+        if self.latest is None or self.baseline is None or self.anchor is None:
+            raise ValueError("a pointer is written only once it has an accepted score")
+        item = {"pk": pk, "sk": POINTER_SK, "company_id": company_id, **self.latest.attributes()}
+        item["revision"] = (previous.revision or 0) + 1
+        if self.baseline != self.latest:
+            item.update(self.baseline.attributes("baseline_"))
+        if self.anchor != self.baseline:
+            item.update(self.anchor.attributes("anchor_"))
         values: dict[str, Any] = {}
-        if previous.revision is not None:
+        if previous.latest is None:
+            condition = "attribute_not_exists(pk)"
+        elif previous.revision is None:
+            condition = "attribute_not_exists(#revision)"
+        else:
+            condition = "#revision = :revision"
             values[":revision"] = to_value(previous.revision)
-        if self.latest != previous.latest:
-            condition += " AND (attribute_not_exists(score_id) OR score_id < :latest)"
+        if previous.latest is not None and self.latest != previous.latest:
+            condition += " AND score_id < :latest"
             values[":latest"] = to_value(self.latest.score_id)
-        put: dict[str, Any] = {
-            "TableName": table,
-            "Item": to_item(item),
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": {"#revision": "revision"},
-        }
+        put: dict[str, Any] = {"TableName": table, "Item": to_item(item), "ConditionExpression": condition}
+        if "#revision" in condition:
+            put["ExpressionAttributeNames"] = {"#revision": "revision"}
         if values:
             put["ExpressionAttributeValues"] = values
         return {"Put": put}
@@ -467,21 +466,15 @@ def score_mark(
                 "sk": to_value(score_sk(score_id)),
             },
             ConsistentRead=True,
-            ProjectionExpression="score_id, headline, created_at, #result.ebitda_impact_pct",
+            ProjectionExpression="score_id, headline, #result.ebitda_impact_pct",
             ExpressionAttributeNames={"#result": "result"},
         )
     raw = response.get("Item")
     if not raw:
         return None
     item = from_item(raw)
-    return Mark.of(
-        {
-            "score_id": item["score_id"],
-            "score": item["headline"],
-            "ebitda_impact_pct": (item.get("result") or {}).get("ebitda_impact_pct"),
-            "created_at": item.get("created_at", ""),
-        }
-    )
+    ebitda = (item.get("result") or {}).get("ebitda_impact_pct")
+    return Mark(str(item["score_id"]), Decimal(item["headline"]), None if ebitda is None else Decimal(ebitda))
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def _prepare(
         "key_id": meta.key_id,
         "assessment": assessment,
     }
-    mark = scores_dal.Mark(score_id, snapshot.score, snapshot.ebitda_impact_pct, created_at)
+    mark = scores_dal.Mark(score_id, snapshot.score, snapshot.ebitda_impact_pct)
     review = None
     if review_id is not None:
         review = {

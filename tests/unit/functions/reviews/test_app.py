@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
+from orgair.dal import scores as scores_dal
 from support.lambda_events import ROOT, api_event, load_function
 from support.scoring_requests import Reply, company, inject_fault, invoke, local_client, request, scan_all
 
@@ -205,6 +206,10 @@ def post_score(scores: ModuleType, company_id: str, level: int) -> dict[str, Any
     return dict(reply.body)
 
 
+def company_pointer(company_id: str) -> scores_dal.Pointer:
+    return scores_dal.pointer("acme", company_id, "v1.0", "ScoresTable")
+
+
 def review_of(stored: dict[str, Any]) -> str:
     assert stored["requires_review"] is True, stored
     return str(stored["review"]["review_id"])
@@ -267,14 +272,12 @@ def test_approving_an_older_jump_never_moves_the_baseline_back(
 
     assert decide(reviews, review_of(older), {"decision": "approve"}).status == 200
 
-    (pointer,) = [
-        {key: _deserializer.deserialize(value) for key, value in item.items()}
-        for item in scan_all(db, "ScoresTable")
-        if item["sk"]["S"] == "LATEST"
-    ]
-    assert pointer["score_id"] == accepted["score_id"]
-    assert pointer["baseline"]["score_id"] == accepted["score_id"]
-    assert pointer["anchor"]["score_id"] == older["score_id"]
+    pointer = company_pointer("alpha")
+    assert pointer.latest == pointer.baseline
+    assert pointer.baseline is not None
+    assert pointer.baseline.score_id == accepted["score_id"]
+    assert pointer.anchor is not None
+    assert pointer.anchor.score_id == older["score_id"]
 
 
 def test_an_approval_that_races_a_new_score_is_decided_on_the_new_pointer(
@@ -295,13 +298,11 @@ def test_an_approval_that_races_a_new_score_is_decided_on_the_new_pointer(
     approved = decide(reviews, review_of(jump), {"decision": "approve"})
 
     assert approved.status == 200, approved
-    (pointer,) = [
-        {key: _deserializer.deserialize(value) for key, value in item.items()}
-        for item in scan_all(db, "ScoresTable")
-        if item["sk"]["S"] == "LATEST"
-    ]
-    assert pointer["score_id"] == racing[0]["score_id"]  # the newest score stays the latest
-    assert pointer["anchor"]["score_id"] == jump["score_id"]  # and the approval still took effect
+    pointer = company_pointer("alpha")
+    assert pointer.latest is not None
+    assert pointer.anchor is not None
+    assert pointer.latest.score_id == racing[0]["score_id"]  # the newest score stays the latest
+    assert pointer.anchor.score_id == jump["score_id"]  # and the approval still took effect
 
 
 def test_the_reviewer_is_the_callers_key(scores: ModuleType, reviews: ModuleType, db: Any) -> None:

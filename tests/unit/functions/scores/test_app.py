@@ -527,11 +527,8 @@ def test_the_pointer_keeps_the_newest_score_apart_from_the_accepted_one(scores: 
 
     (pointer,) = [item for item in raw_items(db) if item["sk"] == "LATEST"]
     assert (pointer["score_id"], pointer["score"]) == (pending["score_id"], Decimal(90))
-    assert (pointer["baseline"]["score_id"], pointer["baseline"]["score"]) == (
-        accepted["score_id"],
-        Decimal(40),
-    )
-    assert pointer["anchor"]["score_id"] == accepted["score_id"]
+    assert (pointer["baseline_score_id"], pointer["baseline_score"]) == (accepted["score_id"], Decimal(40))
+    assert "anchor_score_id" not in pointer  # the anchor is the baseline: stored once
     assert pointer["revision"] == 2
 
 

@@ -49,7 +49,8 @@ def write(
             "headline": Decimal(score),
         },
         read=before,
-        pointer=before.with_score(dal.Mark(score_id, Decimal(score), None, created_at), accepted=not review),
+        # Accepted even with a review: these writes exercise storage, and a first score is always accepted.
+        pointer=before.with_score(dal.Mark(score_id, Decimal(score)), accepted=True),
         review={
             "review_id": new_id(),
             "tenant_id": tenant_id,
@@ -178,7 +179,7 @@ def test_pointers_is_scoped_to_the_tenant(dynamodb: EmbeddedDynamoDB) -> None:
 
 
 def mark(score: str, score_id: str | None = None) -> dal.Mark:
-    return dal.Mark(score_id or new_id(), Decimal(score), None, "2030-01-01T00:00:00.000+00:00")
+    return dal.Mark(score_id or new_id(), Decimal(score))
 
 
 def test_a_pending_score_moves_only_the_latest_mark_and_an_approval_moves_baseline_and_anchor() -> None:
@@ -238,7 +239,8 @@ def test_the_store_refuses_to_move_the_latest_score_back_in_time(dynamodb: Embed
     )
     # A pointer built without the newer score (as a buggy caller would) cannot take it back.
     moved = stored_pointer("c1")
-    backwards = dal.Pointer(revision=moved.revision, latest=mark("45", older_id))
+    older = mark("45", older_id)
+    backwards = dal.Pointer(revision=moved.revision, latest=older, baseline=older, anchor=older)
     rollback = dal.ScoreWrite(
         "acme", "c1", "v2.0", older_id, {"company_id": "c1"}, read=moved, pointer=backwards
     )

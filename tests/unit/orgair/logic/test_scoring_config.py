@@ -164,11 +164,11 @@ def test_calibrated_baselines_are_used_in_stored_scores(
         ),
     ],
 )
-def test_invalid_baselines_are_a_configuration_error_naming_the_setting_not_the_value(
+def test_invalid_baselines_fail_when_settings_load_naming_the_setting_not_the_value(
     baselines: dict[str, Decimal], fields: list[str]
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        scoring_parameters(load_settings(SECTOR_HR_BASELINES=baselines))
+        load_settings(SECTOR_HR_BASELINES=baselines)  # refused when settings load, not at first use
 
     message = str(caught.value)
     named = [part.split(":")[0].strip() for part in message.removeprefix("invalid configuration:").split(";")]
@@ -186,3 +186,58 @@ def test_a_baseline_that_is_not_a_number_is_refused_when_settings_load(
         load_settings()
 
     assert "SECTOR_HR_BASELINES.technology" in str(caught.value)
+
+
+@pytest.mark.parametrize("function", ["scores", "simulate", "health"])
+def test_an_invalid_sector_baseline_fails_every_function_at_init_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, function: str
+) -> None:
+    # Before, this passed start-up: every scoring request was then a 500 while /health said 200.
+    monkeypatch.setenv("SECTOR_HR_BASELINES", json.dumps({"technology": 120.5, "aerospace": 50}))
+    get_settings.cache_clear()
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_function(function)  # the module-level code Lambda runs at init
+
+    message = str(caught.value)
+    assert message.startswith("invalid configuration: SECTOR_HR_BASELINES.technology: ")
+    assert "SECTOR_HR_BASELINES.aerospace: must be one of: technology, financial_services" in message
+    assert "\n" not in message
+    assert "120.5" not in message
+
+
+@pytest.mark.parametrize("raw", ["{technology: 70", "[70]", "70"])
+def test_a_baseline_setting_that_is_not_a_json_object_fails_init_naming_it(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", raw)
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+
+    message = str(caught.value)
+    assert message.startswith("invalid configuration: SECTOR_HR_BASELINES")
+    assert "\n" not in message
+    assert raw not in message
+
+
+def test_settings_that_load_have_their_scoring_parameters_built_already(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings(SECTOR_HR_BASELINES={"retail": Decimal(41)})
+    from orgair.logic import scoring_config
+
+    assert scoring_config.configuration_problems(settings) == []
+    assert scoring_config._built[id(settings)][1] is scoring_parameters(settings)  # no second build
+    assert scoring_parameters(settings).hr_baselines[Sector.RETAIL] == Decimal(41)
+
+
+def test_every_bad_scoring_setting_is_named_as_the_operator_wrote_it() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(W_FLUENCY=Decimal("0.5"), SECTOR_HR_BASELINES={"retail": Decimal(101)})
+
+    named = [
+        part.split(":")[0].strip()
+        for part in str(caught.value).removeprefix("invalid configuration:").split(";")
+    ]
+    assert named == ["SECTOR_HR_BASELINES.retail", "W_FLUENCY, W_DOMAIN, W_ADAPTIVE"]
