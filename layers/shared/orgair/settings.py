@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
@@ -150,6 +151,7 @@ class Settings(BaseSettings):
         from orgair.logic.scoring_config import configuration_problems
 
         problems = configuration_problems(self)
+        problems += _request_breaking_problems(self)
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
@@ -225,6 +227,32 @@ class Settings(BaseSettings):
         """The key that signs pagination cursors (a development default outside production)."""
         value = self.secret("SECRET_KEY")
         return (value.get_secret_value() if value is not None else DEV_SECRET_KEY).encode()
+
+
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+"""What DynamoDB accepts as a table name; any other name fails every request that uses the table."""
+
+
+def _request_breaking_problems(settings: Settings) -> list[str]:
+    """Settings that would otherwise only fail requests: unusable provider URLs and table names.
+
+    Messages name the setting, never its value.
+    """
+    problems: list[str] = []
+    for name in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
+        try:
+            url = urlsplit(getattr(settings, name))
+            usable = url.scheme in ("http", "https") and bool(url.hostname)
+        except ValueError:  # e.g. an unbalanced IPv6 bracket
+            usable = False
+        if not usable:
+            problems.append(f"{name}: must be an absolute http(s) URL")
+    for name, table in settings.table_names.items():
+        if not TABLE_NAME.match(table):
+            problems.append(
+                f"{name.upper()}_TABLE_NAME: must be 3 to 255 letters, digits, '_', '-' or '.' (a DynamoDB table name)"
+            )
+    return problems
 
 
 def _strong_secret_key(value: str) -> bool:
