@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 from orgair import __version__
 from orgair.errors import ConfigurationError
 
+WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in production
 SECRET_FIELDS = ("SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 DIMENSION_WEIGHT_FIELDS = (
@@ -33,6 +34,19 @@ DIMENSION_WEIGHT_FIELDS = (
     "W_USE_CASES",
     "W_CULTURE",
 )
+INDIVIDUAL_WEIGHT_FIELDS = ("W_FLUENCY", "W_DOMAIN", "W_ADAPTIVE")
+SECTORS = (
+    "technology",
+    "financial_services",
+    "healthcare",
+    "business_services",
+    "retail",
+    "manufacturing",
+    "other",
+)
+"""The specification's sectors (`orgair.scoring.Sector`, kept equal by a test): named here so that
+checking SECTOR_HR_BASELINES at init does not load the scoring package into every function."""
+HR_BASELINE_RANGE = (Decimal(0), Decimal(100))
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
 SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]
@@ -145,12 +159,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
-        # Every scoring setting (weight sums, SECTOR_HR_BASELINES, ranges) is checked by building the
-        # scoring parameters now, so a bad one fails init instead of every scoring request. Imported
-        # here: the scoring configuration is built from this module's Settings.
-        from orgair.logic.scoring_config import configuration_problems
-
-        problems = configuration_problems(self)
+        problems: list[str] = []
+        for label, names in (
+            ("dimension", DIMENSION_WEIGHT_FIELDS),
+            ("individual", INDIVIDUAL_WEIGHT_FIELDS),
+        ):
+            total = sum((getattr(self, name) for name in names), Decimal(0))
+            if abs(total - 1) > WEIGHT_TOLERANCE:
+                problems.append(
+                    f"{', '.join(names)}: {label} weights must sum to 1 within {WEIGHT_TOLERANCE} (sum is {total})"
+                )
         problems += _request_breaking_problems(self)
         if self.APP_ENV == "production":
             if self.DEBUG:
@@ -234,11 +252,19 @@ TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 
 
 def _request_breaking_problems(settings: Settings) -> list[str]:
-    """Settings that would otherwise only fail requests: unusable provider URLs and table names.
+    """Settings that would otherwise only fail requests: the sector baseline table (every scoring
+    request), unusable provider URLs and table names. Messages name the setting, never its value.
 
-    Messages name the setting, never its value.
+    The other scoring settings are checked by their field ranges and the weight sums above, which are
+    the scoring parameters' own rules, so a deployment that starts can always build its parameters.
     """
     problems: list[str] = []
+    low, high = HR_BASELINE_RANGE
+    for sector, baseline in settings.SECTOR_HR_BASELINES.items():
+        if sector.lower() not in SECTORS:
+            problems.append(f"SECTOR_HR_BASELINES.{sector}: must be one of: {', '.join(SECTORS)}")
+        elif not low <= baseline <= high:
+            problems.append(f"SECTOR_HR_BASELINES.{sector}: must be a number from {low} to {high}")
     for name in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
         try:
             url = urlsplit(getattr(settings, name))

@@ -1,8 +1,9 @@
 """The deployment's scoring parameters and review thresholds, built from settings once per container.
 
-They are first built while the settings themselves are validated (see `Settings`), so a deployment
-whose scoring settings cannot become parameters never starts: it fails at init with one line
-naming every bad setting, instead of answering 500 to every scoring request while /health says 200.
+Settings refuse at init whatever would make this build fail (their field ranges, the weight sums and
+the SECTOR_HR_BASELINES check are the same rules; tests/unit/orgair/logic/test_scoring_config.py keeps
+them in step), so a deployment that starts never fails a scoring request on its configuration, and
+functions that do not score never load the scoring package to check it.
 """
 
 from __future__ import annotations

@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from orgair import settings as settings_module
 from orgair.errors import ConfigurationError
-from orgair.logic.scoring_config import review_thresholds, scoring_parameters
+from orgair.logic.scoring_config import configuration_problems, review_thresholds, scoring_parameters
 from orgair.scoring import Sector
-from orgair.settings import get_settings, load_settings
+from orgair.settings import Settings, get_settings, load_settings
 from support.lambda_events import load_function
 from support.scoring_requests import WORKED_EXAMPLE, company, request
 
@@ -221,23 +222,87 @@ def test_a_baseline_setting_that_is_not_a_json_object_fails_init_naming_it(
     assert raw not in message
 
 
-def test_settings_that_load_have_their_scoring_parameters_built_already(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    settings = load_settings(SECTOR_HR_BASELINES={"retail": Decimal(41)})
-    from orgair.logic import scoring_config
+def test_the_sectors_settings_check_are_the_scoring_sectors() -> None:
+    assert tuple(sector.value for sector in Sector) == settings_module.SECTORS
 
-    assert scoring_config.configuration_problems(settings) == []
-    assert scoring_config._built[id(settings)][1] is scoring_parameters(settings)  # no second build
-    assert scoring_parameters(settings).hr_baselines[Sector.RETAIL] == Decimal(41)
+
+SCORING_SETTINGS = (
+    "ALPHA_VR_WEIGHT",
+    "BETA_SYNERGY_WEIGHT",
+    "LAMBDA_PENALTY",
+    "DELTA_POSITION",
+    "EBITDA_GAMMA",
+    "BETA_SYNERGY_COEF",
+    "GAMMA_EXPERIENCE",
+    "HITL_SCORE_CHANGE_THRESHOLD",
+    "HITL_EBITDA_PROJECTION_THRESHOLD",
+)
+
+
+def _bounds(name: str) -> tuple[Decimal, Decimal]:
+    metadata = Settings.model_fields[name].metadata
+    low = next(Decimal(m.ge) for m in metadata if getattr(m, "ge", None) is not None)
+    high = next(Decimal(m.le) for m in metadata if getattr(m, "le", None) is not None)
+    return low, high
+
+
+@pytest.mark.parametrize("name", SCORING_SETTINGS)
+def test_every_scoring_setting_the_settings_accept_builds_and_every_other_is_refused_at_init(
+    name: str,
+) -> None:
+    # Settings and scoring parameters share their rules: a value that loads can always be built,
+    # so no scoring request can fail on configuration.
+    low, high = _bounds(name)
+    step = Decimal("0.0001")
+    for edge in (low, high):
+        settings = load_settings(**{name: edge})
+        assert configuration_problems(settings) == []
+    for outside in (low - step, high + step):
+        with pytest.raises(ConfigurationError, match=name):
+            load_settings(**{name: outside})
+
+
+@pytest.mark.parametrize(
+    ("baselines", "loads"),
+    [
+        ({"technology": Decimal(0), "OTHER": Decimal(100)}, True),
+        ({"technology": Decimal("-0.0001")}, False),
+        ({"Retail": Decimal("100.0001")}, False),
+        ({"space": Decimal(50)}, False),
+    ],
+)
+def test_the_baseline_table_loads_exactly_when_its_parameters_build(
+    baselines: dict[str, Decimal], loads: bool
+) -> None:
+    if loads:
+        assert configuration_problems(load_settings(SECTOR_HR_BASELINES=baselines)) == []
+    else:
+        with pytest.raises(ConfigurationError, match="SECTOR_HR_BASELINES"):
+            load_settings(SECTOR_HR_BASELINES=baselines)
+
+
+@pytest.mark.parametrize(
+    ("weights", "loads"),
+    [
+        ({"W_CULTURE": Decimal("0.101")}, True),  # dimension weights sum to 1.001
+        ({"W_CULTURE": Decimal("0.1011")}, False),
+        ({"W_ADAPTIVE": Decimal("0.199")}, True),  # individual weights sum to 0.999
+        ({"W_ADAPTIVE": Decimal("0.1989")}, False),
+    ],
+)
+def test_weights_load_exactly_when_their_parameters_build(weights: dict[str, Decimal], loads: bool) -> None:
+    if loads:
+        assert configuration_problems(load_settings(**weights)) == []
+    else:
+        with pytest.raises(ConfigurationError, match="weights must sum to 1"):
+            load_settings(**weights)
 
 
 def test_every_bad_scoring_setting_is_named_as_the_operator_wrote_it() -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_settings(W_FLUENCY=Decimal("0.5"), SECTOR_HR_BASELINES={"retail": Decimal(101)})
 
-    named = [
-        part.split(":")[0].strip()
-        for part in str(caught.value).removeprefix("invalid configuration:").split(";")
-    ]
-    assert named == ["SECTOR_HR_BASELINES.retail", "W_FLUENCY, W_DOMAIN, W_ADAPTIVE"]
+    message = str(caught.value)
+    named = {part.split(":")[0].strip() for part in message.removeprefix("invalid configuration:").split(";")}
+    assert named == {"SECTOR_HR_BASELINES.retail", "W_FLUENCY, W_DOMAIN, W_ADAPTIVE"}
+    assert "101" not in message
