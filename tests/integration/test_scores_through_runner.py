@@ -119,6 +119,54 @@ def test_a_stored_score_is_read_back_through_its_location(client: httpx.Client) 
     assert client.get(location).json() == created.json()
 
 
+def flat(company_id: str, level: int) -> dict[str, Any]:
+    """A company whose seven dimensions are all `level`: on stage v1 its composite is `level`."""
+    return {
+        **WORKED_EXAMPLE,
+        "company_id": company_id,
+        "dimensions": dict.fromkeys(WORKED_EXAMPLE["dimensions"], level),
+    }
+
+
+def store_v1(client: httpx.Client, company_id: str, level: int) -> dict[str, Any]:
+    response = client.post("/v1/scores", json=flat(company_id, level))
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def test_a_rejected_jump_resubmitted_over_http_opens_a_review_again(client: httpx.Client) -> None:
+    store_v1(client, "http-rejected", 40)
+    jump = store_v1(client, "http-rejected", 90)
+    assert jump["requires_review"] is True
+    decided = client.post(f"/v1/reviews/{jump['review']['review_id']}/decision", json={"decision": "reject"})
+    assert decided.status_code == 200, decided.text
+
+    again = store_v1(client, "http-rejected", 90)
+
+    assert again["requires_review"] is True
+    assert again["review"]["reasons"][0]["previous"] == 40
+    pending = client.get("/v1/reviews", params={"status": "pending"}).json()["items"]
+    assert again["review"]["review_id"] in [item["review_id"] for item in pending]
+
+
+def test_a_sub_threshold_staircase_over_http_opens_a_review_once_the_drift_crosses_15(
+    client: httpx.Client,
+) -> None:
+    replies = [store_v1(client, "http-staircase", level) for level in (20, 30, 40)]
+
+    assert [reply["requires_review"] for reply in replies] == [False, False, True]
+    assert replies[2]["review"]["reasons"][0]["code"] == "score_drift"
+
+
+def test_an_approved_jump_over_http_becomes_the_new_baseline(client: httpx.Client) -> None:
+    store_v1(client, "http-approved", 40)
+    jump = store_v1(client, "http-approved", 90)
+    decided = client.post(f"/v1/reviews/{jump['review']['review_id']}/decision", json={"decision": "approve"})
+    assert decided.status_code == 200, decided.text
+
+    assert store_v1(client, "http-approved", 95)["requires_review"] is False
+
+
 # Last on purpose: if it overruns, the runner's DynamoDB is busy for a while after it.
 def test_a_500_company_portfolio_is_scored_and_stored_in_one_request_under_3_seconds(
     client: httpx.Client,

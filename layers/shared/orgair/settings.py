@@ -10,12 +10,14 @@ configuration raises `ConfigurationError` with one line naming every bad field a
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from orgair import __version__
 from orgair.errors import ConfigurationError, DependencyUnavailable
@@ -33,6 +35,18 @@ DIMENSION_WEIGHT_FIELDS = (
     "W_CULTURE",
 )
 INDIVIDUAL_WEIGHT_FIELDS = ("W_FLUENCY", "W_DOMAIN", "W_ADAPTIVE")
+SECTORS = (
+    "technology",
+    "financial_services",
+    "healthcare",
+    "business_services",
+    "retail",
+    "manufacturing",
+    "other",
+)
+"""The specification's sectors (`orgair.scoring.Sector`, kept equal by a test): named here so that
+checking SECTOR_HR_BASELINES at init does not load the scoring package into every function."""
+HR_BASELINE_RANGE = (Decimal(0), Decimal(100))
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
 SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]
@@ -169,6 +183,7 @@ class Settings(BaseSettings):
                 problems.append(
                     f"{', '.join(names)}: {label} weights must sum to 1 within {WEIGHT_TOLERANCE} (sum is {total})"
                 )
+        problems += _request_breaking_problems(self)
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
@@ -253,6 +268,40 @@ class Settings(BaseSettings):
         return (value.get_secret_value() if value is not None else DEV_SECRET_KEY).encode()
 
 
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+"""What DynamoDB accepts as a table name; any other name fails every request that uses the table."""
+
+
+def _request_breaking_problems(settings: Settings) -> list[str]:
+    """Settings that would otherwise only fail requests: the sector baseline table (every scoring
+    request), unusable provider URLs and table names. Messages name the setting, never its value.
+
+    The other scoring settings are checked by their field ranges and the weight sums above, which are
+    the scoring parameters' own rules, so a deployment that starts can always build its parameters.
+    """
+    problems: list[str] = []
+    low, high = HR_BASELINE_RANGE
+    for sector, baseline in settings.SECTOR_HR_BASELINES.items():
+        if sector.lower() not in SECTORS:
+            problems.append(f"SECTOR_HR_BASELINES.{sector}: must be one of: {', '.join(SECTORS)}")
+        elif not low <= baseline <= high:
+            problems.append(f"SECTOR_HR_BASELINES.{sector}: must be a number from {low} to {high}")
+    for name in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
+        try:
+            url = urlsplit(getattr(settings, name))
+            usable = url.scheme in ("http", "https") and bool(url.hostname)
+        except ValueError:  # e.g. an unbalanced IPv6 bracket
+            usable = False
+        if not usable:
+            problems.append(f"{name}: must be an absolute http(s) URL")
+    for name, table in settings.table_names.items():
+        if not TABLE_NAME.match(table):
+            problems.append(
+                f"{name.upper()}_TABLE_NAME: must be 3 to 255 letters, digits, '_', '-' or '.' (a DynamoDB table name)"
+            )
+    return problems
+
+
 def _strong_secret_key(value: str) -> bool:
     return len(value) >= 32 and value != DEV_SECRET_KEY
 
@@ -273,6 +322,10 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         raise ConfigurationError(describe_validation_error(error)) from None
+    except SettingsError as error:  # an environment value that is not the JSON its setting needs
+        named = re.search(r'field "(\w+)"', str(error))
+        field = named.group(1) if named else "settings"
+        raise ConfigurationError(f"invalid configuration: {field}: is not valid JSON") from None
 
 
 @lru_cache(maxsize=1)

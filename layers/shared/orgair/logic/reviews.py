@@ -1,4 +1,9 @@
-"""The human-review queue: listing a tenant's reviews and recording exactly one decision each."""
+"""The human-review queue: listing a tenant's reviews and recording exactly one decision each.
+
+An approval makes the reviewed score accepted and approved: the company's review baseline and anchor
+move to it (only forward in time) in the same transaction as the decision. A rejection moves neither,
+so a rejected score is never compared against, and a re-submitted jump opens a review again.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any, Literal
 from orgair.auth.principal import Principal
 from orgair.business_metrics import record_review_decided
 from orgair.dal import scores as scores_dal
-from orgair.errors import NotFound
+from orgair.errors import Conflict, DependencyUnavailable, NotFound
 from orgair.ids import is_id
 from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
 from orgair.pagination import decode_cursor, encode_cursor
@@ -53,13 +58,44 @@ def decide(
         "reviewer_key_id": principal.key_id,
         "decided_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
     }
-    updated = scores_dal.decide_review(
-        principal.tenant_id,
-        review_id,
-        decision=decision,
-        new_status=DECIDED_STATUS[request.decision],
-        scores_table=settings.SCORES_TABLE_NAME,
-        reviews_table=settings.REVIEWS_TABLE_NAME,
+    for attempt in range(scores_dal.WRITE_ATTEMPTS):
+        if attempt:
+            scores_dal.pause_before_retry(attempt)
+        review = scores_dal.get_review(principal.tenant_id, review_id, settings.REVIEWS_TABLE_NAME)
+        if review is None:
+            raise NotFound("No review with this id.")
+        if review.get("status") != "pending":
+            raise Conflict(
+                "This review has already been decided.", extensions={"status": review.get("status")}
+            )
+        pointer = _approval(principal.tenant_id, review, settings) if request.decision == "approve" else None
+        try:
+            updated = scores_dal.decide_review(
+                principal.tenant_id,
+                review,
+                decision=decision,
+                new_status=DECIDED_STATUS[request.decision],
+                pointer=pointer,
+                scores_table=settings.SCORES_TABLE_NAME,
+                reviews_table=settings.REVIEWS_TABLE_NAME,
+            )
+        except scores_dal.PointerMoved:
+            continue
+        record_review_decided(request.decision)
+        return _view(updated)
+    raise DependencyUnavailable(
+        "Scores of this company were being stored at the same time; retry.", retry_after_seconds=1
     )
-    record_review_decided(request.decision)
-    return _view(updated)
+
+
+def _approval(tenant_id: str, review: dict[str, Any], settings: Settings) -> scores_dal.PointerUpdate | None:
+    """The company's pointer once the reviewed score is approved (None when it would not change)."""
+    company_id, version = str(review["company_id"]), str(review["param_version"])
+    mark = scores_dal.score_mark(
+        tenant_id, company_id, version, str(review["score_id"]), settings.SCORES_TABLE_NAME
+    )
+    if mark is None:
+        return None  # the decision's own transaction refuses a review whose score is gone
+    read = scores_dal.pointer(tenant_id, company_id, version, settings.SCORES_TABLE_NAME)
+    approved = read.with_approval(mark)
+    return None if approved == read else scores_dal.PointerUpdate(read=read, pointer=approved)

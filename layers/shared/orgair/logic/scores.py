@@ -2,13 +2,15 @@
 
 Every stored score keeps tenant, company, parameter version, the inputs as validated, every
 parameter and weight used, the full breakdown, the defaults applied, timestamps and correlation id.
-A score that moved too far from the company's previous one (same tenant, same version) opens a
-pending review in the same transaction.
+A score that moved too far from the company's last accepted score, or drifted too far from its last
+approved one (same tenant, same version), opens a pending review in the same transaction; see
+`orgair.scoring.review` for the rule and `orgair.dal.scores.Pointer` for how the references are kept.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
 from typing import Any, Final
@@ -16,7 +18,7 @@ from typing import Any, Final
 from orgair.auth.principal import RequestMeta
 from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
-from orgair.errors import FieldError, NotFound, OrgairError, ValidationFailed
+from orgair.errors import DependencyUnavailable, FieldError, NotFound, OrgairError, ValidationFailed
 from orgair.ids import is_id, new_id
 from orgair.jsontypes import plain_json
 from orgair.logic.scoring_config import review_thresholds, scoring_parameters
@@ -76,23 +78,44 @@ def score_person(body: Any, settings: Settings) -> IndividualScoreResult:
     return score_individual(parse_individual_input(body), scoring_parameters(settings))
 
 
+def _snapshot(mark: scores_dal.Mark | None) -> ScoreSnapshot | None:
+    return None if mark is None else ScoreSnapshot(mark.score, mark.ebitda_impact_pct)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A scored company waiting to be stored; its id and time stay the same across write attempts."""
+
+    company: CompanyScoreInput
+    result: CompositeResult | OrgAirV2Result
+    score_id: str
+    created_at: str
+
+    @classmethod
+    def of(cls, company: CompanyScoreInput, result: CompositeResult | OrgAirV2Result) -> _Pending:
+        return cls(company, result, new_id(), _now())
+
+
 def _prepare(
-    company: CompanyScoreInput,
-    result: CompositeResult | OrgAirV2Result,
-    previous: dict[str, Any] | None,
+    pending: _Pending,
+    read: scores_dal.Pointer,
     *,
     version: ParamVersion,
     meta: RequestMeta,
     settings: Settings,
     assessment: dict[str, Any] | None,
 ) -> tuple[scores_dal.ScoreWrite, StoredScore]:
-    score_id = new_id()
-    created_at = _now()
+    """Decide on review against the pointer as read, and build the write that replaces that pointer."""
+    company, result, score_id, created_at = (
+        pending.company,
+        pending.result,
+        pending.score_id,
+        pending.created_at,
+    )
     snapshot = ScoreSnapshot.of(result)
-    prior = None
-    if previous is not None:
-        prior = ScoreSnapshot(Decimal(previous["score"]), previous.get("ebitda_impact_pct"))
-    decision = review_decision(prior, snapshot, review_thresholds(settings))
+    decision = review_decision(
+        _snapshot(read.baseline), snapshot, review_thresholds(settings), anchor=_snapshot(read.anchor)
+    )
     review_id = new_id() if decision.requires_review else None
     reasons = [reason.model_dump() for reason in decision.reasons]
     inputs = company.model_dump(mode="python", exclude_none=True)
@@ -114,13 +137,7 @@ def _prepare(
         "key_id": meta.key_id,
         "assessment": assessment,
     }
-    latest = {
-        "company_id": company.company_id,
-        "score_id": score_id,
-        "score": snapshot.score,
-        "ebitda_impact_pct": snapshot.ebitda_impact_pct,
-        "created_at": created_at,
-    }
+    mark = scores_dal.Mark(score_id, snapshot.score, snapshot.ebitda_impact_pct)
     review = None
     if review_id is not None:
         review = {
@@ -139,7 +156,8 @@ def _prepare(
         version=version,
         score_id=score_id,
         score=score_item,
-        latest=latest,
+        read=read,
+        pointer=read.with_score(mark, accepted=not decision.requires_review),
         review=review,
     )
     view = StoredScore(
@@ -157,6 +175,12 @@ def _prepare(
         assessment=plain_json(assessment) if assessment else None,
     )
     return write, view
+
+
+def _contended() -> DependencyUnavailable:
+    return DependencyUnavailable(
+        "Other scores of this company were being stored at the same time; retry.", retry_after_seconds=1
+    )
 
 
 SMALLEST_STORABLE: Final = Decimal("1e-130")
@@ -209,17 +233,27 @@ def store_score(
     settings: Settings,
     assessment: dict[str, Any] | None = None,
 ) -> StoredScore:
-    """Score, compare with the previous score, and store score + pointer (+ review) atomically.
+    """Score, compare with the company's references, and store score + pointer (+ review) atomically.
 
-    One read (the previous score) and one transactional write.
+    One read (the pointer) and one transactional write conditional on that pointer; if another
+    score of the company got in between, the decision is taken again on the new pointer.
     """
     check_storable(company)
-    result = score_company(company, scoring_parameters(settings), version)
-    previous = scores_dal.latest(meta.tenant_id, company.company_id, version, settings.SCORES_TABLE_NAME)
-    write, view = _prepare(
-        company, result, previous, version=version, meta=meta, settings=settings, assessment=assessment
-    )
-    scores_dal.save(write, settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME)
+    pending = _Pending.of(company, score_company(company, scoring_parameters(settings), version))
+    for attempt in range(scores_dal.WRITE_ATTEMPTS):
+        if attempt:
+            scores_dal.pause_before_retry(attempt)
+        read = scores_dal.pointer(meta.tenant_id, company.company_id, version, settings.SCORES_TABLE_NAME)
+        write, view = _prepare(
+            pending, read, version=version, meta=meta, settings=settings, assessment=assessment
+        )
+        try:
+            scores_dal.save(write, settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME)
+        except scores_dal.PointerMoved:
+            continue
+        break
+    else:
+        raise _contended()
     record_score_computed(version)
     if view.requires_review:
         record_review_opened()
@@ -274,39 +308,63 @@ def store_portfolio(
         seen.add(company.company_id)
         valid.append((index, company))
 
-    previous = scores_dal.latest_many(
-        meta.tenant_id, (company.company_id for _, company in valid), version, settings.SCORES_TABLE_NAME
-    )
-    prepared = [
-        (
-            index,
-            *_prepare(
-                company,
-                score_company(company, parameters, version),
-                previous.get(company.company_id),
-                version=version,
-                meta=meta,
-                settings=settings,
-                assessment=None,
-            ),
-        )
-        for index, company in valid
+    waiting = [
+        (index, _Pending.of(company, score_company(company, parameters, version))) for index, company in valid
     ]
-    outcomes = scores_dal.save_many(
-        [write for _, write, _ in prepared], settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME
-    )
-    stored: list[StoredScore] = []
-    for (index, _, view), outcome in zip(prepared, outcomes, strict=True):
-        if outcome is None:
-            stored.append(view)
-            items[index] = PortfolioItem(index=index, company_id=view.company_id, status="stored", score=view)
-        else:
-            failure = (
-                outcome if isinstance(outcome, OrgairError) else OrgairError("The score could not be stored.")
+    for attempt in range(scores_dal.WRITE_ATTEMPTS):
+        if not waiting:
+            break
+        if attempt:
+            scores_dal.pause_before_retry(attempt)
+        read = scores_dal.pointers(
+            meta.tenant_id,
+            (pending.company.company_id for _, pending in waiting),
+            version,
+            settings.SCORES_TABLE_NAME,
+        )
+        prepared = [
+            (
+                index,
+                pending,
+                *_prepare(
+                    pending,
+                    read.get(pending.company.company_id, scores_dal.Pointer()),
+                    version=version,
+                    meta=meta,
+                    settings=settings,
+                    assessment=None,
+                ),
             )
-            items[index] = PortfolioItem(
-                index=index, company_id=view.company_id, status="failed", problem=_problem(failure)
-            )
+            for index, pending in waiting
+        ]
+        outcomes = scores_dal.save_many(
+            [write for _, _, write, _ in prepared], settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME
+        )
+        waiting = []
+        for (index, pending, _, view), outcome in zip(prepared, outcomes, strict=True):
+            if outcome is None:
+                items[index] = PortfolioItem(
+                    index=index, company_id=view.company_id, status="stored", score=view
+                )
+            elif isinstance(outcome, scores_dal.PointerMoved):
+                waiting.append((index, pending))
+            else:
+                failure = (
+                    outcome
+                    if isinstance(outcome, OrgairError)
+                    else OrgairError("The score could not be stored.")
+                )
+                items[index] = PortfolioItem(
+                    index=index, company_id=view.company_id, status="failed", problem=_problem(failure)
+                )
+    for index, pending in waiting:
+        items[index] = PortfolioItem(
+            index=index,
+            company_id=pending.company.company_id,
+            status="failed",
+            problem=_problem(_contended()),
+        )
+    stored = [item.score for item in items if item is not None and item.score is not None]
     if stored:
         record_score_computed(version, len(stored))
     reviews_opened = sum(1 for view in stored if view.requires_review)

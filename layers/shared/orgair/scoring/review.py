@@ -1,7 +1,16 @@
 """Human-in-the-loop rule: which stored scores move enough to need an analyst's review.
 
-Pure: the caller looks up the company's previous stored score of the same parameter version for the
-same tenant and passes both snapshots; storage and the review queue live elsewhere.
+Pure: the caller looks up the company's reference scores of the same parameter version for the same
+tenant and passes them with the new snapshot; storage and the review queue live elsewhere.
+
+Two references, so that review cannot be bypassed:
+
+- the **baseline**, the company's newest *accepted* score (one that needed no review, or whose review
+  was approved); a rejected or still pending score never becomes it, so re-submitting a refused jump
+  is compared with the same accepted score and opens a review again;
+- the **anchor**, the newest score a reviewer *approved*, or the company's first score while none was
+  approved; scores that needed no review do not move it, so a staircase of sub-threshold steps opens
+  a review as soon as its cumulative drift from the anchor crosses the threshold.
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ class ReviewReason(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: Literal["score_change", "ebitda_projection_change"]
+    code: Literal["score_change", "ebitda_projection_change", "score_drift", "ebitda_projection_drift"]
     message: str
     previous: Reported
     current: Reported
@@ -74,49 +83,93 @@ class ReviewDecision(BaseModel):
 NO_REVIEW: Final = ReviewDecision(requires_review=False)
 
 
+def _score_reason(
+    code: Literal["score_change", "score_drift"],
+    previous: Decimal,
+    current: Decimal,
+    threshold: Decimal,
+) -> ReviewReason | None:
+    change = abs(current - previous)
+    if change <= threshold:
+        return None
+    since = "since the last accepted score" if code == "score_change" else "since the last approved score"
+    return ReviewReason(
+        code=code,
+        message=f"score changed by {q4(change)} points {since}, more than {threshold}",
+        previous=previous,
+        current=current,
+        change=q4(change),
+        threshold=threshold,
+    )
+
+
+def _ebitda_reason(
+    code: Literal["ebitda_projection_change", "ebitda_projection_drift"],
+    previous: Decimal | None,
+    current: Decimal | None,
+    threshold: Decimal,
+) -> ReviewReason | None:
+    if previous is None or current is None:
+        return None
+    relative = abs(current - previous) / max(abs(previous), EBITDA_FLOOR) * HUNDRED
+    if relative <= threshold:
+        return None
+    since = (
+        "since the last accepted score"
+        if code == "ebitda_projection_change"
+        else "since the last approved score"
+    )
+    return ReviewReason(
+        code=code,
+        message=f"EBITDA projection changed by {q4(relative)} % {since}, more than {threshold} %",
+        previous=previous,
+        current=current,
+        change=q4(relative),
+        threshold=threshold,
+    )
+
+
 def review_decision(
     previous: ScoreSnapshot | None,
     current: ScoreSnapshot,
     thresholds: ReviewThresholds = DEFAULT_REVIEW_THRESHOLDS,
+    *,
+    anchor: ScoreSnapshot | None = None,
 ) -> ReviewDecision:
-    """Open a review when the score moves by more than the threshold or the EBITDA projection does.
+    """Open a review when the score or the EBITDA projection moves by more than its threshold.
 
-    A change exactly equal to a threshold does not trigger; the first score of a company never does,
-    since there is nothing to compare with.
+    `previous` is the baseline (the newest accepted score) and `anchor` the newest approved score
+    (or the first score); a move beyond a threshold from either opens a review, the drift from the
+    anchor being reported only when the move from the baseline did not already trigger for that
+    quantity. A change exactly equal to a threshold does not trigger; the first score of a company
+    never does, since there is nothing to compare with.
     """
-    if previous is None:
+    if previous is None and anchor is None:
         return NO_REVIEW
-    reasons: list[ReviewReason] = []
     with localcontext(SCORING_CONTEXT):
-        score_change = abs(current.score - previous.score)
-        if score_change > thresholds.score_change:
-            reasons.append(
-                ReviewReason(
-                    code="score_change",
-                    message=(
-                        f"score changed by {q4(score_change)} points, more than {thresholds.score_change}"
-                    ),
-                    previous=previous.score,
-                    current=current.score,
-                    change=q4(score_change),
-                    threshold=thresholds.score_change,
-                )
+        score_reason = (
+            _score_reason("score_change", previous.score, current.score, thresholds.score_change)
+            if previous is not None
+            else None
+        )
+        if score_reason is None and anchor is not None:
+            score_reason = _score_reason("score_drift", anchor.score, current.score, thresholds.score_change)
+        ebitda_reason = (
+            _ebitda_reason(
+                "ebitda_projection_change",
+                previous.ebitda_impact_pct,
+                current.ebitda_impact_pct,
+                thresholds.ebitda_change_pct,
             )
-        old, new = previous.ebitda_impact_pct, current.ebitda_impact_pct
-        if old is not None and new is not None:
-            relative = abs(new - old) / max(abs(old), EBITDA_FLOOR) * HUNDRED
-            if relative > thresholds.ebitda_change_pct:
-                reasons.append(
-                    ReviewReason(
-                        code="ebitda_projection_change",
-                        message=(
-                            f"EBITDA projection changed by {q4(relative)} %, "
-                            f"more than {thresholds.ebitda_change_pct} %"
-                        ),
-                        previous=old,
-                        current=new,
-                        change=q4(relative),
-                        threshold=thresholds.ebitda_change_pct,
-                    )
-                )
+            if previous is not None
+            else None
+        )
+        if ebitda_reason is None and anchor is not None:
+            ebitda_reason = _ebitda_reason(
+                "ebitda_projection_drift",
+                anchor.ebitda_impact_pct,
+                current.ebitda_impact_pct,
+                thresholds.ebitda_change_pct,
+            )
+    reasons = [reason for reason in (score_reason, ebitda_reason) if reason is not None]
     return ReviewDecision(requires_review=bool(reasons), reasons=tuple(reasons))

@@ -461,10 +461,75 @@ def test_the_review_rule_compares_only_within_one_version_and_one_tenant(scores:
     assert raw_items(db, "ReviewsTable") == []
 
 
-def test_a_review_compares_with_the_latest_score_not_the_first(scores: ModuleType, db: Any) -> None:
-    for level in (20, 30, 40, 50):  # steps of 10: never a review
-        assert post_score(scores, company("drift", level=level), stage="v1").body["requires_review"] is False
-    assert raw_items(db, "ReviewsTable") == []
+def test_a_sub_threshold_staircase_opens_a_review_once_its_cumulative_drift_crosses_the_threshold(
+    scores: ModuleType, db: Any
+) -> None:
+    # Steps of 10 points never cross 15 on their own; the drift from the first score does at 40.
+    steps = [post_score(scores, company("drift", level=level), stage="v1").body for level in (20, 30, 40)]
+
+    assert [step["requires_review"] for step in steps] == [False, False, True]
+    (reason,) = steps[2]["review"]["reasons"]
+    assert (reason["code"], reason["previous"], reason["current"], reason["change"]) == (
+        "score_drift",
+        20,
+        40,
+        20,
+    )
+    assert "since the last approved score" in reason["message"]
+    assert len(raw_items(db, "ReviewsTable")) == 1
+
+
+def test_a_staircase_in_either_direction_opens_a_review(scores: ModuleType) -> None:
+    levels = (80, 72, 64)
+    replies = [post_score(scores, company("down", level=level), stage="v1").body for level in levels]
+
+    assert [reply["requires_review"] for reply in replies] == [False, False, True]
+
+
+def test_each_score_is_also_compared_with_the_last_accepted_score(scores: ModuleType) -> None:
+    # 60 was accepted (10 from 50), so 44 is a jump of 16 from it although only 6 from the first score.
+    for level in (50, 60):
+        assert post_score(scores, company("step", level=level), stage="v1").body["requires_review"] is False
+
+    jump = post_score(scores, company("step", level=44), stage="v1").body
+
+    assert jump["requires_review"] is True
+    (reason,) = jump["review"]["reasons"]
+    assert (reason["code"], reason["previous"], reason["current"]) == ("score_change", 60, 44)
+
+
+def test_a_pending_jump_is_no_baseline_so_repeating_it_opens_another_review(
+    scores: ModuleType, db: Any
+) -> None:
+    post_score(scores, company("again", level=40), stage="v1")
+    first = post_score(scores, company("again", level=90), stage="v1").body
+    repeated = post_score(scores, company("again", level=90), stage="v1").body
+
+    assert first["requires_review"] is True
+    assert repeated["requires_review"] is True
+    assert repeated["review"]["reasons"][0]["previous"] == 40
+    assert len(raw_items(db, "ReviewsTable")) == 2
+
+
+def test_a_staircase_behind_a_pending_jump_is_still_compared_with_the_accepted_scores(
+    scores: ModuleType,
+) -> None:
+    post_score(scores, company("behind", level=40), stage="v1")
+    assert post_score(scores, company("behind", level=60), stage="v1").body["requires_review"] is True
+    # Pending 60 is not a baseline: 54 is compared with 40 (drift 14, accepted), 68 with 54 and 40.
+    assert post_score(scores, company("behind", level=54), stage="v1").body["requires_review"] is False
+    assert post_score(scores, company("behind", level=68), stage="v1").body["requires_review"] is True
+
+
+def test_the_pointer_keeps_the_newest_score_apart_from_the_accepted_one(scores: ModuleType, db: Any) -> None:
+    accepted = post_score(scores, company("marks", level=40), stage="v1").body
+    pending = post_score(scores, company("marks", level=90), stage="v1").body
+
+    (pointer,) = [item for item in raw_items(db) if item["sk"] == "LATEST"]
+    assert (pointer["score_id"], pointer["score"]) == (pending["score_id"], Decimal(90))
+    assert (pointer["baseline_score_id"], pointer["baseline_score"]) == (accepted["score_id"], Decimal(40))
+    assert "anchor_score_id" not in pointer  # the anchor is the baseline: stored once
+    assert pointer["revision"] == 2
 
 
 # ---------------------------------------------------------------- history
@@ -781,6 +846,39 @@ def test_a_500_company_portfolio_is_stored_with_batched_calls_never_one_per_comp
     assert set(calls) == {"TransactWriteItems", "BatchGetItem"}
     assert all(len(t) <= 100 for t in transactions)
     assert len(score_items(db)) == 500
+
+
+def test_a_portfolio_chunk_that_loses_a_race_is_decided_again_and_stored_whole(
+    scores: ModuleType, db: Any
+) -> None:
+    post_score(scores, company("co-000", level=40))
+    other_instance = load_function("scores")
+    racing: list[Reply] = []
+    fired: list[bool] = []
+
+    def single_score_lands_first(**_: Any) -> None:
+        # A single score of co-000 commits between the portfolio's read of the pointers and its write.
+        if not fired:
+            fired.append(True)
+            racing.append(post_score(other_instance, company("co-000", level=50)))
+
+    dynamodb_client().meta.events.register_first(
+        "before-call.dynamodb.TransactWriteItems", single_score_lands_first
+    )
+    companies = [company(f"co-{i:03d}", level=60) for i in range(60)]
+
+    reply = post_portfolio(scores, companies)
+
+    assert reply.status == 200, reply
+    summary = reply.body["summary"]
+    assert (summary["stored"], summary["failed"]) == (60, 0)
+    assert [r["index"] for r in reply.body["results"]] == list(range(60))
+    first = reply.body["results"][0]["score"]
+    # Decided on the pointer that won: 60 is compared with 50 (accepted), not only with 40.
+    assert first["requires_review"] is False
+    assert len(score_items(db)) == 62
+    (pointer,) = [item for item in raw_items(db) if item["sk"] == "LATEST" and item["company_id"] == "co-000"]
+    assert pointer["score_id"] == max(racing[0].body["score_id"], first["score_id"])
 
 
 def test_when_one_transaction_chunk_fails_only_its_companies_fail_and_none_is_half_written(

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from orgair.aws import dynamodb_client
@@ -26,10 +27,16 @@ REVIEWS = "ReviewsTable"
 
 
 def write(
-    company_id: str, *, tenant_id: str = "acme", review: bool = False, score: str = "50"
+    company_id: str,
+    *,
+    tenant_id: str = "acme",
+    review: bool = False,
+    score: str = "50",
+    read: dal.Pointer | None = None,
 ) -> dal.ScoreWrite:
     score_id = new_id()
     created_at = "2030-01-01T00:00:00.000+00:00"
+    before = read or dal.Pointer()
     return dal.ScoreWrite(
         tenant_id=tenant_id,
         company_id=company_id,
@@ -41,12 +48,9 @@ def write(
             "score_id": score_id,
             "headline": Decimal(score),
         },
-        latest={
-            "company_id": company_id,
-            "score_id": score_id,
-            "score": Decimal(score),
-            "created_at": created_at,
-        },
+        read=before,
+        # Accepted even with a review: these writes exercise storage, and a first score is always accepted.
+        pointer=before.with_score(dal.Mark(score_id, Decimal(score)), accepted=True),
         review={
             "review_id": new_id(),
             "tenant_id": tenant_id,
@@ -124,23 +128,23 @@ def test_save_many_of_nothing_makes_no_call(dynamodb: EmbeddedDynamoDB) -> None:
     assert calls == []
 
 
-def test_latest_many_reads_more_than_100_companies_in_batches(dynamodb: EmbeddedDynamoDB) -> None:
+def test_pointers_reads_more_than_100_companies_in_batches(dynamodb: EmbeddedDynamoDB) -> None:
     writes = [write(f"c{i:03d}", score=str(i)) for i in range(150)]
     dal.save_many(writes, SCORES, REVIEWS)
     calls = record_operations(dynamodb_client())
     wanted = [f"c{i:03d}" for i in range(150)] + ["c000", "c149", "never-scored"]
 
-    found = dal.latest_many("acme", wanted, "v2.0", SCORES)
+    found = dal.pointers("acme", wanted, "v2.0", SCORES)
 
     assert set(found) == {f"c{i:03d}" for i in range(150)}
-    assert found["c123"]["score"] == Decimal(123)
-    assert found["c123"]["score_id"] == writes[123].score_id
-    assert "pk" not in found["c123"]
-    assert "sk" not in found["c123"]
+    latest = found["c123"].latest
+    assert latest is not None
+    assert (latest.score, latest.score_id) == (Decimal(123), writes[123].score_id)
+    assert found["c123"].baseline == found["c123"].anchor == latest
     assert calls == ["BatchGetItem", "BatchGetItem"]
 
 
-def test_latest_many_retries_unprocessed_keys(dynamodb: EmbeddedDynamoDB) -> None:
+def test_pointers_retries_unprocessed_keys(dynamodb: EmbeddedDynamoDB) -> None:
     dal.save_many([write(f"c{i:03d}") for i in range(120)], SCORES, REVIEWS)
     calls = record_operations(dynamodb_client())
     throttled: list[int] = []
@@ -157,15 +161,133 @@ def test_latest_many_retries_unprocessed_keys(dynamodb: EmbeddedDynamoDB) -> Non
 
     dynamodb_client().meta.events.register("before-call.dynamodb.BatchGetItem", throttle_first)
 
-    found = dal.latest_many("acme", [f"c{i:03d}" for i in range(120)], "v2.0", SCORES)
+    found = dal.pointers("acme", [f"c{i:03d}" for i in range(120)], "v2.0", SCORES)
 
     assert len(found) == 120
     assert throttled == [1]
     assert calls == ["BatchGetItem", "BatchGetItem"]  # the retry of the first 100 keys, then the last 20
 
 
-def test_latest_many_is_scoped_to_the_tenant(dynamodb: EmbeddedDynamoDB) -> None:
+def test_pointers_is_scoped_to_the_tenant(dynamodb: EmbeddedDynamoDB) -> None:
     dal.save_many([write("shared", tenant_id="acme"), write("mine", tenant_id="acme")], SCORES, REVIEWS)
 
-    assert dal.latest_many("globex", ["shared", "mine"], "v2.0", SCORES) == {}
-    assert dal.latest_many("acme", ["shared"], "v1.0", SCORES) == {}
+    assert dal.pointers("globex", ["shared", "mine"], "v2.0", SCORES) == {}
+    assert dal.pointers("acme", ["shared"], "v1.0", SCORES) == {}
+
+
+# ---------------------------------------------------------------- the pointer only moves forward
+
+
+def mark(score: str, score_id: str | None = None) -> dal.Mark:
+    return dal.Mark(score_id or new_id(), Decimal(score))
+
+
+def test_a_pending_score_moves_only_the_latest_mark_and_an_approval_moves_baseline_and_anchor() -> None:
+    first, jump = mark("40"), mark("90")
+    stored = dal.Pointer().with_score(first, accepted=True)
+    pending = stored.with_score(jump, accepted=False)
+
+    assert (stored.latest, stored.baseline, stored.anchor) == (first, first, first)
+    assert (pending.latest, pending.baseline, pending.anchor) == (jump, first, first)
+    approved = pending.with_approval(jump)
+    assert (approved.latest, approved.baseline, approved.anchor) == (jump, jump, jump)
+
+
+def test_an_accepted_score_moves_the_baseline_but_not_the_anchor() -> None:
+    first, step = mark("40"), mark("50")
+    pointer = dal.Pointer().with_score(first, accepted=True).with_score(step, accepted=True)
+
+    assert (pointer.latest, pointer.baseline, pointer.anchor) == (step, step, first)
+
+
+def test_no_mark_moves_back_to_an_older_score() -> None:
+    older, newer = mark("40"), mark("90")
+    pointer = dal.Pointer().with_score(newer, accepted=True)
+
+    assert pointer.with_score(older, accepted=True) == pointer
+    assert pointer.with_approval(older) == pointer
+
+
+def stored_pointer(company_id: str) -> dal.Pointer:
+    return dal.pointer("acme", company_id, "v2.0", SCORES)
+
+
+def test_a_write_made_from_a_stale_pointer_is_refused_and_writes_nothing(dynamodb: EmbeddedDynamoDB) -> None:
+    dal.save(write("c1", score="40"), SCORES, REVIEWS)
+    read = stored_pointer("c1")
+    newer = write("c1", score="50", read=read)
+    stale = write("c1", score="60", read=read)  # read the same pointer, lost the race
+    dal.save(newer, SCORES, REVIEWS)
+
+    with pytest.raises(dal.PointerMoved):
+        dal.save(stale, SCORES, REVIEWS)
+
+    assert stored_pointer("c1").revision == 2
+    assert stored_pointer("c1").baseline == newer.pointer.baseline
+    assert len(scan_all(local_client(dynamodb.endpoint_url), SCORES)) == 3  # 2 scores and the pointer
+
+
+def test_the_store_refuses_to_move_the_latest_score_back_in_time(dynamodb: EmbeddedDynamoDB) -> None:
+    dal.save(write("c1", score="40"), SCORES, REVIEWS)
+    older_id, newer_id = new_id(), new_id()
+    read = stored_pointer("c1")
+    newer = read.with_score(mark("50", newer_id), accepted=True)
+    dal.save(
+        dal.ScoreWrite("acme", "c1", "v2.0", newer_id, {"company_id": "c1"}, read=read, pointer=newer),
+        SCORES,
+        REVIEWS,
+    )
+    # A pointer built without the newer score (as a buggy caller would) cannot take it back.
+    moved = stored_pointer("c1")
+    older = mark("45", older_id)
+    backwards = dal.Pointer(revision=moved.revision, latest=older, baseline=older, anchor=older)
+    rollback = dal.ScoreWrite(
+        "acme", "c1", "v2.0", older_id, {"company_id": "c1"}, read=moved, pointer=backwards
+    )
+
+    with pytest.raises(dal.PointerMoved):
+        dal.save(rollback, SCORES, REVIEWS)
+
+    assert stored_pointer("c1").latest == newer.latest
+
+
+def test_a_portfolio_chunk_with_a_stale_pointer_reports_every_company_of_the_chunk_as_moved(
+    dynamodb: EmbeddedDynamoDB,
+) -> None:
+    dal.save(write("c000", score="40"), SCORES, REVIEWS)
+    read = stored_pointer("c000")
+    dal.save(write("c000", score="45", read=read), SCORES, REVIEWS)
+    writes = [write("c000", score="50", read=read)] + [write(f"c{i:03d}") for i in range(1, 60)]
+
+    outcome = dal.save_many(writes, SCORES, REVIEWS)
+
+    assert all(isinstance(error, dal.PointerMoved) for error in outcome[:50])  # the first chunk
+    assert outcome[50:] == [None] * 10
+    stored = {item["company_id"]["S"] for item in scan_all(local_client(dynamodb.endpoint_url), SCORES)}
+    assert stored == {"c000"} | {f"c{i:03d}" for i in range(50, 60)}
+
+
+def test_a_pointer_written_before_revisions_is_read_as_baseline_and_anchor(
+    dynamodb: EmbeddedDynamoDB,
+) -> None:
+    score_id = new_id()
+    local_client(dynamodb.endpoint_url).put_item(
+        TableName=SCORES,
+        Item={
+            "pk": {"S": dal.company_pk("acme", "old", "v2.0")},
+            "sk": {"S": "LATEST"},
+            "company_id": {"S": "old"},
+            "score_id": {"S": score_id},
+            "score": {"N": "61.5"},
+            "created_at": {"S": "2029-01-01T00:00:00.000+00:00"},
+        },
+    )
+
+    pointer = stored_pointer("old")
+
+    assert pointer.revision is None
+    assert pointer.latest == pointer.baseline == pointer.anchor
+    assert pointer.latest is not None
+    assert (pointer.latest.score_id, pointer.latest.score) == (score_id, Decimal("61.5"))
+    dal.save(write("old", score="62", read=pointer), SCORES, REVIEWS)  # the first revision replaces it
+    assert stored_pointer("old").revision == 1

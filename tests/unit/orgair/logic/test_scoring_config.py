@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from orgair import settings as settings_module
 from orgair.errors import ConfigurationError
-from orgair.logic.scoring_config import review_thresholds, scoring_parameters
+from orgair.logic.scoring_config import configuration_problems, review_thresholds, scoring_parameters
 from orgair.scoring import Sector
-from orgair.settings import get_settings, load_settings
+from orgair.settings import Settings, get_settings, load_settings
 from support.lambda_events import load_function
 from support.scoring_requests import WORKED_EXAMPLE, company, request
 
@@ -164,11 +165,11 @@ def test_calibrated_baselines_are_used_in_stored_scores(
         ),
     ],
 )
-def test_invalid_baselines_are_a_configuration_error_naming_the_setting_not_the_value(
+def test_invalid_baselines_fail_when_settings_load_naming_the_setting_not_the_value(
     baselines: dict[str, Decimal], fields: list[str]
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        scoring_parameters(load_settings(SECTOR_HR_BASELINES=baselines))
+        load_settings(SECTOR_HR_BASELINES=baselines)  # refused when settings load, not at first use
 
     message = str(caught.value)
     named = [part.split(":")[0].strip() for part in message.removeprefix("invalid configuration:").split(";")]
@@ -186,3 +187,122 @@ def test_a_baseline_that_is_not_a_number_is_refused_when_settings_load(
         load_settings()
 
     assert "SECTOR_HR_BASELINES.technology" in str(caught.value)
+
+
+@pytest.mark.parametrize("function", ["scores", "simulate", "health"])
+def test_an_invalid_sector_baseline_fails_every_function_at_init_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, function: str
+) -> None:
+    # Before, this passed start-up: every scoring request was then a 500 while /health said 200.
+    monkeypatch.setenv("SECTOR_HR_BASELINES", json.dumps({"technology": 120.5, "aerospace": 50}))
+    get_settings.cache_clear()
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_function(function)  # the module-level code Lambda runs at init
+
+    message = str(caught.value)
+    assert message.startswith("invalid configuration: SECTOR_HR_BASELINES.technology: ")
+    assert "SECTOR_HR_BASELINES.aerospace: must be one of: technology, financial_services" in message
+    assert "\n" not in message
+    assert "120.5" not in message
+
+
+@pytest.mark.parametrize("raw", ["{technology: 70", "[70]", "70"])
+def test_a_baseline_setting_that_is_not_a_json_object_fails_init_naming_it(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", raw)
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+
+    message = str(caught.value)
+    assert message.startswith("invalid configuration: SECTOR_HR_BASELINES")
+    assert "\n" not in message
+    assert raw not in message
+
+
+def test_the_sectors_settings_check_are_the_scoring_sectors() -> None:
+    assert tuple(sector.value for sector in Sector) == settings_module.SECTORS
+
+
+SCORING_SETTINGS = (
+    "ALPHA_VR_WEIGHT",
+    "BETA_SYNERGY_WEIGHT",
+    "LAMBDA_PENALTY",
+    "DELTA_POSITION",
+    "EBITDA_GAMMA",
+    "BETA_SYNERGY_COEF",
+    "GAMMA_EXPERIENCE",
+    "HITL_SCORE_CHANGE_THRESHOLD",
+    "HITL_EBITDA_PROJECTION_THRESHOLD",
+)
+
+
+def _bounds(name: str) -> tuple[Decimal, Decimal]:
+    metadata = Settings.model_fields[name].metadata
+    low = next(Decimal(m.ge) for m in metadata if getattr(m, "ge", None) is not None)
+    high = next(Decimal(m.le) for m in metadata if getattr(m, "le", None) is not None)
+    return low, high
+
+
+@pytest.mark.parametrize("name", SCORING_SETTINGS)
+def test_every_scoring_setting_the_settings_accept_builds_and_every_other_is_refused_at_init(
+    name: str,
+) -> None:
+    # Settings and scoring parameters share their rules: a value that loads can always be built,
+    # so no scoring request can fail on configuration.
+    low, high = _bounds(name)
+    step = Decimal("0.0001")
+    for edge in (low, high):
+        settings = load_settings(**{name: edge})
+        assert configuration_problems(settings) == []
+    for outside in (low - step, high + step):
+        with pytest.raises(ConfigurationError, match=name):
+            load_settings(**{name: outside})
+
+
+@pytest.mark.parametrize(
+    ("baselines", "loads"),
+    [
+        ({"technology": Decimal(0), "OTHER": Decimal(100)}, True),
+        ({"technology": Decimal("-0.0001")}, False),
+        ({"Retail": Decimal("100.0001")}, False),
+        ({"space": Decimal(50)}, False),
+    ],
+)
+def test_the_baseline_table_loads_exactly_when_its_parameters_build(
+    baselines: dict[str, Decimal], loads: bool
+) -> None:
+    if loads:
+        assert configuration_problems(load_settings(SECTOR_HR_BASELINES=baselines)) == []
+    else:
+        with pytest.raises(ConfigurationError, match="SECTOR_HR_BASELINES"):
+            load_settings(SECTOR_HR_BASELINES=baselines)
+
+
+@pytest.mark.parametrize(
+    ("weights", "loads"),
+    [
+        ({"W_CULTURE": Decimal("0.101")}, True),  # dimension weights sum to 1.001
+        ({"W_CULTURE": Decimal("0.1011")}, False),
+        ({"W_ADAPTIVE": Decimal("0.199")}, True),  # individual weights sum to 0.999
+        ({"W_ADAPTIVE": Decimal("0.1989")}, False),
+    ],
+)
+def test_weights_load_exactly_when_their_parameters_build(weights: dict[str, Decimal], loads: bool) -> None:
+    if loads:
+        assert configuration_problems(load_settings(**weights)) == []
+    else:
+        with pytest.raises(ConfigurationError, match="weights must sum to 1"):
+            load_settings(**weights)
+
+
+def test_every_bad_scoring_setting_is_named_as_the_operator_wrote_it() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(W_FLUENCY=Decimal("0.5"), SECTOR_HR_BASELINES={"retail": Decimal(101)})
+
+    message = str(caught.value)
+    named = {part.split(":")[0].strip() for part in message.removeprefix("invalid configuration:").split(";")}
+    assert named == {"SECTOR_HR_BASELINES.retail", "W_FLUENCY, W_DOMAIN, W_ADAPTIVE"}
+    assert "101" not in message

@@ -93,3 +93,40 @@ def test_snapshot_of_results() -> None:
         weights=ReportedWeights.of(DEFAULT_PARAMETERS.dimension_weights.ordered()),
     )
     assert ScoreSnapshot.of(v1) == ScoreSnapshot(D("70.1"), None)
+
+
+# ---------------------------------------------------------------- baseline and anchor
+
+
+def test_drift_from_the_anchor_opens_a_review_when_each_step_is_small() -> None:
+    decision = review_decision(snap("60"), snap("71"), anchor=snap("55"))
+
+    (reason,) = decision.reasons
+    assert (reason.code, reason.previous, reason.current, reason.change) == (
+        "score_drift",
+        D(55),
+        D(71),
+        D(16),
+    )
+    assert "since the last approved score" in reason.message
+
+
+def test_drift_of_exactly_the_threshold_does_not() -> None:
+    assert not review_decision(snap("60"), snap("70"), anchor=snap("55")).requires_review
+
+
+def test_a_jump_from_the_baseline_is_reported_once_not_again_as_drift() -> None:
+    decision = review_decision(snap("40"), snap("90"), anchor=snap("40"))
+
+    assert [reason.code for reason in decision.reasons] == ["score_change"]
+
+
+def test_ebitda_drift_from_the_anchor_opens_a_review() -> None:
+    decision = review_decision(snap("60", "2.15"), snap("60", "2.3"), anchor=snap("60", "2.0"))
+
+    (reason,) = decision.reasons
+    assert (reason.code, reason.previous, reason.current) == ("ebitda_projection_drift", D("2.0"), D("2.3"))
+
+
+def test_an_anchor_alone_is_compared_with() -> None:
+    assert review_decision(None, snap("80"), anchor=snap("60")).reasons[0].code == "score_drift"

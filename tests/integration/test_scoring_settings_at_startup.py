@@ -1,0 +1,57 @@
+"""A deployment whose scoring settings cannot work never starts: the local runner, which builds the
+settings as every Lambda container does at init, refuses to start with one line naming the setting."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from devtools.template import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("baselines", "named"),
+    [
+        ('{"technology": 170.25}', "SECTOR_HR_BASELINES.technology"),
+        ('{"aerospace": 50}', "SECTOR_HR_BASELINES.aerospace"),
+        ('{"technology": 70', "SECTOR_HR_BASELINES"),
+    ],
+)
+def test_an_invalid_sector_baseline_table_stops_startup_with_one_line_naming_it(
+    baselines: str, named: str
+) -> None:
+    environment = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "DYNAMODB_PORT": str(free_port()),
+        "PYTHONUNBUFFERED": "1",
+        "SECTOR_HR_BASELINES": baselines,
+    }
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "devtools.localrun", "serve"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert completed.returncode != 0
+    assert "Ready:" not in completed.stdout
+    (line,) = [line for line in completed.stderr.splitlines() if "invalid configuration" in line]
+    assert f"{named}:" in line
+    assert "170.25" not in completed.stderr
