@@ -242,7 +242,9 @@ def test_budget_alarms_never_roll_a_deployment_back(raw: dict[str, Any]) -> None
     rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
 
     assert "BudgetUtilisationAlarm" not in rollback
-    assert not {"BudgetCheckNotRunAlarm", "BudgetCheckMissedRunsAlarm", "BudgetCheckRanRecentlyAlarm"} & rollback
+    assert (
+        not {"BudgetCheckNotRunAlarm", "BudgetCheckMissedRunsAlarm", "BudgetCheckRanRecentlyAlarm"} & rollback
+    )
 
 
 def test_budget_utilisation_alarm_reads_the_emitted_metric_against_the_alert_threshold(
