@@ -66,12 +66,12 @@ def moto_cloudformation_types() -> set[str]:
     for service in MOTO_SERVICES:
         importlib.import_module(f"moto.{service}.models")
 
-    def subclasses(cls: type) -> Iterator[type]:
+    def subclasses(cls: type[CloudFormationModel]) -> Iterator[type[CloudFormationModel]]:
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)
 
-    types = set()
+    types: set[str] = set()
     for model in subclasses(CloudFormationModel):
         try:
             types.add(model.cloudformation_type())

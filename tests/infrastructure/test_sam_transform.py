@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Final
 
@@ -50,7 +51,7 @@ LAMBDA_DESCRIPTION_LIMIT: Final = 256
 # The longest value a String parameter bounded only by its AllowedPattern can take.
 PATTERN_BOUNDS: Final = {"CostAlertThresholdPct": len("0.123")}
 # Another valid value for parameters without AllowedValues, given the current one.
-OTHER_VALUES: Final = {
+OTHER_VALUES: Final[dict[str, Callable[[str], str]]] = {
     "DailyCostBudgetUsd": lambda current: str(int(float(current)) + 1),
     "CostAlertThresholdPct": lambda current: "0.9" if current != "0.9" else "0.75",
     "CorsOrigins": lambda current: "https://app.orgair.io" if current != "https://app.orgair.io" else "",
@@ -62,7 +63,8 @@ OTHER_VALUES: Final = {
 
 @cache
 def generated(environment: str) -> dict[str, Any]:
-    return transformed(environment)
+    template: dict[str, Any] = transformed(environment)
+    return template
 
 
 def published_versions(
@@ -118,8 +120,7 @@ def another_value(name: str, current: str) -> str:
     if "AllowedValues" in spec:
         return next(str(value) for value in spec["AllowedValues"] if str(value) != current)
     assert name in OTHER_VALUES, f"add another valid value for parameter {name} to OTHER_VALUES"
-    value: str = OTHER_VALUES[name](current)
-    return value
+    return OTHER_VALUES[name](current)
 
 
 @pytest.mark.parametrize("environment", SAMCONFIG_ENVIRONMENTS)
@@ -336,7 +337,7 @@ def failed_rules(environment: str, changes: dict[str, str] | None = None) -> lis
     """AssertDescription of every Rule assertion CloudFormation would refuse the change set on."""
     template = generated(environment)
     resolver = Resolver(template, parameter_values(environment, changes))
-    failed = []
+    failed: list[str] = []
     for rule in template.get("Rules", {}).values():
         if resolver.resolve(rule.get("RuleCondition", True)):
             failed.extend(
