@@ -259,7 +259,10 @@ def routes(template: dict[str, Any]) -> list[tuple[str, str, str]]:
     found = []
     for path, methods in template["Resources"]["Api"]["Properties"]["Body"]["paths"].items():
         for method, operation in methods.items():
-            uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+            integration = operation.get("x-amazon-apigateway-integration", {})
+            if integration.get("type") != "aws_proxy":
+                continue  # e.g. a CORS preflight answered by API Gateway itself (mock)
+            uri = integration["uri"]["Fn::Sub"]
             (alias,) = re.findall(r"\$\{(\w+Aliaslive)\}", uri)
             found.append((method.upper(), path, alias))
     return found
