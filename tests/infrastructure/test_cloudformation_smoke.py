@@ -10,8 +10,9 @@ every reference to them rewritten (docs/operations.md, "What the deploy smoke do
 - AWS::Lambda::Alias: a Ref to `<Function>Aliaslive` becomes the function's ARN;
 - AWS::ApiGateway::Deployment (moto's RestApi ignores the OpenAPI Body, so a deployment would
   have no methods), AWS::ApiGateway::Stage, AWS::CloudWatch::Alarm and CompositeAlarm,
-  AWS::CodeDeploy::Application and DeploymentGroup, AWS::SNS::Subscription and TopicPolicy:
-  a Ref or GetAtt to them becomes a fixed placeholder string.
+  AWS::CodeDeploy::Application and DeploymentGroup, AWS::SNS::Subscription and TopicPolicy, and
+  the usage plan types (UsagePlan, UsagePlanKey, ApiKey): a Ref or GetAtt to them becomes a fixed
+  placeholder string.
 
 moto also publishes an AWS::Lambda::Version with the function's Description, not the Version's own
 (which carries the configuration, see template.yaml): test_sam_transform.py checks that one.
@@ -45,6 +46,10 @@ NOT_IN_MOTO: Final = frozenset(
         "AWS::CodeDeploy::DeploymentGroup",
         "AWS::SNS::Subscription",
         "AWS::SNS::TopicPolicy",
+        # Generated when the API has a usage plan (Auth.UsagePlan); moto has no CloudFormation for them.
+        "AWS::ApiGateway::UsagePlan",
+        "AWS::ApiGateway::UsagePlanKey",
+        "AWS::ApiGateway::ApiKey",
     }
 )
 # moto creates AWS::ApiGateway::Deployment, but for an API without methods only (see above).
