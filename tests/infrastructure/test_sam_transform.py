@@ -187,6 +187,25 @@ def test_any_parameter_reaching_the_functions_publishes_new_versions_in_prod(par
     assert not [name for name in old if old.get(name) == new.get(name)], f"{parameter} publishes nothing"
 
 
+def version_schema() -> dict[str, Any]:
+    """CloudFormation's resource schema of AWS::Lambda::Version (the copy cfn-lint ships)."""
+    from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
+
+    schema: dict[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema(
+        "us-east-1", "AWS::Lambda::Version"
+    ).schema
+    return schema
+
+
+def test_a_new_version_description_is_a_new_published_version() -> None:
+    """Why a parameter change publishes: CloudFormation cannot update a version's Description, it
+    replaces the AWS::Lambda::Version, i.e. publishes a new version that `live` then moves to."""
+    schema = version_schema()
+
+    assert "/properties/Description" in schema["createOnlyProperties"]
+    assert schema["properties"]["Description"]["maxLength"] == LAMBDA_DESCRIPTION_LIMIT
+
+
 def test_the_configuration_in_each_version_description_fits_lambdas_limit() -> None:
     """The longest values the parameters allow still fit a version's Description (256 characters)."""
     template = base_template()
