@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
+from unittest.mock import patch
 
 from devtools.template import ROOT, load_template
 
@@ -105,10 +106,11 @@ def transformed(
     """
     from samtranslator.translator.transform import transform
 
-    os.environ.setdefault("AWS_DEFAULT_REGION", stack_of(environment)[1])
-    result: dict[str, Any] = transform(
-        packaged(base_template(), digests), parameter_values(environment, changes), NoManagedPolicies()
-    )
+    # The translator asks boto3 for the region of the pseudo parameters; only for this call.
+    with patch.dict(os.environ, {"AWS_DEFAULT_REGION": stack_of(environment)[1]}):
+        result: dict[str, Any] = transform(
+            packaged(base_template(), digests), parameter_values(environment, changes), NoManagedPolicies()
+        )
     return result
 
 
