@@ -339,6 +339,11 @@ class Template:
             target, attribute = arn["Fn::GetAtt"]
             if attribute == "Arn" and target in function_ids:
                 function_id = str(target)
+        elif isinstance(arn, dict) and isinstance(arn.get("Ref"), str):
+            # `!Ref Function.Alias`: SAM's reference to the function's AutoPublishAlias.
+            target, _, derived = arn["Ref"].partition(".")
+            if derived == "Alias" and target in function_ids:
+                function_id = target
         identity = spec.get("Identity", {}) or {}
         payload_type = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
         headers = identity.get("Headers")

@@ -52,14 +52,55 @@ def watched(raw: dict[str, Any], alarm_name: str, dimension: str) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("alarm_name", ["FunctionErrorsAlarm", "FunctionThrottlesAlarm"])
-def test_every_function_is_watched_for_errors_and_throttles(raw: dict[str, Any], alarm_name: str) -> None:
+def test_every_function_is_watched_for_throttles(raw: dict[str, Any]) -> None:
     functions = set(resources_of(raw, "AWS::Serverless::Function"))
-    covered = watched(raw, alarm_name, "FunctionName")
+    covered = watched(raw, "FunctionThrottlesAlarm", "FunctionName")
 
     missing = sorted(functions - set(covered))
-    assert not missing, f"add a metric for {missing} to {alarm_name} in template.yaml"
-    assert len(covered) <= MAX_METRICS_PER_ALARM, f"{alarm_name}: split it, an alarm takes at most 10 metrics"
+    assert not missing, f"add a metric for {missing} to FunctionThrottlesAlarm in template.yaml"
+    assert len(covered) <= MAX_METRICS_PER_ALARM, "FunctionThrottlesAlarm: split it, at most 10 metrics"
+
+
+def test_every_function_but_the_authorizer_rolls_back_on_errors(raw: dict[str, Any]) -> None:
+    functions = set(resources_of(raw, "AWS::Serverless::Function"))
+    covered = watched(raw, "FunctionErrorsAlarm", "FunctionName")
+
+    assert set(covered) == functions - {"AuthorizerFunction"}
+    assert len(covered) <= MAX_METRICS_PER_ALARM, "FunctionErrorsAlarm: split it, at most 10 metrics"
+
+
+def test_authorizer_errors_notify_without_rolling_back(raw: dict[str, Any]) -> None:
+    """The authorizer raises only when the key store is unreadable (a dependency outage); a broken
+    authorizer version answers 5xx, which Api5xxRateAlarm (a rollback alarm) counts."""
+    properties = alarm(raw, "AuthorizerErrorsAlarm")
+    rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
+
+    assert properties["MetricName"] == "Errors"
+    assert properties["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "AuthorizerFunction"}}]
+    assert properties["Threshold"] > 1
+    assert "AuthorizerErrorsAlarm" not in rollback
+    assert "Api5xxRateAlarm" in rollback
+
+
+def test_latency_rollback_alarm_leaves_assessments_to_its_own_alarm(raw: dict[str, Any]) -> None:
+    functions = set(resources_of(raw, "AWS::Serverless::Function"))
+    rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
+    scheduled = {
+        name
+        for name, function in resources_of(raw, "AWS::Serverless::Function").items()
+        if (events := function["Properties"].get("Events", {}))
+        and all(event["Type"] == "Schedule" for event in events.values())
+    }
+
+    fast = set(watched(raw, "ApiLatencyP95Alarm", "FunctionName"))
+    assert fast == functions - {"AssessmentsFunction"} - scheduled
+    assert alarm(raw, "ApiLatencyP95Alarm")["Threshold"] == 2000
+    slow = alarm(raw, "AssessmentsLatencyP95Alarm")
+    assert slow["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "AssessmentsFunction"}}]
+    assert slow["ExtendedStatistic"] == "p95"
+    assert 2000 < slow["Threshold"] < 29000
+    assert "ApiLatencyP95Alarm" in rollback
+    assert "AssessmentsLatencyP95Alarm" not in rollback
 
 
 @pytest.mark.parametrize("alarm_name", ["DynamoDbReadThrottleAlarm", "DynamoDbWriteThrottleAlarm"])
@@ -73,6 +114,7 @@ def test_every_table_is_watched_for_throttling(raw: dict[str, Any], alarm_name: 
 
 def test_every_metric_math_alarm_sums_exactly_its_own_metric_ids(raw: dict[str, Any]) -> None:
     for name in (
+        "ApiLatencyP95Alarm",
         "FunctionErrorsAlarm",
         "FunctionThrottlesAlarm",
         "DynamoDbReadThrottleAlarm",
@@ -128,13 +170,31 @@ def test_codedeploy_role_reaches_only_this_stacks_aliases_and_alarms(raw: dict[s
     for statement in statements:
         assert statement["Resource"] != "*"
         assert "${AWS::StackName}-*" in statement["Resource"]["Fn::Sub"]
-    for name in resources_of(raw, "AWS::CloudWatch::Alarm"):
+    for name in every_alarm(raw):
         assert alarm(raw, name)["AlarmName"]["Fn::Sub"].startswith("${AWS::StackName}-"), name
 
 
+def silent_parts_of_composites(raw: dict[str, Any]) -> set[str]:
+    """Metric alarms that page only through a composite alarm naming them in its AlarmRule."""
+    parts: set[str] = set()
+    for name in resources_of(raw, "AWS::CloudWatch::CompositeAlarm"):
+        parts.update(re.findall(r'ALARM\("\$\{(\w+)\}"\)', alarm(raw, name)["AlarmRule"]["Fn::Sub"]))
+    return parts
+
+
+def every_alarm(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return resources_of(raw, "AWS::CloudWatch::Alarm") | resources_of(raw, "AWS::CloudWatch::CompositeAlarm")
+
+
 def test_every_alarm_notifies_the_encrypted_ops_topic(raw: dict[str, Any]) -> None:
-    for name in resources_of(raw, "AWS::CloudWatch::Alarm"):
-        assert alarm(raw, name)["AlarmActions"] == [{"Ref": "OpsTopic"}], name
+    silent = silent_parts_of_composites(raw)
+    assert silent, "BudgetCheckNotRunAlarm combines two silent alarms"
+    for name in every_alarm(raw):
+        if name in silent:
+            assert alarm(raw, name)["ActionsEnabled"] is False, name
+            assert "AlarmActions" not in alarm(raw, name), name
+        else:
+            assert alarm(raw, name)["AlarmActions"] == [{"Ref": "OpsTopic"}], name
         assert "docs/operations.md#" in alarm(raw, name)["AlarmDescription"], name
     topic = raw["Resources"]["OpsTopic"]["Properties"]
     assert topic["KmsMasterKeyId"] == {"Ref": "OpsTopicKey"}
@@ -152,7 +212,7 @@ def test_ops_topic_key_lets_cloudwatch_encrypt_only_for_this_account(raw: dict[s
 
 
 def test_budget_check_not_run_counts_missing_invocations_as_breaching(raw: dict[str, Any]) -> None:
-    properties = alarm(raw, "BudgetCheckNotRunAlarm")
+    properties = alarm(raw, "BudgetCheckMissedRunsAlarm")
 
     assert properties["MetricName"] == "Invocations"
     assert properties["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "BudgetCheckFunction"}}]
@@ -162,11 +222,31 @@ def test_budget_check_not_run_counts_missing_invocations_as_breaching(raw: dict[
     assert properties["TreatMissingData"] == "breaching"
 
 
+def test_budget_check_not_run_pages_only_once_the_check_has_run(raw: dict[str, Any]) -> None:
+    """A new stack has no invocations yet: that state must not page; a stopped check must."""
+    armed = alarm(raw, "BudgetCheckRanRecentlyAlarm")
+    paging = raw["Resources"]["BudgetCheckNotRunAlarm"]
+
+    assert armed["MetricName"] == "Invocations"
+    assert armed["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "BudgetCheckFunction"}}]
+    assert armed["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert armed["Threshold"] == 1
+    assert armed["DatapointsToAlarm"] == 1
+    assert armed["Period"] * armed["EvaluationPeriods"] == 86400
+    assert armed["TreatMissingData"] == "notBreaching"
+    assert paging["Type"] == "AWS::CloudWatch::CompositeAlarm"
+    assert paging["Properties"]["AlarmRule"] == {
+        "Fn::Sub": 'ALARM("${BudgetCheckMissedRunsAlarm}") AND ALARM("${BudgetCheckRanRecentlyAlarm}")'
+    }
+
+
 def test_budget_alarms_never_roll_a_deployment_back(raw: dict[str, Any]) -> None:
     rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
 
     assert "BudgetUtilisationAlarm" not in rollback
-    assert "BudgetCheckNotRunAlarm" not in rollback
+    assert (
+        not {"BudgetCheckNotRunAlarm", "BudgetCheckMissedRunsAlarm", "BudgetCheckRanRecentlyAlarm"} & rollback
+    )
 
 
 def test_budget_utilisation_alarm_reads_the_emitted_metric_against_the_alert_threshold(
@@ -196,7 +276,7 @@ def test_dashboard_body_is_valid_json_with_every_alarm(raw: dict[str, Any]) -> N
 
     (alarms_widget,) = [widget for widget in body["widgets"] if widget["type"] == "alarm"]
     shown = set(alarms_widget["properties"]["alarms"])
-    expected = {f"resolved-{name}.Arn" for name in resources_of(raw, "AWS::CloudWatch::Alarm")}
+    expected = {f"resolved-{name}.Arn" for name in every_alarm(raw)}
     assert shown == expected
 
 
@@ -241,7 +321,7 @@ def test_every_alarm_links_to_a_runbook_section_that_exists(raw: dict[str, Any])
     runbook = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     sections = set(re.findall(r"^### ([a-z0-9-]+)$", runbook, re.MULTILINE))
 
-    for name in resources_of(raw, "AWS::CloudWatch::Alarm"):
+    for name in every_alarm(raw):
         anchor = re.search(r"docs/operations\.md#([a-z0-9-]+)", alarm(raw, name)["AlarmDescription"])
         assert anchor is not None, name
         assert anchor.group(1) in sections, f"{name}: no '### {anchor.group(1)}' in docs/operations.md"

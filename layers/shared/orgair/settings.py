@@ -23,8 +23,9 @@ from orgair import __version__
 from orgair.errors import ConfigurationError, DependencyUnavailable
 
 WEIGHT_TOLERANCE = Decimal("0.001")
-DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in production
+DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in staging and production
 SECRET_FIELDS = ("SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+OWN_SECRET_KEY_ENVIRONMENTS = ("staging", "production")
 DIMENSION_WEIGHT_FIELDS = (
     "W_DATA_INFRA",
     "W_AI_GOVERNANCE",
@@ -184,13 +185,15 @@ class Settings(BaseSettings):
                     f"{', '.join(names)}: {label} weights must sum to 1 within {WEIGHT_TOLERANCE} (sum is {total})"
                 )
         problems += _request_breaking_problems(self)
+        # Shared environments never sign cursors with the development key, which is in the source.
+        if self.APP_ENV in OWN_SECRET_KEY_ENVIRONMENTS and (
+            not self.configured("SECRET_KEY")
+            or (self.SECRET_KEY is not None and not _strong_secret_key(self.SECRET_KEY.get_secret_value()))
+        ):
+            problems.append(f"SECRET_KEY: must be set to at least 32 characters in {self.APP_ENV}")
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
-            if not self.configured("SECRET_KEY") or (
-                self.SECRET_KEY is not None and not _strong_secret_key(self.SECRET_KEY.get_secret_value())
-            ):
-                problems.append("SECRET_KEY: must be set to at least 32 characters in production")
             if not (self.configured("OPENAI_API_KEY") or self.configured("ANTHROPIC_API_KEY")):
                 problems.append(
                     "OPENAI_API_KEY, ANTHROPIC_API_KEY: at least one LLM key is required in production"
@@ -254,16 +257,16 @@ class Settings(BaseSettings):
             raise ConfigurationError("invalid configuration: OPENAI_API_KEY: must start with 'sk-'")
         if (
             name == "SECRET_KEY"
-            and self.APP_ENV == "production"
+            and self.APP_ENV in OWN_SECRET_KEY_ENVIRONMENTS
             and not _strong_secret_key(value.get_secret_value())
         ):
             raise ConfigurationError(
-                "invalid configuration: SECRET_KEY: must be set to at least 32 characters in production"
+                f"invalid configuration: SECRET_KEY: must be set to at least 32 characters in {self.APP_ENV}"
             )
         return value
 
     def signing_key(self) -> bytes:
-        """The key that signs pagination cursors (a development default outside production)."""
+        """The key that signs pagination cursors (a development default in development only)."""
         value = self.secret("SECRET_KEY")
         return (value.get_secret_value() if value is not None else DEV_SECRET_KEY).encode()
 

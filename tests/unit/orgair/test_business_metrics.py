@@ -59,6 +59,7 @@ def test_environment_dimension_follows_app_env(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("APP_ENV", "staging")
+    monkeypatch.setenv("SECRET_KEY", "a-staging-secret-key-of-enough-length-42")  # staging needs its own
 
     bm.record_review_opened()
 

@@ -50,3 +50,32 @@ def test_routes_without_rest_api_id_use_the_implicit_api() -> None:
     assert api.logical_id == IMPLICIT_API
     assert [stage.name for stage in api.stages] == ["Prod"]
     assert Template(raw).functions()[0].routes[0].method == "GET"
+
+
+def test_an_authorizer_named_by_its_live_alias_runs_that_function() -> None:
+    raw = {
+        "Resources": {
+            "Api": {
+                "Type": "AWS::Serverless::Api",
+                "Properties": {
+                    "StageName": "v1",
+                    "Auth": {
+                        "DefaultAuthorizer": "Keys",
+                        "Authorizers": {
+                            "Keys": {
+                                "FunctionPayloadType": "REQUEST",
+                                "FunctionArn": {"Ref": "AuthFunction.Alias"},
+                            },
+                            "Elsewhere": {"FunctionArn": {"Ref": "NotHere.Alias"}},
+                        },
+                    },
+                },
+            },
+            "AuthFunction": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "auth/"}},
+        }
+    }
+
+    (api,) = Template(raw).apis()
+
+    assert api.authorizers["Keys"].function_id == "AuthFunction"
+    assert api.authorizers["Elsewhere"].function_id is None
