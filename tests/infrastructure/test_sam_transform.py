@@ -246,7 +246,11 @@ def test_every_function_carries_the_same_configuration_version_description() -> 
 def test_the_authorizer_is_invoked_through_its_live_alias(environment: str) -> None:
     template = generated(environment)
     body = template["Resources"]["Api"]["Properties"]["Body"]
-    (scheme,) = body["components"]["securitySchemes"].values()
+    (scheme,) = (
+        scheme
+        for scheme in body["components"]["securitySchemes"].values()
+        if "x-amazon-apigateway-authorizer" in scheme
+    )
     uri = scheme["x-amazon-apigateway-authorizer"]["authorizerUri"]["Fn::Sub"]
     permission = template["Resources"]["ApiApiKeyAuthorizerAuthorizerPermission"]["Properties"]
 
