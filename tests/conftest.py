@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from orgair.aws import reset_clients
+from orgair.aws import reset_clients, secrets_provider, ssm_provider
 from orgair.settings import get_settings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
@@ -14,9 +14,12 @@ from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test builds settings from its own environment."""
+    """Each test builds settings from its own environment and reads its own secrets (the secret
+    providers cache values for 5 minutes per process, as in a warm Lambda)."""
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     get_settings.cache_clear()
+    ssm_provider.cache_clear()
+    secrets_provider.cache_clear()
     yield
     get_settings.cache_clear()
 
