@@ -175,12 +175,13 @@ def _build_items_in_linear_time() -> None:
     """
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models import dynamo_type
+    from moto.dynamodb.models.utilities import bytesize
 
     def build(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
         self.hash_key = hash_key
         self.range_key = range_key
         converted = {key: dynamo_type.DynamoType(value) for key, value in attrs.items()}
-        size = sum(dynamo_type.bytesize(key) + value.size() for key, value in converted.items())
+        size: int = sum(bytesize(key) + value.size() for key, value in converted.items())
         if size > 405000:  # moto's own limit (DynamoDB's 400 KB, as measured by moto)
             raise ItemSizeTooLarge
         self.attrs = dynamo_type.LimitedSizeDict(converted)
