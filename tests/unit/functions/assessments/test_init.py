@@ -1,0 +1,26 @@
+"""The assessments function refuses to start with a model that has no price."""
+
+from __future__ import annotations
+
+import pytest
+from orgair.errors import ConfigurationError
+from support.lambda_events import load_function
+
+
+@pytest.mark.parametrize("setting", ["DEFAULT_LLM_MODEL", "FALLBACK_LLM_MODEL"])
+def test_an_unpriced_configured_model_fails_the_functions_init_naming_the_setting(
+    setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(setting, "gpt-9-preview")
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_function("assessments")
+
+    assert str(caught.value).startswith(f"invalid configuration: {setting}: no price in pricing table")
+    assert "gpt-9-preview" not in str(caught.value)
+
+
+def test_the_configured_default_models_are_priced_so_the_function_starts() -> None:
+    module = load_function("assessments")
+
+    assert callable(module.lambda_handler)
