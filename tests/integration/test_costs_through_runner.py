@@ -1,7 +1,7 @@
 """Cost governance over real HTTP through the local runner: concurrent and retried usage reports are
 recorded exactly once, concurrent assessments never commit more than the daily budget, one tenant's
-reports or a provider's absurd usage figures never lock another tenant out, and a refusal of the
-shared budget shows none of its figures."""
+reports, its own assessments beyond its share of the global budget or a provider's absurd usage
+figures never lock another tenant out, and a refusal of the shared budget shows none of its figures."""
 
 from __future__ import annotations
 
@@ -110,6 +110,8 @@ def provider() -> Iterator[FakeProvider]:
 def budget_runner(provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     settings = {
         "DAILY_COST_BUDGET_USD": "1.00",
+        # One tenant drives the global scope here; its share of the global budget is all of it.
+        "TENANT_GLOBAL_SHARE_PCT": "1",
         "LLM_MAX_OUTPUT_TOKENS": "16384",
         "OPENAI_API_KEY": "sk-integration-test-key-0000",
         "OPENAI_BASE_URL": provider.url,
@@ -282,6 +284,8 @@ def tight_provider() -> Iterator[FakeProvider]:
 def tight_runner(tight_provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     settings = {
         "DAILY_COST_BUDGET_USD": "0.05",
+        # Tenant A alone uses up the shared budget here; its share of it is all of it.
+        "TENANT_GLOBAL_SHARE_PCT": "1",
         "OPENAI_API_KEY": "sk-integration-test-key-0000",
         "OPENAI_BASE_URL": tight_provider.url,
     }
@@ -315,3 +319,53 @@ def test_a_global_refusal_shows_no_figures_of_the_shared_budget(tight_runner: Ru
     }
     assert "exhausted" in problem["detail"]
     assert not any(character.isdigit() for character in problem["detail"].split("resets at")[0])
+
+
+@pytest.fixture(scope="module")
+def share_runner(tight_provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
+    # Each assessment reserves about $0.017 and settles at $0.016; tenant A's default share (50 %)
+    # of a $0.10 day is $0.05, so it gets two or three before its share refuses.
+    settings = {
+        "DAILY_COST_BUDGET_USD": "0.10",
+        "OPENAI_API_KEY": "sk-integration-test-key-0000",
+        "OPENAI_BASE_URL": tight_provider.url,
+    }
+    with local_runner(
+        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("share")
+    ) as running:
+        add_tenant(running)
+        yield running
+
+
+def test_tenant_a_at_its_share_of_the_global_budget_is_refused_for_its_own_scope_and_tenant_b_is_admitted(
+    share_runner: Runner,
+) -> None:
+    answers: list[httpx.Response] = []
+    while len(answers) < 8 and (not answers or answers[-1].status_code == 201):
+        answers.append(assess_as(share_runner, ADMIN_KEY, f"local-{len(answers)}"))
+    other = assess_as(share_runner, OTHER_TENANT_KEY, "beta-after-share")
+    with httpx.Client(
+        base_url=share_runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+    ) as tenant_a:
+        own = tenant_a.get("/v2/costs/summary").json()
+
+    *admitted, refused = answers
+    assert admitted, "tenant A is admitted until its share is used"
+    assert all(answer.status_code == 201 for answer in admitted)
+    assert refused.status_code == 429, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert int(refused.headers["Retry-After"]) > 0
+    problem = refused.json()
+    assert problem["scope"] == "global-share:local"
+    assert problem["limit"] == "0.050000"
+    assert Decimal(problem["committed"]) <= Decimal("0.05")
+    assert problem["resets_at"].endswith("T00:00:00Z")
+    assert other.status_code == 201, other.text
+    share = own["global_share"]
+    assert share["scope"] == "global-share:local"
+    assert (share["limit"], share["committed"], share["held"]) == (
+        "0.050000",
+        problem["committed"],
+        "0.000000",
+    )
+    assert own["settled"] == share["settled"] == problem["committed"], "A's own calls, nothing of B's"

@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     EXTERNAL_USAGE_DAILY_LIMIT_USD: Decimal = _decimal("500", ge="0")
     """Per tenant and UTC day: the most usage a tenant may report itself (POST /costs, scope
     `external:<id>`). Reported usage never counts against the global budget."""
+    TENANT_GLOBAL_SHARE_PCT: Decimal = Field(default=Decimal("0.5"), gt=Decimal(0), le=Decimal(1))
+    """The most of the global daily budget one tenant's own LLM calls may commit (scope
+    `global-share:<id>`), as a fraction in (0, 1]: the rest always stays available to the others."""
     HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
     ALERT_TOPIC_ARN: str | None = None
     ALERT_EVENT_BUS_NAME: str = "default"

@@ -120,6 +120,7 @@ def tenants(
     request: pytest.FixtureRequest, dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
     monkeypatch.setenv("DAILY_COST_BUDGET_USD", "0.01")
+    monkeypatch.setenv("TENANT_GLOBAL_SHARE_PCT", "1")  # the owner's one call is 60 % of global
     owner, intruder = request.param
     return store_owner_data(owner), intruder
 

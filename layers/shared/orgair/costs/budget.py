@@ -24,6 +24,9 @@ REQUEST_SCOPE: Final = "request"
 TENANT_SCOPE_PREFIX: Final = "tenant:"
 EXTERNAL_SCOPE_PREFIX: Final = "external:"
 """Usage a tenant reports itself (`POST /costs`), per tenant and day: never part of `global`."""
+GLOBAL_SHARE_SCOPE_PREFIX: Final = "global-share:"
+"""A tenant's own LLM calls, per tenant and day: its part of `global`, bounded by
+TENANT_GLOBAL_SHARE_PCT of the global limit so no single tenant can use up the shared budget."""
 DAY_SECONDS: Final = 86_400
 HOUR_SECONDS: Final = 3_600
 FORECAST_MIN_ELAPSED_SECONDS: Final = HOUR_SECONDS
@@ -42,6 +45,15 @@ def tenant_scope(tenant_id: str) -> str:
 
 def external_scope(tenant_id: str) -> str:
     return EXTERNAL_SCOPE_PREFIX + tenant_id
+
+
+def global_share_scope(tenant_id: str) -> str:
+    return GLOBAL_SHARE_SCOPE_PREFIX + tenant_id
+
+
+def share_limit(global_limit_micros: int, share: Decimal) -> int:
+    """A tenant's share of the global limit in micro-USD, rounded down (never above its fraction)."""
+    return math.floor(Fraction(global_limit_micros) * Fraction(share))
 
 
 def day_of(instant: datetime) -> date:
@@ -71,7 +83,7 @@ def iso_utc(instant: datetime) -> str:
 
 def budget_exceeded(scope: str, limit_micros: int, committed_micros: int, now: datetime) -> BudgetExceeded:
     """The 429 problem: which scope refused, when it resets, and — for the caller's own scopes only
-    (`tenant:`, `external:`, `request`) — its limit and committed amount.
+    (`tenant:`, `global-share:`, `external:`, `request`) — its limit and committed amount.
 
     The `global` scope is shared by every tenant: its committed amount is the sum of other tenants'
     spend, so a refusal there says only that the shared budget is exhausted.

@@ -28,7 +28,9 @@ from orgair.costs.budget import (
     day_of,
     external_scope,
     forecast,
+    global_share_scope,
     next_utc_midnight,
+    share_limit,
     start_of_day,
     tenant_scope,
     utc_now,
@@ -100,6 +102,20 @@ class ModelSpend:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareFigures:
+    """The tenant's share of `global`: what its own calls committed there, and the share's limit
+    (today: from the settings; an earlier day: as recorded at that day's admissions, if any)."""
+
+    counter: Counter
+    limit_micros: int | None
+
+    @property
+    def utilisation(self) -> str | None:
+        value = utilisation(self.counter.committed_micros, self.limit_micros)
+        return None if value is None else format(value, "f")
+
+
+@dataclass(frozen=True, slots=True)
 class CostSummary:
     scope: str
     day: date
@@ -109,6 +125,7 @@ class CostSummary:
     by_model: list[ModelSpend]
     resets_at: datetime
     pricing_version: str
+    global_share: ShareFigures
 
     @property
     def utilisation(self) -> str | None:
@@ -175,6 +192,11 @@ class CostLedger:
     def global_limit_micros(self) -> int:
         return usd_to_micros_floor(self.settings.DAILY_COST_BUDGET_USD)
 
+    @property
+    def share_limit_micros(self) -> int:
+        """The most of `global` one tenant's own calls may commit in a day (TENANT_GLOBAL_SHARE_PCT)."""
+        return share_limit(self.global_limit_micros, self.settings.TENANT_GLOBAL_SHARE_PCT)
+
     def request_budget(self) -> RequestBudget:
         return RequestBudget(cap_micros=usd_to_micros_floor(self.settings.MAX_REQUEST_COST_USD))
 
@@ -188,13 +210,20 @@ class CostLedger:
     # ------------------------------------------------------------------ reserve / settle
 
     def reserve(self, meta: CallMeta, model: str, estimate_micros: int, call_id: str | None = None) -> Hold:
-        """Admit one call in every applicable scope, or raise BudgetExceeded (429) naming the scope."""
+        """Admit one call in every applicable scope, or raise BudgetExceeded (429) naming the scope.
+
+        The scopes are `global`, the tenant's own budget (`tenant:<id>`, limited when an operator set
+        one) and the tenant's share of `global` (`global-share:<id>`, TENANT_GLOBAL_SHARE_PCT of the
+        global limit), all in one conditional transaction: every scope admits or none does. When
+        several refuse at once, the first named is `global`.
+        """
         price = self.price(model)
         now = self.clock()
         day = day_of(now)
         scope_limits: list[tuple[str, int | None]] = [
             (GLOBAL_SCOPE, self.global_limit_micros),
             (tenant_scope(meta.tenant_id), self.store.tenant_limit(meta.tenant_id)),
+            (global_share_scope(meta.tenant_id), self.share_limit_micros),
         ]
         updates: list[ScopeUpdate] = []
         for scope, limit in scope_limits:
@@ -447,9 +476,16 @@ class CostLedger:
 
     def summary(self, tenant_id: str, day: date) -> CostSummary:
         scope = tenant_scope(tenant_id)
-        counter = self.store.counter(scope, day)
+        share_scope = global_share_scope(tenant_id)
+        counters = self.store.counters([scope, share_scope], day)
+        counter, share_counter = counters[scope], counters[share_scope]
         now = self.clock()
-        limit = self.store.tenant_limit(tenant_id) if day >= day_of(now) else counter.limit_micros
+        current = day >= day_of(now)
+        limit = self.store.tenant_limit(tenant_id) if current else counter.limit_micros
+        share = ShareFigures(
+            counter=share_counter,
+            limit_micros=self.share_limit_micros if current else share_counter.limit_micros,
+        )
         by_model: dict[str, list[LedgerLine]] = {}
         for line in self.store.ledger_lines(tenant_id, day):
             by_model.setdefault(line.model, []).append(line)
@@ -482,6 +518,7 @@ class CostLedger:
             by_model=spends,
             resets_at=next_utc_midnight(start_of_day(day)),
             pricing_version=self.prices.version,
+            global_share=share,
         )
 
     def entries(

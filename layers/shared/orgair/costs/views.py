@@ -122,6 +122,21 @@ class ModelSpendView(BaseModel):
     output_tokens: int
 
 
+class GlobalShareView(BaseModel):
+    """The tenant's own LLM calls as a part of the global daily budget, and the most of it they may
+    take (TENANT_GLOBAL_SHARE_PCT of the global limit). Only the tenant's own figures: what other
+    tenants spend is never shown."""
+
+    scope: str = Field(examples=["global-share:acme"])
+    committed: Money
+    settled: Money
+    held: Money
+    limit: Money | None = Field(
+        description="The tenant's share of the global limit; null for an earlier day without calls."
+    )
+    utilisation: str | None = Field(description="committed / limit, 4 places rounded down.")
+
+
 class CostSummaryView(BaseModel):
     date: str
     scope: str
@@ -137,10 +152,12 @@ class CostSummaryView(BaseModel):
     resets_at: str
     pricing_version: str
     by_model: list[ModelSpendView]
+    global_share: GlobalShareView
 
     @classmethod
     def of(cls, summary: CostSummary) -> CostSummaryView:
         counter = summary.counter
+        share = summary.global_share
         return cls(
             date=summary.day.isoformat(),
             scope=summary.scope,
@@ -165,6 +182,14 @@ class CostSummaryView(BaseModel):
                 )
                 for spend in summary.by_model
             ],
+            global_share=GlobalShareView(
+                scope=share.counter.scope,
+                committed=format_usd(share.counter.committed_micros),
+                settled=format_usd(share.counter.settled_micros),
+                held=format_usd(share.counter.held_micros),
+                limit=format_usd(share.limit_micros) if share.limit_micros is not None else None,
+                utilisation=share.utilisation,
+            ),
         )
 
 

@@ -89,6 +89,7 @@ def inbox(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterat
     box = Inbox(uuid.uuid4().hex[:12])
     monkeypatch.setenv("ALERT_TOPIC_ARN", box.topic_arn)
     monkeypatch.setenv("DAILY_COST_BUDGET_USD", "1")
+    monkeypatch.setenv("TENANT_GLOBAL_SHARE_PCT", "1")  # one tenant's calls drive the global alerts
     yield box
     box.close()
     alerts.sns_client.cache_clear()

@@ -17,6 +17,9 @@ from orgair.costs.records import AlertRecord, CallMeta
 from support.costs import FakeClock, assert_reconciled, at
 
 MODEL = "gpt-4o-2024-08-06"
+WHOLE = Decimal(1)
+"""These tests drive the global scope's alerts with one tenant's calls, so that tenant's share of the
+global budget (TENANT_GLOBAL_SHARE_PCT) is all of it; fairness is tested in test_fairness.py."""
 
 
 class RecordingPublisher:
@@ -87,7 +90,7 @@ def test_a_late_settle_after_expiry_keeps_the_conservative_line_and_counts_once(
 def test_at_85_percent_two_runs_send_the_50_and_80_alerts_once_each(
     make_ledger: Any, clock: FakeClock
 ) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
     clock.now = at("2026-03-02T12:00:00")
     spend(ledger, 850_000)
     clock.now = at("2026-03-02T23:30:00")
@@ -105,7 +108,7 @@ def test_at_85_percent_two_runs_send_the_50_and_80_alerts_once_each(
 
 
 def test_two_runs_at_once_claim_each_alert_once(make_ledger: Any, clock: FakeClock) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
     ledger.store.set_tenant_limit("acme", 500_000, clock())
     spend(ledger, 500_000)
     spend(ledger, 500_000, tenant="beta")
@@ -124,7 +127,7 @@ def test_two_runs_at_once_claim_each_alert_once(make_ledger: Any, clock: FakeClo
 def test_an_alert_whose_publication_failed_is_sent_by_a_run_after_the_lease(
     make_ledger: Any, clock: FakeClock
 ) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
     clock.now = at("2026-03-02T12:00:00")
     spend(ledger, 600_000)
     clock.now = at("2026-03-02T23:00:00")
@@ -146,7 +149,7 @@ def test_a_threshold_crossed_just_before_midnight_is_sent_by_the_first_run_after
     make_ledger: Any, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T23:58:00")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
     spend(ledger, 1_000_000)
     clock.now = at("2026-03-03T00:05:00")
     publisher = RecordingPublisher()
@@ -164,7 +167,7 @@ def test_a_forecast_above_the_budget_is_alerted_before_the_budget_is_reached(
     make_ledger: Any, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T04:00:00")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
     spend(ledger, 300_000)
     publisher = RecordingPublisher()
 
@@ -193,7 +196,7 @@ def test_scopes_without_activity_or_limit_raise_no_alert(
 def test_a_failed_channel_is_resent_alone_and_the_other_channel_is_never_sent_again(
     make_ledger: Any, clock: FakeClock
 ) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
     clock.now = at("2026-03-02T12:00:00")
     spend(ledger, 600_000)
     clock.now = at("2026-03-02T23:00:00")

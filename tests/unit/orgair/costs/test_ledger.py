@@ -77,8 +77,9 @@ def test_a_global_refusal_names_the_shared_budget_without_its_figures(
     make_ledger: Any, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T23:00:00")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.030000"))
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.040000"))
     ledger.reserve(meta("other-tenant"), MODEL, 20_000)
+    ledger.reserve(meta("third-tenant"), MODEL, 20_000)
 
     with pytest.raises(BudgetExceeded) as refused:
         ledger.reserve(meta(), MODEL, 20_000)
@@ -88,7 +89,7 @@ def test_a_global_refusal_names_the_shared_budget_without_its_figures(
     assert "limit" not in problem
     assert "committed" not in problem
     assert "0.02" not in problem["detail"]
-    assert "0.03" not in problem["detail"]
+    assert "0.04" not in problem["detail"]
     assert "shared daily budget is exhausted" in problem["detail"]
     assert problem["resets_at"] == "2026-03-03T00:00:00Z"
     assert refused.value.headers["Retry-After"] == "3600"
@@ -163,7 +164,9 @@ def test_a_call_admitted_before_midnight_is_charged_to_that_day_and_the_new_day_
     make_ledger: Any, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T23:59:59.900000")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.05"))
+    ledger: CostLedger = make_ledger(
+        DAILY_COST_BUDGET_USD=Decimal("0.05"), TENANT_GLOBAL_SHARE_PCT=Decimal(1)
+    )
     hold = ledger.reserve(meta(), MODEL, 40_000)
     with pytest.raises(BudgetExceeded):
         ledger.reserve(meta(), MODEL, 40_000)
