@@ -23,7 +23,7 @@ from orgair.costs.views import (
     parse_day,
 )
 from orgair.http import caller, correlation_id, create_app, header, make_handler, requires
-from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, replay_headers
+from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
 
 app = create_app()
@@ -36,9 +36,9 @@ def _ledger() -> CostLedger:
 @app.post(
     "/costs",
     responses={
-        201: {
-            "description": "The usage, priced and recorded on the ledger; a retry with the same "
-            "Idempotency-Key gets the line recorded first, with `Idempotent-Replayed: true`."
+        201: {"description": "The usage, priced and recorded on the ledger."},
+        200: {
+            "description": "A retry with the same Idempotency-Key: the line recorded first (Idempotent-Replayed)."
         },
     },
 )
@@ -57,10 +57,10 @@ def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     )
     line, replayed = _ledger().record_external(meta, key, report.report())
     return Response(
-        status_code=201,
+        status_code=200 if replayed else 201,
         content_type="application/json",
         body=UsageRecorded(entry=LedgerEntry.of(line), replayed=replayed),
-        headers=replay_headers(replayed),
+        headers={"Idempotent-Replayed": "true"} if replayed else {},
     )
 
 
