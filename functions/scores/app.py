@@ -27,7 +27,10 @@ app = create_app()
 @app.post(
     "/scores",
     responses={
-        201: {"description": "The stored score."},
+        201: {
+            "description": "The stored score; a retry with the same Idempotency-Key gets the same "
+            "answer with `Idempotent-Replayed: true`."
+        },
         409: {"description": "A request with this Idempotency-Key is still being processed."},
     },
 )
