@@ -232,9 +232,28 @@ def _list(args: argparse.Namespace, target: Target) -> int:
     return 0
 
 
+def authorizer_cache_seconds() -> int:
+    """How long API Gateway may keep answering from a cached authorization: the longest
+    `ReauthorizeEvery` of the template's authorizers (a revoked key works until it runs out)."""
+    from devtools.template import Template, load_template
+
+    ttls = [
+        authorizer.reauthorize_every
+        for api in Template(load_template()).apis()
+        for authorizer in api.authorizers.values()
+    ]
+    return max(ttls, default=0)
+
+
 def _revoke(args: argparse.Namespace, target: Target) -> int:
     record = revoke_key(args.key_id, table=target.table)
     print(f"revoked {record.key_id} (tenant {record.tenant_id}, name {record.name!r})")
+    ttl = authorizer_cache_seconds()
+    if ttl:
+        print(
+            f"note: API Gateway caches each key's authorization for up to {ttl} s (the authorizer's "
+            f"ReauthorizeEvery), so requests with this key may still succeed for up to {ttl} s"
+        )
     return 0
 
 

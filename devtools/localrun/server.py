@@ -157,9 +157,16 @@ class _Handler(BaseHTTPRequestHandler):
         """Access lines come from LocalApi, one per request."""
 
 
+LISTEN_BACKLOG = 1024
+"""Connections the kernel holds for `accept` (socketserver's default of 5 reset clients at ~50 at once;
+the kernel caps it at net.core.somaxconn). Each accepted connection gets its own thread and waits
+for its function there, as API Gateway holds a request while Lambda is busy, never resetting it."""
+
+
 class LocalHttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, api: LocalApi, host: str = "127.0.0.1", port: int = 3000) -> None:
         self.api = api

@@ -76,10 +76,11 @@ def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
         )
         return stored.model_dump(mode="json")
 
+    replayed = False
     if key is None:
         result = produce()
     else:
-        result = run_once(
+        result, replayed = run_once(
             operation=f"assessments:{version}",
             tenant_id=meta.tenant_id,
             key=key,
@@ -88,7 +89,9 @@ def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
             table_name=settings.IDEMPOTENCY_TABLE_NAME,
             context=app.lambda_context,
         )
-    return created(result, f"/{app.current_event.request_context.stage}/scores/{result['score_id']}")
+    return created(
+        result, f"/{app.current_event.request_context.stage}/scores/{result['score_id']}", replayed=replayed
+    )
 
 
 lambda_handler = make_handler(app)

@@ -1,10 +1,15 @@
-"""The human-review queue: GET /reviews, POST /reviews/{review_id}/decision."""
+"""The human-review queue: GET /reviews, POST /reviews/{review_id}/decision.
 
-from typing import Annotated, Literal
+Each stage sees only the reviews of its own parameter version. The `status` filter takes a review's
+status (`pending`, `approved`, `rejected`) or, for compatibility, the decision's word (`approve`,
+`reject`), which lists the same reviews as `approved`/`rejected`.
+"""
+
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from orgair.http import caller, create_app, make_handler, requires
-from orgair.logic.reviews import decide, list_reviews
+from orgair.http import caller, create_app, make_handler, param_version, requires
+from orgair.logic.reviews import ReviewStatusFilter, decide, list_reviews
 from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
 from orgair.settings import get_settings
 
@@ -14,13 +19,21 @@ app = create_app()
 @app.get("/reviews")
 @requires("reviews:read")
 def read_reviews(
-    status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
+    status: Annotated[
+        ReviewStatusFilter | None,
+        Query(description="A review status; `approve`/`reject` are accepted for approved/rejected."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ReviewPage:
     principal = caller(app)
     return list_reviews(
-        principal.tenant_id, status=status, limit=limit, cursor=cursor, settings=get_settings()
+        principal.tenant_id,
+        version=param_version(app),
+        status=status,
+        limit=limit,
+        cursor=cursor,
+        settings=get_settings(),
     )
 
 
@@ -34,7 +47,7 @@ def read_reviews(
 @requires("reviews:decide")
 def decide_review(review_id: str, body: ReviewDecisionRequest) -> ReviewItem:
     principal = caller(app)
-    return decide(principal, review_id, body, get_settings())
+    return decide(principal, review_id, body, version=param_version(app), settings=get_settings())
 
 
 lambda_handler = make_handler(app)

@@ -27,7 +27,10 @@ app = create_app()
 @app.post(
     "/scores",
     responses={
-        201: {"description": "The stored score."},
+        201: {
+            "description": "The stored score; a retry with the same Idempotency-Key gets the same "
+            "answer with `Idempotent-Replayed: true`."
+        },
         409: {"description": "A request with this Idempotency-Key is still being processed."},
     },
 )
@@ -42,10 +45,11 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
         view = store_score(body, version=version, meta=meta, settings=settings)
         return view.model_dump(mode="json")
 
+    replayed = False
     if key is None:
         stored = produce()
     else:
-        stored = run_once(
+        stored, replayed = run_once(
             operation=f"scores:{version}",
             tenant_id=meta.tenant_id,
             key=key,
@@ -54,14 +58,16 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
             table_name=settings.IDEMPOTENCY_TABLE_NAME,
             context=app.lambda_context,
         )
-    return created(stored, f"/{app.current_event.request_context.stage}/scores/{stored['score_id']}")
+    return created(
+        stored, f"/{app.current_event.request_context.stage}/scores/{stored['score_id']}", replayed=replayed
+    )
 
 
 @app.get("/scores/<score_id>")
 @requires("scores:read")
 def read_score(score_id: str) -> StoredScore:
     principal = caller(app)
-    return get_score(principal.tenant_id, score_id, get_settings())
+    return get_score(principal.tenant_id, score_id, version=param_version(app), settings=get_settings())
 
 
 @app.get("/companies/<company_id>/scores")

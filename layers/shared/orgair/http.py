@@ -40,6 +40,7 @@ from orgair.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from orgair.idempotency import REPLAYED_HEADER
 from orgair.jsonbody import parse_json_body
 from orgair.jsontypes import number_value
 from orgair.observability import logger, metrics, tracer
@@ -104,6 +105,15 @@ def requires(scope: str) -> Callable[[RouteFunction], RouteFunction]:
         return function
 
     return mark
+
+
+def caller_path(event: Mapping[str, Any]) -> str:
+    """The path as the caller sent it, stage prefix included (`/v2/scores`): a problem's `instance`.
+
+    API Gateway's `path` drops the stage of the default endpoint; `requestContext.path` keeps it.
+    """
+    context = event.get("requestContext") or {}
+    return str(context.get("path") or event.get("path") or "/")
 
 
 def problem_response(error: OrgairError, instance: str) -> Response[str]:
@@ -197,19 +207,21 @@ def create_app() -> APIGatewayRestResolver:
                 error = OrgairError("An unexpected error occurred.")
         elif error.status >= 500:
             logger.warning("request failed", extra={"problem": error.slug, "status": error.status})
-        return problem_response(error, app.current_event.path)
+        return problem_response(error, caller_path(app.current_event.raw_event))
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:
-        return problem_response(_validation_problem(error), app.current_event.path)
+        return problem_response(_validation_problem(error), caller_path(app.current_event.raw_event))
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
-        return problem_response(_unsupported_media_type(), app.current_event.path)
+        return problem_response(_unsupported_media_type(), caller_path(app.current_event.raw_event))
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
-        return problem_response(NotFound("No route matches this path and method."), app.current_event.path)
+        return problem_response(
+            NotFound("No route matches this path and method."), caller_path(app.current_event.raw_event)
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[str]:
@@ -217,7 +229,7 @@ def create_app() -> APIGatewayRestResolver:
         detail = (
             f"{type(error).__name__}: {error}" if get_settings().DEBUG else "An unexpected error occurred."
         )
-        return problem_response(OrgairError(detail), app.current_event.path)
+        return problem_response(OrgairError(detail), caller_path(app.current_event.raw_event))
 
     return app
 
@@ -319,9 +331,7 @@ def _early_problem(error: OrgairError, event: Mapping[str, Any]) -> dict[str, An
     return {
         "statusCode": error.status,
         "headers": {"Content-Type": PROBLEM_CONTENT_TYPE, **error.headers, **_cors_headers(event)},
-        "body": dumps(
-            error.to_problem(instance=str(event.get("path") or "/"), correlation_id=correlation_id())
-        ),
+        "body": dumps(error.to_problem(instance=caller_path(event), correlation_id=correlation_id())),
         "isBase64Encoded": False,
     }
 
@@ -374,11 +384,17 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
     return cast(LambdaHandler, lambda_handler)
 
 
-def created(body: Any, location: str) -> Response[Any]:
-    """201 with a Location header (the body still goes through response validation)."""
+def created(body: Any, location: str, *, replayed: bool = False) -> Response[Any]:
+    """201 with a Location header (the body still goes through response validation).
+
+    A replay of an idempotent request (`replayed`) answers the same 201 with `Idempotent-Replayed: true`.
+    """
+    headers = {"Location": location}
+    if replayed:
+        headers[REPLAYED_HEADER] = "true"
     return Response(
         status_code=HTTPStatus.CREATED,
         content_type="application/json",
         body=body,
-        headers={"Location": location},
+        headers=headers,
     )

@@ -3,6 +3,8 @@
 The key is the caller's `Idempotency-Key` header scoped by operation and tenant, so two tenants
 can never collide; the stored response is what every retry gets back. A key reused with another
 body is a 422; a key whose first request is still running is a 409 with `Retry-After`.
+
+A replay answers like the first request (same status, same body) plus `Idempotent-Replayed: true`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
+REPLAYED_HEADER: Final = "Idempotent-Replayed"
 KEY_PATTERN: Final = re.compile(r"^[\x21-\x7e]{1,255}$")
 RESPONSE_TTL_SECONDS: Final = 24 * 3600
 
@@ -63,8 +66,11 @@ def run_once(
     produce: Callable[[], dict[str, Any]],
     table_name: str,
     context: LambdaContext | None = None,
-) -> dict[str, Any]:
-    """Run `produce` once per (operation, tenant, key); later calls get its stored JSON-ready result."""
+) -> tuple[dict[str, Any], bool]:
+    """Run `produce` once per (operation, tenant, key); later calls get its stored JSON-ready result.
+
+    Returns the result and whether it is a replay (`produce` did not run for this call).
+    """
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
@@ -87,8 +93,10 @@ def run_once(
         key_prefix=f"orgair.{operation}",
     )
     def execute(request: dict[str, Any]) -> dict[str, Any]:
+        produced.append(True)
         return produce()
 
+    produced: list[bool] = []
     request = {"operation": operation, "tenant_id": tenant_id, "key": key, "payload": payload}
     try:
         result: dict[str, Any] = execute(request=request)
@@ -104,4 +112,9 @@ def run_once(
         ) from None
     except IdempotencyPersistenceLayerError as error:
         raise DependencyUnavailable("The idempotency store could not be reached.") from error
-    return result
+    return result, not produced
+
+
+def replay_headers(replayed: bool) -> dict[str, str]:
+    """The header a replayed answer carries (none on a first answer)."""
+    return {REPLAYED_HEADER: "true"} if replayed else {}

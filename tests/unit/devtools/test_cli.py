@@ -113,6 +113,16 @@ def test_revoke_stops_the_key_and_list_shows_it_revoked(
     assert row.split()[2] == "revoked"
 
 
+def test_revoke_states_how_long_the_authorizer_cache_keeps_the_key_working(
+    dynamodb: EmbeddedDynamoDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_id, _ = create(dynamodb, capsys)
+    code, out, _ = run(dynamodb, capsys, "keys", "revoke", key_id)
+    assert code == 0
+    assert "up to 300 s" in out
+    assert "ReauthorizeEvery" in out
+
+
 def test_revoking_an_unknown_id_fails_with_exit_1(
     dynamodb: EmbeddedDynamoDB, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -90,14 +90,14 @@ def test_correlation_id_defaults_to_the_request_id() -> None:
     assert headers["X-Correlation-ID"] == event["requestContext"]["requestId"]
 
 
-def test_unknown_route_is_a_404_problem() -> None:
+def test_unknown_route_is_a_404_problem_whose_instance_is_the_path_the_caller_used() -> None:
     status, headers, body = call(
         build_handler(), api_event("GET", "/nowhere", headers={"X-Correlation-ID": "c1"})
     )
     assert status == 404
     assert headers["Content-Type"] == "application/problem+json"
     assert body["type"].endswith("/problems/not-found")
-    assert body["instance"] == "/nowhere"
+    assert body["instance"] == "/v2/nowhere"  # requestContext.path: the stage as the caller sent it
     assert body["correlation_id"] == "c1"
 
 

@@ -41,6 +41,18 @@ def once(
     operation: str = "scores:v2.0",
     payload: Any = None,
 ) -> dict[str, Any]:
+    result, _ = once_replayed(produce, key=key, tenant_id=tenant_id, operation=operation, payload=payload)
+    return result
+
+
+def once_replayed(
+    produce: Callable[[], dict[str, Any]],
+    *,
+    key: str = "key-1",
+    tenant_id: str = "acme",
+    operation: str = "scores:v2.0",
+    payload: Any = None,
+) -> tuple[dict[str, Any], bool]:
     return run_once(
         operation=operation,
         tenant_id=tenant_id,
@@ -50,6 +62,17 @@ def once(
         table_name=TABLE,
         context=FakeLambdaContext(),  # type: ignore[arg-type]
     )
+
+
+def test_only_a_call_that_did_not_run_produce_is_reported_as_a_replay(dynamodb: EmbeddedDynamoDB) -> None:
+    produce = Producer()
+    first = once_replayed(produce)
+    second = once_replayed(produce)
+    other_key = once_replayed(produce, key="key-2")
+
+    assert [first[1], second[1], other_key[1]] == [False, True, False]
+    assert second[0] == first[0]
+    assert produce.runs == 2
 
 
 # ---------------------------------------------------------------- the header

@@ -415,35 +415,53 @@ def history(
     return items, (from_item(last) if last else None)
 
 
+LIST_QUERIES_PER_PAGE: Final = 8
+"""A page of one version's reviews reads at most this many query pages (other versions are skipped)."""
+
+
 def list_reviews(
     tenant_id: str,
     status: str | None,
     reviews_table: str,
     *,
+    version: str,
     limit: int,
     start_key: dict[str, Any] | None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """One page of the tenant's reviews (optionally of one status), newest first."""
+    """One page of the tenant's reviews of one parameter version (optionally of one status), newest first.
+
+    Reviews of the other version are filtered out by DynamoDB; the page is filled by further queries
+    (at most LIST_QUERIES_PER_PAGE), so it may come back short, never wrong, with a cursor to go on.
+    """
+    values: dict[str, Any] = {":version": to_value(version)}
     if status is None:
         request: dict[str, Any] = {
             "TableName": reviews_table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": to_value(f"T#{tenant_id}"), ":prefix": to_value("R#")},
         }
+        values.update({":pk": to_value(f"T#{tenant_id}"), ":prefix": to_value("R#")})
     else:
-        request = {
-            "TableName": reviews_table,
-            "IndexName": INDEX,
-            "KeyConditionExpression": "gsi1pk = :pk",
-            "ExpressionAttributeValues": {":pk": to_value(review_status_pk(tenant_id, status))},
+        request = {"TableName": reviews_table, "IndexName": INDEX, "KeyConditionExpression": "gsi1pk = :pk"}
+        values[":pk"] = to_value(review_status_pk(tenant_id, status))
+    request.update(
+        {
+            "ScanIndexForward": False,
+            "FilterExpression": "param_version = :version",
+            "ExpressionAttributeValues": values,
         }
-    request.update({"ScanIndexForward": False, "Limit": limit})
-    if start_key:
-        request["ExclusiveStartKey"] = to_item(start_key)
-    with store_errors("reading reviews"):
-        response = dynamodb_client().query(**request)
-    items = [_strip_keys(from_item(item)) for item in response.get("Items", [])]
-    last = response.get("LastEvaluatedKey")
+    )
+    items: list[dict[str, Any]] = []
+    last: dict[str, Any] | None = to_item(start_key) if start_key else None
+    for _ in range(LIST_QUERIES_PER_PAGE):
+        page = {**request, "Limit": limit - len(items)}
+        if last:
+            page["ExclusiveStartKey"] = last
+        with store_errors("reading reviews"):
+            response = dynamodb_client().query(**page)
+        items.extend(_strip_keys(from_item(item)) for item in response.get("Items", []))
+        last = response.get("LastEvaluatedKey")
+        if not last or len(items) >= limit:
+            break
     return items, (from_item(last) if last else None)
 
 

@@ -17,9 +17,12 @@ from orgair.errors import Conflict, DependencyUnavailable, NotFound
 from orgair.ids import is_id
 from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
 from orgair.pagination import decode_cursor, encode_cursor
+from orgair.scoring import ParamVersion
 from orgair.settings import Settings
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
+ReviewStatusFilter = Literal["pending", "approved", "rejected", "approve", "reject"]
+"""The `status` filter: a review's status, or the decision that gives it (`approve` lists approved)."""
 DECIDED_STATUS: dict[str, ReviewStatus] = {"approve": "approved", "reject": "rejected"}
 
 
@@ -29,15 +32,31 @@ def _view(item: dict[str, Any]) -> ReviewItem:
     )
 
 
+def review_status(status: ReviewStatusFilter | None) -> ReviewStatus | None:
+    """The status a filter names: `approve`/`reject` (the decisions' words) mean approved/rejected."""
+    if status == "approve" or status == "reject":
+        return DECIDED_STATUS[status]
+    return status
+
+
 def list_reviews(
-    tenant_id: str, *, status: ReviewStatus | None, limit: int, cursor: str | None, settings: Settings
+    tenant_id: str,
+    *,
+    version: ParamVersion,
+    status: ReviewStatusFilter | None,
+    limit: int,
+    cursor: str | None,
+    settings: Settings,
 ) -> ReviewPage:
+    """One page of the tenant's reviews of this stage's parameter version, newest first."""
+    status = review_status(status)
     secret = settings.signing_key()
-    scope = f"{tenant_id}|reviews|{status or '*'}"
+    scope = f"{tenant_id}|reviews|{version}|{status or '*'}"
     items, last = scores_dal.list_reviews(
         tenant_id,
         status,
         settings.REVIEWS_TABLE_NAME,
+        version=version,
         limit=limit,
         start_key=decode_cursor(cursor, secret=secret, scope=scope),
     )
@@ -47,9 +66,17 @@ def list_reviews(
 
 
 def decide(
-    principal: Principal, review_id: str, request: ReviewDecisionRequest, settings: Settings
+    principal: Principal,
+    review_id: str,
+    request: ReviewDecisionRequest,
+    *,
+    version: ParamVersion,
+    settings: Settings,
 ) -> ReviewItem:
-    """Approve or reject a pending review; the reviewer is the caller's key. A second decision is 409."""
+    """Approve or reject a pending review; the reviewer is the caller's key. A second decision is 409.
+
+    A review of the other stage's parameter version does not exist on this stage (404), like its score.
+    """
     if not is_id(review_id):
         raise NotFound("No review with this id.")
     decision = {
@@ -62,7 +89,7 @@ def decide(
         if attempt:
             scores_dal.pause_before_retry(attempt)
         review = scores_dal.get_review(principal.tenant_id, review_id, settings.REVIEWS_TABLE_NAME)
-        if review is None:
+        if review is None or review.get("param_version") != version:
             raise NotFound("No review with this id.")
         if review.get("status") != "pending":
             raise Conflict(

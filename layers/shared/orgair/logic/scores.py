@@ -407,10 +407,14 @@ def view_of(item: dict[str, Any]) -> StoredScore:
     )
 
 
-def get_score(tenant_id: str, score_id: str, settings: Settings) -> StoredScore:
-    """Another tenant's score and an unknown id look the same: 404."""
+def get_score(tenant_id: str, score_id: str, *, version: ParamVersion, settings: Settings) -> StoredScore:
+    """Another tenant's score, another stage's score and an unknown id look the same: 404.
+
+    Each stage renders only its own model (v1.0 composite, v2.0 Org-AI-R), so a score stored on the
+    other stage does not exist on this one.
+    """
     item = scores_dal.get(tenant_id, score_id, settings.SCORES_TABLE_NAME) if is_id(score_id) else None
-    if item is None:
+    if item is None or item.get("param_version") != version:
         raise NotFound("No score with this id.")
     return view_of(item)
 

@@ -110,7 +110,7 @@ def test_the_stored_assessment_is_readable_as_a_score(assessments: Any, provider
     provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
     _, _, created = post(assessments)
 
-    stored = get_score("acme", created["score_id"], get_settings())
+    stored = get_score("acme", created["score_id"], version="v2.0", settings=get_settings())
 
     assert stored.assessment is not None
     assert stored.assessment["llm"]["parent_request_id"] == created["assessment"]["llm"]["parent_request_id"]

@@ -54,6 +54,7 @@ def list_reviews(
     scopes: str = "reviews:read",
     limit: int | None = None,
     cursor: str | None = None,
+    stage: str = "v2",
 ) -> Reply:
     query = {}
     if status is not None:
@@ -62,7 +63,7 @@ def list_reviews(
         query["limit"] = str(limit)
     if cursor is not None:
         query["cursor"] = cursor
-    return request(reviews, "GET", "/reviews", tenant=tenant, scopes=scopes, query=query or None)
+    return request(reviews, "GET", "/reviews", stage=stage, tenant=tenant, scopes=scopes, query=query or None)
 
 
 def decide(
@@ -73,6 +74,7 @@ def decide(
     tenant: str | None = "acme",
     scopes: str = "reviews:decide",
     key_id: str | None = None,
+    stage: str = "v2",
 ) -> Reply:
     authorizer = None
     if tenant is not None:
@@ -81,6 +83,7 @@ def decide(
     event = api_event(
         "POST",
         f"/reviews/{review_id}/decision",
+        stage=stage,
         body=body,
         path_parameters={"review_id": review_id},
         resource="/reviews/{review_id}/decision",
@@ -218,21 +221,24 @@ def review_of(stored: dict[str, Any]) -> str:
 def test_a_rejected_jump_resubmitted_opens_a_review_again(scores: ModuleType, reviews: ModuleType) -> None:
     post_score(scores, "alpha", 40)
     rejected = post_score(scores, "alpha", 90)
-    assert decide(reviews, review_of(rejected), {"decision": "reject"}).status == 200
+    assert decide(reviews, review_of(rejected), {"decision": "reject"}, stage="v1").status == 200
 
     resubmitted = post_score(scores, "alpha", 90)
 
     assert resubmitted["requires_review"] is True
     (reason,) = resubmitted["review"]["reasons"]
     assert (reason["code"], reason["previous"], reason["current"]) == ("score_change", 40, 90)
-    assert len(ids(list_reviews(reviews, status="pending"))) == 1
+    assert len(ids(list_reviews(reviews, status="pending", stage="v1"))) == 1
 
 
 def test_a_rejected_jump_walked_up_in_small_steps_still_opens_a_review(
     scores: ModuleType, reviews: ModuleType
 ) -> None:
     post_score(scores, "alpha", 40)
-    assert decide(reviews, review_of(post_score(scores, "alpha", 90)), {"decision": "reject"}).status == 200
+    assert (
+        decide(reviews, review_of(post_score(scores, "alpha", 90)), {"decision": "reject"}, stage="v1").status
+        == 200
+    )
 
     steps = [post_score(scores, "alpha", level)["requires_review"] for level in (50, 56)]
 
@@ -242,7 +248,7 @@ def test_a_rejected_jump_walked_up_in_small_steps_still_opens_a_review(
 def test_an_approved_jump_becomes_the_new_baseline(scores: ModuleType, reviews: ModuleType) -> None:
     post_score(scores, "alpha", 40)
     approved = post_score(scores, "alpha", 90)
-    assert decide(reviews, review_of(approved), {"decision": "approve"}).status == 200
+    assert decide(reviews, review_of(approved), {"decision": "approve"}, stage="v1").status == 200
 
     near = post_score(scores, "alpha", 80)  # 10 from the approved 90, 40 from the first score
     far = post_score(scores, "alpha", 60)  # 20 from 80 and 30 from 90
@@ -254,7 +260,12 @@ def test_an_approved_jump_becomes_the_new_baseline(scores: ModuleType, reviews: 
 
 def test_an_approved_jump_anchors_the_drift(scores: ModuleType, reviews: ModuleType) -> None:
     post_score(scores, "alpha", 40)
-    assert decide(reviews, review_of(post_score(scores, "alpha", 90)), {"decision": "approve"}).status == 200
+    assert (
+        decide(
+            reviews, review_of(post_score(scores, "alpha", 90)), {"decision": "approve"}, stage="v1"
+        ).status
+        == 200
+    )
 
     steps = [post_score(scores, "alpha", level) for level in (80, 70)]
 
@@ -270,7 +281,7 @@ def test_approving_an_older_jump_never_moves_the_baseline_back(
     older = post_score(scores, "alpha", 90)  # pending
     accepted = post_score(scores, "alpha", 50)  # 10 from 40: accepted, the newer baseline
 
-    assert decide(reviews, review_of(older), {"decision": "approve"}).status == 200
+    assert decide(reviews, review_of(older), {"decision": "approve"}, stage="v1").status == 200
 
     pointer = company_pointer("alpha")
     assert pointer.latest == pointer.baseline
@@ -295,7 +306,7 @@ def test_an_approval_that_races_a_new_score_is_decided_on_the_new_pointer(
 
     dynamodb_client().meta.events.register_first("before-call.dynamodb.TransactWriteItems", score_lands_first)
 
-    approved = decide(reviews, review_of(jump), {"decision": "approve"})
+    approved = decide(reviews, review_of(jump), {"decision": "approve"}, stage="v1")
 
     assert approved.status == 200, approved
     pointer = company_pointer("alpha")

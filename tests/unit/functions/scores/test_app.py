@@ -347,6 +347,7 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_response_and_st
     second = post_score(scores, WORKED_EXAMPLE, headers=headers)
 
     assert (first.status, second.status) == (201, 201)
+    assert (first.header("Idempotent-Replayed"), second.header("Idempotent-Replayed")) == (None, "true")
     assert second.body == first.body
     assert second.header("Location") == first.header("Location")
     assert counts == {"ScoresTable": 2, "ReviewsTable": 0, "IdempotencyTable": 1}
