@@ -72,6 +72,29 @@ BASELINE_PATH = DOCS_DIR / "openapi-v1.baseline.json"
 
 Document = dict[str, Any]
 
+# One stable operationId per routed operation, the method names generated clients expose
+# (`make clients`). A routed operation missing here, or an id used twice, fails the build.
+OPERATION_IDS: dict[tuple[str, str], str] = {
+    ("post", "/assessments"): "createAssessment",
+    ("get", "/companies/{company_id}/scores"): "listCompanyScores",
+    ("post", "/costs"): "recordUsage",
+    ("get", "/costs/alerts"): "listCostAlerts",
+    ("get", "/costs/entries"): "listCostEntries",
+    ("get", "/costs/summary"): "getCostSummary",
+    ("get", "/health"): "getHealth",
+    ("get", "/health/detailed"): "getDetailedHealth",
+    ("get", "/health/liveness"): "getLiveness",
+    ("get", "/health/readiness"): "getReadiness",
+    ("post", "/individuals/scores"): "scoreIndividual",
+    ("get", "/openapi.json"): "getOpenApiDocument",
+    ("post", "/portfolios/scores"): "createPortfolioScores",
+    ("get", "/reviews"): "listReviews",
+    ("post", "/reviews/{review_id}/decision"): "decideReview",
+    ("post", "/scores"): "createScore",
+    ("post", "/scores/simulate"): "simulateScore",
+    ("get", "/scores/{score_id}"): "getScore",
+}
+
 
 class OpenApiError(ValueError):
     """The code and the template cannot be described as one consistent document."""
@@ -221,11 +244,41 @@ def _decorate(operation: dict[str, Any], public: bool, tag: str) -> None:
         operation["tags"] = [tag]
 
 
+def allowed_values(node: Any) -> Any:
+    """A number enum (`{"type": "number", "enum": [0.9, 0.95, 0.99]}`) as a `oneOf` of `const`s.
+
+    Same accepted values, but a shape client generators represent (openapi-python-client refuses
+    number enums and drops the whole model; a `const` becomes a `Literal`, openapi-typescript's too).
+    """
+    if isinstance(node, list):
+        return [allowed_values(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    values = node.get("enum")
+    if node.get("type") == "number" and isinstance(values, list):
+        rest = {key: value for key, value in node.items() if key not in {"type", "enum"}}
+        return {**rest, "oneOf": [{"const": value, "type": "number"} for value in values]}
+    return {key: allowed_values(value) for key, value in node.items()}
+
+
+def _name_operation(operation: dict[str, Any], method: str, path: str, used: dict[str, str]) -> None:
+    operation_id = OPERATION_IDS.get((method, path))
+    if operation_id is None:
+        raise OpenApiError(f"{method.upper()} {path} has no operationId: add it to OPERATION_IDS")
+    if operation_id in used:
+        raise OpenApiError(
+            f"operationId {operation_id!r} names both {used[operation_id]} and {method.upper()} {path}"
+        )
+    used[operation_id] = f"{method.upper()} {path}"
+    operation["operationId"] = operation_id
+
+
 def merged_api(template: Template) -> Document:
     """Every routed operation of every API function in one stage-neutral document."""
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {}
     owners: dict[str, str] = {}
+    operation_ids: dict[str, str] = {}
     for spec in sorted(template.functions(), key=lambda item: item.logical_id):
         if not spec.routes:
             continue
@@ -239,8 +292,9 @@ def merged_api(template: Template) -> Document:
                 raise OpenApiError(f"{route.method} {route.path} is routed to two functions")
             operation = copy.deepcopy(operation)
             _decorate(operation, route.public, tag)
+            _name_operation(operation, route.method.lower(), route.path, operation_ids)
             paths.setdefault(route.path, {})[route.method.lower()] = operation
-        _merge_schemas(schemas, generated_schemas, spec.logical_id, owners)
+        _merge_schemas(schemas, allowed_values(generated_schemas), spec.logical_id, owners)
     _merge_schemas(schemas, _problem_schemas(), "devtools.openapi", owners)
     return {
         "openapi": "3.1.0",
