@@ -54,6 +54,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from orgair import __version__
+from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
 
 from devtools.openapi_compat import breaking_changes
 from devtools.template import ROOT, FunctionSpec, Template, load_template
@@ -94,6 +95,24 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", "/scores/simulate"): "simulateScore",
     ("get", "/scores/{score_id}"): "getScore",
 }
+
+# The operations that read an Idempotency-Key header (orgair.idempotency.check_key in their handler),
+# and whether they refuse a request without one. Documented so generated clients can send it.
+IDEMPOTENCY_KEY_REQUIRED: dict[tuple[str, str], bool] = {
+    ("post", "/assessments"): False,
+    ("post", "/costs"): True,
+    ("post", "/scores"): False,
+}
+
+
+def _idempotency_parameter(required: bool) -> dict[str, Any]:
+    return {
+        "in": "header",
+        "name": IDEMPOTENCY_HEADER,
+        "required": required,
+        "description": "Retries with the same key return the first answer (Idempotent-Replayed: true).",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN.pattern},
+    }
 
 
 class OpenApiError(ValueError):
@@ -293,6 +312,9 @@ def merged_api(template: Template) -> Document:
             operation = copy.deepcopy(operation)
             _decorate(operation, route.public, tag)
             _name_operation(operation, route.method.lower(), route.path, operation_ids)
+            idempotency = IDEMPOTENCY_KEY_REQUIRED.get((route.method.lower(), route.path))
+            if idempotency is not None:
+                operation.setdefault("parameters", []).append(_idempotency_parameter(idempotency))
             paths.setdefault(route.path, {})[route.method.lower()] = operation
         _merge_schemas(schemas, allowed_values(generated_schemas), spec.logical_id, owners)
     _merge_schemas(schemas, _problem_schemas(), "devtools.openapi", owners)

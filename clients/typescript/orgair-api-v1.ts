@@ -1129,7 +1129,10 @@ export interface operations {
     createAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retries with the same key return the first answer (Idempotent-Replayed: true). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1348,7 +1351,10 @@ export interface operations {
     recordUsage: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Retries with the same key return the first answer (Idempotent-Replayed: true). */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2412,7 +2418,10 @@ export interface operations {
     createScore: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retries with the same key return the first answer (Idempotent-Replayed: true). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -1254,7 +1254,10 @@ export interface operations {
     createAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retries with the same key return the first answer (Idempotent-Replayed: true). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1473,7 +1476,10 @@ export interface operations {
     recordUsage: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Retries with the same key return the first answer (Idempotent-Replayed: true). */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2537,7 +2543,10 @@ export interface operations {
     createScore: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retries with the same key return the first answer (Idempotent-Replayed: true). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

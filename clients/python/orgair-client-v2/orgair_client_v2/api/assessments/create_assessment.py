@@ -11,6 +11,7 @@ from ... import errors
 from ...models.assessment_request import AssessmentRequest
 from ...models.problem_details import ProblemDetails
 from ...models.stored_score import StoredScore
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: AssessmentRequest,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -145,11 +150,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AssessmentRequest,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
     """ POST /assessments
 
     Args:
+        idempotency_key (str | Unset):
         body (AssessmentRequest): The body of POST /assessments.
 
     Raises:
@@ -163,6 +170,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -176,11 +184,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AssessmentRequest,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
     """ POST /assessments
 
     Args:
+        idempotency_key (str | Unset):
         body (AssessmentRequest): The body of POST /assessments.
 
     Raises:
@@ -195,6 +205,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -202,11 +213,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AssessmentRequest,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
     """ POST /assessments
 
     Args:
+        idempotency_key (str | Unset):
         body (AssessmentRequest): The body of POST /assessments.
 
     Raises:
@@ -220,6 +233,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -233,11 +247,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AssessmentRequest,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
     """ POST /assessments
 
     Args:
+        idempotency_key (str | Unset):
         body (AssessmentRequest): The body of POST /assessments.
 
     Raises:
@@ -252,5 +268,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -18,9 +18,12 @@ from typing import cast
 def _get_kwargs(
     *,
     body: UsageReportBody,
+    idempotency_key: str,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -138,11 +141,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UsageReportBody,
+    idempotency_key: str,
 
 ) -> Response[ProblemDetails | UsageRecorded]:
     """ POST /costs
 
     Args:
+        idempotency_key (str):
         body (UsageReportBody): `POST /costs`: usage another service paid a provider for, priced
             here from our table.
 
@@ -157,6 +162,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -170,11 +176,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UsageReportBody,
+    idempotency_key: str,
 
 ) -> ProblemDetails | UsageRecorded | None:
     """ POST /costs
 
     Args:
+        idempotency_key (str):
         body (UsageReportBody): `POST /costs`: usage another service paid a provider for, priced
             here from our table.
 
@@ -190,6 +198,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -197,11 +206,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UsageReportBody,
+    idempotency_key: str,
 
 ) -> Response[ProblemDetails | UsageRecorded]:
     """ POST /costs
 
     Args:
+        idempotency_key (str):
         body (UsageReportBody): `POST /costs`: usage another service paid a provider for, priced
             here from our table.
 
@@ -216,6 +227,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -229,11 +241,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UsageReportBody,
+    idempotency_key: str,
 
 ) -> ProblemDetails | UsageRecorded | None:
     """ POST /costs
 
     Args:
+        idempotency_key (str):
         body (UsageReportBody): `POST /costs`: usage another service paid a provider for, priced
             here from our table.
 
@@ -249,5 +263,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

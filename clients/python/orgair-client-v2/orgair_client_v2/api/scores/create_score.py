@@ -11,6 +11,7 @@ from ... import errors
 from ...models.company_score_input import CompanyScoreInput
 from ...models.problem_details import ProblemDetails
 from ...models.stored_score import StoredScore
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: CompanyScoreInput,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -138,11 +143,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CompanyScoreInput,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
     """ POST /scores
 
     Args:
+        idempotency_key (str | Unset):
         body (CompanyScoreInput): One portfolio company to score; optional fields left out are
             defaulted and reported as assumptions.
 
@@ -157,6 +164,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -170,11 +178,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CompanyScoreInput,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
     """ POST /scores
 
     Args:
+        idempotency_key (str | Unset):
         body (CompanyScoreInput): One portfolio company to score; optional fields left out are
             defaulted and reported as assumptions.
 
@@ -190,6 +200,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -197,11 +208,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CompanyScoreInput,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
     """ POST /scores
 
     Args:
+        idempotency_key (str | Unset):
         body (CompanyScoreInput): One portfolio company to score; optional fields left out are
             defaulted and reported as assumptions.
 
@@ -216,6 +229,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -229,11 +243,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CompanyScoreInput,
+    idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
     """ POST /scores
 
     Args:
+        idempotency_key (str | Unset):
         body (CompanyScoreInput): One portfolio company to score; optional fields left out are
             defaulted and reported as assumptions.
 
@@ -249,5 +265,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed
