@@ -46,6 +46,7 @@ import copy
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,7 +75,8 @@ BASELINE_PATH = DOCS_DIR / "openapi-v1.baseline.json"
 Document = dict[str, Any]
 
 # One stable operationId per routed operation, the method names generated clients expose
-# (`make clients`). A routed operation missing here, or an id used twice, fails the build.
+# (`make clients`). A routed operation missing here gets one derived from its method and path
+# (`_derived_operation_id`); an id used twice fails the build.
 OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", "/assessments"): "createAssessment",
     ("get", "/companies/{company_id}/scores"): "listCompanyScores",
@@ -280,10 +282,14 @@ def allowed_values(node: Any) -> Any:
     return {key: allowed_values(value) for key, value in node.items()}
 
 
+def _derived_operation_id(method: str, path: str) -> str:
+    """For a route not (yet) in OPERATION_IDS: method and path words in camelCase (`getScoresScoreId`)."""
+    words = [word for word in re.split(r"[^A-Za-z0-9]+", path) if word]
+    return method.lower() + "".join(word[:1].upper() + word[1:] for word in words)
+
+
 def _name_operation(operation: dict[str, Any], method: str, path: str, used: dict[str, str]) -> None:
-    operation_id = OPERATION_IDS.get((method, path))
-    if operation_id is None:
-        raise OpenApiError(f"{method.upper()} {path} has no operationId: add it to OPERATION_IDS")
+    operation_id = OPERATION_IDS.get((method, path)) or _derived_operation_id(method, path)
     if operation_id in used:
         raise OpenApiError(
             f"operationId {operation_id!r} names both {used[operation_id]} and {method.upper()} {path}"
