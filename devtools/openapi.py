@@ -9,6 +9,11 @@ gateway's 401/403 problems. Every operation documents the errors it can answer, 
 (400/413/415 with a body, 404 with a path id, 429, 500, 503; a route's own, e.g. 409, too). A route registered in code but not wired in the template is left out:
 API Gateway would never reach it. Validation errors are documented as problem+json, as served.
 
+Shaped for client generators (`make clients`, devtools/clients.py): every operation has a stable
+camelCase operationId (OPERATION_IDS: `createScore`, `simulateScore`, ...), the Idempotency-Key header
+is a declared parameter where a handler reads it, and a number enum (the confidence level) is a
+`oneOf` of `const`s, which openapi-python-client and openapi-typescript both represent.
+
 Stage-specific models (the convention every route follows)
 ----------------------------------------------------------
 The stage decides the parameter version (v1 -> v1.0, v2 -> v2.0). When a response model differs
