@@ -22,7 +22,7 @@ LAYER_LOCK := layers/shared/requirements.txt
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 
-.PHONY: venv lock run invoke test lint typecheck unit validate build bench openapi openapi-baseline browser docs-screenshot clean
+.PHONY: venv lock run invoke test lint typecheck unit validate build bench openapi openapi-baseline clients clients-tools browser docs-screenshot clean
 
 $(PY):
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "$(NO_PY313)" >&2; exit 1; }
@@ -75,7 +75,7 @@ validate: venv
 # (tests/build/conftest.py), then checks the built artifacts: the lock, and every function's init
 # under every samconfig environment in a Lambda-like interpreter (tests/build/). `browser` installs
 # Debian's chromium when missing (tests/integration/test_cors_browser.py drives it).
-test: lint typecheck validate browser
+test: lint typecheck validate browser clients-tools
 	$(PY) -m pytest --cov --cov-report=term --cov-report=xml
 
 # Deploy only what `make build` produced: `sam build` alone ships no bytecode and a layer with a
@@ -99,6 +99,21 @@ openapi: venv
 
 openapi-baseline: venv
 	$(PY) -m devtools.openapi --update-baseline
+
+# Typed clients per stage from the OpenAPI documents (devtools/clients.py): a Python package
+# (openapi-python-client, pinned in pyproject) under clients/python/ and TypeScript types
+# (openapi-typescript, pinned with typescript in clients/typescript/package-lock.json) under
+# clients/typescript/. clients-tools installs the npm side with `npm ci` into the gitignored
+# clients/typescript/node_modules; `make test` needs it (drift and tsc tests, tests/infrastructure/).
+CLIENTS_NODE := clients/typescript/node_modules/.package-lock.json
+$(CLIENTS_NODE): clients/typescript/package.json clients/typescript/package-lock.json
+	npm ci --prefix clients/typescript --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clients-tools: $(CLIENTS_NODE)
+
+clients: venv clients-tools
+	$(PY) -m devtools.clients
 
 # Headless Chromium from Debian, for looking at pages the way a person does (needs root: apt-get).
 # `make test` needs it: tests/integration/test_cors_browser.py proves CORS in a real browser.

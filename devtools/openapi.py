@@ -9,6 +9,11 @@ gateway's 401/403 problems. Every operation documents the errors it can answer, 
 (400/413/415 with a body, 404 with a path id, 429, 500, 503; a route's own, e.g. 409, too). A route registered in code but not wired in the template is left out:
 API Gateway would never reach it. Validation errors are documented as problem+json, as served.
 
+Shaped for client generators (`make clients`, devtools/clients.py): every operation has a stable
+camelCase operationId (OPERATION_IDS: `createScore`, `simulateScore`, ...), the Idempotency-Key header
+is a declared parameter where a handler reads it, and a number enum (the confidence level) is a
+`oneOf` of `const`s, which openapi-python-client and openapi-typescript both represent.
+
 Stage-specific models (the convention every route follows)
 ----------------------------------------------------------
 The stage decides the parameter version (v1 -> v1.0, v2 -> v2.0). When a response model differs
@@ -46,6 +51,7 @@ import copy
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +60,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from orgair import __version__
+from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
 
 from devtools.openapi_compat import breaking_changes
 from devtools.template import ROOT, FunctionSpec, Template, load_template
@@ -71,6 +78,48 @@ BASELINE_STAGE = "v1"
 BASELINE_PATH = DOCS_DIR / "openapi-v1.baseline.json"
 
 Document = dict[str, Any]
+
+# One stable operationId per routed operation, the method names generated clients expose
+# (`make clients`). A routed operation missing here gets one derived from its method and path
+# (`_derived_operation_id`); an id used twice fails the build.
+OPERATION_IDS: dict[tuple[str, str], str] = {
+    ("post", "/assessments"): "createAssessment",
+    ("get", "/companies/{company_id}/scores"): "listCompanyScores",
+    ("post", "/costs"): "recordUsage",
+    ("get", "/costs/alerts"): "listCostAlerts",
+    ("get", "/costs/entries"): "listCostEntries",
+    ("get", "/costs/summary"): "getCostSummary",
+    ("get", "/health"): "getHealth",
+    ("get", "/health/detailed"): "getDetailedHealth",
+    ("get", "/health/liveness"): "getLiveness",
+    ("get", "/health/readiness"): "getReadiness",
+    ("post", "/individuals/scores"): "scoreIndividual",
+    ("get", "/openapi.json"): "getOpenApiDocument",
+    ("post", "/portfolios/scores"): "createPortfolioScores",
+    ("get", "/reviews"): "listReviews",
+    ("post", "/reviews/{review_id}/decision"): "decideReview",
+    ("post", "/scores"): "createScore",
+    ("post", "/scores/simulate"): "simulateScore",
+    ("get", "/scores/{score_id}"): "getScore",
+}
+
+# The operations that read an Idempotency-Key header (orgair.idempotency.check_key in their handler),
+# and whether they refuse a request without one. Documented so generated clients can send it.
+IDEMPOTENCY_KEY_REQUIRED: dict[tuple[str, str], bool] = {
+    ("post", "/assessments"): False,
+    ("post", "/costs"): True,
+    ("post", "/scores"): False,
+}
+
+
+def _idempotency_parameter(required: bool) -> dict[str, Any]:
+    return {
+        "in": "header",
+        "name": IDEMPOTENCY_HEADER,
+        "required": required,
+        "description": "Retries with the same key return the first answer (Idempotent-Replayed: true).",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN.pattern},
+    }
 
 
 class OpenApiError(ValueError):
@@ -221,11 +270,45 @@ def _decorate(operation: dict[str, Any], public: bool, tag: str) -> None:
         operation["tags"] = [tag]
 
 
+def allowed_values(node: Any) -> Any:
+    """A number enum (`{"type": "number", "enum": [0.9, 0.95, 0.99]}`) as a `oneOf` of `const`s.
+
+    Same accepted values, but a shape client generators represent (openapi-python-client refuses
+    number enums and drops the whole model; a `const` becomes a `Literal`, openapi-typescript's too).
+    """
+    if isinstance(node, list):
+        return [allowed_values(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    values = node.get("enum")
+    if node.get("type") == "number" and isinstance(values, list):
+        rest = {key: value for key, value in node.items() if key not in {"type", "enum"}}
+        return {**rest, "oneOf": [{"const": value, "type": "number"} for value in values]}
+    return {key: allowed_values(value) for key, value in node.items()}
+
+
+def _derived_operation_id(method: str, path: str) -> str:
+    """For a route not (yet) in OPERATION_IDS: method and path words in camelCase (`getScoresScoreId`)."""
+    words = [word for word in re.split(r"[^A-Za-z0-9]+", path) if word]
+    return method.lower() + "".join(word[:1].upper() + word[1:] for word in words)
+
+
+def _name_operation(operation: dict[str, Any], method: str, path: str, used: dict[str, str]) -> None:
+    operation_id = OPERATION_IDS.get((method, path)) or _derived_operation_id(method, path)
+    if operation_id in used:
+        raise OpenApiError(
+            f"operationId {operation_id!r} names both {used[operation_id]} and {method.upper()} {path}"
+        )
+    used[operation_id] = f"{method.upper()} {path}"
+    operation["operationId"] = operation_id
+
+
 def merged_api(template: Template) -> Document:
     """Every routed operation of every API function in one stage-neutral document."""
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {}
     owners: dict[str, str] = {}
+    operation_ids: dict[str, str] = {}
     for spec in sorted(template.functions(), key=lambda item: item.logical_id):
         if not spec.routes:
             continue
@@ -239,8 +322,12 @@ def merged_api(template: Template) -> Document:
                 raise OpenApiError(f"{route.method} {route.path} is routed to two functions")
             operation = copy.deepcopy(operation)
             _decorate(operation, route.public, tag)
+            _name_operation(operation, route.method.lower(), route.path, operation_ids)
+            idempotency = IDEMPOTENCY_KEY_REQUIRED.get((route.method.lower(), route.path))
+            if idempotency is not None:
+                operation.setdefault("parameters", []).append(_idempotency_parameter(idempotency))
             paths.setdefault(route.path, {})[route.method.lower()] = operation
-        _merge_schemas(schemas, generated_schemas, spec.logical_id, owners)
+        _merge_schemas(schemas, allowed_values(generated_schemas), spec.logical_id, owners)
     _merge_schemas(schemas, _problem_schemas(), "devtools.openapi", owners)
     return {
         "openapi": "3.1.0",

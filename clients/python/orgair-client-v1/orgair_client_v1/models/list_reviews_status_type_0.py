@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class ListReviewsStatusType0(StrEnum):
+    APPROVED = "approved"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.problem_field_error import ProblemFieldError
+
+
+
+
+
+T = TypeVar("T", bound="ProblemDetails")
+
+
+
+@_attrs_define
+class ProblemDetails:
+    """ An RFC 9457 problem; `type` is a stable URI per kind of problem.
+
+        Attributes:
+            correlation_id (str):
+            detail (str):
+            instance (str):
+            status (int):
+            title (str):
+            type_ (str):
+            errors (list[ProblemFieldError] | Unset):
+     """
+
+    correlation_id: str
+    detail: str
+    instance: str
+    status: int
+    title: str
+    type_: str
+    errors: list[ProblemFieldError] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.problem_field_error import ProblemFieldError # noqa: PLC0415
+        correlation_id = self.correlation_id
+
+        detail = self.detail
+
+        instance = self.instance
+
+        status = self.status
+
+        title = self.title
+
+        type_ = self.type_
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "correlation_id": correlation_id,
+            "detail": detail,
+            "instance": instance,
+            "status": status,
+            "title": title,
+            "type": type_,
+        })
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.problem_field_error import ProblemFieldError # noqa: PLC0415
+        d = dict(src_dict)
+        correlation_id = d.pop("correlation_id")
+
+        detail = d.pop("detail")
+
+        instance = d.pop("instance")
+
+        status = d.pop("status")
+
+        title = d.pop("title")
+
+        type_ = d.pop("type")
+
+        _errors = d.pop("errors", UNSET)
+        errors: list[ProblemFieldError] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = ProblemFieldError.from_dict(errors_item_data)
+
+
+
+                errors.append(errors_item)
+
+
+        problem_details = cls(
+            correlation_id=correlation_id,
+            detail=detail,
+            instance=instance,
+            status=status,
+            title=title,
+            type_=type_,
+            errors=errors,
+        )
+
+
+        problem_details.additional_properties = d
+        return problem_details
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,139 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .alert_view import AlertView
+from .alert_view_kind import AlertViewKind
+from .alerts_view import AlertsView
+from .applied_parameters import AppliedParameters
+from .assessment_request import AssessmentRequest
+from .assessment_request_sector import AssessmentRequestSector
+from .assumption import Assumption
+from .company_score_input import CompanyScoreInput
+from .company_score_input_sector import CompanyScoreInputSector
+from .cost_summary_view import CostSummaryView
+from .dependency_check import DependencyCheck
+from .dependency_check_status import DependencyCheckStatus
+from .detailed_health import DetailedHealth
+from .detailed_health_status import DetailedHealthStatus
+from .dimension_weights import DimensionWeights
+from .dimensions import Dimensions
+from .entries_view import EntriesView
+from .get_open_api_document_response_200 import GetOpenApiDocumentResponse200
+from .health_status import HealthStatus
+from .history_page import HistoryPage
+from .history_page_param_version import HistoryPageParamVersion
+from .individual_parameters import IndividualParameters
+from .individual_score_result import IndividualScoreResult
+from .individual_score_result_domain_expertise_source import IndividualScoreResultDomainExpertiseSource
+from .item_problem import ItemProblem
+from .item_problem_errors_item import ItemProblemErrorsItem
+from .ledger_entry import LedgerEntry
+from .ledger_entry_source import LedgerEntrySource
+from .ledger_entry_status import LedgerEntryStatus
+from .list_reviews_status_type_0 import ListReviewsStatusType0
+from .liveness import Liveness
+from .model_spend_view import ModelSpendView
+from .org_air_v2_result import OrgAirV2Result
+from .parameter_overrides import ParameterOverrides
+from .portfolio_item import PortfolioItem
+from .portfolio_item_status import PortfolioItemStatus
+from .portfolio_request import PortfolioRequest
+from .portfolio_request_companies_item import PortfolioRequestCompaniesItem
+from .portfolio_result import PortfolioResult
+from .portfolio_result_param_version import PortfolioResultParamVersion
+from .portfolio_summary import PortfolioSummary
+from .problem_details import ProblemDetails
+from .problem_field_error import ProblemFieldError
+from .readiness_status import ReadinessStatus
+from .reported_weights import ReportedWeights
+from .review_decision_request import ReviewDecisionRequest
+from .review_decision_request_decision import ReviewDecisionRequestDecision
+from .review_item import ReviewItem
+from .review_item_decision_type_0 import ReviewItemDecisionType0
+from .review_item_param_version import ReviewItemParamVersion
+from .review_item_status import ReviewItemStatus
+from .review_page import ReviewPage
+from .review_reason import ReviewReason
+from .review_reason_code import ReviewReasonCode
+from .review_summary import ReviewSummary
+from .review_summary_status import ReviewSummaryStatus
+from .score_individual_body import ScoreIndividualBody
+from .sector import Sector
+from .simulate_request import SimulateRequest
+from .simulate_request_sector import SimulateRequestSector
+from .stored_score import StoredScore
+from .stored_score_assessment_type_0 import StoredScoreAssessmentType0
+from .stored_score_inputs import StoredScoreInputs
+from .stored_score_param_version import StoredScoreParamVersion
+from .usage_recorded import UsageRecorded
+from .usage_report_body import UsageReportBody
+from .usage_report_body_provider import UsageReportBodyProvider
+
+__all__ = (
+    "AlertsView",
+    "AlertView",
+    "AlertViewKind",
+    "AppliedParameters",
+    "AssessmentRequest",
+    "AssessmentRequestSector",
+    "Assumption",
+    "CompanyScoreInput",
+    "CompanyScoreInputSector",
+    "CostSummaryView",
+    "DependencyCheck",
+    "DependencyCheckStatus",
+    "DetailedHealth",
+    "DetailedHealthStatus",
+    "Dimensions",
+    "DimensionWeights",
+    "EntriesView",
+    "GetOpenApiDocumentResponse200",
+    "HealthStatus",
+    "HistoryPage",
+    "HistoryPageParamVersion",
+    "IndividualParameters",
+    "IndividualScoreResult",
+    "IndividualScoreResultDomainExpertiseSource",
+    "ItemProblem",
+    "ItemProblemErrorsItem",
+    "LedgerEntry",
+    "LedgerEntrySource",
+    "LedgerEntryStatus",
+    "ListReviewsStatusType0",
+    "Liveness",
+    "ModelSpendView",
+    "OrgAirV2Result",
+    "ParameterOverrides",
+    "PortfolioItem",
+    "PortfolioItemStatus",
+    "PortfolioRequest",
+    "PortfolioRequestCompaniesItem",
+    "PortfolioResult",
+    "PortfolioResultParamVersion",
+    "PortfolioSummary",
+    "ProblemDetails",
+    "ProblemFieldError",
+    "ReadinessStatus",
+    "ReportedWeights",
+    "ReviewDecisionRequest",
+    "ReviewDecisionRequestDecision",
+    "ReviewItem",
+    "ReviewItemDecisionType0",
+    "ReviewItemParamVersion",
+    "ReviewItemStatus",
+    "ReviewPage",
+    "ReviewReason",
+    "ReviewReasonCode",
+    "ReviewSummary",
+    "ReviewSummaryStatus",
+    "ScoreIndividualBody",
+    "Sector",
+    "SimulateRequest",
+    "SimulateRequestSector",
+    "StoredScore",
+    "StoredScoreAssessmentType0",
+    "StoredScoreInputs",
+    "StoredScoreParamVersion",
+    "UsageRecorded",
+    "UsageReportBody",
+    "UsageReportBodyProvider",
+)
