@@ -454,6 +454,7 @@ export interface components {
              * @description Projected end-of-day committed amount (burn rate).
              */
             forecast: string;
+            global_share: components["schemas"]["GlobalShareView"];
             /** Held */
             held: string;
             /** Limit */
@@ -596,6 +597,35 @@ export interface components {
             items: components["schemas"]["LedgerEntry"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * GlobalShareView
+         * @description The tenant's own LLM calls as a part of the global daily budget, and the most of it they may
+         *     take (TENANT_GLOBAL_SHARE_PCT of the global limit). Only the tenant's own figures: what other
+         *     tenants spend is never shown.
+         */
+        GlobalShareView: {
+            /** Committed */
+            committed: string;
+            /** Held */
+            held: string;
+            /**
+             * Limit
+             * @description The tenant's share of the global limit; null for an earlier day without calls.
+             */
+            limit: string | null;
+            /**
+             * Scope
+             * @example global-share:acme
+             */
+            scope: string;
+            /** Settled */
+            settled: string;
+            /**
+             * Utilisation
+             * @description committed / limit, 4 places rounded down.
+             */
+            utilisation: string | null;
         };
         /** HealthStatus */
         HealthStatus: {
@@ -2207,7 +2237,8 @@ export interface operations {
     listReviews: {
         parameters: {
             query?: {
-                status?: ("pending" | "approved" | "rejected") | null;
+                /** @description A review status; `approve`/`reject` are accepted for approved/rejected. */
+                status?: ("pending" | "approved" | "rejected" | "approve" | "reject") | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -2431,7 +2462,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The stored score. */
+            /** @description The stored score; a retry with the same Idempotency-Key gets the same answer with `Idempotent-Replayed: true`. */
             201: {
                 headers: {
                     [name: string]: unknown;

@@ -18,6 +18,7 @@ from .dimension_weights import DimensionWeights
 from .dimensions import Dimensions
 from .entries_view import EntriesView
 from .get_open_api_document_response_200 import GetOpenApiDocumentResponse200
+from .global_share_view import GlobalShareView
 from .health_status import HealthStatus
 from .history_page import HistoryPage
 from .history_page_param_version import HistoryPageParamVersion
@@ -86,6 +87,7 @@ __all__ = (
     "DimensionWeights",
     "EntriesView",
     "GetOpenApiDocumentResponse200",
+    "GlobalShareView",
     "HealthStatus",
     "HistoryPage",
     "HistoryPageParamVersion",

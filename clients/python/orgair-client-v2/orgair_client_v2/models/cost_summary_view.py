@@ -13,6 +13,7 @@ from typing import cast
 from typing import Literal, cast
 
 if TYPE_CHECKING:
+  from ..models.global_share_view import GlobalShareView
   from ..models.model_spend_view import ModelSpendView
 
 
@@ -31,6 +32,10 @@ class CostSummaryView:
             committed (str):
             date (str):
             forecast (str): Projected end-of-day committed amount (burn rate).
+            global_share (GlobalShareView): The tenant's own LLM calls as a part of the global daily budget, and the most of
+                it they may
+                take (TENANT_GLOBAL_SHARE_PCT of the global limit). Only the tenant's own figures: what other
+                tenants spend is never shown.
             held (str):
             limit (None | str):
             pricing_version (str):
@@ -45,6 +50,7 @@ class CostSummaryView:
     committed: str
     date: str
     forecast: str
+    global_share: GlobalShareView
     held: str
     limit: None | str
     pricing_version: str
@@ -60,6 +66,7 @@ class CostSummaryView:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.global_share_view import GlobalShareView # noqa: PLC0415
         from ..models.model_spend_view import ModelSpendView # noqa: PLC0415
         by_model = []
         for by_model_item_data in self.by_model:
@@ -73,6 +80,8 @@ class CostSummaryView:
         date = self.date
 
         forecast = self.forecast
+
+        global_share = self.global_share.to_dict()
 
         held = self.held
 
@@ -100,6 +109,7 @@ class CostSummaryView:
             "committed": committed,
             "date": date,
             "forecast": forecast,
+            "global_share": global_share,
             "held": held,
             "limit": limit,
             "pricing_version": pricing_version,
@@ -117,6 +127,7 @@ class CostSummaryView:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.global_share_view import GlobalShareView # noqa: PLC0415
         from ..models.model_spend_view import ModelSpendView # noqa: PLC0415
         d = dict(src_dict)
         by_model = []
@@ -134,6 +145,11 @@ class CostSummaryView:
         date = d.pop("date")
 
         forecast = d.pop("forecast")
+
+        global_share = GlobalShareView.from_dict(d.pop("global_share"))
+
+
+
 
         held = d.pop("held")
 
@@ -170,6 +186,7 @@ class CostSummaryView:
             committed=committed,
             date=date,
             forecast=forecast,
+            global_share=global_share,
             held=held,
             limit=limit,
             pricing_version=pricing_version,

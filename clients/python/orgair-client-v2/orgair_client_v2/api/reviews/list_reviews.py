@@ -138,7 +138,8 @@ def sync_detailed(
     """ GET /reviews
 
     Args:
-        status (ListReviewsStatusType0 | None | Unset):
+        status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
+            accepted for approved/rejected.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
 
@@ -175,7 +176,8 @@ def sync(
     """ GET /reviews
 
     Args:
-        status (ListReviewsStatusType0 | None | Unset):
+        status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
+            accepted for approved/rejected.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
 
@@ -207,7 +209,8 @@ async def asyncio_detailed(
     """ GET /reviews
 
     Args:
-        status (ListReviewsStatusType0 | None | Unset):
+        status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
+            accepted for approved/rejected.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
 
@@ -244,7 +247,8 @@ async def asyncio(
     """ GET /reviews
 
     Args:
-        status (ListReviewsStatusType0 | None | Unset):
+        status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
+            accepted for approved/rejected.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
 
