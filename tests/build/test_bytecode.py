@@ -2,6 +2,8 @@
 
 Lambda's code directories are read-only and `sam package` dates every file 1980-01-01, so a missing
 or timestamp-based .pyc means the module is compiled again at every cold start (docs/performance.md).
+The build checked is the session's `make build` output (tests/build/conftest.py), the one whose
+functions tests/build/test_lambda_init.py initialises; that run writes no bytecode into it.
 """
 
 from __future__ import annotations
@@ -9,16 +11,9 @@ from __future__ import annotations
 import importlib.util
 import marshal
 import py_compile
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from types import CodeType
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-VENV = Path(sys.prefix)
 HASH_BASED = 0b01
 CHECK_SOURCE = 0b10
 
@@ -42,28 +37,6 @@ def bytecode_problems(root: Path) -> list[str]:
         elif data[8:16] != importlib.util.source_hash(source.read_bytes()):
             problems.append(f"{where}: bytecode of another source")
     return problems
-
-
-@pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output of `make build` in a temporary directory (the developer's .aws-sam is untouched)."""
-    if not (VENV / "bin" / "sam").exists() and shutil.which("sam") is None:
-        pytest.skip("sam (aws-sam-cli) is not installed, so `make build` cannot run")
-    out = tmp_path_factory.mktemp("sam") / "build"
-    command = [
-        "make",
-        "--no-print-directory",
-        "-o",
-        "venv",
-        "-o",
-        f"{VENV}/.installed",
-        "build",
-        f"VENV={VENV}",
-        f"SAM_BUILD_DIR={out}",
-    ]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
-    assert result.returncode == 0, f"make build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return out
 
 
 def _artifacts(build_dir: Path) -> list[Path]:
