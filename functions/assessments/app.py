@@ -11,8 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from orgair.costs.ledger import CostLedger
-from orgair.costs.pricing import price_table
-from orgair.errors import ConfigurationError
+from orgair.costs.pricing import require_priced
 from orgair.http import (
     create_app,
     created,
@@ -26,27 +25,12 @@ from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.assessments import AssessmentRequest, assess
 from orgair.models.scores import StoredScore
-from orgair.settings import Settings, get_settings
+from orgair.settings import get_settings
 
-
-def check_models_are_priced(settings: Settings) -> None:
-    """Fail the function's init, in one line naming the setting, when a configured model has no price.
-
-    The gateway refuses an unpriced model before any reservation or call; checked here too, a
-    deployment with a typo in DEFAULT_LLM_MODEL or FALLBACK_LLM_MODEL fails to start instead of
-    answering every assessment with an error while health says 200.
-    """
-    prices = price_table().prices
-    unpriced = [
-        name for name in ("DEFAULT_LLM_MODEL", "FALLBACK_LLM_MODEL") if getattr(settings, name) not in prices
-    ]
-    if unpriced:
-        raise ConfigurationError(
-            f"invalid configuration: {', '.join(unpriced)}: no price in pricing table {price_table().version}"
-        )
-
-
-check_models_are_priced(get_settings())
+_settings = get_settings()
+require_priced(
+    {"DEFAULT_LLM_MODEL": _settings.DEFAULT_LLM_MODEL, "FALLBACK_LLM_MODEL": _settings.FALLBACK_LLM_MODEL}
+)
 app = create_app()
 
 

@@ -143,3 +143,18 @@ def price_table() -> PriceTable:
     """The layer's price table, parsed once per container."""
     text = resources.files("orgair").joinpath("data/pricing.json").read_text(encoding="utf-8")
     return parse_price_table(json.loads(text))
+
+
+def require_priced(models: Mapping[str, str]) -> None:
+    """A ConfigurationError naming every setting (never its value) whose model has no price.
+
+    `models` maps a setting's name to the model it configures. For a function's init: a deployment
+    with a typo in DEFAULT_LLM_MODEL or FALLBACK_LLM_MODEL fails to start instead of answering every
+    assessment with an error while health says 200 (the gateway still refuses per call as well).
+    """
+    table = price_table()
+    unpriced = [name for name, model in models.items() if model not in table.prices]
+    if unpriced:
+        raise ConfigurationError(
+            f"invalid configuration: {', '.join(unpriced)}: no price in pricing table {table.version}"
+        )
