@@ -38,18 +38,22 @@ def _number(seed: bytes, path: str) -> int:
 
 
 def embedded_schema(text: str) -> dict[str, Any] | None:
-    """The JSON Schema a prompt embeds after "JSON Schema:" (how the orgair gateway asks), if any."""
-    at = text.rfind(SCHEMA_MARKER)
-    if at == -1:
-        return None
-    start = text.find("{", at)
-    if start == -1:
-        return None
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text, start)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+    """The last JSON Schema a prompt embeds after "JSON Schema:" (how the orgair gateway asks), if any.
+
+    A repair prompt also says "JSON Schema:" without one following; such mentions are skipped.
+    """
+    at = len(text)
+    while (at := text.rfind(SCHEMA_MARKER, 0, at)) != -1:
+        start = text.find("{", at)
+        if start == -1:
+            continue
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text, start)
+        except ValueError:
+            continue
+        if isinstance(value, dict) and {"type", "properties", "$defs"} & set(value):
+            return value
+    return None
 
 
 def _cite(evidence: str, seed: bytes, path: str, limit: int) -> str:

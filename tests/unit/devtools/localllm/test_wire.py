@@ -219,3 +219,18 @@ def test_anthropic_refuses_what_the_real_api_refuses_in_its_error_shape(
     assert raised.value.status == status
     assert raised.value.body["type"] == "error"
     assert raised.value.body["error"]["type"] == kind
+
+
+def test_a_repair_request_still_answers_the_schema_of_the_original_prompt() -> None:
+    body = gateway_body(OpenAIChat("http://x/v1"), "Evidence.")
+    body["messages"] += [
+        {"role": "assistant", "content": '{"note": "wrong"}'},
+        {
+            "role": "user",
+            "content": "Your previous answer was not valid against the JSON Schema:\n- talent: Field required",
+        },
+    ]
+
+    payload = openai_chat(body, authorization="Bearer k").body
+
+    DimensionRatings.model_validate_json(payload["choices"][0]["message"]["content"])
