@@ -162,7 +162,9 @@ def with_local_prices(table: PriceTable, rows: Mapping[str, Any]) -> PriceTable:
     try:
         added = parse_price_table({"version": table.version, "models": dict(rows)}).prices
     except (ConfigurationError, ArithmeticError) as error:
-        detail = str(error).removeprefix("pricing: ") if isinstance(error, ConfigurationError) else "not a decimal"
+        detail = (
+            str(error).removeprefix("pricing: ") if isinstance(error, ConfigurationError) else "not a decimal"
+        )
         raise ConfigurationError(f"LOCAL_MODEL_PRICES: {detail}") from None
     shipped = sorted(set(added) & set(table.prices))
     if shipped:
