@@ -36,6 +36,7 @@ from devtools.localrun.environment import (
     unknown_sections,
 )
 from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
+from devtools.localrun.llm import LocalLlmError, RunnerLlm, start_llm
 from devtools.localrun.server import LocalHttpServer
 from devtools.localrun.throttle import TenantLimits
 from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
@@ -195,8 +196,15 @@ def _serve(options: Options) -> int:
         raise StartupError(f"DynamoDB: {error.strerror}") from None
     server: LocalHttpServer | None = None
     registry: FunctionRegistry | None = None
+    llm: RunnerLlm | None = None
     try:
         tables = dynamodb.create_tables(template)
+        try:
+            llm = start_llm(HOST, environment, os.environ)
+        except LocalLlmError as error:
+            raise StartupError(str(error)) from None
+        apply_environment(llm.environment)
+        check_settings()
         base = options.template.parent
         api_holder: list[LocalApi] = []
 
@@ -233,6 +241,7 @@ def _serve(options: Options) -> int:
         if tables:
             _say(f"  created: {', '.join(tables)}")
         _say(key_line)
+        _say(llm.line)
         if options.throttle:
             _say(
                 f"Per-tenant limits (TENANT_* settings, docs/tenants.md): {limits.rate_per_second:g}/s, "
@@ -260,6 +269,8 @@ def _serve(options: Options) -> int:
             server.stop()
         if registry is not None:
             registry.close()
+        if llm is not None:
+            llm.stop()
         dynamodb.stop()
     _say("Stopped.")
     return 0

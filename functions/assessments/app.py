@@ -11,7 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from orgair.costs.ledger import CostLedger
-from orgair.costs.pricing import require_priced
+from orgair.costs.pricing import effective_price_table, require_priced
 from orgair.http import (
     create_app,
     created,
@@ -29,7 +29,8 @@ from orgair.settings import get_settings
 
 _settings = get_settings()
 require_priced(
-    {"DEFAULT_LLM_MODEL": _settings.DEFAULT_LLM_MODEL, "FALLBACK_LLM_MODEL": _settings.FALLBACK_LLM_MODEL}
+    {"DEFAULT_LLM_MODEL": _settings.DEFAULT_LLM_MODEL, "FALLBACK_LLM_MODEL": _settings.FALLBACK_LLM_MODEL},
+    effective_price_table(_settings.LOCAL_MODEL_PRICES),
 )
 app = create_app()
 

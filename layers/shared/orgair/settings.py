@@ -120,6 +120,13 @@ class Settings(BaseSettings):
     LLM_TIMEOUT_SECONDS: Decimal = _decimal("20", ge="1", le="120")
     LLM_MAX_OUTPUT_TOKENS: int = Field(default=1500, ge=64, le=16_384)
     LLM_MAX_RETRIES: int = Field(default=2, ge=0, le=5)
+    LOCAL_MODEL_PRICES: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Development only: price rows for local models (Ollama, llama.cpp, vLLM) in the shape of "
+        'orgair/data/pricing.json\'s models, JSON (e.g. {"llama3.1:8b": {"provider": "openai", "input": "0", '
+        '"cached_input": "0", "output": "0"}}). Refused in staging and production and for models the shipped '
+        "table prices; ledger lines priced with it carry pricing version '<version>+local'.",
+    )
 
     # Cost governance (USD as Decimal; stored as integer micro-USD)
     DAILY_COST_BUDGET_USD: Decimal = _decimal("500", ge="0")
@@ -194,6 +201,7 @@ class Settings(BaseSettings):
             or (self.SECRET_KEY is not None and not _strong_secret_key(self.SECRET_KEY.get_secret_value()))
         ):
             problems.append(f"SECRET_KEY: must be set to at least 32 characters in {self.APP_ENV}")
+        problems += _local_price_problems(self)
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
@@ -306,6 +314,23 @@ def _request_breaking_problems(settings: Settings) -> list[str]:
                 f"{name.upper()}_TABLE_NAME: must be 3 to 255 letters, digits, '_', '-' or '.' (a DynamoDB table name)"
             )
     return problems
+
+
+def _local_price_problems(settings: Settings) -> list[str]:
+    """LOCAL_MODEL_PRICES: development only, and only rows the shipped table can accept as additions."""
+    if not settings.LOCAL_MODEL_PRICES:
+        return []
+    if settings.APP_ENV != "development":
+        return [
+            f"LOCAL_MODEL_PRICES: local model prices are refused in {settings.APP_ENV} (development only)"
+        ]
+    from orgair.costs.pricing import effective_price_table
+
+    try:
+        effective_price_table(settings.LOCAL_MODEL_PRICES)
+    except ConfigurationError as error:
+        return [str(error).removeprefix("invalid configuration: ")]
+    return []
 
 
 def _strong_secret_key(value: str) -> bool:

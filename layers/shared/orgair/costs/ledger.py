@@ -37,7 +37,13 @@ from orgair.costs.budget import (
     utilisation,
 )
 from orgair.costs.money import format_usd, usd_to_micros_floor
-from orgair.costs.pricing import ModelPrice, PriceTable, Usage, input_token_bound, price_table
+from orgair.costs.pricing import (
+    ModelPrice,
+    PriceTable,
+    Usage,
+    effective_price_table,
+    input_token_bound,
+)
 from orgair.costs.records import AlertRecord, CallMeta, Counter, Hold, LedgerLine
 from orgair.dal.costs import ConditionFailed, CostsStore, ExternalMarker, ScopeUpdate, ledger_sk
 from orgair.errors import FieldError, MalformedRequest, ValidationFailed
@@ -186,7 +192,7 @@ class CostLedger:
         self.settings = settings
         self.store = store or CostsStore(settings.COSTS_TABLE_NAME)
         self.clock = clock
-        self.prices = prices or price_table()
+        self.prices = prices or effective_price_table(settings.LOCAL_MODEL_PRICES)
 
     @property
     def global_limit_micros(self) -> int:

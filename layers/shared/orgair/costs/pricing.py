@@ -145,14 +145,56 @@ def price_table() -> PriceTable:
     return parse_price_table(json.loads(text))
 
 
-def require_priced(models: Mapping[str, str]) -> None:
+LOCAL_VERSION_SUFFIX: Final = "+local"
+
+
+def with_local_prices(table: PriceTable, rows: Mapping[str, Any]) -> PriceTable:
+    """`table` plus rows for local models (setting LOCAL_MODEL_PRICES, development only).
+
+    Rows only add models: one naming a model the table prices is a ConfigurationError, so a local
+    row can never re-price a provider's model. The version gains "+local", so every ledger line
+    priced from this table says so.
+    """
+    if not rows:
+        return table
+    if not all(isinstance(row, Mapping) for row in rows.values()):
+        raise ConfigurationError("LOCAL_MODEL_PRICES: each model must map to a price row")
+    try:
+        added = parse_price_table({"version": table.version, "models": dict(rows)}).prices
+    except (ConfigurationError, ArithmeticError) as error:
+        detail = (
+            str(error).removeprefix("pricing: ") if isinstance(error, ConfigurationError) else "not a decimal"
+        )
+        raise ConfigurationError(f"LOCAL_MODEL_PRICES: {detail}") from None
+    shipped = sorted(set(added) & set(table.prices))
+    if shipped:
+        raise ConfigurationError(
+            f"LOCAL_MODEL_PRICES: {', '.join(shipped)}: already priced by pricing table {table.version}; "
+            "local rows may only add models"
+        )
+    return PriceTable(version=table.version + LOCAL_VERSION_SUFFIX, prices={**table.prices, **added})
+
+
+@lru_cache(maxsize=4)
+def _with_local_rows(canonical: str) -> PriceTable:
+    return with_local_prices(price_table(), json.loads(canonical))
+
+
+def effective_price_table(local_rows: Mapping[str, Any]) -> PriceTable:
+    """The layer's table, plus the settings' local rows when there are any (parsed once per value)."""
+    if not local_rows:
+        return price_table()
+    return _with_local_rows(json.dumps(local_rows, sort_keys=True))
+
+
+def require_priced(models: Mapping[str, str], table: PriceTable | None = None) -> None:
     """A ConfigurationError naming every setting (never its value) whose model has no price.
 
     `models` maps a setting's name to the model it configures. For a function's init: a deployment
     with a typo in DEFAULT_LLM_MODEL or FALLBACK_LLM_MODEL fails to start instead of answering every
     assessment with an error while health says 200 (the gateway still refuses per call as well).
     """
-    table = price_table()
+    table = table or price_table()
     unpriced = [name for name, model in models.items() if model not in table.prices]
     if unpriced:
         raise ConfigurationError(

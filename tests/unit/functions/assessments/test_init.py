@@ -24,3 +24,17 @@ def test_the_configured_default_models_are_priced_so_the_function_starts() -> No
     module = load_function("assessments")
 
     assert callable(module.lambda_handler)
+
+
+def test_a_local_model_priced_by_local_model_prices_lets_the_function_start_in_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DEFAULT_LLM_MODEL", "llama3.1:8b")
+    monkeypatch.setenv(
+        "LOCAL_MODEL_PRICES",
+        '{"llama3.1:8b": {"provider": "openai", "input": "0", "cached_input": "0", "output": "0"}}',
+    )
+
+    module = load_function("assessments")
+
+    assert callable(module.lambda_handler)
