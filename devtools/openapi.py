@@ -4,8 +4,11 @@ Every `AWS::Serverless::Function` of template.yaml with `Api` events is loaded f
 by path and its Powertools resolver (`module.app`) describes its own routes; the operations the
 template wires to that function are merged into one document per stage (title "orgair API",
 version `orgair.__version__`, server `/{stage}`). Routes the template marks `Auth: {Authorizer:
-NONE}` are public; every other operation carries the bearer API-key security requirement and the
-gateway's 401/403 problems. Every operation documents the errors it can answer, all problem+json
+NONE}` are public; every other operation carries the bearer API-key security requirement whose
+role is the scope the route declares with `orgair.http.requires` (the attribute the HTTP layer
+enforces, so the document cannot disagree with it; a protected route without one fails the build),
+the same scope in its description (Swagger UI shows it), and the gateway's 401/403 problems.
+Operations are linked (LINKS: create score -> read score -> history) for readers and stateful tests. Every operation documents the errors it can answer, all problem+json
 (400/413/415 with a body, 404 with a path id, 429, 500, 503; a route's own, e.g. 409, too). A route registered in code but not wired in the template is left out:
 API Gateway would never reach it. Validation errors are documented as problem+json, as served.
 
@@ -60,6 +63,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from orgair import __version__
+from orgair.auth.principal import ADMIN_SCOPE
+from orgair.http import REQUIRED_SCOPE_ATTRIBUTE
 from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
 
 from devtools.openapi_compat import breaking_changes
@@ -101,6 +106,44 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", "/scores"): "createScore",
     ("post", "/scores/simulate"): "simulateScore",
     ("get", "/scores/{score_id}"): "getScore",
+}
+
+# OpenAPI links: from an operation's success response to the operations that read what it made, so a
+# reader (and Schemathesis' stateful phase) can follow create score -> read score -> history. A link
+# to an operation the document does not have is left out.
+LINKS: dict[tuple[str, str], dict[str, dict[str, dict[str, Any]]]] = {
+    ("post", "/scores"): {
+        "201": {
+            "GetScore": {
+                "operationId": "getScore",
+                "parameters": {"score_id": "$response.body#/score_id"},
+                "description": "The score just stored (on this stage; the other stage answers 404).",
+            },
+            "ListCompanyScores": {
+                "operationId": "listCompanyScores",
+                "parameters": {"company_id": "$response.body#/company_id"},
+                "description": "The company's history, the new score first.",
+            },
+        }
+    },
+    ("post", "/assessments"): {
+        "201": {
+            "GetScore": {
+                "operationId": "getScore",
+                "parameters": {"score_id": "$response.body#/score_id"},
+                "description": "The score the assessment stored.",
+            }
+        }
+    },
+    ("get", "/scores/{score_id}"): {
+        "200": {
+            "ListCompanyScores": {
+                "operationId": "listCompanyScores",
+                "parameters": {"company_id": "$response.body#/company_id"},
+                "description": "The scored company's history.",
+            }
+        }
+    },
 }
 
 # The operations that read an Idempotency-Key header (orgair.idempotency.check_key in their handler),
@@ -230,20 +273,50 @@ def _merge_schemas(into: dict[str, Any], schemas: dict[str, Any], owner: str, ow
         owners.setdefault(name, owner)
 
 
+def declared_scopes(app: APIGatewayRestResolver) -> dict[tuple[str, str], str | None]:
+    """(method, OpenAPI path) -> the scope each route declares with `orgair.http.requires`, the very
+    attribute the HTTP layer enforces (None: the route declares none)."""
+    scopes: dict[tuple[str, str], str | None] = {}
+    for route in [*app._static_routes, *app._dynamic_routes]:
+        scope = getattr(route.func, REQUIRED_SCOPE_ATTRIBUTE, None)
+        scopes[(route.method.lower(), route.openapi_path)] = scope if isinstance(scope, str) else None
+    return scopes
+
+
+def scope_sentence(scope: str) -> str:
+    """How the description states the scope (Swagger UI renders it; `security` carries it for tools)."""
+    return f"**Required scope:** `{scope}` (or `{ADMIN_SCOPE}`)."
+
+
+def _secure(operation: dict[str, Any], label: str, public: bool, scope: str | None) -> None:
+    """The bearer requirement with the route's scope as its role (OpenAPI 3.1 allows role names on
+    non-OAuth schemes), the same scope stated in the description, and the 401/403 it implies."""
+    if public:
+        if scope is not None:
+            raise OpenApiError(f"{label} is public in template.yaml but declares the scope {scope!r}")
+        operation.pop("security", None)
+        return
+    if scope is None:
+        raise OpenApiError(f"{label} is behind the authorizer but declares no scope (orgair.http.requires)")
+    operation["security"] = [{SECURITY_SCHEME: [scope]}]
+    operation["description"] = (
+        f"{operation.get('description', '').rstrip()}\n\n{scope_sentence(scope)}".lstrip()
+    )
+    responses = operation.setdefault("responses", {})
+    responses.setdefault("401", _problem_response("No, unknown or revoked API key."))
+    responses.setdefault(
+        "403", _problem_response(f"The API key lacks the `{scope}` scope (and is not `{ADMIN_SCOPE}`).")
+    )
+
+
 def _decorate(operation: dict[str, Any], public: bool, tag: str) -> None:
-    """Security, tags and the problem+json error responses the API really sends."""
+    """Tags and the problem+json error responses the API really sends."""
     responses = operation.setdefault("responses", {})
     if "422" in responses:
         if operation.get("requestBody") or operation.get("parameters"):
             responses["422"] = _problem_response("The request does not match the schema.")
         else:
             del responses["422"]
-    if public:
-        operation.pop("security", None)
-    else:
-        operation["security"] = [{SECURITY_SCHEME: []}]
-        responses.setdefault("401", _problem_response("No, unknown or revoked API key."))
-        responses.setdefault("403", _problem_response("The API key lacks this route's scope."))
     # The errors any operation can answer (orgair.http and the gateway responses of template.yaml).
     if operation.get("requestBody"):
         responses.setdefault("400", _problem_response("The body is not UTF-8 JSON, or nests too deep."))
@@ -268,6 +341,20 @@ def _decorate(operation: dict[str, Any], public: bool, tag: str) -> None:
             responses[status] = _problem_content(response)
     if not operation.get("tags"):
         operation["tags"] = [tag]
+
+
+def _link(paths: dict[str, dict[str, Any]]) -> None:
+    """Add LINKS whose source and target operations are both in the document."""
+    present = {operation.get("operationId") for item in paths.values() for operation in item.values()}
+    for (method, path), by_status in LINKS.items():
+        operation = paths.get(path, {}).get(method)
+        if operation is None:
+            continue
+        for status, links in by_status.items():
+            response = operation.get("responses", {}).get(status)
+            kept = {name: link for name, link in links.items() if link["operationId"] in present}
+            if response is not None and kept:
+                response["links"] = kept
 
 
 def allowed_values(node: Any) -> Any:
@@ -312,7 +399,9 @@ def merged_api(template: Template) -> Document:
     for spec in sorted(template.functions(), key=lambda item: item.logical_id):
         if not spec.routes:
             continue
-        generated_paths, generated_schemas = _operations(resolver_of(spec))
+        resolver = resolver_of(spec)
+        generated_paths, generated_schemas = _operations(resolver)
+        scopes = declared_scopes(resolver)
         tag = spec.logical_id.removesuffix("Function")
         for route in spec.routes:
             operation = generated_paths.get(route.path, {}).get(route.method.lower())
@@ -321,6 +410,8 @@ def merged_api(template: Template) -> Document:
             if route.method.lower() in paths.get(route.path, {}):
                 raise OpenApiError(f"{route.method} {route.path} is routed to two functions")
             operation = copy.deepcopy(operation)
+            label = f"{route.method.upper()} {route.path}"
+            _secure(operation, label, route.public, scopes.get((route.method.lower(), route.path)))
             _decorate(operation, route.public, tag)
             _name_operation(operation, route.method.lower(), route.path, operation_ids)
             idempotency = IDEMPOTENCY_KEY_REQUIRED.get((route.method.lower(), route.path))
@@ -329,6 +420,7 @@ def merged_api(template: Template) -> Document:
             paths.setdefault(route.path, {})[route.method.lower()] = operation
         _merge_schemas(schemas, allowed_values(generated_schemas), spec.logical_id, owners)
     _merge_schemas(schemas, _problem_schemas(), "devtools.openapi", owners)
+    _link(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": TITLE, "version": __version__},
@@ -340,7 +432,9 @@ def merged_api(template: Template) -> Document:
                     "type": "http",
                     "scheme": "bearer",
                     "bearerFormat": "API key",
-                    "description": "An orgair API key: `Authorization: Bearer <key>`.",
+                    "description": "An orgair API key: `Authorization: Bearer <key>`. Each operation "
+                    "names the scope it needs as this requirement's role (`admin` has every scope); "
+                    "`orgair keys create --scopes ...` gives a key its scopes.",
                 }
             },
         },

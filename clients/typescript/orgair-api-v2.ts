@@ -13,7 +13,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /assessments */
+        /**
+         * Assess a company from evidence with an LLM, then score and store it
+         * @description Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating of each dimension, then scores and stores the company as POST /scores does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of paying for a second one.
+         *
+         *     **Required scope:** `assessments:write` (or `admin`).
+         */
         post: operations["createAssessment"];
         delete?: never;
         options?: never;
@@ -28,7 +33,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /companies/{company_id}/scores */
+        /**
+         * List a company's score history, newest first
+         * @description The company's stored scores of this stage's version, newest first, `limit` per page; pass `next_cursor` back as `cursor` for the next page. An unknown company is an empty page; a cursor that is not one this route gave is a 422.
+         *
+         *     **Required scope:** `scores:read` (or `admin`).
+         */
         get: operations["listCompanyScores"];
         put?: never;
         post?: never;
@@ -47,7 +57,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /costs */
+        /**
+         * Record LLM usage another service paid for
+         * @description Prices the reported tokens with this service's price table and records one line on the caller's ledger, counted against the daily budgets. `Idempotency-Key` is required: a retry with the same key answers 200 with the line recorded first (`Idempotent-Replayed: true`) and records nothing; the same key with another body is a 422. An unpriced model is a 422 naming `model`.
+         *
+         *     **Required scope:** `costs:write` (or `admin`).
+         */
         post: operations["recordUsage"];
         delete?: never;
         options?: never;
@@ -62,7 +77,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/alerts */
+        /**
+         * The budget alerts raised for the caller on one UTC day
+         * @description Each threshold crossed (50 %, the alert threshold, 100 %, forecast over budget) once per scope and day, with when it was claimed and published.
+         *
+         *     **Required scope:** `costs:read` (or `admin`).
+         */
         get: operations["listCostAlerts"];
         put?: never;
         post?: never;
@@ -79,7 +99,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/entries */
+        /**
+         * The caller's ledger lines for one UTC day
+         * @description Every priced call of the day (one line per LLM attempt or reported usage), `limit` per page; pass `next_cursor` back as `cursor` for the next page. A bad date or cursor is a 422.
+         *
+         *     **Required scope:** `costs:read` (or `admin`).
+         */
         get: operations["listCostEntries"];
         put?: never;
         post?: never;
@@ -96,7 +121,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/summary */
+        /**
+         * The caller's spend and budget for one UTC day
+         * @description Committed, settled and held amounts, the daily limit and its utilisation, the end-of-day forecast, the spend by model and the caller's share of the global budget, for `date` (a UTC day, default today). A date outside 2000-01-01..today is a 422.
+         *
+         *     **Required scope:** `costs:read` (or `admin`).
+         */
         get: operations["getCostSummary"];
         put?: never;
         post?: never;
@@ -113,7 +143,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /health */
+        /**
+         * Is the API up (no dependency checked)
+         * @description Answers while the function runs, with the stage, its parameter version and the service version. Public.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -130,7 +163,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /health/detailed */
+        /**
+         * Health with every dependency, for operators
+         * @description Like /health plus every dependency check; `degraded` (still 200) when one fails.
+         *
+         *     **Required scope:** `admin` (or `admin`).
+         */
         get: operations["getDetailedHealth"];
         put?: never;
         post?: never;
@@ -147,7 +185,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /health/liveness */
+        /**
+         * Liveness probe
+         * @description Always `alive` while the function runs. Public.
+         */
         get: operations["getLiveness"];
         put?: never;
         post?: never;
@@ -164,7 +205,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /health/readiness */
+        /**
+         * Readiness probe: can every table be reached
+         * @description Checks each DynamoDB table the API needs; a table that cannot be reached makes it a 503 (with `Retry-After`) whose `checks` say which. Public.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -183,7 +227,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /individuals/scores */
+        /**
+         * Score one person's AI readiness (Individual AI-R)
+         * @description Computes a person's AI-R from fluency, domain expertise (given, or from education, years and specialisation: exactly one of the two forms), adaptive capacity and H^R. Nothing is stored, so repeating the call is harmless. 422 names every invalid field, and says which expertise form is missing or doubled.
+         *
+         *     **Required scope:** `scores:write` (or `admin`).
+         */
         post: operations["scoreIndividual"];
         delete?: never;
         options?: never;
@@ -220,7 +269,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /portfolios/scores */
+        /**
+         * Score and store up to 500 companies at once
+         * @description Validates each company on its own: an invalid one gets its own problem in its result (status `invalid`) and the others are still scored and stored, in input order. A company whose write failed is `failed` with a 503 problem and is never half-stored; a company may appear only once. The summary gives counts, mean, min, max and the companies that opened a review. Not idempotent: a retry stores new scores.
+         *
+         *     **Required scope:** `scores:write` (or `admin`).
+         */
         post: operations["createPortfolioScores"];
         delete?: never;
         options?: never;
@@ -235,7 +289,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /reviews */
+        /**
+         * List the human-review queue
+         * @description The reviews of this stage's version (a v1 review never appears on v2 and the reverse), newest first, filtered by `status` when given, `limit` per page; pass `next_cursor` back as `cursor` for the next page. A cursor that is not one this route gave is a 422.
+         *
+         *     **Required scope:** `reviews:read` (or `admin`).
+         */
         get: operations["listReviews"];
         put?: never;
         post?: never;
@@ -254,7 +313,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /reviews/{review_id}/decision */
+        /**
+         * Approve or reject a review
+         * @description Records the caller's decision (and comment) on a pending review, once: deciding a review again is a 409 whatever the decision, so a retry after a lost answer shows the decision already taken. A review of another tenant or of the other stage is a 404.
+         *
+         *     **Required scope:** `reviews:decide` (or `admin`).
+         */
         post: operations["decideReview"];
         delete?: never;
         options?: never;
@@ -271,7 +335,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /scores */
+        /**
+         * Score a company and store the score
+         * @description Scores the company with the stage's model (v1: composite, v2: Org-AI-R), stores the score with its inputs and parameters, and opens a human review when the score moved more than the review thresholds allow (`requires_review`). Send an `Idempotency-Key` to make retries safe: the same key and body answer the first score again (`Idempotent-Replayed: true`), the same key with another body is a 422, and a key still in flight is a 409. 422 names every invalid field.
+         *
+         *     **Required scope:** `scores:write` (or `admin`).
+         */
         post: operations["createScore"];
         delete?: never;
         options?: never;
@@ -288,7 +357,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /scores/simulate */
+        /**
+         * Score a company under what-if parameters, storing nothing
+         * @description Scores the company with the stage's model (v1: composite, v2: Org-AI-R) and the deployment's parameters, overridden by `parameters` where given. Nothing is stored and no review is opened, so repeating the call is harmless. 422 names every invalid field or parameter.
+         *
+         *     **Required scope:** `scores:read` (or `admin`).
+         */
         post: operations["simulateScore"];
         delete?: never;
         options?: never;
@@ -303,7 +377,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /scores/{score_id} */
+        /**
+         * Read a stored score
+         * @description The score with this id, rendered in this stage's model. A score of another tenant, or one created on the other stage, is a 404: each stage shows only its own version's scores.
+         *
+         *     **Required scope:** `scores:read` (or `admin`).
+         */
         get: operations["getScore"];
         put?: never;
         post?: never;
@@ -319,11 +398,17 @@ export interface components {
     schemas: {
         /** AlertView */
         AlertView: {
-            /** Claimed At */
+            /**
+             * Claimed At
+             * Format: date-time
+             */
             claimed_at: string;
             /** Committed */
             committed: string;
-            /** Date */
+            /**
+             * Date
+             * Format: date
+             */
             date: string;
             /** Forecast */
             forecast: string | null;
@@ -345,7 +430,10 @@ export interface components {
         };
         /** AlertsView */
         AlertsView: {
-            /** Date */
+            /**
+             * Date
+             * Format: date
+             */
             date: string;
             /** Items */
             items: components["schemas"]["AlertView"][];
@@ -367,9 +455,59 @@ export interface components {
             /** Lambda */
             lambda: number;
         };
+        /** AssessmentAttemptView */
+        AssessmentAttemptView: {
+            /** Attempt */
+            attempt: number;
+            /**
+             * Call Id
+             * @description The ledger line of this attempt (GET /costs/entries).
+             */
+            call_id: string;
+            /**
+             * Cost
+             * @description USD, a decimal string with 6 places.
+             */
+            cost: string;
+            /** Model */
+            model: string;
+            /** Outcome */
+            outcome: string;
+            /** Provider */
+            provider: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "settled" | "uncertain" | "unsettled";
+        };
+        /**
+         * AssessmentLlmView
+         * @description Where the assessment's spend is on the ledger: one line per attempt, under one parent request.
+         */
+        AssessmentLlmView: {
+            /** Attempts */
+            attempts: components["schemas"]["AssessmentAttemptView"][];
+            /**
+             * Cost
+             * @description USD, a decimal string with 6 places.
+             */
+            cost: string;
+            /** Model */
+            model: string;
+            /** Parent Request Id */
+            parent_request_id: string;
+            /** Provider */
+            provider: string;
+        };
         /**
          * AssessmentRequest
          * @description The body of POST /assessments.
+         * @example {
+         *       "company_id": "acme-logistics",
+         *       "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed lakehouse; an AI policy was approved in January; three models are in production for demand forecasting; no AI training programme for staff yet.",
+         *       "sector": "technology"
+         *     }
          */
         AssessmentRequest: {
             /** Company Id */
@@ -382,6 +520,16 @@ export interface components {
              * @enum {string}
              */
             sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
+        };
+        /**
+         * AssessmentView
+         * @description For scores produced by POST /assessments: the ratings, the evidence size and the LLM spend.
+         */
+        AssessmentView: {
+            /** Evidence Chars */
+            evidence_chars: number;
+            llm: components["schemas"]["AssessmentLlmView"];
+            ratings: components["schemas"]["DimensionRatingsView"];
         };
         /**
          * Assumption
@@ -401,6 +549,20 @@ export interface components {
         /**
          * CompanyScoreInput
          * @description One portfolio company to score; optional fields left out are defaulted and reported as assumptions.
+         * @example {
+         *       "company_id": "acme-logistics",
+         *       "dimensions": {
+         *         "ai_governance": 58,
+         *         "culture": 60,
+         *         "data_infrastructure": 72,
+         *         "leadership": 70,
+         *         "talent": 65,
+         *         "technology_stack": 80,
+         *         "use_case_portfolio": 55
+         *       },
+         *       "sector": "technology",
+         *       "talent_concentration": 0.3
+         *     }
          */
         CompanyScoreInput: {
             /** Alignment */
@@ -441,7 +603,10 @@ export interface components {
              * @constant
              */
             currency: "USD";
-            /** Date */
+            /**
+             * Date
+             * Format: date
+             */
             date: string;
             /**
              * Forecast
@@ -455,7 +620,10 @@ export interface components {
             limit: string | null;
             /** Pricing Version */
             pricing_version: string;
-            /** Resets At */
+            /**
+             * Resets At
+             * Format: date-time
+             */
             resets_at: string;
             /** Scope */
             scope: string;
@@ -500,6 +668,26 @@ export interface components {
             status: "ok" | "degraded";
             /** Version */
             version: string;
+        };
+        /** DimensionRatingView */
+        DimensionRatingView: {
+            /** Rationale */
+            rationale: string;
+            /** Score */
+            score: number;
+        };
+        /**
+         * DimensionRatingsView
+         * @description The model's rating of each dimension, with its rationale.
+         */
+        DimensionRatingsView: {
+            ai_governance: components["schemas"]["DimensionRatingView"];
+            culture: components["schemas"]["DimensionRatingView"];
+            data_infrastructure: components["schemas"]["DimensionRatingView"];
+            leadership: components["schemas"]["DimensionRatingView"];
+            talent: components["schemas"]["DimensionRatingView"];
+            technology_stack: components["schemas"]["DimensionRatingView"];
+            use_case_portfolio: components["schemas"]["DimensionRatingView"];
         };
         /**
          * DimensionWeights
@@ -585,7 +773,10 @@ export interface components {
         };
         /** EntriesView */
         EntriesView: {
-            /** Date */
+            /**
+             * Date
+             * Format: date
+             */
             date: string;
             /** Items */
             items: components["schemas"]["LedgerEntry"][];
@@ -672,6 +863,56 @@ export interface components {
             w_fluency: number;
         };
         /**
+         * IndividualScoreInput
+         * @description One person's AI-readiness inputs.
+         *
+         *     Domain expertise is given either directly (`domain_expertise`) or through the experience form
+         *     (`education_level`, `years_experience`, `specialisation`, all three), never both, so the caller
+         *     always knows which E was scored.
+         * @example {
+         *       "adaptive_capacity": 65,
+         *       "ai_fluency": 70,
+         *       "domain_expertise": 55,
+         *       "hr": 60
+         *     }
+         * @example {
+         *       "adaptive_capacity": 65,
+         *       "ai_fluency": 70,
+         *       "alignment": 0.9,
+         *       "education_level": "master",
+         *       "hr": 60,
+         *       "specialisation": 0.8,
+         *       "years_experience": 8
+         *     }
+         */
+        IndividualScoreInput: {
+            /**
+             * Adaptive Capacity
+             * @description must be a number from 0 to 100
+             */
+            adaptive_capacity: number;
+            /**
+             * Ai Fluency
+             * @description must be a number from 0 to 100
+             */
+            ai_fluency: number;
+            /** Alignment */
+            alignment?: number | null;
+            /** Domain Expertise */
+            domain_expertise?: number | null;
+            /** Education Level */
+            education_level?: ("phd" | "master" | "bachelor" | "associate" | "certificate" | "high_school") | null;
+            /**
+             * Hr
+             * @description must be a number from 0 to 100
+             */
+            hr: number;
+            /** Specialisation */
+            specialisation?: number | null;
+            /** Years Experience */
+            years_experience?: number | null;
+        };
+        /**
          * IndividualScoreResult
          * @description An individual's AI-R with its components.
          */
@@ -707,6 +948,13 @@ export interface components {
             /** Vr */
             vr: number;
         };
+        /** ItemFieldProblem */
+        ItemFieldProblem: {
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+        };
         /**
          * ItemProblem
          * @description An RFC 9457 problem for one item of a batch.
@@ -715,9 +963,7 @@ export interface components {
             /** Detail */
             detail: string;
             /** Errors */
-            errors?: {
-                [key: string]: string;
-            }[];
+            errors?: components["schemas"]["ItemFieldProblem"][];
             /** Status */
             status: number;
             /** Title */
@@ -747,7 +993,10 @@ export interface components {
             cost: string;
             /** Cost Micro Usd */
             cost_micro_usd: number;
-            /** Date */
+            /**
+             * Date
+             * Format: date
+             */
             date: string;
             /** Input Tokens */
             input_tokens: number;
@@ -777,7 +1026,10 @@ export interface components {
              * @enum {string}
              */
             status: "settled" | "uncertain";
-            /** Timestamp */
+            /**
+             * Timestamp
+             * Format: date-time
+             */
             timestamp: string;
         };
         /** Liveness */
@@ -972,12 +1224,45 @@ export interface components {
         /**
          * PortfolioRequest
          * @description Up to 500 companies; each is validated on its own, so one bad item does not fail the rest.
+         * @example {
+         *       "companies": [
+         *         {
+         *           "company_id": "acme-logistics",
+         *           "dimensions": {
+         *             "ai_governance": 58,
+         *             "culture": 60,
+         *             "data_infrastructure": 72,
+         *             "leadership": 70,
+         *             "talent": 65,
+         *             "technology_stack": 80,
+         *             "use_case_portfolio": 55
+         *           },
+         *           "sector": "technology",
+         *           "talent_concentration": 0.3
+         *         },
+         *         {
+         *           "company_id": "globex-retail",
+         *           "dimensions": {
+         *             "ai_governance": 58,
+         *             "culture": 60,
+         *             "data_infrastructure": 72,
+         *             "leadership": 70,
+         *             "talent": 65,
+         *             "technology_stack": 80,
+         *             "use_case_portfolio": 55
+         *           },
+         *           "sector": "retail",
+         *           "talent_concentration": 0.3
+         *         }
+         *       ]
+         *     }
          */
         PortfolioRequest: {
-            /** Companies */
-            companies: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * Companies
+             * @description Each item is a company as POST /scores takes it. An item that does not match is reported in its result (status `invalid`, with its problem); the others are still stored.
+             */
+            companies: components["schemas"]["CompanyScoreInput"][];
         };
         /** PortfolioResult */
         PortfolioResult: {
@@ -1070,7 +1355,13 @@ export interface components {
             /** Use Case Portfolio */
             use_case_portfolio: number;
         };
-        /** ReviewDecisionRequest */
+        /**
+         * ReviewDecisionRequest
+         * @example {
+         *       "comment": "Checked against the latest board pack.",
+         *       "decision": "approve"
+         *     }
+         */
         ReviewDecisionRequest: {
             /**
              * Comment
@@ -1089,7 +1380,10 @@ export interface components {
             comment?: string | null;
             /** Company Id */
             company_id: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Decided At */
             decided_at?: string | null;
@@ -1163,6 +1457,24 @@ export interface components {
         /**
          * SimulateRequest
          * @description A company plus optional what-if parameter overrides; nothing is stored.
+         * @example {
+         *       "company_id": "acme-logistics",
+         *       "dimensions": {
+         *         "ai_governance": 58,
+         *         "culture": 60,
+         *         "data_infrastructure": 72,
+         *         "leadership": 70,
+         *         "talent": 65,
+         *         "technology_stack": 80,
+         *         "use_case_portfolio": 55
+         *       },
+         *       "parameters": {
+         *         "alpha": 0.65,
+         *         "beta": 0.15
+         *       },
+         *       "sector": "technology",
+         *       "talent_concentration": 0.3
+         *     }
          */
         SimulateRequest: {
             /** Alignment */
@@ -1197,22 +1509,61 @@ export interface components {
          * @description A stored score: inputs as submitted, the full breakdown with its parameters, review state.
          */
         StoredScore: {
-            /**
-             * Assessment
-             * @description For scores produced by POST /assessments: the assessment's cost and ledger ids.
-             */
-            assessment?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description For scores produced by POST /assessments: the assessment's cost and ledger ids. */
+            assessment?: components["schemas"]["AssessmentView"] | null;
             /** Company Id */
             company_id: string;
             /** Correlation Id */
             correlation_id: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
-            /** Inputs */
+            /**
+             * CompanyScoreInput
+             * @description The company as submitted (validated; optional fields left out stay out).
+             * @example {
+             *       "company_id": "acme-logistics",
+             *       "dimensions": {
+             *         "ai_governance": 58,
+             *         "culture": 60,
+             *         "data_infrastructure": 72,
+             *         "leadership": 70,
+             *         "talent": 65,
+             *         "technology_stack": 80,
+             *         "use_case_portfolio": 55
+             *       },
+             *       "sector": "technology",
+             *       "talent_concentration": 0.3
+             *     }
+             */
             inputs: {
-                [key: string]: unknown;
+                /** Alignment */
+                alignment?: number | null;
+                /** Company Id */
+                company_id: string;
+                /** Confidence Level */
+                confidence_level?: (0.9 | 0.95 | 0.99) | null;
+                dimensions: components["schemas"]["Dimensions"];
+                /** Evidence Count */
+                evidence_count?: number | null;
+                /** Hr Baseline */
+                hr_baseline?: number | null;
+                /** Market Cap Percentile */
+                market_cap_percentile?: number | null;
+                /**
+                 * Sector
+                 * @description matched case-insensitively
+                 * @enum {string}
+                 */
+                sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
+                /** Talent Concentration */
+                talent_concentration?: number | null;
+                /** Target Org Air */
+                target_org_air?: number | null;
+                /** Timing Factor */
+                timing_factor?: number | null;
             };
             /**
              * Param Version
@@ -1235,6 +1586,13 @@ export interface components {
         /**
          * UsageReportBody
          * @description `POST /costs`: usage another service paid a provider for, priced here from our table.
+         * @example {
+         *       "input_tokens": 1200,
+         *       "model": "gpt-4o-2024-08-06",
+         *       "output_tokens": 350,
+         *       "provider": "openai",
+         *       "purpose": "research.summary"
+         *     }
          */
         UsageReportBody: {
             /**
@@ -1324,7 +1682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1425,7 +1783,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description One page of the company's scores. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1443,7 +1801,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `scores:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1555,7 +1913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `costs:write` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1635,7 +1993,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The day's alerts. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1653,7 +2011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `costs:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1717,7 +2075,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description One page of ledger lines. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1735,7 +2093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `costs:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +2155,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The day's cost summary (money as 6-place USD strings). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,7 +2173,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `costs:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1875,7 +2233,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Up. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1926,7 +2284,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The service and its dependencies. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1944,7 +2302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,7 +2353,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Alive. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,7 +2404,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Ready, with each check and its latency. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,13 +2455,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["IndividualScoreInput"];
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The person's AI-R with every intermediate value. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,7 +2486,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `scores:write` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2619,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description One result per company, in input order, and a summary. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2290,7 +2646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `scores:write` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2373,7 +2729,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description One page of reviews. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2391,7 +2747,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `reviews:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2484,7 +2840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `reviews:decide` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2614,7 +2970,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `scores:write` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2705,7 +3061,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The score and its full breakdown, with the parameters used. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2732,7 +3088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `scores:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,7 +3168,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The stored score. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +3186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `scores:read` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;

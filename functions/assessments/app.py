@@ -37,6 +37,13 @@ app = create_app()
 
 @app.post(
     "/assessments",
+    summary="Assess a company from evidence with an LLM, then score and store it",
+    description="Sends the evidence to the default model (retries with backoff, then the fallback "
+    "model) for a rating of each dimension, then scores and stores the company as POST /scores does; "
+    "every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against "
+    "every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a "
+    "budget store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a "
+    "retry answers the first assessment instead of paying for a second one.",
     responses={
         201: {"description": "The stored score with its assessment."},
         409: {"description": "A request with this Idempotency-Key is still being processed."},

@@ -35,6 +35,12 @@ def _ledger() -> CostLedger:
 
 @app.post(
     "/costs",
+    summary="Record LLM usage another service paid for",
+    description="Prices the reported tokens with this service's price table and records one line on "
+    "the caller's ledger, counted against the daily budgets. `Idempotency-Key` is required: a retry "
+    "with the same key answers 200 with the line recorded first (`Idempotent-Replayed: true`) and "
+    "records nothing; the same key with another body is a 422. An unpriced model is a 422 naming "
+    "`model`.",
     responses={
         201: {"description": "The usage, priced and recorded on the ledger."},
         200: {
@@ -64,7 +70,14 @@ def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     )
 
 
-@app.get("/costs/summary")
+@app.get(
+    "/costs/summary",
+    summary="The caller's spend and budget for one UTC day",
+    description="Committed, settled and held amounts, the daily limit and its utilisation, the "
+    "end-of-day forecast, the spend by model and the caller's share of the global budget, for "
+    "`date` (a UTC day, default today). A date outside 2000-01-01..today is a 422.",
+    responses={200: {"description": "The day's cost summary (money as 6-place USD strings)."}},
+)
 @requires("costs:read")
 def summary(date: Annotated[str | None, Query(max_length=10)] = None) -> CostSummaryView:
     principal = caller(app)
@@ -72,7 +85,14 @@ def summary(date: Annotated[str | None, Query(max_length=10)] = None) -> CostSum
     return CostSummaryView.of(ledger.summary(principal.tenant_id, parse_day(date, ledger.clock())))
 
 
-@app.get("/costs/entries")
+@app.get(
+    "/costs/entries",
+    summary="The caller's ledger lines for one UTC day",
+    description="Every priced call of the day (one line per LLM attempt or reported usage), "
+    "`limit` per page; pass `next_cursor` back as `cursor` for the next page. A bad date or cursor "
+    "is a 422.",
+    responses={200: {"description": "One page of ledger lines."}},
+)
 @requires("costs:read")
 def entries(
     date: Annotated[str | None, Query(max_length=10)] = None,
@@ -85,7 +105,13 @@ def entries(
     return EntriesView.of(ledger.entries(principal.tenant_id, day, limit=limit, cursor=cursor))
 
 
-@app.get("/costs/alerts")
+@app.get(
+    "/costs/alerts",
+    summary="The budget alerts raised for the caller on one UTC day",
+    description="Each threshold crossed (50 %, the alert threshold, 100 %, forecast over budget) once "
+    "per scope and day, with when it was claimed and published.",
+    responses={200: {"description": "The day's alerts."}},
+)
 @requires("costs:read")
 def alerts(date: Annotated[str | None, Query(max_length=10)] = None) -> AlertsView:
     principal = caller(app)

@@ -45,7 +45,13 @@ class DetailedHealth(BaseModel):
     dependencies: list[DependencyCheck]
 
 
-@app.get("/health")
+@app.get(
+    "/health",
+    summary="Is the API up (no dependency checked)",
+    description="Answers while the function runs, with the stage, its parameter version and the "
+    "service version. Public.",
+    responses={200: {"description": "Up."}},
+)
 def health() -> HealthStatus:
     settings = get_settings()
     return HealthStatus(
@@ -58,12 +64,23 @@ def health() -> HealthStatus:
     )
 
 
-@app.get("/health/liveness")
+@app.get(
+    "/health/liveness",
+    summary="Liveness probe",
+    description="Always `alive` while the function runs. Public.",
+    responses={200: {"description": "Alive."}},
+)
 def liveness() -> Liveness:
     return Liveness(status="alive")
 
 
-@app.get("/health/readiness")
+@app.get(
+    "/health/readiness",
+    summary="Readiness probe: can every table be reached",
+    description="Checks each DynamoDB table the API needs; a table that cannot be reached makes it a "
+    "503 (with `Retry-After`) whose `checks` say which. Public.",
+    responses={200: {"description": "Ready, with each check and its latency."}},
+)
 def ready() -> ReadinessStatus:
     result = readiness(get_settings())
     if not result.ready:
@@ -75,7 +92,12 @@ def ready() -> ReadinessStatus:
     return ReadinessStatus(status="ready", checks=result.checks)
 
 
-@app.get("/health/detailed")
+@app.get(
+    "/health/detailed",
+    summary="Health with every dependency, for operators",
+    description="Like /health plus every dependency check; `degraded` (still 200) when one fails.",
+    responses={200: {"description": "The service and its dependencies."}},
+)
 @requires("admin")
 def detailed() -> DetailedHealth:
     settings = get_settings()

@@ -16,7 +16,14 @@ from orgair.settings import get_settings
 app = create_app()
 
 
-@app.get("/reviews")
+@app.get(
+    "/reviews",
+    summary="List the human-review queue",
+    description="The reviews of this stage's version (a v1 review never appears on v2 and the reverse), "
+    "newest first, filtered by `status` when given, `limit` per page; pass `next_cursor` back as "
+    "`cursor` for the next page. A cursor that is not one this route gave is a 422.",
+    responses={200: {"description": "One page of reviews."}},
+)
 @requires("reviews:read")
 def read_reviews(
     status: Annotated[
@@ -39,6 +46,10 @@ def read_reviews(
 
 @app.post(
     "/reviews/<review_id>/decision",
+    summary="Approve or reject a review",
+    description="Records the caller's decision (and comment) on a pending review, once: deciding a "
+    "review again is a 409 whatever the decision, so a retry after a lost answer shows the decision "
+    "already taken. A review of another tenant or of the other stage is a 404.",
     responses={
         200: {"description": "The decided review."},
         409: {"description": "The review was already decided."},

@@ -26,6 +26,13 @@ app = create_app()
 
 @app.post(
     "/scores",
+    summary="Score a company and store the score",
+    description="Scores the company with the stage's model (v1: composite, v2: Org-AI-R), stores the "
+    "score with its inputs and parameters, and opens a human review when the score moved more than "
+    "the review thresholds allow (`requires_review`). Send an `Idempotency-Key` to make retries "
+    "safe: the same key and body answer the first score again (`Idempotent-Replayed: true`), the "
+    "same key with another body is a 422, and a key still in flight is a 409. 422 names every "
+    "invalid field.",
     responses={
         201: {
             "description": "The stored score; a retry with the same Idempotency-Key gets the same "
@@ -63,14 +70,27 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
     )
 
 
-@app.get("/scores/<score_id>")
+@app.get(
+    "/scores/<score_id>",
+    summary="Read a stored score",
+    description="The score with this id, rendered in this stage's model. A score of another tenant, "
+    "or one created on the other stage, is a 404: each stage shows only its own version's scores.",
+    responses={200: {"description": "The stored score."}},
+)
 @requires("scores:read")
 def read_score(score_id: str) -> StoredScore:
     principal = caller(app)
     return get_score(principal.tenant_id, score_id, version=param_version(app), settings=get_settings())
 
 
-@app.get("/companies/<company_id>/scores")
+@app.get(
+    "/companies/<company_id>/scores",
+    summary="List a company's score history, newest first",
+    description="The company's stored scores of this stage's version, newest first, `limit` per page; "
+    "pass `next_cursor` back as `cursor` for the next page. An unknown company is an empty page; a "
+    "cursor that is not one this route gave is a 422.",
+    responses={200: {"description": "One page of the company's scores."}},
+)
 @requires("scores:read")
 def read_history(
     company_id: str,
@@ -88,7 +108,16 @@ def read_history(
     )
 
 
-@app.post("/portfolios/scores")
+@app.post(
+    "/portfolios/scores",
+    summary="Score and store up to 500 companies at once",
+    description="Validates each company on its own: an invalid one gets its own problem in its "
+    "result (status `invalid`) and the others are still scored and stored, in input order. A company "
+    "whose write failed is `failed` with a 503 problem and is never half-stored; a company may appear "
+    "only once. The summary gives counts, mean, min, max and the companies that opened a review. "
+    "Not idempotent: a retry stores new scores.",
+    responses={200: {"description": "One result per company, in input order, and a summary."}},
+)
 @requires("scores:write")
 def create_portfolio(body: PortfolioRequest) -> PortfolioResult:
     meta = request_meta(app)

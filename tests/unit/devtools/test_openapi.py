@@ -16,7 +16,7 @@ from devtools.template import Template
 SCORES_APP = """
 from typing import Annotated, Literal
 
-from orgair.http import create_app
+from orgair.http import create_app, requires
 from pydantic import BaseModel, Field
 
 from shapes import Shape
@@ -43,11 +43,13 @@ class ScoreList(BaseModel):
 
 
 @app.get("/scores/<score_id>")
+@requires("scores:read")
 def get_score(score_id: str) -> StageScore:
     raise AssertionError("never called")
 
 
 @app.get("/scores")
+@requires("scores:read")
 def list_scores() -> ScoreList:
     raise AssertionError("never called")
 
@@ -71,7 +73,7 @@ class Shape(BaseModel):
 """
 
 REVIEWS_APP = """
-from orgair.http import create_app
+from orgair.http import create_app, requires
 from pydantic import BaseModel
 
 from shapes import Shape
@@ -85,6 +87,7 @@ class Review(BaseModel):
 
 
 @app.get("/reviews")
+@requires("reviews:read")
 def reviews() -> Review:
     raise AssertionError("never called")
 """
@@ -199,7 +202,7 @@ def test_routes_behind_the_authorizer_require_the_bearer_key_and_public_ones_do_
 
     secured = document["paths"]["/scores/{score_id}"]["get"]
     public = document["paths"]["/ping"]["get"]
-    assert secured["security"] == [{"ApiKeyBearer": []}]
+    assert secured["security"] == [{"ApiKeyBearer": ["scores:read"]}]
     assert {"401", "403"} <= set(secured["responses"])
     assert "security" not in public
     assert "401" not in public["responses"]
@@ -276,4 +279,55 @@ def test_a_function_without_a_resolver_is_reported(tmp_path: Path) -> None:
     template = template_for({"BrokenFunction": (broken, {"Get": api_event("/x")})})
 
     with pytest.raises(OpenApiError, match=r"BrokenFunction: app\.py must define `app`"):
+        build_documents(template)
+
+
+def test_the_scope_a_route_declares_is_its_security_role_and_is_stated_in_its_description(
+    scores_template: Template,
+) -> None:
+    document = build_documents(scores_template)["v2"]
+
+    operation = document["paths"]["/scores"]["get"]
+    assert operation["security"] == [{"ApiKeyBearer": ["scores:read"]}]
+    assert "**Required scope:** `scores:read` (or `admin`)." in operation["description"]
+    assert "`scores:read`" in operation["responses"]["403"]["description"]
+
+
+UNSCOPED_APP = """
+from orgair.http import create_app
+
+app = create_app()
+
+
+@app.get("/open")
+def open_route() -> dict[str, str]:
+    return {}
+"""
+
+SCOPED_APP = """
+from orgair.http import create_app, requires
+
+app = create_app()
+
+
+@app.get("/open")
+@requires("scores:read")
+def open_route() -> dict[str, str]:
+    return {}
+"""
+
+
+def test_a_protected_route_that_declares_no_scope_fails_the_build(tmp_path: Path) -> None:
+    code = write_function(tmp_path, "unscoped", {"app.py": UNSCOPED_APP})
+    template = template_for({"UnscopedFunction": (code, {"Get": api_event("/open")})})
+
+    with pytest.raises(OpenApiError, match=r"GET /open is behind the authorizer but declares no scope"):
+        build_documents(template)
+
+
+def test_a_public_route_that_declares_a_scope_fails_the_build(tmp_path: Path) -> None:
+    code = write_function(tmp_path, "scoped", {"app.py": SCOPED_APP})
+    template = template_for({"ScopedFunction": (code, {"Get": api_event("/open", public=True)})})
+
+    with pytest.raises(OpenApiError, match=r"GET /open is public in template.yaml but declares"):
         build_documents(template)

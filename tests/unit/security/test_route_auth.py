@@ -181,3 +181,25 @@ def test_a_key_with_no_scopes_at_all_is_403_everywhere() -> None:
     context = principal_context("acme", "")
     for code_dir, route in PROTECTED:
         assert call(code_dir, route, "v2", context).is_problem(403), route
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_operation_documents_the_scope_its_route_enforces(stage: str) -> None:
+    """The stage's served OpenAPI document names, for every protected operation, exactly the scope
+    the tests above prove the route enforces (ROUTE_SCOPES), and no scope for a public one."""
+    import json
+
+    from devtools.openapi import output_paths
+
+    for path in output_paths(stage):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        documented = {
+            (method.upper(), route): [
+                role for requirement in operation.get("security", []) for role in requirement["ApiKeyBearer"]
+            ]
+            for route, item in document["paths"].items()
+            for method, operation in item.items()
+        }
+        expected = {key: [ROUTE_SCOPES[key]] if key in ROUTE_SCOPES else [] for key in documented}
+        assert documented == expected, path
+        assert set(ROUTE_SCOPES) <= set(documented), path

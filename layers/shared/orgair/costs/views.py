@@ -19,6 +19,7 @@ from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
 from orgair.costs.records import AlertRecord, LedgerLine
 from orgair.errors import FieldError, ValidationFailed
+from orgair.jsontypes import IsoDay, Timestamp
 
 Money = str
 """A USD amount as a decimal string with exactly 6 places, e.g. "12.345678"."""
@@ -27,7 +28,21 @@ Money = str
 class UsageReportBody(BaseModel):
     """`POST /costs`: usage another service paid a provider for, priced here from our table."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "provider": "openai",
+                    "model": "gpt-4o-2024-08-06",
+                    "input_tokens": 1200,
+                    "output_tokens": 350,
+                    "purpose": "research.summary",
+                }
+            ]
+        },
+    )
 
     provider: Literal["openai", "anthropic"]
     model: str = Field(min_length=1, max_length=100, examples=["gpt-4o-2024-08-06"])
@@ -55,8 +70,8 @@ class UsageReportBody(BaseModel):
 
 class LedgerEntry(BaseModel):
     call_id: str
-    timestamp: str
-    date: str
+    timestamp: Timestamp
+    date: IsoDay
     provider: str
     model: str
     attempt: int
@@ -138,7 +153,7 @@ class GlobalShareView(BaseModel):
 
 
 class CostSummaryView(BaseModel):
-    date: str
+    date: IsoDay
     scope: str
     currency: Literal["USD"] = "USD"
     committed: Money
@@ -149,7 +164,7 @@ class CostSummaryView(BaseModel):
         description="committed / limit, 4 places rounded down; null without a limit."
     )
     forecast: Money = Field(description="Projected end-of-day committed amount (burn rate).")
-    resets_at: str
+    resets_at: Timestamp
     pricing_version: str
     by_model: list[ModelSpendView]
     global_share: GlobalShareView
@@ -194,7 +209,7 @@ class CostSummaryView(BaseModel):
 
 
 class EntriesView(BaseModel):
-    date: str
+    date: IsoDay
     items: list[LedgerEntry]
     next_cursor: str | None
 
@@ -209,15 +224,15 @@ class EntriesView(BaseModel):
 
 class AlertView(BaseModel):
     scope: str
-    date: str
+    date: IsoDay
     threshold: str
     kind: Literal["utilisation", "forecast"]
     utilisation: str | None
     committed: Money
     limit: Money
     forecast: Money | None
-    claimed_at: str
-    published_at: str | None
+    claimed_at: Timestamp
+    published_at: Timestamp | None
 
     @classmethod
     def of(cls, alert: AlertRecord) -> AlertView:
@@ -225,14 +240,14 @@ class AlertView(BaseModel):
 
 
 class AlertsView(BaseModel):
-    date: str
+    date: IsoDay
     items: list[AlertView]
 
 
 class CheckSummary(BaseModel):
     """What one budget-check run did (the scheduled function's result)."""
 
-    date: str
+    date: IsoDay
     scopes_checked: int
     alerts_published: list[str]
     alerts_failed: list[str]

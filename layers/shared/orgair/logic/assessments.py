@@ -48,7 +48,21 @@ SYSTEM_PROMPT: Final = (
 class AssessmentRequest(BaseModel):
     """The body of POST /assessments."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "company_id": "acme-logistics",
+                    "sector": "technology",
+                    "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed "
+                    "lakehouse; an AI policy was approved in January; three models are in production "
+                    "for demand forecasting; no AI training programme for staff yet.",
+                }
+            ]
+        },
+    )
 
     company_id: CompanyId
     sector: SectorName

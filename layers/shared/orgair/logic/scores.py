@@ -24,6 +24,7 @@ from orgair.jsontypes import plain_json
 from orgair.logic.scoring_config import review_thresholds, scoring_parameters
 from orgair.models.scores import (
     HistoryPage,
+    ItemFieldProblem,
     ItemProblem,
     PortfolioItem,
     PortfolioRequest,
@@ -266,7 +267,7 @@ def _problem(error: OrgairError) -> ItemProblem:
         title=error.title,
         status=error.status,
         detail=error.detail,
-        errors=[e.as_dict() for e in error.errors],
+        errors=[ItemFieldProblem(field=e.field, message=e.message) for e in error.errors],
     )
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orgair.jsontypes import JsonNumber
+from orgair.jsontypes import DocumentedAs, JsonNumber, Timestamp
 from orgair.scoring import (
     CompanyScoreInput,
     CompositeResult,
@@ -18,6 +18,7 @@ from orgair.scoring import (
     ParameterOverrides,
     ReviewReason,
 )
+from orgair.scoring.models import COMPANY_EXAMPLE
 
 MAX_PORTFOLIO_COMPANIES = 500
 
@@ -27,15 +28,36 @@ ScoreResult = Annotated[CompositeResult | OrgAirV2Result, Field(discriminator="p
 class SimulateRequest(CompanyScoreInput):
     """A company plus optional what-if parameter overrides; nothing is stored."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**COMPANY_EXAMPLE, "parameters": {"alpha": 0.65, "beta": 0.15}}]}
+    )
+
     parameters: ParameterOverrides | None = None
 
 
 class PortfolioRequest(BaseModel):
     """Up to 500 companies; each is validated on its own, so one bad item does not fail the rest."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "companies": [
+                        COMPANY_EXAMPLE,
+                        {**COMPANY_EXAMPLE, "company_id": "globex-retail", "sector": "retail"},
+                    ]
+                }
+            ]
+        },
+    )
 
-    companies: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_PORTFOLIO_COMPANIES)
+    companies: list[Annotated[dict[str, Any], DocumentedAs(CompanyScoreInput)]] = Field(
+        min_length=1,
+        max_length=MAX_PORTFOLIO_COMPANIES,
+        description="Each item is a company as POST /scores takes it. An item that does not match is "
+        "reported in its result (status `invalid`, with its problem); the others are still stored.",
+    )
 
 
 class ReviewSummary(BaseModel):
@@ -44,19 +66,66 @@ class ReviewSummary(BaseModel):
     reasons: list[ReviewReason]
 
 
+class DimensionRatingView(BaseModel):
+    score: int = Field(ge=0, le=100)
+    rationale: str
+
+
+class DimensionRatingsView(BaseModel):
+    """The model's rating of each dimension, with its rationale."""
+
+    data_infrastructure: DimensionRatingView
+    ai_governance: DimensionRatingView
+    technology_stack: DimensionRatingView
+    talent: DimensionRatingView
+    leadership: DimensionRatingView
+    use_case_portfolio: DimensionRatingView
+    culture: DimensionRatingView
+
+
+class AssessmentAttemptView(BaseModel):
+    attempt: int
+    call_id: str = Field(description="The ledger line of this attempt (GET /costs/entries).")
+    provider: str
+    model: str
+    outcome: str
+    status: Literal["settled", "uncertain", "unsettled"]
+    cost: str = Field(description="USD, a decimal string with 6 places.")
+
+
+class AssessmentLlmView(BaseModel):
+    """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
+
+    provider: str
+    model: str
+    parent_request_id: str
+    cost: str = Field(description="USD, a decimal string with 6 places.")
+    attempts: list[AssessmentAttemptView]
+
+
+class AssessmentView(BaseModel):
+    """For scores produced by POST /assessments: the ratings, the evidence size and the LLM spend."""
+
+    ratings: DimensionRatingsView
+    evidence_chars: int
+    llm: AssessmentLlmView
+
+
 class StoredScore(BaseModel):
     """A stored score: inputs as submitted, the full breakdown with its parameters, review state."""
 
     score_id: str
     company_id: str
     param_version: Literal["v1.0", "v2.0"]
-    created_at: str
-    inputs: dict[str, Any]
+    created_at: Timestamp
+    inputs: Annotated[dict[str, Any], DocumentedAs(CompanyScoreInput)] = Field(
+        description="The company as submitted (validated; optional fields left out stay out)."
+    )
     result: ScoreResult
     requires_review: bool
     review: ReviewSummary | None = None
     correlation_id: str
-    assessment: dict[str, Any] | None = Field(
+    assessment: AssessmentView | None = Field(
         default=None,
         description="For scores produced by POST /assessments: the assessment's cost and ledger ids.",
     )
@@ -69,6 +138,11 @@ class HistoryPage(BaseModel):
     next_cursor: str | None
 
 
+class ItemFieldProblem(BaseModel):
+    field: str
+    message: str
+
+
 class ItemProblem(BaseModel):
     """An RFC 9457 problem for one item of a batch."""
 
@@ -76,7 +150,7 @@ class ItemProblem(BaseModel):
     title: str
     status: int
     detail: str
-    errors: list[dict[str, str]] = Field(default_factory=list)
+    errors: list[ItemFieldProblem] = Field(default_factory=list)
 
 
 class PortfolioItem(BaseModel):
@@ -111,11 +185,11 @@ class ReviewItem(BaseModel):
     param_version: Literal["v1.0", "v2.0"]
     status: Literal["pending", "approved", "rejected"]
     reasons: list[ReviewReason]
-    created_at: str
+    created_at: Timestamp
     decision: Literal["approve", "reject"] | None = None
     comment: str | None = None
     reviewer_key_id: str | None = None
-    decided_at: str | None = None
+    decided_at: Timestamp | None = None
 
 
 class ReviewPage(BaseModel):
@@ -124,7 +198,12 @@ class ReviewPage(BaseModel):
 
 
 class ReviewDecisionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"decision": "approve", "comment": "Checked against the latest board pack."}]
+        },
+    )
 
     decision: Literal["approve", "reject"]
     comment: str = Field(default="", max_length=2000)

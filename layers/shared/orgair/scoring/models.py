@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Final, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from orgair.scoring.numbers import (
@@ -58,6 +59,22 @@ Years = Annotated[Decimal, number_in("0", None)]
 
 _INPUT_CONFIG = ConfigDict(extra="forbid", frozen=True)
 
+COMPANY_EXAMPLE: Final[JsonDict] = {
+    "company_id": "acme-logistics",
+    "sector": "technology",
+    "dimensions": {
+        "data_infrastructure": 72,
+        "ai_governance": 58,
+        "technology_stack": 80,
+        "talent": 65,
+        "leadership": 70,
+        "use_case_portfolio": 55,
+        "culture": 60,
+    },
+    "talent_concentration": 0.3,
+}
+"""A complete, valid company: the example of every body that carries one (OpenAPI `examples`)."""
+
 
 class Dimensions(BaseModel):
     """The seven dimension scores, all required: a missing dimension is an error, never a guessed 50."""
@@ -88,7 +105,7 @@ class Dimensions(BaseModel):
 class CompanyScoreInput(BaseModel):
     """One portfolio company to score; optional fields left out are defaulted and reported as assumptions."""
 
-    model_config = _INPUT_CONFIG
+    model_config = _INPUT_CONFIG | ConfigDict(json_schema_extra={"examples": [COMPANY_EXAMPLE]})
 
     company_id: CompanyId
     sector: SectorName
@@ -127,7 +144,22 @@ class IndividualScoreInput(BaseModel):
     always knows which E was scored.
     """
 
-    model_config = _INPUT_CONFIG
+    model_config = _INPUT_CONFIG | ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"ai_fluency": 70, "adaptive_capacity": 65, "hr": 60, "domain_expertise": 55},
+                {
+                    "ai_fluency": 70,
+                    "adaptive_capacity": 65,
+                    "hr": 60,
+                    "education_level": "master",
+                    "years_experience": 8,
+                    "specialisation": 0.8,
+                    "alignment": 0.9,
+                },
+            ]
+        }
+    )
 
     ai_fluency: Score
     adaptive_capacity: Score

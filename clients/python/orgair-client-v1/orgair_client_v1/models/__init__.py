@@ -3,8 +3,12 @@
 from .alert_view import AlertView
 from .alert_view_kind import AlertViewKind
 from .alerts_view import AlertsView
+from .assessment_attempt_view import AssessmentAttemptView
+from .assessment_attempt_view_status import AssessmentAttemptViewStatus
+from .assessment_llm_view import AssessmentLlmView
 from .assessment_request import AssessmentRequest
 from .assessment_request_sector import AssessmentRequestSector
+from .assessment_view import AssessmentView
 from .assumption import Assumption
 from .company_score_input import CompanyScoreInput
 from .company_score_input_sector import CompanyScoreInputSector
@@ -14,6 +18,8 @@ from .dependency_check import DependencyCheck
 from .dependency_check_status import DependencyCheckStatus
 from .detailed_health import DetailedHealth
 from .detailed_health_status import DetailedHealthStatus
+from .dimension_rating_view import DimensionRatingView
+from .dimension_ratings_view import DimensionRatingsView
 from .dimension_weights import DimensionWeights
 from .dimensions import Dimensions
 from .entries_view import EntriesView
@@ -23,10 +29,12 @@ from .health_status import HealthStatus
 from .history_page import HistoryPage
 from .history_page_param_version import HistoryPageParamVersion
 from .individual_parameters import IndividualParameters
+from .individual_score_input import IndividualScoreInput
+from .individual_score_input_education_level_type_0 import IndividualScoreInputEducationLevelType0
 from .individual_score_result import IndividualScoreResult
 from .individual_score_result_domain_expertise_source import IndividualScoreResultDomainExpertiseSource
+from .item_field_problem import ItemFieldProblem
 from .item_problem import ItemProblem
-from .item_problem_errors_item import ItemProblemErrorsItem
 from .ledger_entry import LedgerEntry
 from .ledger_entry_source import LedgerEntrySource
 from .ledger_entry_status import LedgerEntryStatus
@@ -37,7 +45,6 @@ from .parameter_overrides import ParameterOverrides
 from .portfolio_item import PortfolioItem
 from .portfolio_item_status import PortfolioItemStatus
 from .portfolio_request import PortfolioRequest
-from .portfolio_request_companies_item import PortfolioRequestCompaniesItem
 from .portfolio_result import PortfolioResult
 from .portfolio_result_param_version import PortfolioResultParamVersion
 from .portfolio_summary import PortfolioSummary
@@ -56,13 +63,12 @@ from .review_reason import ReviewReason
 from .review_reason_code import ReviewReasonCode
 from .review_summary import ReviewSummary
 from .review_summary_status import ReviewSummaryStatus
-from .score_individual_body import ScoreIndividualBody
 from .sector import Sector
 from .simulate_request import SimulateRequest
 from .simulate_request_sector import SimulateRequestSector
 from .stored_score import StoredScore
-from .stored_score_assessment_type_0 import StoredScoreAssessmentType0
-from .stored_score_inputs import StoredScoreInputs
+from .stored_score_company_score_input import StoredScoreCompanyScoreInput
+from .stored_score_company_score_input_sector import StoredScoreCompanyScoreInputSector
 from .stored_score_param_version import StoredScoreParamVersion
 from .usage_recorded import UsageRecorded
 from .usage_report_body import UsageReportBody
@@ -72,8 +78,12 @@ __all__ = (
     "AlertsView",
     "AlertView",
     "AlertViewKind",
+    "AssessmentAttemptView",
+    "AssessmentAttemptViewStatus",
+    "AssessmentLlmView",
     "AssessmentRequest",
     "AssessmentRequestSector",
+    "AssessmentView",
     "Assumption",
     "CompanyScoreInput",
     "CompanyScoreInputSector",
@@ -83,6 +93,8 @@ __all__ = (
     "DependencyCheckStatus",
     "DetailedHealth",
     "DetailedHealthStatus",
+    "DimensionRatingsView",
+    "DimensionRatingView",
     "Dimensions",
     "DimensionWeights",
     "EntriesView",
@@ -92,10 +104,12 @@ __all__ = (
     "HistoryPage",
     "HistoryPageParamVersion",
     "IndividualParameters",
+    "IndividualScoreInput",
+    "IndividualScoreInputEducationLevelType0",
     "IndividualScoreResult",
     "IndividualScoreResultDomainExpertiseSource",
+    "ItemFieldProblem",
     "ItemProblem",
-    "ItemProblemErrorsItem",
     "LedgerEntry",
     "LedgerEntrySource",
     "LedgerEntryStatus",
@@ -106,7 +120,6 @@ __all__ = (
     "PortfolioItem",
     "PortfolioItemStatus",
     "PortfolioRequest",
-    "PortfolioRequestCompaniesItem",
     "PortfolioResult",
     "PortfolioResultParamVersion",
     "PortfolioSummary",
@@ -125,13 +138,12 @@ __all__ = (
     "ReviewReasonCode",
     "ReviewSummary",
     "ReviewSummaryStatus",
-    "ScoreIndividualBody",
     "Sector",
     "SimulateRequest",
     "SimulateRequestSector",
     "StoredScore",
-    "StoredScoreAssessmentType0",
-    "StoredScoreInputs",
+    "StoredScoreCompanyScoreInput",
+    "StoredScoreCompanyScoreInputSector",
     "StoredScoreParamVersion",
     "UsageRecorded",
     "UsageReportBody",

@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 from ..models.ledger_entry_source import LedgerEntrySource
 from ..models.ledger_entry_status import LedgerEntryStatus
 from ..types import UNSET, Unset
+from typing import cast
+import datetime
 
 
 
@@ -32,7 +34,7 @@ class LedgerEntry:
             correlation_id (str):
             cost (str):
             cost_micro_usd (int):
-            date (str):
+            date (datetime.date):
             input_tokens (int):
             model (str):
             outcome (str):
@@ -44,7 +46,7 @@ class LedgerEntry:
             request_id (str):
             source (LedgerEntrySource):
             status (LedgerEntryStatus):
-            timestamp (str):
+            timestamp (datetime.datetime):
             anomalous (bool | Unset): The provider reported usage above the reservation; the line is settled at the
                 reservation. Default: False.
      """
@@ -56,7 +58,7 @@ class LedgerEntry:
     correlation_id: str
     cost: str
     cost_micro_usd: int
-    date: str
+    date: datetime.date
     input_tokens: int
     model: str
     outcome: str
@@ -68,7 +70,7 @@ class LedgerEntry:
     request_id: str
     source: LedgerEntrySource
     status: LedgerEntryStatus
-    timestamp: str
+    timestamp: datetime.datetime
     anomalous: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -91,7 +93,7 @@ class LedgerEntry:
 
         cost_micro_usd = self.cost_micro_usd
 
-        date = self.date
+        date = self.date.isoformat()
 
         input_tokens = self.input_tokens
 
@@ -115,7 +117,7 @@ class LedgerEntry:
 
         status = self.status.value
 
-        timestamp = self.timestamp
+        timestamp = self.timestamp.isoformat()
 
         anomalous = self.anomalous
 
@@ -168,7 +170,10 @@ class LedgerEntry:
 
         cost_micro_usd = d.pop("cost_micro_usd")
 
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         input_tokens = d.pop("input_tokens")
 
@@ -198,7 +203,10 @@ class LedgerEntry:
 
 
 
-        timestamp = d.pop("timestamp")
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+
+
 
         anomalous = d.pop("anomalous", UNSET)
 

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.alert_view import AlertView
@@ -25,11 +26,11 @@ T = TypeVar("T", bound="AlertsView")
 class AlertsView:
     """ 
         Attributes:
-            date (str):
+            date (datetime.date):
             items (list[AlertView]):
      """
 
-    date: str
+    date: datetime.date
     items: list[AlertView]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,7 +40,7 @@ class AlertsView:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.alert_view import AlertView # noqa: PLC0415
-        date = self.date
+        date = self.date.isoformat()
 
         items = []
         for items_item_data in self.items:
@@ -64,7 +65,10 @@ class AlertsView:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.alert_view import AlertView # noqa: PLC0415
         d = dict(src_dict)
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         items = []
         _items = d.pop("items")

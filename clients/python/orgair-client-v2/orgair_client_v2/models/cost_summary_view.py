@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.global_share_view import GlobalShareView
@@ -30,7 +31,7 @@ class CostSummaryView:
         Attributes:
             by_model (list[ModelSpendView]):
             committed (str):
-            date (str):
+            date (datetime.date):
             forecast (str): Projected end-of-day committed amount (burn rate).
             global_share (GlobalShareView): The tenant's own LLM calls as a part of the global daily budget, and the most of
                 it they may
@@ -39,7 +40,7 @@ class CostSummaryView:
             held (str):
             limit (None | str):
             pricing_version (str):
-            resets_at (str):
+            resets_at (datetime.datetime):
             scope (str):
             settled (str):
             utilisation (None | str): committed / limit, 4 places rounded down; null without a limit.
@@ -48,13 +49,13 @@ class CostSummaryView:
 
     by_model: list[ModelSpendView]
     committed: str
-    date: str
+    date: datetime.date
     forecast: str
     global_share: GlobalShareView
     held: str
     limit: None | str
     pricing_version: str
-    resets_at: str
+    resets_at: datetime.datetime
     scope: str
     settled: str
     utilisation: None | str
@@ -77,7 +78,7 @@ class CostSummaryView:
 
         committed = self.committed
 
-        date = self.date
+        date = self.date.isoformat()
 
         forecast = self.forecast
 
@@ -90,7 +91,7 @@ class CostSummaryView:
 
         pricing_version = self.pricing_version
 
-        resets_at = self.resets_at
+        resets_at = self.resets_at.isoformat()
 
         scope = self.scope
 
@@ -142,7 +143,10 @@ class CostSummaryView:
 
         committed = d.pop("committed")
 
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         forecast = d.pop("forecast")
 
@@ -163,7 +167,10 @@ class CostSummaryView:
 
         pricing_version = d.pop("pricing_version")
 
-        resets_at = d.pop("resets_at")
+        resets_at = datetime.datetime.fromisoformat(d.pop("resets_at"))
+
+
+
 
         scope = d.pop("scope")
 

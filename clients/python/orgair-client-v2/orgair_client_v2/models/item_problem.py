@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.item_problem_errors_item import ItemProblemErrorsItem
+  from ..models.item_field_problem import ItemFieldProblem
 
 
 
@@ -31,14 +31,14 @@ class ItemProblem:
             status (int):
             title (str):
             type_ (str):
-            errors (list[ItemProblemErrorsItem] | Unset):
+            errors (list[ItemFieldProblem] | Unset):
      """
 
     detail: str
     status: int
     title: str
     type_: str
-    errors: list[ItemProblemErrorsItem] | Unset = UNSET
+    errors: list[ItemFieldProblem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -46,7 +46,7 @@ class ItemProblem:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.item_problem_errors_item import ItemProblemErrorsItem # noqa: PLC0415
+        from ..models.item_field_problem import ItemFieldProblem # noqa: PLC0415
         detail = self.detail
 
         status = self.status
@@ -82,7 +82,7 @@ class ItemProblem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.item_problem_errors_item import ItemProblemErrorsItem # noqa: PLC0415
+        from ..models.item_field_problem import ItemFieldProblem # noqa: PLC0415
         d = dict(src_dict)
         detail = d.pop("detail")
 
@@ -93,11 +93,11 @@ class ItemProblem:
         type_ = d.pop("type")
 
         _errors = d.pop("errors", UNSET)
-        errors: list[ItemProblemErrorsItem] | Unset = UNSET
+        errors: list[ItemFieldProblem] | Unset = UNSET
         if _errors is not UNSET:
             errors = []
             for errors_item_data in _errors:
-                errors_item = ItemProblemErrorsItem.from_dict(errors_item_data)
+                errors_item = ItemFieldProblem.from_dict(errors_item_data)
 
 
 

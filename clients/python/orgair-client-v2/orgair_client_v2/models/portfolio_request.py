@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.portfolio_request_companies_item import PortfolioRequestCompaniesItem
+  from ..models.company_score_input import CompanyScoreInput
 
 
 
@@ -26,17 +26,18 @@ class PortfolioRequest:
     """ Up to 500 companies; each is validated on its own, so one bad item does not fail the rest.
 
         Attributes:
-            companies (list[PortfolioRequestCompaniesItem]):
+            companies (list[CompanyScoreInput]): Each item is a company as POST /scores takes it. An item that does not
+                match is reported in its result (status `invalid`, with its problem); the others are still stored.
      """
 
-    companies: list[PortfolioRequestCompaniesItem]
+    companies: list[CompanyScoreInput]
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.portfolio_request_companies_item import PortfolioRequestCompaniesItem # noqa: PLC0415
+        from ..models.company_score_input import CompanyScoreInput # noqa: PLC0415
         companies = []
         for companies_item_data in self.companies:
             companies_item = companies_item_data.to_dict()
@@ -57,12 +58,12 @@ class PortfolioRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.portfolio_request_companies_item import PortfolioRequestCompaniesItem # noqa: PLC0415
+        from ..models.company_score_input import CompanyScoreInput # noqa: PLC0415
         d = dict(src_dict)
         companies = []
         _companies = d.pop("companies")
         for companies_item_data in (_companies):
-            companies_item = PortfolioRequestCompaniesItem.from_dict(companies_item_data)
+            companies_item = CompanyScoreInput.from_dict(companies_item_data)
 
 
 

@@ -11,12 +11,13 @@ from ..types import UNSET, Unset
 from ..models.stored_score_param_version import StoredScoreParamVersion
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
+  from ..models.assessment_view import AssessmentView
   from ..models.org_air_v2_result import OrgAirV2Result
   from ..models.review_summary import ReviewSummary
-  from ..models.stored_score_assessment_type_0 import StoredScoreAssessmentType0
-  from ..models.stored_score_inputs import StoredScoreInputs
+  from ..models.stored_score_company_score_input import StoredScoreCompanyScoreInput
 
 
 
@@ -33,26 +34,26 @@ class StoredScore:
         Attributes:
             company_id (str):
             correlation_id (str):
-            created_at (str):
-            inputs (StoredScoreInputs):
+            created_at (datetime.datetime):
+            inputs (StoredScoreCompanyScoreInput): The company as submitted (validated; optional fields left out stay out).
             param_version (StoredScoreParamVersion):
             requires_review (bool):
             result (OrgAirV2Result): Score of parameter version v2.0: Org-AI-R with every intermediate of the pipeline.
             score_id (str):
-            assessment (None | StoredScoreAssessmentType0 | Unset): For scores produced by POST /assessments: the
-                assessment's cost and ledger ids.
+            assessment (AssessmentView | None | Unset): For scores produced by POST /assessments: the assessment's cost and
+                ledger ids.
             review (None | ReviewSummary | Unset):
      """
 
     company_id: str
     correlation_id: str
-    created_at: str
-    inputs: StoredScoreInputs
+    created_at: datetime.datetime
+    inputs: StoredScoreCompanyScoreInput
     param_version: StoredScoreParamVersion
     requires_review: bool
     result: OrgAirV2Result
     score_id: str
-    assessment: None | StoredScoreAssessmentType0 | Unset = UNSET
+    assessment: AssessmentView | None | Unset = UNSET
     review: None | ReviewSummary | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -61,15 +62,15 @@ class StoredScore:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.assessment_view import AssessmentView # noqa: PLC0415
         from ..models.org_air_v2_result import OrgAirV2Result # noqa: PLC0415
         from ..models.review_summary import ReviewSummary # noqa: PLC0415
-        from ..models.stored_score_assessment_type_0 import StoredScoreAssessmentType0 # noqa: PLC0415
-        from ..models.stored_score_inputs import StoredScoreInputs # noqa: PLC0415
+        from ..models.stored_score_company_score_input import StoredScoreCompanyScoreInput # noqa: PLC0415
         company_id = self.company_id
 
         correlation_id = self.correlation_id
 
-        created_at = self.created_at
+        created_at = self.created_at.isoformat()
 
         inputs = self.inputs.to_dict()
 
@@ -84,7 +85,7 @@ class StoredScore:
         assessment: dict[str, Any] | None | Unset
         if isinstance(self.assessment, Unset):
             assessment = UNSET
-        elif isinstance(self.assessment, StoredScoreAssessmentType0):
+        elif isinstance(self.assessment, AssessmentView):
             assessment = self.assessment.to_dict()
         else:
             assessment = self.assessment
@@ -121,18 +122,21 @@ class StoredScore:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.assessment_view import AssessmentView # noqa: PLC0415
         from ..models.org_air_v2_result import OrgAirV2Result # noqa: PLC0415
         from ..models.review_summary import ReviewSummary # noqa: PLC0415
-        from ..models.stored_score_assessment_type_0 import StoredScoreAssessmentType0 # noqa: PLC0415
-        from ..models.stored_score_inputs import StoredScoreInputs # noqa: PLC0415
+        from ..models.stored_score_company_score_input import StoredScoreCompanyScoreInput # noqa: PLC0415
         d = dict(src_dict)
         company_id = d.pop("company_id")
 
         correlation_id = d.pop("correlation_id")
 
-        created_at = d.pop("created_at")
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        inputs = StoredScoreInputs.from_dict(d.pop("inputs"))
+
+
+
+        inputs = StoredScoreCompanyScoreInput.from_dict(d.pop("inputs"))
 
 
 
@@ -151,7 +155,7 @@ class StoredScore:
 
         score_id = d.pop("score_id")
 
-        def _parse_assessment(data: object) -> None | StoredScoreAssessmentType0 | Unset:
+        def _parse_assessment(data: object) -> AssessmentView | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -159,14 +163,14 @@ class StoredScore:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                assessment_type_0 = StoredScoreAssessmentType0.from_dict(data)
+                assessment_type_0 = AssessmentView.from_dict(data)
 
 
 
                 return assessment_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | StoredScoreAssessmentType0 | Unset, data)
+            return cast(AssessmentView | None | Unset, data)
 
         assessment = _parse_assessment(d.pop("assessment", UNSET))
 

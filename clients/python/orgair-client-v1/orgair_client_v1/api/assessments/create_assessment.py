@@ -153,7 +153,16 @@ def sync_detailed(
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
-    """ POST /assessments
+    """ Assess a company from evidence with an LLM, then score and store it
+
+     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
+    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
+    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
+    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
+    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
+    paying for a second one.
+
+    **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
@@ -187,7 +196,16 @@ def sync(
     idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
-    """ POST /assessments
+    """ Assess a company from evidence with an LLM, then score and store it
+
+     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
+    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
+    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
+    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
+    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
+    paying for a second one.
+
+    **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
@@ -216,7 +234,16 @@ async def asyncio_detailed(
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
-    """ POST /assessments
+    """ Assess a company from evidence with an LLM, then score and store it
+
+     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
+    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
+    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
+    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
+    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
+    paying for a second one.
+
+    **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
@@ -250,7 +277,16 @@ async def asyncio(
     idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
-    """ POST /assessments
+    """ Assess a company from evidence with an LLM, then score and store it
+
+     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
+    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
+    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
+    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
+    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
+    paying for a second one.
+
+    **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):

@@ -132,7 +132,12 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[EntriesView | ProblemDetails]:
-    """ GET /costs/entries
+    """ The caller's ledger lines for one UTC day
+
+     Every priced call of the day (one line per LLM attempt or reported usage), `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. A bad date or cursor is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -169,7 +174,12 @@ def sync(
     cursor: None | str | Unset = UNSET,
 
 ) -> EntriesView | ProblemDetails | None:
-    """ GET /costs/entries
+    """ The caller's ledger lines for one UTC day
+
+     Every priced call of the day (one line per LLM attempt or reported usage), `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. A bad date or cursor is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -201,7 +211,12 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[EntriesView | ProblemDetails]:
-    """ GET /costs/entries
+    """ The caller's ledger lines for one UTC day
+
+     Every priced call of the day (one line per LLM attempt or reported usage), `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. A bad date or cursor is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -238,7 +253,12 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
 
 ) -> EntriesView | ProblemDetails | None:
-    """ GET /costs/entries
+    """ The caller's ledger lines for one UTC day
+
+     Every priced call of the day (one line per LLM attempt or reported usage), `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. A bad date or cursor is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):

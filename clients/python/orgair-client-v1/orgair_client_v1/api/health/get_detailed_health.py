@@ -96,7 +96,11 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[DetailedHealth | ProblemDetails]:
-    """ GET /health/detailed
+    """ Health with every dependency, for operators
+
+     Like /health plus every dependency check; `degraded` (still 200) when one fails.
+
+    **Required scope:** `admin` (or `admin`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +126,11 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> DetailedHealth | ProblemDetails | None:
-    """ GET /health/detailed
+    """ Health with every dependency, for operators
+
+     Like /health plus every dependency check; `degraded` (still 200) when one fails.
+
+    **Required scope:** `admin` (or `admin`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +151,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[DetailedHealth | ProblemDetails]:
-    """ GET /health/detailed
+    """ Health with every dependency, for operators
+
+     Like /health plus every dependency check; `degraded` (still 200) when one fails.
+
+    **Required scope:** `admin` (or `admin`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +181,11 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> DetailedHealth | ProblemDetails | None:
-    """ GET /health/detailed
+    """ Health with every dependency, for operators
+
+     Like /health plus every dependency check; `degraded` (still 200) when one fails.
+
+    **Required scope:** `admin` (or `admin`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -82,7 +82,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[Liveness | ProblemDetails]:
-    """ GET /health/liveness
+    """ Liveness probe
+
+     Always `alive` while the function runs. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,7 +110,9 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> Liveness | ProblemDetails | None:
-    """ GET /health/liveness
+    """ Liveness probe
+
+     Always `alive` while the function runs. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +133,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[Liveness | ProblemDetails]:
-    """ GET /health/liveness
+    """ Liveness probe
+
+     Always `alive` while the function runs. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +161,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> Liveness | ProblemDetails | None:
-    """ GET /health/liveness
+    """ Liveness probe
+
+     Always `alive` while the function runs. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

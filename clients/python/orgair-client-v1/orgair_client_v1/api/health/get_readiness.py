@@ -82,7 +82,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[ProblemDetails | ReadinessStatus]:
-    """ GET /health/readiness
+    """ Readiness probe: can every table be reached
+
+     Checks each DynamoDB table the API needs; a table that cannot be reached makes it a 503 (with
+    `Retry-After`) whose `checks` say which. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,7 +111,10 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> ProblemDetails | ReadinessStatus | None:
-    """ GET /health/readiness
+    """ Readiness probe: can every table be reached
+
+     Checks each DynamoDB table the API needs; a table that cannot be reached makes it a 503 (with
+    `Retry-After`) whose `checks` say which. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +135,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[ProblemDetails | ReadinessStatus]:
-    """ GET /health/readiness
+    """ Readiness probe: can every table be reached
+
+     Checks each DynamoDB table the API needs; a table that cannot be reached makes it a 503 (with
+    `Retry-After`) whose `checks` say which. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +164,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> ProblemDetails | ReadinessStatus | None:
-    """ GET /health/readiness
+    """ Readiness probe: can every table be reached
+
+     Checks each DynamoDB table the API needs; a table that cannot be reached makes it a 503 (with
+    `Retry-After`) whose `checks` say which. Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -149,7 +149,13 @@ def sync_detailed(
     body: ReviewDecisionRequest,
 
 ) -> Response[ProblemDetails | ReviewItem]:
-    """ POST /reviews/{review_id}/decision
+    """ Approve or reject a review
+
+     Records the caller's decision (and comment) on a pending review, once: deciding a review again is a
+    409 whatever the decision, so a retry after a lost answer shows the decision already taken. A review
+    of another tenant or of the other stage is a 404.
+
+    **Required scope:** `reviews:decide` (or `admin`).
 
     Args:
         review_id (str):
@@ -183,7 +189,13 @@ def sync(
     body: ReviewDecisionRequest,
 
 ) -> ProblemDetails | ReviewItem | None:
-    """ POST /reviews/{review_id}/decision
+    """ Approve or reject a review
+
+     Records the caller's decision (and comment) on a pending review, once: deciding a review again is a
+    409 whatever the decision, so a retry after a lost answer shows the decision already taken. A review
+    of another tenant or of the other stage is a 404.
+
+    **Required scope:** `reviews:decide` (or `admin`).
 
     Args:
         review_id (str):
@@ -212,7 +224,13 @@ async def asyncio_detailed(
     body: ReviewDecisionRequest,
 
 ) -> Response[ProblemDetails | ReviewItem]:
-    """ POST /reviews/{review_id}/decision
+    """ Approve or reject a review
+
+     Records the caller's decision (and comment) on a pending review, once: deciding a review again is a
+    409 whatever the decision, so a retry after a lost answer shows the decision already taken. A review
+    of another tenant or of the other stage is a 404.
+
+    **Required scope:** `reviews:decide` (or `admin`).
 
     Args:
         review_id (str):
@@ -246,7 +264,13 @@ async def asyncio(
     body: ReviewDecisionRequest,
 
 ) -> ProblemDetails | ReviewItem | None:
-    """ POST /reviews/{review_id}/decision
+    """ Approve or reject a review
+
+     Records the caller's decision (and comment) on a pending review, once: deciding a review again is a
+    409 whatever the decision, so a retry after a lost answer shows the decision already taken. A review
+    of another tenant or of the other stage is a 404.
+
+    **Required scope:** `reviews:decide` (or `admin`).
 
     Args:
         review_id (str):

@@ -133,7 +133,15 @@ def sync_detailed(
     body: PortfolioRequest,
 
 ) -> Response[PortfolioResult | ProblemDetails]:
-    """ POST /portfolios/scores
+    """ Score and store up to 500 companies at once
+
+     Validates each company on its own: an invalid one gets its own problem in its result (status
+    `invalid`) and the others are still scored and stored, in input order. A company whose write failed
+    is `failed` with a 503 problem and is never half-stored; a company may appear only once. The summary
+    gives counts, mean, min, max and the companies that opened a review. Not idempotent: a retry stores
+    new scores.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         body (PortfolioRequest): Up to 500 companies; each is validated on its own, so one bad
@@ -165,7 +173,15 @@ def sync(
     body: PortfolioRequest,
 
 ) -> PortfolioResult | ProblemDetails | None:
-    """ POST /portfolios/scores
+    """ Score and store up to 500 companies at once
+
+     Validates each company on its own: an invalid one gets its own problem in its result (status
+    `invalid`) and the others are still scored and stored, in input order. A company whose write failed
+    is `failed` with a 503 problem and is never half-stored; a company may appear only once. The summary
+    gives counts, mean, min, max and the companies that opened a review. Not idempotent: a retry stores
+    new scores.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         body (PortfolioRequest): Up to 500 companies; each is validated on its own, so one bad
@@ -192,7 +208,15 @@ async def asyncio_detailed(
     body: PortfolioRequest,
 
 ) -> Response[PortfolioResult | ProblemDetails]:
-    """ POST /portfolios/scores
+    """ Score and store up to 500 companies at once
+
+     Validates each company on its own: an invalid one gets its own problem in its result (status
+    `invalid`) and the others are still scored and stored, in input order. A company whose write failed
+    is `failed` with a 503 problem and is never half-stored; a company may appear only once. The summary
+    gives counts, mean, min, max and the companies that opened a review. Not idempotent: a retry stores
+    new scores.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         body (PortfolioRequest): Up to 500 companies; each is validated on its own, so one bad
@@ -224,7 +248,15 @@ async def asyncio(
     body: PortfolioRequest,
 
 ) -> PortfolioResult | ProblemDetails | None:
-    """ POST /portfolios/scores
+    """ Score and store up to 500 companies at once
+
+     Validates each company on its own: an invalid one gets its own problem in its result (status
+    `invalid`) and the others are still scored and stored, in input order. A company whose write failed
+    is `failed` with a 503 problem and is never half-stored; a company may appear only once. The summary
+    gives counts, mean, min, max and the companies that opened a review. Not idempotent: a retry stores
+    new scores.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         body (PortfolioRequest): Up to 500 companies; each is validated on its own, so one bad

@@ -146,7 +146,15 @@ def sync_detailed(
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
-    """ POST /scores
+    """ Score a company and store the score
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R), stores the score with its
+    inputs and parameters, and opens a human review when the score moved more than the review thresholds
+    allow (`requires_review`). Send an `Idempotency-Key` to make retries safe: the same key and body
+    answer the first score again (`Idempotent-Replayed: true`), the same key with another body is a 422,
+    and a key still in flight is a 409. 422 names every invalid field.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
@@ -181,7 +189,15 @@ def sync(
     idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
-    """ POST /scores
+    """ Score a company and store the score
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R), stores the score with its
+    inputs and parameters, and opens a human review when the score moved more than the review thresholds
+    allow (`requires_review`). Send an `Idempotency-Key` to make retries safe: the same key and body
+    answer the first score again (`Idempotent-Replayed: true`), the same key with another body is a 422,
+    and a key still in flight is a 409. 422 names every invalid field.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
@@ -211,7 +227,15 @@ async def asyncio_detailed(
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | StoredScore]:
-    """ POST /scores
+    """ Score a company and store the score
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R), stores the score with its
+    inputs and parameters, and opens a human review when the score moved more than the review thresholds
+    allow (`requires_review`). Send an `Idempotency-Key` to make retries safe: the same key and body
+    answer the first score again (`Idempotent-Replayed: true`), the same key with another body is a 422,
+    and a key still in flight is a 409. 422 names every invalid field.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
@@ -246,7 +270,15 @@ async def asyncio(
     idempotency_key: str | Unset = UNSET,
 
 ) -> ProblemDetails | StoredScore | None:
-    """ POST /scores
+    """ Score a company and store the score
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R), stores the score with its
+    inputs and parameters, and opens a human review when the score moved more than the review thresholds
+    allow (`requires_review`). Send an `Idempotency-Key` to make retries safe: the same key and body
+    answer the first score again (`Idempotent-Replayed: true`), the same key with another body is a 422,
+    and a key still in flight is a 409. 422 names every invalid field.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):

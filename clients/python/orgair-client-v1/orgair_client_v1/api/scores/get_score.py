@@ -112,7 +112,12 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ProblemDetails | StoredScore]:
-    """ GET /scores/{score_id}
+    """ Read a stored score
+
+     The score with this id, rendered in this stage's model. A score of another tenant, or one created on
+    the other stage, is a 404: each stage shows only its own version's scores.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         score_id (str):
@@ -143,7 +148,12 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ProblemDetails | StoredScore | None:
-    """ GET /scores/{score_id}
+    """ Read a stored score
+
+     The score with this id, rendered in this stage's model. A score of another tenant, or one created on
+    the other stage, is a 404: each stage shows only its own version's scores.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         score_id (str):
@@ -169,7 +179,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ProblemDetails | StoredScore]:
-    """ GET /scores/{score_id}
+    """ Read a stored score
+
+     The score with this id, rendered in this stage's model. A score of another tenant, or one created on
+    the other stage, is a 404: each stage shows only its own version's scores.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         score_id (str):
@@ -200,7 +215,12 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ProblemDetails | StoredScore | None:
-    """ GET /scores/{score_id}
+    """ Read a stored score
+
+     The score with this id, rendered in this stage's model. A score of another tenant, or one created on
+    the other stage, is a 404: each stage shows only its own version's scores.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         score_id (str):

@@ -119,7 +119,13 @@ def sync_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[CostSummaryView | ProblemDetails]:
-    """ GET /costs/summary
+    """ The caller's spend and budget for one UTC day
+
+     Committed, settled and held amounts, the daily limit and its utilisation, the end-of-day forecast,
+    the spend by model and the caller's share of the global budget, for `date` (a UTC day, default
+    today). A date outside 2000-01-01..today is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -150,7 +156,13 @@ def sync(
     date: None | str | Unset = UNSET,
 
 ) -> CostSummaryView | ProblemDetails | None:
-    """ GET /costs/summary
+    """ The caller's spend and budget for one UTC day
+
+     Committed, settled and held amounts, the daily limit and its utilisation, the end-of-day forecast,
+    the spend by model and the caller's share of the global budget, for `date` (a UTC day, default
+    today). A date outside 2000-01-01..today is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -176,7 +188,13 @@ async def asyncio_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[CostSummaryView | ProblemDetails]:
-    """ GET /costs/summary
+    """ The caller's spend and budget for one UTC day
+
+     Committed, settled and held amounts, the daily limit and its utilisation, the end-of-day forecast,
+    the spend by model and the caller's share of the global budget, for `date` (a UTC day, default
+    today). A date outside 2000-01-01..today is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -207,7 +225,13 @@ async def asyncio(
     date: None | str | Unset = UNSET,
 
 ) -> CostSummaryView | ProblemDetails | None:
-    """ GET /costs/summary
+    """ The caller's spend and budget for one UTC day
+
+     Committed, settled and held amounts, the daily limit and its utilisation, the end-of-day forecast,
+    the spend by model and the caller's share of the global budget, for `date` (a UTC day, default
+    today). A date outside 2000-01-01..today is a 422.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):

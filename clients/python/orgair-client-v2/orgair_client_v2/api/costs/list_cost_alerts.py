@@ -119,7 +119,12 @@ def sync_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[AlertsView | ProblemDetails]:
-    """ GET /costs/alerts
+    """ The budget alerts raised for the caller on one UTC day
+
+     Each threshold crossed (50 %, the alert threshold, 100 %, forecast over budget) once per scope and
+    day, with when it was claimed and published.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -150,7 +155,12 @@ def sync(
     date: None | str | Unset = UNSET,
 
 ) -> AlertsView | ProblemDetails | None:
-    """ GET /costs/alerts
+    """ The budget alerts raised for the caller on one UTC day
+
+     Each threshold crossed (50 %, the alert threshold, 100 %, forecast over budget) once per scope and
+    day, with when it was claimed and published.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -176,7 +186,12 @@ async def asyncio_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[AlertsView | ProblemDetails]:
-    """ GET /costs/alerts
+    """ The budget alerts raised for the caller on one UTC day
+
+     Each threshold crossed (50 %, the alert threshold, 100 %, forecast over budget) once per scope and
+    day, with when it was claimed and published.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -207,7 +222,12 @@ async def asyncio(
     date: None | str | Unset = UNSET,
 
 ) -> AlertsView | ProblemDetails | None:
-    """ GET /costs/alerts
+    """ The budget alerts raised for the caller on one UTC day
+
+     Each threshold crossed (50 %, the alert threshold, 100 %, forecast over budget) once per scope and
+    day, with when it was claimed and published.
+
+    **Required scope:** `costs:read` (or `admin`).
 
     Args:
         date (None | str | Unset):

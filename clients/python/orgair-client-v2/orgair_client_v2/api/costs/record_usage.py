@@ -144,7 +144,14 @@ def sync_detailed(
     idempotency_key: str,
 
 ) -> Response[ProblemDetails | UsageRecorded]:
-    """ POST /costs
+    """ Record LLM usage another service paid for
+
+     Prices the reported tokens with this service's price table and records one line on the caller's
+    ledger, counted against the daily budgets. `Idempotency-Key` is required: a retry with the same key
+    answers 200 with the line recorded first (`Idempotent-Replayed: true`) and records nothing; the same
+    key with another body is a 422. An unpriced model is a 422 naming `model`.
+
+    **Required scope:** `costs:write` (or `admin`).
 
     Args:
         idempotency_key (str):
@@ -179,7 +186,14 @@ def sync(
     idempotency_key: str,
 
 ) -> ProblemDetails | UsageRecorded | None:
-    """ POST /costs
+    """ Record LLM usage another service paid for
+
+     Prices the reported tokens with this service's price table and records one line on the caller's
+    ledger, counted against the daily budgets. `Idempotency-Key` is required: a retry with the same key
+    answers 200 with the line recorded first (`Idempotent-Replayed: true`) and records nothing; the same
+    key with another body is a 422. An unpriced model is a 422 naming `model`.
+
+    **Required scope:** `costs:write` (or `admin`).
 
     Args:
         idempotency_key (str):
@@ -209,7 +223,14 @@ async def asyncio_detailed(
     idempotency_key: str,
 
 ) -> Response[ProblemDetails | UsageRecorded]:
-    """ POST /costs
+    """ Record LLM usage another service paid for
+
+     Prices the reported tokens with this service's price table and records one line on the caller's
+    ledger, counted against the daily budgets. `Idempotency-Key` is required: a retry with the same key
+    answers 200 with the line recorded first (`Idempotent-Replayed: true`) and records nothing; the same
+    key with another body is a 422. An unpriced model is a 422 naming `model`.
+
+    **Required scope:** `costs:write` (or `admin`).
 
     Args:
         idempotency_key (str):
@@ -244,7 +265,14 @@ async def asyncio(
     idempotency_key: str,
 
 ) -> ProblemDetails | UsageRecorded | None:
-    """ POST /costs
+    """ Record LLM usage another service paid for
+
+     Prices the reported tokens with this service's price table and records one line on the caller's
+    ledger, counted against the daily budgets. `Idempotency-Key` is required: a retry with the same key
+    answers 200 with the line recorded first (`Idempotent-Replayed: true`) and records nothing; the same
+    key with another body is a 422. An unpriced model is a 422 naming `model`.
+
+    **Required scope:** `costs:write` (or `admin`).
 
     Args:
         idempotency_key (str):

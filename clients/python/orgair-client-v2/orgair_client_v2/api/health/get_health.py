@@ -82,7 +82,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[HealthStatus | ProblemDetails]:
-    """ GET /health
+    """ Is the API up (no dependency checked)
+
+     Answers while the function runs, with the stage, its parameter version and the service version.
+    Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,7 +111,10 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> HealthStatus | ProblemDetails | None:
-    """ GET /health
+    """ Is the API up (no dependency checked)
+
+     Answers while the function runs, with the stage, its parameter version and the service version.
+    Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +135,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[HealthStatus | ProblemDetails]:
-    """ GET /health
+    """ Is the API up (no dependency checked)
+
+     Answers while the function runs, with the stage, its parameter version and the service version.
+    Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +164,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> HealthStatus | ProblemDetails | None:
-    """ GET /health
+    """ Is the API up (no dependency checked)
+
+     Answers while the function runs, with the stage, its parameter version and the service version.
+    Public.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

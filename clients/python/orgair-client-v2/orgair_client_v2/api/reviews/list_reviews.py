@@ -135,7 +135,13 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | ReviewPage]:
-    """ GET /reviews
+    """ List the human-review queue
+
+     The reviews of this stage's version (a v1 review never appears on v2 and the reverse), newest first,
+    filtered by `status` when given, `limit` per page; pass `next_cursor` back as `cursor` for the next
+    page. A cursor that is not one this route gave is a 422.
+
+    **Required scope:** `reviews:read` (or `admin`).
 
     Args:
         status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
@@ -173,7 +179,13 @@ def sync(
     cursor: None | str | Unset = UNSET,
 
 ) -> ProblemDetails | ReviewPage | None:
-    """ GET /reviews
+    """ List the human-review queue
+
+     The reviews of this stage's version (a v1 review never appears on v2 and the reverse), newest first,
+    filtered by `status` when given, `limit` per page; pass `next_cursor` back as `cursor` for the next
+    page. A cursor that is not one this route gave is a 422.
+
+    **Required scope:** `reviews:read` (or `admin`).
 
     Args:
         status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
@@ -206,7 +218,13 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | ReviewPage]:
-    """ GET /reviews
+    """ List the human-review queue
+
+     The reviews of this stage's version (a v1 review never appears on v2 and the reverse), newest first,
+    filtered by `status` when given, `limit` per page; pass `next_cursor` back as `cursor` for the next
+    page. A cursor that is not one this route gave is a 422.
+
+    **Required scope:** `reviews:read` (or `admin`).
 
     Args:
         status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are
@@ -244,7 +262,13 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
 
 ) -> ProblemDetails | ReviewPage | None:
-    """ GET /reviews
+    """ List the human-review queue
+
+     The reviews of this stage's version (a v1 review never appears on v2 and the reverse), newest first,
+    filtered by `status` when given, `limit` per page; pass `next_cursor` back as `cursor` for the next
+    page. A cursor that is not one this route gave is a 422.
+
+    **Required scope:** `reviews:read` (or `admin`).
 
     Args:
         status (ListReviewsStatusType0 | None | Unset): A review status; `approve`/`reject` are

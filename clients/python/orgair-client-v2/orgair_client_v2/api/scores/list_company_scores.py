@@ -132,7 +132,13 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[HistoryPage | ProblemDetails]:
-    """ GET /companies/{company_id}/scores
+    """ List a company's score history, newest first
+
+     The company's stored scores of this stage's version, newest first, `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. An unknown company is an empty page; a cursor that
+    is not one this route gave is a 422.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         company_id (str):
@@ -169,7 +175,13 @@ def sync(
     cursor: None | str | Unset = UNSET,
 
 ) -> HistoryPage | ProblemDetails | None:
-    """ GET /companies/{company_id}/scores
+    """ List a company's score history, newest first
+
+     The company's stored scores of this stage's version, newest first, `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. An unknown company is an empty page; a cursor that
+    is not one this route gave is a 422.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         company_id (str):
@@ -201,7 +213,13 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[HistoryPage | ProblemDetails]:
-    """ GET /companies/{company_id}/scores
+    """ List a company's score history, newest first
+
+     The company's stored scores of this stage's version, newest first, `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. An unknown company is an empty page; a cursor that
+    is not one this route gave is a 422.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         company_id (str):
@@ -238,7 +256,13 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
 
 ) -> HistoryPage | ProblemDetails | None:
-    """ GET /companies/{company_id}/scores
+    """ List a company's score history, newest first
+
+     The company's stored scores of this stage's version, newest first, `limit` per page; pass
+    `next_cursor` back as `cursor` for the next page. An unknown company is an empty page; a cursor that
+    is not one this route gave is a 422.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         company_id (str):

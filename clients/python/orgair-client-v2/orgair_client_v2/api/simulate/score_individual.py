@@ -8,16 +8,16 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.individual_score_input import IndividualScoreInput
 from ...models.individual_score_result import IndividualScoreResult
 from ...models.problem_details import ProblemDetails
-from ...models.score_individual_body import ScoreIndividualBody
 from typing import cast
 
 
 
 def _get_kwargs(
     *,
-    body: ScoreIndividualBody,
+    body: IndividualScoreInput,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -130,13 +130,26 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: ScoreIndividualBody,
+    body: IndividualScoreInput,
 
 ) -> Response[IndividualScoreResult | ProblemDetails]:
-    """ POST /individuals/scores
+    """ Score one person's AI readiness (Individual AI-R)
+
+     Computes a person's AI-R from fluency, domain expertise (given, or from education, years and
+    specialisation: exactly one of the two forms), adaptive capacity and H^R. Nothing is stored, so
+    repeating the call is harmless. 422 names every invalid field, and says which expertise form is
+    missing or doubled.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
-        body (ScoreIndividualBody):
+        body (IndividualScoreInput): One person's AI-readiness inputs.
+
+            Domain expertise is given either directly (`domain_expertise`) or through the experience
+            form
+            (`education_level`, `years_experience`, `specialisation`, all three), never both, so the
+            caller
+            always knows which E was scored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,13 +174,26 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: ScoreIndividualBody,
+    body: IndividualScoreInput,
 
 ) -> IndividualScoreResult | ProblemDetails | None:
-    """ POST /individuals/scores
+    """ Score one person's AI readiness (Individual AI-R)
+
+     Computes a person's AI-R from fluency, domain expertise (given, or from education, years and
+    specialisation: exactly one of the two forms), adaptive capacity and H^R. Nothing is stored, so
+    repeating the call is harmless. 422 names every invalid field, and says which expertise form is
+    missing or doubled.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
-        body (ScoreIndividualBody):
+        body (IndividualScoreInput): One person's AI-readiness inputs.
+
+            Domain expertise is given either directly (`domain_expertise`) or through the experience
+            form
+            (`education_level`, `years_experience`, `specialisation`, all three), never both, so the
+            caller
+            always knows which E was scored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,13 +213,26 @@ body=body,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: ScoreIndividualBody,
+    body: IndividualScoreInput,
 
 ) -> Response[IndividualScoreResult | ProblemDetails]:
-    """ POST /individuals/scores
+    """ Score one person's AI readiness (Individual AI-R)
+
+     Computes a person's AI-R from fluency, domain expertise (given, or from education, years and
+    specialisation: exactly one of the two forms), adaptive capacity and H^R. Nothing is stored, so
+    repeating the call is harmless. 422 names every invalid field, and says which expertise form is
+    missing or doubled.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
-        body (ScoreIndividualBody):
+        body (IndividualScoreInput): One person's AI-readiness inputs.
+
+            Domain expertise is given either directly (`domain_expertise`) or through the experience
+            form
+            (`education_level`, `years_experience`, `specialisation`, all three), never both, so the
+            caller
+            always knows which E was scored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -218,13 +257,26 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: ScoreIndividualBody,
+    body: IndividualScoreInput,
 
 ) -> IndividualScoreResult | ProblemDetails | None:
-    """ POST /individuals/scores
+    """ Score one person's AI readiness (Individual AI-R)
+
+     Computes a person's AI-R from fluency, domain expertise (given, or from education, years and
+    specialisation: exactly one of the two forms), adaptive capacity and H^R. Nothing is stored, so
+    repeating the call is harmless. 422 names every invalid field, and says which expertise form is
+    missing or doubled.
+
+    **Required scope:** `scores:write` (or `admin`).
 
     Args:
-        body (ScoreIndividualBody):
+        body (IndividualScoreInput): One person's AI-readiness inputs.
+
+            Domain expertise is given either directly (`domain_expertise`) or through the experience
+            form
+            (`education_level`, `years_experience`, `specialisation`, all three), never both, so the
+            caller
+            always knows which E was scored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

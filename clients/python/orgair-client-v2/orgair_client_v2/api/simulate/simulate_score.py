@@ -133,7 +133,13 @@ def sync_detailed(
     body: SimulateRequest,
 
 ) -> Response[OrgAirV2Result | ProblemDetails]:
-    """ POST /scores/simulate
+    """ Score a company under what-if parameters, storing nothing
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R) and the deployment's
+    parameters, overridden by `parameters` where given. Nothing is stored and no review is opened, so
+    repeating the call is harmless. 422 names every invalid field or parameter.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         body (SimulateRequest): A company plus optional what-if parameter overrides; nothing is
@@ -165,7 +171,13 @@ def sync(
     body: SimulateRequest,
 
 ) -> OrgAirV2Result | ProblemDetails | None:
-    """ POST /scores/simulate
+    """ Score a company under what-if parameters, storing nothing
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R) and the deployment's
+    parameters, overridden by `parameters` where given. Nothing is stored and no review is opened, so
+    repeating the call is harmless. 422 names every invalid field or parameter.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         body (SimulateRequest): A company plus optional what-if parameter overrides; nothing is
@@ -192,7 +204,13 @@ async def asyncio_detailed(
     body: SimulateRequest,
 
 ) -> Response[OrgAirV2Result | ProblemDetails]:
-    """ POST /scores/simulate
+    """ Score a company under what-if parameters, storing nothing
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R) and the deployment's
+    parameters, overridden by `parameters` where given. Nothing is stored and no review is opened, so
+    repeating the call is harmless. 422 names every invalid field or parameter.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         body (SimulateRequest): A company plus optional what-if parameter overrides; nothing is
@@ -224,7 +242,13 @@ async def asyncio(
     body: SimulateRequest,
 
 ) -> OrgAirV2Result | ProblemDetails | None:
-    """ POST /scores/simulate
+    """ Score a company under what-if parameters, storing nothing
+
+     Scores the company with the stage's model (v1: composite, v2: Org-AI-R) and the deployment's
+    parameters, overridden by `parameters` where given. Nothing is stored and no review is opened, so
+    repeating the call is harmless. 422 names every invalid field or parameter.
+
+    **Required scope:** `scores:read` (or `admin`).
 
     Args:
         body (SimulateRequest): A company plus optional what-if parameter overrides; nothing is

@@ -14,24 +14,38 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="ItemProblemErrorsItem")
+T = TypeVar("T", bound="DimensionRatingView")
 
 
 
 @_attrs_define
-class ItemProblemErrorsItem:
-    
+class DimensionRatingView:
+    """ 
+        Attributes:
+            rationale (str):
+            score (int):
+     """
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    rationale: str
+    score: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        
+        rationale = self.rationale
+
+        score = self.score
+
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({
+            "rationale": rationale,
+            "score": score,
+        })
 
         return field_dict
 
@@ -40,21 +54,27 @@ class ItemProblemErrorsItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        item_problem_errors_item = cls(
+        rationale = d.pop("rationale")
+
+        score = d.pop("score")
+
+        dimension_rating_view = cls(
+            rationale=rationale,
+            score=score,
         )
 
 
-        item_problem_errors_item.additional_properties = d
-        return item_problem_errors_item
+        dimension_rating_view.additional_properties = d
+        return dimension_rating_view
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

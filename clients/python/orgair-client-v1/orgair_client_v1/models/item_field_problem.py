@@ -14,14 +14,20 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="PortfolioRequestCompaniesItem")
+T = TypeVar("T", bound="ItemFieldProblem")
 
 
 
 @_attrs_define
-class PortfolioRequestCompaniesItem:
-    
+class ItemFieldProblem:
+    """ 
+        Attributes:
+            field (str):
+            message (str):
+     """
 
+    field: str
+    message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -29,9 +35,17 @@ class PortfolioRequestCompaniesItem:
 
 
     def to_dict(self) -> dict[str, Any]:
-        
+        field = self.field
+
+        message = self.message
+
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({
+            "field": field,
+            "message": message,
+        })
 
         return field_dict
 
@@ -40,12 +54,18 @@ class PortfolioRequestCompaniesItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        portfolio_request_companies_item = cls(
+        field = d.pop("field")
+
+        message = d.pop("message")
+
+        item_field_problem = cls(
+            field=field,
+            message=message,
         )
 
 
-        portfolio_request_companies_item.additional_properties = d
-        return portfolio_request_companies_item
+        item_field_problem.additional_properties = d
+        return item_field_problem
 
     @property
     def additional_keys(self) -> list[str]:
