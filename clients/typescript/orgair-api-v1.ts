@@ -1419,7 +1419,7 @@ export interface components {
                 /** Company Id */
                 company_id: string;
                 /** Confidence Level */
-                confidence_level?: (0.9 | 0.95 | 0.99) | null;
+                confidence_level?: number | null;
                 dimensions: components["schemas"]["Dimensions"];
                 /** Evidence Count */
                 evidence_count?: number | null;

@@ -212,7 +212,12 @@ class NumberOneOf:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "number", "enum": [number_value(a) for a in self.allowed]}
+        allowed = [number_value(a) for a in self.allowed]
+        if handler.mode == "serialization":
+            # What a response carries: always one of the allowed values, documented as a plain number
+            # because generated clients cannot parse a union of number constants.
+            return {"type": "number", "description": f"one of {', '.join(str(a) for a in allowed)}"}
+        return {"type": "number", "enum": allowed}
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,7 @@ def test_the_stored_assessment_is_readable_as_a_score(assessments: Any, provider
     stored = get_score("acme", created["score_id"], version="v2.0", settings=get_settings())
 
     assert stored.assessment is not None
-    assert stored.assessment["llm"]["parent_request_id"] == created["assessment"]["llm"]["parent_request_id"]
+    assert stored.assessment.llm.parent_request_id == created["assessment"]["llm"]["parent_request_id"]
 
 
 def test_v2_scores_the_worked_example_exactly(assessments: Any, provider: respx.MockRouter) -> None:

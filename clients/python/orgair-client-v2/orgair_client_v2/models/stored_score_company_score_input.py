@@ -11,7 +11,6 @@ from ..types import UNSET, Unset
 from ..models.stored_score_company_score_input_sector import StoredScoreCompanyScoreInputSector
 from ..types import UNSET, Unset
 from typing import cast
-from typing import Literal, cast
 
 if TYPE_CHECKING:
   from ..models.dimensions import Dimensions
@@ -34,7 +33,7 @@ class StoredScoreCompanyScoreInput:
                 guessed 50.
             sector (StoredScoreCompanyScoreInputSector): matched case-insensitively
             alignment (float | None | Unset):
-            confidence_level (Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset):
+            confidence_level (float | None | Unset):
             evidence_count (int | None | Unset):
             hr_baseline (float | None | Unset):
             market_cap_percentile (float | None | Unset):
@@ -47,7 +46,7 @@ class StoredScoreCompanyScoreInput:
     dimensions: Dimensions
     sector: StoredScoreCompanyScoreInputSector
     alignment: float | None | Unset = UNSET
-    confidence_level: Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset = UNSET
+    confidence_level: float | None | Unset = UNSET
     evidence_count: int | None | Unset = UNSET
     hr_baseline: float | None | Unset = UNSET
     market_cap_percentile: float | None | Unset = UNSET
@@ -73,7 +72,7 @@ class StoredScoreCompanyScoreInput:
         else:
             alignment = self.alignment
 
-        confidence_level: Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset
+        confidence_level: float | None | Unset
         if isinstance(self.confidence_level, Unset):
             confidence_level = UNSET
         else:
@@ -170,24 +169,12 @@ class StoredScoreCompanyScoreInput:
         alignment = _parse_alignment(d.pop("alignment", UNSET))
 
 
-        def _parse_confidence_level(data: object) -> Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset:
+        def _parse_confidence_level(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            confidence_level_type_0_type_0 = cast(Literal[0.9] , data)
-            if confidence_level_type_0_type_0 != 0.9:
-                raise ValueError(f"confidence_level_type_0_type_0 must match const 0.9, got '{confidence_level_type_0_type_0}'")
-            return confidence_level_type_0_type_0
-            confidence_level_type_0_type_1 = cast(Literal[0.95] , data)
-            if confidence_level_type_0_type_1 != 0.95:
-                raise ValueError(f"confidence_level_type_0_type_1 must match const 0.95, got '{confidence_level_type_0_type_1}'")
-            return confidence_level_type_0_type_1
-            confidence_level_type_0_type_2 = cast(Literal[0.99] , data)
-            if confidence_level_type_0_type_2 != 0.99:
-                raise ValueError(f"confidence_level_type_0_type_2 must match const 0.99, got '{confidence_level_type_0_type_2}'")
-            return confidence_level_type_0_type_2
-            return cast(Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset, data)
+            return cast(float | None | Unset, data)
 
         confidence_level = _parse_confidence_level(d.pop("confidence_level", UNSET))
 
