@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
@@ -48,7 +49,14 @@ from devtools.localrun.environment import (
 from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
 from devtools.localrun.llm import LocalLlmError, RunnerLlm, start_llm
 from devtools.localrun.published import PUBLISHED_PATH, PublishedLog
-from devtools.localrun.schedules import ScheduleExpressionError, Scheduler, schedule_jobs, scheduled_event
+from devtools.localrun.schedules import (
+    ScheduleExpressionError,
+    Scheduler,
+    register_schedule_rules,
+    rule_lines,
+    schedule_jobs,
+    scheduled_event,
+)
 from devtools.localrun.server import LocalHttpServer
 from devtools.localrun.throttle import TenantLimits
 from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
@@ -235,7 +243,7 @@ def _serve(options: Options) -> int:
         apply_environment(llm.environment)
         created = create_resources(template, resources, dynamodb.endpoint_url)
         seeded = seed_ssm_secrets(os.environ, dynamodb.endpoint_url)
-        check_settings()
+        rules = register_schedule_rules(jobs, dynamodb.endpoint_url)
         published = PublishedLog(dynamodb.endpoint_url).attach(
             [resource.ref for resource in resources if resource.type == TOPIC],
             event_buses(resources, environment),
@@ -267,8 +275,9 @@ def _serve(options: Options) -> int:
             throttle=options.throttle,
             tenant_limits=limits,
             local_routes={PUBLISHED_PATH: published.handle},
+            # A function with several schedules gets its first one's event (the first job wins).
             default_events={
-                job.function_id: (lambda job=job: scheduled_event(job.function_id, job.schedule))  # type: ignore[misc]
+                job.function_id: partial(scheduled_event, job.function_id, job.schedule)
                 for job in reversed(jobs)
             },
         )
@@ -287,6 +296,8 @@ def _serve(options: Options) -> int:
             _say(f"  created: {', '.join(tables)}")
         _say(f"Also on the embedded moto: {', '.join(SERVED[1:])} (AWS_ENDPOINT_URL={dynamodb.endpoint_url})")
         for line in created:
+            _say(f"  created: {line}")
+        for line in rule_lines(rules):
             _say(f"  created: {line}")
         for line in seeded:
             _say(f"  SSM SecureString seeded: {line}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from devtools.localrun.aws_services import aws_client
 from devtools.template import LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_STACK_NAME, FunctionSpec, Schedule
 
 
@@ -158,9 +159,15 @@ def parse_schedule(expression: str) -> Expression:
     raise ScheduleExpressionError(f"{expression!r}: not rate(...) or cron(...)")
 
 
+def rule_name(function_id: str, schedule: Schedule) -> str:
+    """The name SAM gives the rule or schedule of a `Schedule`/`ScheduleV2` event, locally without
+    CloudFormation's random suffix."""
+    return f"{LOCAL_STACK_NAME}-{function_id}{schedule.name}"[:64]
+
+
 def rule_arn(function_id: str, schedule: Schedule) -> str:
-    """The ARN of the rule SAM creates for a `Schedule` event (name `<stack>-<Function><Event>-<id>`)."""
-    name = f"{LOCAL_STACK_NAME}-{function_id}{schedule.name}"[:64]
+    """The ARN of that rule (EventBridge) or schedule (EventBridge Scheduler)."""
+    name = rule_name(function_id, schedule)
     if schedule.kind == "ScheduleV2":
         return f"arn:aws:scheduler:{LOCAL_REGION}:{LOCAL_ACCOUNT}:schedule/default/{name}"
     return f"arn:aws:events:{LOCAL_REGION}:{LOCAL_ACCOUNT}:rule/{name}"
@@ -202,6 +209,31 @@ def schedule_jobs(specs: Iterable[FunctionSpec]) -> list[Job]:
                 raise ScheduleExpressionError(f"{spec.logical_id}.{schedule.name}: {error}") from None
             jobs.append(Job(spec.logical_id, schedule, expression))
     return jobs
+
+
+def register_schedule_rules(jobs: Iterable[Job], endpoint_url: str) -> list[tuple[Job, str]]:
+    """Put each `Schedule` event's rule on the embedded EventBridge's default bus, as the deployed
+    stack has it (the runner, not moto, fires it); (job, rule ARN) for each. ScheduleV2 schedules
+    live in EventBridge Scheduler, which needs a role and target the runner does not have: the
+    runner fires them without registering them."""
+    events = None
+    registered: list[tuple[Job, str]] = []
+    for job in jobs:
+        if job.schedule.kind != "Schedule":
+            continue
+        events = events or aws_client("events", endpoint_url)
+        arn = events.put_rule(
+            Name=rule_name(job.function_id, job.schedule),
+            ScheduleExpression=job.schedule.expression,
+            State="ENABLED",
+            Description=f"{job.function_id} {job.schedule.name} (fired by the local runner)",
+        )["RuleArn"]
+        registered.append((job, str(arn)))
+    return registered
+
+
+def rule_lines(registered: Iterable[tuple[Job, str]]) -> list[str]:
+    return [f"{job.function_id}.{job.schedule.name} (Events::Rule) {arn}" for job, arn in registered]
 
 
 Invoke = Callable[[str, dict[str, Any]], None]

@@ -60,7 +60,10 @@ def test_the_runner_creates_the_templates_topics_and_a_capture_rule_on_every_bus
     assert ALERT_TOPIC_ARN in topics
     assert "arn:aws:sns:us-east-1:123456789012:OpsTopic" in topics
     rules = aws(runner, "events").list_rules(EventBusName="default")["Rules"]
-    assert "orgair-local-published-all" in {rule["Name"] for rule in rules}
+    by_name = {rule["Name"]: rule for rule in rules}
+    assert "orgair-local-published-all" in by_name
+    schedule = by_name["orgair-local-BudgetCheckFunctionSchedule"]
+    assert schedule["ScheduleExpression"] == "rate(15 minutes)"
     output = "\n".join(runner.lines)
     assert f"created: AlertTopic (SNS::Topic) {ALERT_TOPIC_ARN}" in output
     assert f"GET     {runner.url}/_local/published" in output

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.localrun.aws_services import aws_client
 from devtools.localrun.schedules import (
     Cron,
     Job,
@@ -18,6 +20,8 @@ from devtools.localrun.schedules import (
     ScheduleExpressionError,
     Scheduler,
     parse_schedule,
+    register_schedule_rules,
+    rule_lines,
     schedule_jobs,
     scheduled_event,
 )
@@ -214,3 +218,20 @@ def test_a_stopped_scheduler_runs_nothing_more() -> None:
     clock.advance(3600)
     time.sleep(0.3)
     assert calls == []
+
+
+def test_schedule_rules_are_on_the_embedded_eventbridge_as_the_stack_has_them(
+    dynamodb_server: EmbeddedDynamoDB,
+) -> None:
+    jobs = schedule_jobs(Template(SCHEDULED_TEMPLATE).functions())
+    registered = register_schedule_rules(jobs, dynamodb_server.endpoint_url)
+    assert [(job.schedule.name, arn) for job, arn in registered] == [
+        ("Tick", "arn:aws:events:us-east-1:123456789012:rule/orgair-local-TickerTick")
+    ]  # ScheduleV2 lives in EventBridge Scheduler: fired by the runner, not registered
+    rule = aws_client("events", dynamodb_server.endpoint_url).describe_rule(Name="orgair-local-TickerTick")
+    assert rule["ScheduleExpression"] == "rate(5 minutes)"
+    assert rule["State"] == "ENABLED"
+    assert scheduled_event("Ticker", jobs[0].schedule)["resources"] == [registered[0][1]]
+    assert rule_lines(registered) == [
+        "Ticker.Tick (Events::Rule) arn:aws:events:us-east-1:123456789012:rule/orgair-local-TickerTick"
+    ]
