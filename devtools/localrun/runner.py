@@ -319,7 +319,7 @@ def _serve(options: Options) -> int:
             suffix = f"  (schedule {schedules})" if schedules else ""
             _say(f"  POST    {server.url}{LOCAL_INVOKE_PREFIX}{spec.logical_id}{suffix}")
         _say(f"  GET     {server.url}{PUBLISHED_PATH}  (SNS messages and EventBridge events published)")
-        scheduler = Scheduler(jobs, _scheduled_invoker(registry))
+        scheduler = Scheduler(jobs, scheduled_invoker(registry))
         if jobs and options.schedules:
             for job, due in scheduler.next_runs.items():
                 _say(
@@ -366,7 +366,7 @@ def _local_template(options: Options, aws_endpoint: str) -> tuple[Template, list
     return with_local_refs(template, resources), resources
 
 
-def _scheduled_invoker(registry: FunctionRegistry) -> Callable[[str, dict[str, Any]], None]:
+def scheduled_invoker(registry: FunctionRegistry) -> Callable[[str, dict[str, Any]], None]:
     """Run a scheduled function and say in one line how it went (the traceback only on failure)."""
 
     def run(function_id: str, event: dict[str, Any]) -> None:
