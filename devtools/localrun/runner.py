@@ -243,6 +243,7 @@ def _serve(options: Options) -> int:
         apply_environment(llm.environment)
         created = create_resources(template, resources, dynamodb.endpoint_url)
         seeded = seed_ssm_secrets(os.environ, dynamodb.endpoint_url)
+        check_settings()  # with the local LLM's variables and the seeded secrets
         rules = register_schedule_rules(jobs, dynamodb.endpoint_url)
         published = PublishedLog(dynamodb.endpoint_url).attach(
             [resource.ref for resource in resources if resource.type == TOPIC],
