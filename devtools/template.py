@@ -81,6 +81,9 @@ class ApiRoute:
 class Schedule:
     name: str
     expression: str
+    kind: str = "Schedule"
+    """The SAM event type: `Schedule` (an EventBridge rule) or `ScheduleV2` (EventBridge Scheduler)."""
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class Template:
     raw: dict[str, Any]
     parameter_overrides: dict[str, str] = field(default_factory=dict)
     base_dir: Path = ROOT
+    resource_refs: dict[str, str] = field(default_factory=dict)
+    """What `!Ref <resource>` is in a local deployment (the embedded AWS's topic ARNs, queue URLs...)."""
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
@@ -225,6 +230,8 @@ class Template:
         parameters = self.parameter_values()
         if name in parameters:
             return parameters[name]
+        if name in self.resource_refs:
+            return self.resource_refs[name]
         if name in self.resources:
             resource_type = self.resources[name].get("Type", "")
             if resource_type == "AWS::SNS::Topic":
@@ -393,8 +400,8 @@ class Template:
                 event_props = event.get("Properties", {})
                 if event.get("Type") == "Api":
                     routes.append(self._route(event_name, event_props))
-                elif event.get("Type") == "Schedule":
-                    schedules.append(Schedule(event_name, str(self.resolve(event_props["Schedule"]))))
+                elif event.get("Type") in ("Schedule", "ScheduleV2"):
+                    schedules.append(self._schedule(event_name, str(event["Type"]), event_props))
             specs.append(
                 FunctionSpec(
                     logical_id=logical_id,
@@ -408,6 +415,18 @@ class Template:
                 )
             )
         return specs
+
+    def _schedule(self, event_name: str, kind: str, props: dict[str, Any]) -> Schedule:
+        """A `Schedule` (Schedule, Enabled/State) or `ScheduleV2` (ScheduleExpression, State) event."""
+        key = "ScheduleExpression" if kind == "ScheduleV2" else "Schedule"
+        enabled = self.resolve(props.get("Enabled", True))
+        state = self.resolve(props.get("State", "ENABLED"))
+        return Schedule(
+            event_name,
+            str(self.resolve(props[key])),
+            kind=kind,
+            enabled=cfn_string(enabled) != "false" and cfn_string(state).upper() != "DISABLED",
+        )
 
     @staticmethod
     def _route(event_name: str, props: dict[str, Any]) -> ApiRoute:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from devtools.localrun.runner import Options, invoke, serve
+from devtools.localrun.runner import Options, invoke, schedules_enabled, serve
 from devtools.template import TEMPLATE_PATH
 
 
@@ -33,6 +34,12 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--no-throttle", action="store_true", help="ignore stage throttling and the per-tenant limits"
     )
+    serve_cmd.add_argument(
+        "--no-schedules",
+        action="store_true",
+        help="do not run scheduled functions on their schedule (also LOCAL_SCHEDULES=off); "
+        "POST /_local/invoke/<LogicalId> still runs them",
+    )
     invoke_cmd = commands.add_parser(
         "invoke", parents=[common], help="run one function once and print its result (sam local invoke)"
     )
@@ -50,7 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = Options(template=args.template.resolve(), env_vars=args.env_vars)
     if args.command == "serve":
         return serve(
-            Options(template=options.template, env_vars=options.env_vars, throttle=not args.no_throttle)
+            Options(
+                template=options.template,
+                env_vars=options.env_vars,
+                throttle=not args.no_throttle,
+                schedules=not args.no_schedules and schedules_enabled(os.environ),
+            )
         )
     return invoke(args.function, args.event, options)
 

@@ -54,6 +54,8 @@ _PROXY_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "
 _UNAUTHORIZED = "Unauthorized"
 
 Log = Callable[[str], None]
+LocalRoute = Callable[[HttpRequest], HttpResponse]
+"""A runner-only route under `/_local/` (e.g. `/_local/published`), outside every stage."""
 
 
 def stderr_log(message: str) -> None:
@@ -172,8 +174,13 @@ class LocalApi:
         throttle: bool = True,
         tenant_limits: TenantLimits | None = None,
         log: Log = stderr_log,
+        local_routes: Mapping[str, LocalRoute] | None = None,
+        default_events: Mapping[str, Callable[[], Any]] | None = None,
     ) -> None:
         self._registry = registry
+        self._local_routes = dict(local_routes or {})
+        self._default_events = dict(default_events or {})
+        """The event `_local/invoke/<LogicalId>` gives a function when the body is empty (a schedule's)."""
         self._tenant_throttle = TenantThrottle(tenant_limits) if throttle and tenant_limits else None
         self._usage_key_apis = {
             api.logical_id for api in template.apis() if requires_usage_key(template, api.logical_id)
@@ -239,6 +246,8 @@ class LocalApi:
         try:
             if request.path.startswith(LOCAL_INVOKE_PREFIX):
                 response, function_id, lambda_id = self._local_invoke(request, request_id)
+            elif request.path in self._local_routes:
+                response, function_id, lambda_id = self._local_routes[request.path](request), "-", None
             else:
                 response, function_id, lambda_id = self._dispatch(request, request_id, time.time())
         except Exception:
@@ -457,7 +466,10 @@ class LocalApi:
         if request.method != "POST":
             return _json(405, {"message": "Use POST with the event as the body."}, Allow="POST"), "-", None
         try:
-            event = json.loads(request.body.decode("utf-8")) if request.body.strip() else {}
+            if request.body.strip():
+                event = json.loads(request.body.decode("utf-8"))
+            else:
+                event = self._default_events[function_id]() if function_id in self._default_events else {}
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             return _json(400, {"message": f"The event is not valid JSON: {error}"}), function_id, None
         outcome = self._registry.invoke(function_id, event, request_id=request_id)

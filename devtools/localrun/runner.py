@@ -11,9 +11,10 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
@@ -22,11 +23,21 @@ from devtools.embedded_dynamodb import (
     EmbeddedDynamoDB,
     PortInUseError,
     create_tables,
-    dynamodb_environment,
     is_listening,
     local_client,
 )
 from devtools.localrun.api import LOCAL_INVOKE_PREFIX, LocalApi, marshal, stderr_log
+from devtools.localrun.aws_services import (
+    SERVED,
+    TOPIC,
+    LocalResource,
+    create_resources,
+    event_buses,
+    local_aws_environment,
+    local_resources,
+    seed_ssm_secrets,
+    with_local_refs,
+)
 from devtools.localrun.cors import CorsOriginsError, with_cors_origins
 from devtools.localrun.environment import (
     LocalEnvironmentError,
@@ -37,6 +48,15 @@ from devtools.localrun.environment import (
 )
 from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
 from devtools.localrun.llm import LocalLlmError, RunnerLlm, start_llm
+from devtools.localrun.published import PUBLISHED_PATH, PublishedLog
+from devtools.localrun.schedules import (
+    ScheduleExpressionError,
+    Scheduler,
+    register_schedule_rules,
+    rule_lines,
+    schedule_jobs,
+    scheduled_event,
+)
 from devtools.localrun.server import LocalHttpServer
 from devtools.localrun.throttle import TenantLimits
 from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
@@ -56,6 +76,16 @@ class Options:
     template: Path = TEMPLATE_PATH
     env_vars: Path | None = None
     throttle: bool = True
+    schedules: bool = True
+    """Run each scheduled function on its schedule (`--no-schedules`, LOCAL_SCHEDULES=off: on demand only)."""
+
+
+SCHEDULES_OFF = frozenset({"0", "off", "false", "no"})
+
+
+def schedules_enabled(environment: Mapping[str, str]) -> bool:
+    """False when LOCAL_SCHEDULES says off (0, off, false, no)."""
+    return environment.get("LOCAL_SCHEDULES", "on").strip().lower() not in SCHEDULES_OFF
 
 
 def _say(message: str = "", stream: IO[str] | None = None) -> None:
@@ -165,12 +195,13 @@ def serve(options: Options) -> int:
 
 def _serve(options: Options) -> int:
     stop = _stop_on_signals()
-    template = _template(options)
-    specs = template.functions()
     port = _port("PORT", 3000)
     dynamodb_port = _port("DYNAMODB_PORT", 8000)
+    aws_endpoint = f"http://{HOST}:{dynamodb_port}"
+    template, resources = _local_template(options, aws_endpoint)
+    specs = template.functions()
     env_file = _env_file(options, specs)
-    local = dynamodb_environment(f"http://{HOST}:{dynamodb_port}")
+    local = local_aws_environment(aws_endpoint)
     try:
         environment = merge_environments(
             {
@@ -187,6 +218,10 @@ def _serve(options: Options) -> int:
     except CorsOriginsError as error:
         raise StartupError(str(error)) from None
     specs = template.functions()
+    try:
+        jobs = schedule_jobs(specs)
+    except ScheduleExpressionError as error:
+        raise StartupError(f"schedule: {error}") from None
     apply_environment(environment)
     check_settings()
 
@@ -197,6 +232,8 @@ def _serve(options: Options) -> int:
     server: LocalHttpServer | None = None
     registry: FunctionRegistry | None = None
     llm: RunnerLlm | None = None
+    published: PublishedLog | None = None
+    scheduler: Scheduler | None = None
     try:
         tables = dynamodb.create_tables(template)
         try:
@@ -204,7 +241,14 @@ def _serve(options: Options) -> int:
         except LocalLlmError as error:
             raise StartupError(str(error)) from None
         apply_environment(llm.environment)
-        check_settings()
+        created = create_resources(template, resources, dynamodb.endpoint_url)
+        seeded = seed_ssm_secrets(os.environ, dynamodb.endpoint_url)
+        check_settings()  # with the local LLM's variables and the seeded secrets
+        rules = register_schedule_rules(jobs, dynamodb.endpoint_url)
+        published = PublishedLog(dynamodb.endpoint_url).attach(
+            [resource.ref for resource in resources if resource.type == TOPIC],
+            event_buses(resources, environment),
+        )
         base = options.template.parent
         api_holder: list[LocalApi] = []
 
@@ -226,7 +270,18 @@ def _serve(options: Options) -> int:
             on_reload=reloaded,
         )
         limits = TenantLimits.from_settings()
-        api = LocalApi(template, registry, throttle=options.throttle, tenant_limits=limits)
+        api = LocalApi(
+            template,
+            registry,
+            throttle=options.throttle,
+            tenant_limits=limits,
+            local_routes={PUBLISHED_PATH: published.handle},
+            # A function with several schedules gets its first one's event (the first job wins).
+            default_events={
+                job.function_id: partial(scheduled_event, job.function_id, job.schedule)
+                for job in reversed(jobs)
+            },
+        )
         api_holder.append(api)
         try:
             server = LocalHttpServer(api, HOST, port)
@@ -240,6 +295,13 @@ def _serve(options: Options) -> int:
         )
         if tables:
             _say(f"  created: {', '.join(tables)}")
+        _say(f"Also on the embedded moto: {', '.join(SERVED[1:])} (AWS_ENDPOINT_URL={dynamodb.endpoint_url})")
+        for line in created:
+            _say(f"  created: {line}")
+        for line in rule_lines(rules):
+            _say(f"  created: {line}")
+        for line in seeded:
+            _say(f"  SSM SecureString seeded: {line}")
         _say(key_line)
         _say(llm.line)
         if options.throttle:
@@ -257,16 +319,35 @@ def _serve(options: Options) -> int:
             schedules = ", ".join(schedule.expression for schedule in spec.schedules)
             suffix = f"  (schedule {schedules})" if schedules else ""
             _say(f"  POST    {server.url}{LOCAL_INVOKE_PREFIX}{spec.logical_id}{suffix}")
+        _say(f"  GET     {server.url}{PUBLISHED_PATH}  (SNS messages and EventBridge events published)")
+        scheduler = Scheduler(jobs, scheduled_invoker(registry))
+        if jobs and options.schedules:
+            for job, due in scheduler.next_runs.items():
+                _say(
+                    f"Schedule: {job.function_id} {job.schedule.expression}, first run {due:%H:%M:%S} UTC "
+                    "(--no-schedules or LOCAL_SCHEDULES=off to run on demand only)"
+                )
+        elif jobs:
+            _say(
+                "Schedules off (--no-schedules / LOCAL_SCHEDULES=off): scheduled functions run on demand only"
+            )
         _say("Edits under functions/ and layers/shared/ apply on the next request.")
         if not stop.is_set():
             server.start()
+            published.start()
+            if options.schedules:
+                scheduler.start()
             _say(f"Ready: serving on {server.url} (Ctrl-C to stop)")
             while not stop.wait(0.5):
                 pass
         _say("Stopping...")
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         if server is not None:
             server.stop()
+        if published is not None:
+            published.stop()
         if registry is not None:
             registry.close()
         if llm is not None:
@@ -274,6 +355,36 @@ def _serve(options: Options) -> int:
         dynamodb.stop()
     _say("Stopped.")
     return 0
+
+
+def _local_template(options: Options, aws_endpoint: str) -> tuple[Template, list[LocalResource]]:
+    """The template whose `!Ref`s of topics, queues, buckets, buses and parameters are the local ones."""
+    template = _template(options)
+    try:
+        resources = local_resources(template, aws_endpoint)
+    except (KeyError, ValueError) as error:
+        raise StartupError(f"cannot read the AWS resources of {options.template.name}: {error}") from None
+    return with_local_refs(template, resources), resources
+
+
+def scheduled_invoker(registry: FunctionRegistry) -> Callable[[str, dict[str, Any]], None]:
+    """Run a scheduled function and say in one line how it went (the traceback only on failure)."""
+
+    def run(function_id: str, event: dict[str, Any]) -> None:
+        outcome = registry.invoke(function_id, event)
+        where = f"scheduled {function_id} ({event['resources'][0].rsplit('/', 1)[-1]})"
+        if outcome.timed_out:
+            stderr_log(f"{where}: Task timed out after {outcome.duration_ms / 1000:.2f} seconds")
+        elif outcome.error is not None:
+            stack = "".join(outcome.error.stack).rstrip()
+            stderr_log(
+                f"{where}: [ERROR] {outcome.error.error_type}: {outcome.error.message}"
+                + (f"\nTraceback (most recent call last):\n{stack}" if stack else "")
+            )
+        else:
+            stderr_log(f"{where} -> {marshal(outcome.result)[:300]} {outcome.duration_ms:.1f} ms")
+
+    return run
 
 
 def _stop_on_signals() -> threading.Event:
@@ -334,7 +445,9 @@ def invoke(function_id: str, event_source: str | None, options: Options) -> int:
 
 
 def _invoke(function_id: str, event_source: str | None, options: Options) -> int:
-    template = _template(options)
+    dynamodb_port = _port("DYNAMODB_PORT", 8000)
+    shared = is_listening(HOST, dynamodb_port)
+    template, resources = _local_template(options, f"http://{HOST}:{dynamodb_port}")
     specs = template.functions()
     spec = next((spec for spec in specs if spec.logical_id == function_id), None)
     if spec is None:
@@ -342,9 +455,8 @@ def _invoke(function_id: str, event_source: str | None, options: Options) -> int
         raise StartupError(f"no function {function_id!r} in {options.template.name}; known: {known}")
     event = _read_event(event_source)
     env_file = _env_file(options, specs)
-    dynamodb_port = _port("DYNAMODB_PORT", 8000)
     private: EmbeddedDynamoDB | None = None
-    if is_listening(HOST, dynamodb_port):
+    if shared:
         endpoint = f"http://{HOST}:{dynamodb_port}"
         try:
             create_tables(local_client(endpoint), template)
@@ -358,12 +470,17 @@ def _invoke(function_id: str, event_source: str | None, options: Options) -> int
         private = EmbeddedDynamoDB(HOST, 0).start()
         private.create_tables(template)
         endpoint = private.endpoint_url
+        # A private server has another port: queue URLs move with it.
+        template, resources = _local_template(options, endpoint)
+        spec = next(spec for spec in template.functions() if spec.logical_id == function_id)
     try:
+        create_resources(template, resources, endpoint)
         apply_environment(
             function_environment(
-                spec, local=dynamodb_environment(endpoint), env_file=env_file, process=os.environ
+                spec, local=local_aws_environment(endpoint), env_file=env_file, process=os.environ
             )
         )
+        seed_ssm_secrets(os.environ, endpoint)
         check_settings()
         registry = FunctionRegistry([spec])
         with _stdout_to_stderr() as result_stream:
