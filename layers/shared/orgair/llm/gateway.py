@@ -164,6 +164,12 @@ def extract_json_object(text: str) -> str:
     return text[start : end + 1]
 
 
+def read_answer(schema: type[T], reply: Reply) -> T:
+    """The answer as `schema`, or ValidationError/ValueError: the one test of whether a reply needs
+    a (paid) repair, for every mode (native structured outputs or the schema in the prompt)."""
+    return schema.model_validate_json(extract_json_object(reply.text))
+
+
 def candidate_provider(hold: Hold) -> Provider:
     """The provider of a hold (holds only ever name the two providers the price table knows)."""
     return "anthropic" if hold.provider == "anthropic" else "openai"
@@ -287,7 +293,7 @@ class LlmGateway:
         for repair in range(repairs + 1):
             reply, served = self._first_reply(run, candidates, messages)
             try:
-                value = schema.model_validate_json(extract_json_object(reply.text))
+                value = read_answer(schema, reply)
             except (ValidationError, ValueError) as problem:
                 errors = _validation_errors(problem)
                 if repair == repairs:
