@@ -23,15 +23,22 @@ from orgair.http import (
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.llm.gateway import LlmGateway
+from orgair.llm.models import require_cheaper
 from orgair.logic.assessments import AssessmentRequest, assess
 from orgair.models.scores import StoredScore
 from orgair.settings import get_settings
 
 _settings = get_settings()
+_prices = effective_price_table(_settings.LOCAL_MODEL_PRICES)
 require_priced(
-    {"DEFAULT_LLM_MODEL": _settings.DEFAULT_LLM_MODEL, "FALLBACK_LLM_MODEL": _settings.FALLBACK_LLM_MODEL},
-    effective_price_table(_settings.LOCAL_MODEL_PRICES),
+    {
+        "DEFAULT_LLM_MODEL": _settings.DEFAULT_LLM_MODEL,
+        "FALLBACK_LLM_MODEL": _settings.FALLBACK_LLM_MODEL,
+        **({"DEGRADED_LLM_MODEL": _settings.DEGRADED_LLM_MODEL} if _settings.DEGRADED_LLM_MODEL else {}),
+    },
+    _prices,
 )
+require_cheaper(_settings.DEGRADED_LLM_MODEL, _settings.DEFAULT_LLM_MODEL, _prices)
 app = create_app()
 
 

@@ -26,6 +26,8 @@ ReviewDecision = Literal["approve", "reject"]
 AssessmentOutcome = Literal["completed", "failed"]
 LlmOutcome = Literal["success", "error"]
 ScopeKind = Literal["global", "tenant"]
+OutputMode = Literal["structured", "prompt"]
+DegradeScopeKind = Literal["global", "tenant", "global-share"]
 
 SCORES_COMPUTED: Final = "ScoresComputed"
 REVIEWS_OPENED: Final = "ReviewsOpened"
@@ -40,6 +42,8 @@ BUDGET_LIMIT_MICRO_USD: Final = "BudgetLimitMicroUsd"
 HOLDS_OPEN: Final = "HoldsOpen"
 UNCERTAIN_SETTLEMENTS: Final = "UncertainSettlements"
 ANOMALOUS_PROVIDER_USAGE: Final = "AnomalousProviderUsage"
+LLM_REPAIRS: Final = "LlmRepairs"
+LLM_DEGRADED_CALLS: Final = "LlmDegradedCalls"
 
 
 def _emit(
@@ -142,3 +146,26 @@ def record_anomalous_usage() -> None:
     per-provider dimension) so AnomalousProviderUsageAlarm watches exactly one metric; the log
     line of the settlement names the call and the model."""
     _emit([(ANOMALOUS_PROVIDER_USAGE, MetricUnit.Count, 1)])
+
+
+def record_llm_repair(mode: OutputMode) -> None:
+    """An answer failed validation and a paid repair request follows; `mode` is how the structure was
+    asked for (`structured`: native structured outputs, `prompt`: the schema in the prompt)."""
+    _emit([(LLM_REPAIRS, MetricUnit.Count, 1)], {"mode": mode})
+
+
+def record_llm_degraded(reason: str, scope: str) -> None:
+    """A request was routed to DEGRADED_LLM_MODEL; `reason` is `soft_threshold` or
+    `default_not_admissible`, the scope is reduced to its kind (tenant ids are never dimensions)."""
+    if reason not in ("soft_threshold", "default_not_admissible"):
+        raise ValueError(f"unknown degrade reason {reason!r}")
+    kind: DegradeScopeKind
+    if scope == "global":
+        kind = "global"
+    elif scope.startswith("tenant:"):
+        kind = "tenant"
+    elif scope.startswith("global-share:"):
+        kind = "global-share"
+    else:
+        raise ValueError(f"unknown budget scope {scope!r}")
+    _emit([(LLM_DEGRADED_CALLS, MetricUnit.Count, 1)], {"reason": reason, "scope": kind})

@@ -138,6 +138,12 @@ class Settings(BaseSettings):
     TENANT_GLOBAL_SHARE_PCT: Decimal = Field(default=Decimal("0.5"), gt=Decimal(0), le=Decimal(1))
     """The most of the global daily budget one tenant's own LLM calls may commit (scope
     `global-share:<id>`), as a fraction in (0, 1]: the rest always stays available to the others."""
+    DEGRADED_LLM_MODEL: Annotated[str | None, BeforeValidator(_empty_is_none)] = "gpt-4o-mini-2024-07-18"
+    """The cheaper model an LLM call is routed to once a scope passes DEGRADE_AT_PCT (priced and
+    cheaper than DEFAULT_LLM_MODEL, else the function stops at start); empty: never degrade."""
+    DEGRADE_AT_PCT: Decimal = Field(default=Decimal("0.8"), gt=Decimal(0), le=Decimal(1))
+    """The soft threshold, a fraction in (0, 1] of each scope's limit (`global`, `tenant:<id>`,
+    `global-share:<id>`): at or above it the next call runs on DEGRADED_LLM_MODEL."""
     HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
     ALERT_TOPIC_ARN: str | None = None
     ALERT_EVENT_BUS_NAME: str = "default"

@@ -208,6 +208,7 @@ def test_with_openai_base_url_on_an_ollama_style_server_an_assessment_completes_
         "OPENAI_API_KEY": "sk-ollama-ignores-this",
         "DEFAULT_LLM_MODEL": LLAMA,
         "FALLBACK_LLM_MODEL": LLAMA,
+        "DEGRADED_LLM_MODEL": "",
         "LOCAL_MODEL_PRICES": json.dumps({LLAMA: LLAMA_PRICE}),
     }
     with local_runner(admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path) as running:

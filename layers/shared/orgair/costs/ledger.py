@@ -215,6 +215,14 @@ class CostLedger:
 
     # ------------------------------------------------------------------ reserve / settle
 
+    def call_scope_limits(self, tenant_id: str) -> list[tuple[str, int | None]]:
+        """The scopes a tenant's own LLM call is admitted in, with their limits (None: unlimited)."""
+        return [
+            (GLOBAL_SCOPE, self.global_limit_micros),
+            (tenant_scope(tenant_id), self.store.tenant_limit(tenant_id)),
+            (global_share_scope(tenant_id), self.share_limit_micros),
+        ]
+
     def reserve(self, meta: CallMeta, model: str, estimate_micros: int, call_id: str | None = None) -> Hold:
         """Admit one call in every applicable scope, or raise BudgetExceeded (429) naming the scope.
 
@@ -226,13 +234,8 @@ class CostLedger:
         price = self.price(model)
         now = self.clock()
         day = day_of(now)
-        scope_limits: list[tuple[str, int | None]] = [
-            (GLOBAL_SCOPE, self.global_limit_micros),
-            (tenant_scope(meta.tenant_id), self.store.tenant_limit(meta.tenant_id)),
-            (global_share_scope(meta.tenant_id), self.share_limit_micros),
-        ]
         updates: list[ScopeUpdate] = []
-        for scope, limit in scope_limits:
+        for scope, limit in self.call_scope_limits(meta.tenant_id):
             ceiling = None if limit is None else admission_ceiling(limit, estimate_micros)
             if limit is not None and ceiling is None:
                 raise budget_exceeded(scope, limit, self.store.counter(scope, day).committed_micros, now)

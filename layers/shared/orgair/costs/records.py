@@ -17,6 +17,24 @@ LineStatus = Literal["settled", "uncertain"]
 AlertState = Literal["claimed", "published"]
 
 
+DegradeReason = Literal["soft_threshold", "default_not_admissible"]
+
+
+@dataclass(frozen=True, slots=True)
+class Degradation:
+    """Why a call went to DEGRADED_LLM_MODEL instead of the model it would have used.
+
+    `soft_threshold`: `scope` had committed at least `threshold` percent (DEGRADE_AT_PCT) of its
+    limit; `default_not_admissible`: the requested model's reservation no longer fitted in `scope`
+    (threshold `100`). The cheaper model's reservation is still admitted by the same transaction.
+    """
+
+    reason: DegradeReason
+    scope: str
+    threshold: str
+    requested_model: str
+
+
 @dataclass(frozen=True, slots=True)
 class CallMeta:
     """Who a call is for and why: stamped on its hold and its ledger line."""
@@ -27,6 +45,8 @@ class CallMeta:
     request_id: str
     parent_request_id: str
     attempt: int = 1
+    degradation: Degradation | None = None
+    """Set when the call was routed to the cheaper model (the routing decision and its reason)."""
 
 
 @dataclass(frozen=True, slots=True)

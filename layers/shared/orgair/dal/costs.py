@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from orgair.aws import conditional_write, dynamodb_client, error_code, store_errors
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta, Counter, Hold, LedgerLine
+from orgair.costs.records import AlertRecord, CallMeta, Counter, Degradation, Hold, LedgerLine
 from orgair.errors import DependencyUnavailable
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _check_tenant(tenant_id: str) -> str:
 
 
 def _meta_attributes(meta: CallMeta) -> Item:
-    return {
+    item: Item = {
         "tenant_id": _s(_check_tenant(meta.tenant_id)),
         "purpose": _s(meta.purpose),
         "correlation_id": _s(meta.correlation_id),
@@ -162,6 +162,30 @@ def _meta_attributes(meta: CallMeta) -> Item:
         "parent_request_id": _s(meta.parent_request_id),
         "attempt": _n(meta.attempt),
     }
+    if meta.degradation is not None:
+        item["degraded"] = {
+            "M": {
+                "reason": _s(meta.degradation.reason),
+                "scope": _s(meta.degradation.scope),
+                "threshold": _s(meta.degradation.threshold),
+                "requested_model": _s(meta.degradation.requested_model),
+            }
+        }
+    return item
+
+
+def _degradation_from(item: Mapping[str, Any]) -> Degradation | None:
+    value = item.get("degraded", {}).get("M")
+    if not value:
+        return None
+    return Degradation(
+        reason="default_not_admissible"
+        if _get_s(value, "reason") == "default_not_admissible"
+        else "soft_threshold",
+        scope=_get_s(value, "scope"),
+        threshold=_get_s(value, "threshold"),
+        requested_model=_get_s(value, "requested_model"),
+    )
 
 
 def _meta_from(item: Mapping[str, Any]) -> CallMeta:
@@ -172,6 +196,7 @@ def _meta_from(item: Mapping[str, Any]) -> CallMeta:
         request_id=_get_s(item, "request_id"),
         parent_request_id=_get_s(item, "parent_request_id"),
         attempt=_get_n(item, "attempt", 1),
+        degradation=_degradation_from(item),
     )
 
 

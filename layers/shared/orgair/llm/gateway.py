@@ -24,13 +24,21 @@ from typing import Final, Generic, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from orgair.business_metrics import record_llm_attempt, record_llm_fallback, record_spend
+from orgair.business_metrics import (
+    record_llm_attempt,
+    record_llm_degraded,
+    record_llm_fallback,
+    record_llm_repair,
+    record_spend,
+)
+from orgair.costs.degrade import degradation_for, scope_positions
 from orgair.costs.ledger import CostLedger, RequestBudget
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Provider
-from orgair.costs.records import CallMeta, Hold, LedgerLine
+from orgair.costs.records import CallMeta, Degradation, Hold, LedgerLine
 from orgair.errors import DependencyUnavailable, FieldError, UpstreamInvalid
 from orgair.llm.breaker import BreakerRegistry, CircuitBreaker, container_breakers
+from orgair.llm.models import ModelCapabilities, model_capabilities
 from orgair.llm.providers import (
     AnthropicMessages,
     MalformedReply,
@@ -39,6 +47,7 @@ from orgair.llm.providers import (
     ProviderFormat,
     Reply,
 )
+from orgair.llm.schema import OutputSchema, UnsupportedSchema, strict_schema
 from orgair.llm.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
 from orgair.settings import Settings
 
@@ -90,6 +99,8 @@ class StructuredCompletion(Generic[T]):
     model: str
     parent_request_id: str
     attempts: tuple[AttemptRecord, ...]
+    degradation: Degradation | None = None
+    """Set when the request ran on DEGRADED_LLM_MODEL instead of the model it asked for."""
 
     @property
     def cost_micros(self) -> int:
@@ -101,13 +112,18 @@ class _Candidate:
     model: str
     format: ProviderFormat
     key: SecretStr
+    structured: bool
+    """The model takes the schema natively (OpenAI strict json_schema, Anthropic forced tool use)."""
 
 
 @dataclass(slots=True)
 class _Run:
     request: LlmRequest
+    schema: type[BaseModel]
+    output: OutputSchema | None
     deadline: Deadline
     budget: RequestBudget
+    degradation: Degradation | None = None
     parent_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     attempts: list[AttemptRecord] = field(default_factory=list)
 
@@ -148,6 +164,12 @@ def extract_json_object(text: str) -> str:
     return text[start : end + 1]
 
 
+def read_answer(schema: type[T], reply: Reply) -> T:
+    """The answer as `schema`, or ValidationError/ValueError: the one test of whether a reply needs
+    a (paid) repair, for every mode (native structured outputs or the schema in the prompt)."""
+    return schema.model_validate_json(extract_json_object(reply.text))
+
+
 def candidate_provider(hold: Hold) -> Provider:
     """The provider of a hold (holds only ever name the two providers the price table knows)."""
     return "anthropic" if hold.provider == "anthropic" else "openai"
@@ -163,10 +185,29 @@ def _validation_errors(error: ValidationError | ValueError) -> list[FieldError]:
 
 
 def _instructions(system: str, schema: type[BaseModel]) -> str:
+    """The prompt of a model without native structured outputs: the schema is in the prompt."""
     return (
         f"{system}\n\nAnswer with exactly one JSON object and nothing else. "
         f"It must validate against this JSON Schema:\n{json.dumps(schema.model_json_schema(), sort_keys=True)}"
     )
+
+
+def _structured_instructions(system: str, output: OutputSchema) -> str:
+    """The prompt of a model that receives the schema natively (not repeated here: it is billed once)."""
+    return (
+        f"{system}\n\nGive your answer as one {output.name} object in the structure supplied with "
+        "this request; respect the constraints stated in each field's description."
+    )
+
+
+def _output_schema(schema: type[BaseModel]) -> OutputSchema | None:
+    try:
+        return strict_schema(schema)
+    except UnsupportedSchema as problem:
+        logger.warning(
+            "schema %s cannot be sent natively (%s); asking in the prompt", schema.__name__, problem
+        )
+        return None
 
 
 def _repair_prompt(errors: Sequence[FieldError]) -> str:
@@ -189,9 +230,11 @@ class LlmGateway:
         breakers: BreakerRegistry | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[float, float], float] = _SYSTEM_RANDOM.uniform,
+        capabilities: ModelCapabilities | None = None,
     ) -> None:
         self.settings = settings
         self.ledger = ledger
+        self.capabilities = capabilities or model_capabilities()
         self._client = client
         self.breakers = breakers or container_breakers()
         self._sleep = sleep
@@ -205,18 +248,26 @@ class LlmGateway:
     def client(self) -> httpx.Client:
         return self._client or http_client()
 
+    def _candidate(self, model: str) -> _Candidate | None:
+        """The model as a candidate: priced (else 422 before any call), None without a configured key."""
+        provider = self.ledger.price(model).provider
+        key = self.settings.secret("OPENAI_API_KEY" if provider == "openai" else "ANTHROPIC_API_KEY")
+        if key is None or not key.get_secret_value():
+            return None
+        return _Candidate(
+            model=model,
+            format=self._formats[provider],
+            key=key,
+            structured=self.capabilities.structured_outputs(model),
+        )
+
     def candidates(self) -> list[_Candidate]:
         """Default then fallback model, each priced (else 422 before any call) and with a configured key."""
-        keys: dict[Provider, SecretStr | None] = {
-            "openai": self.settings.secret("OPENAI_API_KEY"),
-            "anthropic": self.settings.secret("ANTHROPIC_API_KEY"),
-        }
-        found: list[_Candidate] = []
-        for model in dict.fromkeys((self.settings.DEFAULT_LLM_MODEL, self.settings.FALLBACK_LLM_MODEL)):
-            provider = self.ledger.price(model).provider
-            key = keys[provider]
-            if key is not None and key.get_secret_value():
-                found.append(_Candidate(model=model, format=self._formats[provider], key=key))
+        found = [
+            candidate
+            for model in dict.fromkeys((self.settings.DEFAULT_LLM_MODEL, self.settings.FALLBACK_LLM_MODEL))
+            if (candidate := self._candidate(model)) is not None
+        ]
         if not found:
             raise DependencyUnavailable(
                 "No LLM provider is configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY "
@@ -230,13 +281,19 @@ class LlmGateway:
     ) -> StructuredCompletion[T]:
         """Ask for a JSON object matching `schema`; an invalid answer gets `repairs` repair attempts, then 502."""
         candidates = self.candidates()
-        run = _Run(request=request, deadline=deadline, budget=self.ledger.request_budget())
-        system = _instructions(request.system, schema)
+        run = _Run(
+            request=request,
+            schema=schema,
+            output=_output_schema(schema) if any(candidate.structured for candidate in candidates) else None,
+            deadline=deadline,
+            budget=self.ledger.request_budget(),
+        )
         messages = [Message("user", request.user)]
+        candidates = self._route(run, candidates, messages)
         for repair in range(repairs + 1):
-            reply, served = self._first_reply(run, candidates, system, messages)
+            reply, served = self._first_reply(run, candidates, messages)
             try:
-                value = schema.model_validate_json(extract_json_object(reply.text))
+                value = read_answer(schema, reply)
             except (ValidationError, ValueError) as problem:
                 errors = _validation_errors(problem)
                 if repair == repairs:
@@ -246,11 +303,13 @@ class LlmGateway:
                         errors=errors,
                         extensions={
                             "model": served.model,
+                            "degraded": run.degradation is not None,
                             "attempts": len(run.attempts),
                             "cost": format_usd(sum(attempt.cost_micros for attempt in run.attempts)),
                             "parent_request_id": run.parent_request_id,
                         },
                     ) from None
+                record_llm_repair("structured" if self._structure(run, served) else "prompt")
                 messages = [
                     *messages,
                     Message("assistant", reply.text[:MAX_REPAIR_ECHO_CHARS]),
@@ -264,11 +323,65 @@ class LlmGateway:
                 model=served.model,
                 parent_request_id=run.parent_request_id,
                 attempts=tuple(run.attempts),
+                degradation=run.degradation,
             )
         raise AssertionError("unreachable: the loop returns or raises")
 
+    def _route(
+        self, run: _Run, candidates: list[_Candidate], messages: Sequence[Message]
+    ) -> list[_Candidate]:
+        """Degrade before refusing: the cheaper model alone once a scope passed DEGRADE_AT_PCT or the
+        first candidate's worst case no longer fits. Its reservation is still admitted (or refused
+        with 429) by the ledger's one transaction, so nothing is called without admission."""
+        cheap = self.settings.DEGRADED_LLM_MODEL
+        first = candidates[0]
+        if cheap is None or cheap == first.model:
+            return candidates
+        decision = degradation_for(
+            scope_positions(self.ledger, run.request.tenant_id),
+            threshold=self.settings.DEGRADE_AT_PCT,
+            requested_model=first.model,
+            requested_estimate_micros=self._estimate(run, first, messages),
+        )
+        if decision is None:
+            return candidates
+        degraded = self._candidate(cheap)
+        if degraded is None:
+            logger.warning("no key for DEGRADED_LLM_MODEL's provider; %s is not degraded", decision.scope)
+            return candidates
+        run.degradation = decision
+        record_llm_degraded(decision.reason, decision.scope)
+        logger.info(
+            "routing to the degraded model",
+            extra={
+                "reason": decision.reason,
+                "scope_kind": decision.scope.split(":", 1)[0],
+                "threshold": decision.threshold,
+                "requested_model": decision.requested_model,
+                "model": cheap,
+            },
+        )
+        return [degraded]
+
+    def _structure(self, run: _Run, candidate: _Candidate) -> OutputSchema | None:
+        return run.output if candidate.structured else None
+
+    def _system(self, run: _Run, candidate: _Candidate) -> str:
+        output = self._structure(run, candidate)
+        if output is None:
+            return _instructions(run.request.system, run.schema)
+        return _structured_instructions(run.request.system, output)
+
+    def _estimate(self, run: _Run, candidate: _Candidate, messages: Sequence[Message]) -> int:
+        """The worst case of one attempt: prompt, messages and the schema sent natively (billed as input)."""
+        output = self._structure(run, candidate)
+        texts = [self._system(run, candidate), *(message.content for message in messages)]
+        if output is not None:
+            texts.append(output.text)
+        return self.ledger.estimate(candidate.model, texts, self.settings.LLM_MAX_OUTPUT_TOKENS)
+
     def _first_reply(
-        self, run: _Run, candidates: Sequence[_Candidate], system: str, messages: Sequence[Message]
+        self, run: _Run, candidates: Sequence[_Candidate], messages: Sequence[Message]
     ) -> tuple[Reply, _Candidate]:
         for position, candidate in enumerate(candidates):
             if position > 0:
@@ -280,7 +393,7 @@ class LlmGateway:
                 if not breaker.allow():
                     logger.warning("circuit open, skipping %s", candidate.format.name)
                     break
-                outcome = self._attempt(run, candidate, breaker, system, messages)
+                outcome = self._attempt(run, candidate, breaker, messages)
                 if outcome.reply is not None:
                     return outcome.reply, candidate
                 if not outcome.retryable or retry == self.settings.LLM_MAX_RETRIES:
@@ -301,14 +414,11 @@ class LlmGateway:
         run: _Run,
         candidate: _Candidate,
         breaker: CircuitBreaker,
-        system: str,
         messages: Sequence[Message],
     ) -> _Outcome:
         """One billed-or-not attempt: reserve, call, settle. The breaker sees the provider's health."""
         max_tokens = self.settings.LLM_MAX_OUTPUT_TOKENS
-        estimate = self.ledger.estimate(
-            candidate.model, [system, *(message.content for message in messages)], max_tokens
-        )
+        estimate = self._estimate(run, candidate, messages)
         try:
             run.budget.admit(estimate, self.ledger.clock())
             meta = CallMeta(
@@ -318,12 +428,20 @@ class LlmGateway:
                 request_id=run.request.request_id,
                 parent_request_id=run.parent_request_id,
                 attempt=len(run.attempts) + 1,
+                degradation=run.degradation,
             )
             hold = self.ledger.reserve(meta, candidate.model, estimate)
         except BaseException:
             breaker.abandon()
             raise
-        http = candidate.format.build(candidate.model, system, messages, max_tokens, candidate.key)
+        http = candidate.format.build(
+            candidate.model,
+            self._system(run, candidate),
+            messages,
+            max_tokens,
+            candidate.key,
+            self._structure(run, candidate),
+        )
         remaining = run.deadline.remaining()
         timeout = httpx.Timeout(
             min(float(self.settings.LLM_TIMEOUT_SECONDS), remaining),

@@ -6,6 +6,7 @@ gateway's. API keys are read with `get_secret_value()` at the header and nowhere
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol
@@ -13,6 +14,7 @@ from typing import Any, Final, Literal, Protocol
 from pydantic import SecretStr
 
 from orgair.costs.pricing import Provider, Usage
+from orgair.llm.schema import OutputSchema
 
 ANTHROPIC_VERSION: Final = "2023-06-01"
 Role = Literal["user", "assistant"]
@@ -48,8 +50,16 @@ class ProviderFormat(Protocol):
     name: Provider
 
     def build(
-        self, model: str, system: str, messages: Sequence[Message], max_tokens: int, key: SecretStr
-    ) -> HttpRequest: ...
+        self,
+        model: str,
+        system: str,
+        messages: Sequence[Message],
+        max_tokens: int,
+        key: SecretStr,
+        structure: OutputSchema | None = None,
+    ) -> HttpRequest:
+        """The request; with `structure`, the provider's native structured output is asked for."""
+        ...
 
     def parse(self, payload: Mapping[str, Any]) -> Reply: ...
 
@@ -63,7 +73,8 @@ def _int(value: Any) -> int:
 
 
 class OpenAIChat:
-    """`POST {OPENAI_BASE_URL}/chat/completions` with `response_format: json_object`."""
+    """`POST {OPENAI_BASE_URL}/chat/completions`: `response_format` is the strict `json_schema`
+    when a structure is given, else `json_object` (the schema is then in the prompt)."""
 
     name: Provider = "openai"
     request_id_header = "x-request-id"
@@ -72,8 +83,22 @@ class OpenAIChat:
         self.url = base_url.rstrip("/") + "/chat/completions"
 
     def build(
-        self, model: str, system: str, messages: Sequence[Message], max_tokens: int, key: SecretStr
+        self,
+        model: str,
+        system: str,
+        messages: Sequence[Message],
+        max_tokens: int,
+        key: SecretStr,
+        structure: OutputSchema | None = None,
     ) -> HttpRequest:
+        response_format: dict[str, Any] = (
+            {"type": "json_object"}
+            if structure is None
+            else {
+                "type": "json_schema",
+                "json_schema": {"name": structure.name, "strict": True, "schema": structure.schema},
+            }
+        )
         return HttpRequest(
             url=self.url,
             headers={
@@ -84,7 +109,7 @@ class OpenAIChat:
                 "model": model,
                 "messages": [{"role": "system", "content": system}]
                 + [{"role": message.role, "content": message.content} for message in messages],
-                "response_format": {"type": "json_object"},
+                "response_format": response_format,
                 "max_completion_tokens": max_tokens,
             },
         )
@@ -110,7 +135,8 @@ class OpenAIChat:
 
 
 class AnthropicMessages:
-    """`POST {ANTHROPIC_BASE_URL}/v1/messages` with `x-api-key` and `anthropic-version`."""
+    """`POST {ANTHROPIC_BASE_URL}/v1/messages` with `x-api-key` and `anthropic-version`; a structure
+    is sent as the one tool (`input_schema`) the model is forced to call, and read from `tool_use`."""
 
     name: Provider = "anthropic"
     request_id_header = "request-id"
@@ -119,8 +145,29 @@ class AnthropicMessages:
         self.url = base_url.rstrip("/") + "/v1/messages"
 
     def build(
-        self, model: str, system: str, messages: Sequence[Message], max_tokens: int, key: SecretStr
+        self,
+        model: str,
+        system: str,
+        messages: Sequence[Message],
+        max_tokens: int,
+        key: SecretStr,
+        structure: OutputSchema | None = None,
     ) -> HttpRequest:
+        body: dict[str, Any] = {
+            "model": model,
+            "system": system,
+            "max_tokens": max_tokens,
+            "messages": [{"role": message.role, "content": message.content} for message in messages],
+        }
+        if structure is not None:
+            body["tools"] = [
+                {
+                    "name": structure.name,
+                    "description": f"Record the answer as one {structure.name} object.",
+                    "input_schema": structure.schema,
+                }
+            ]
+            body["tool_choice"] = {"type": "tool", "name": structure.name}
         return HttpRequest(
             url=self.url,
             headers={
@@ -128,22 +175,18 @@ class AnthropicMessages:
                 "anthropic-version": ANTHROPIC_VERSION,
                 "Content-Type": "application/json",
             },
-            body={
-                "model": model,
-                "system": system,
-                "max_tokens": max_tokens,
-                "messages": [{"role": message.role, "content": message.content} for message in messages],
-            },
+            body=body,
         )
 
     def parse(self, payload: Mapping[str, Any]) -> Reply:
         try:
-            blocks = payload["content"]
-            text = "".join(
-                str(block.get("text", ""))
-                for block in blocks
-                if isinstance(block, dict) and block.get("type") == "text"
-            )
+            blocks = [block for block in payload["content"] if isinstance(block, dict)]
+            tool_inputs = [block.get("input") for block in blocks if block.get("type") == "tool_use"]
+            if tool_inputs:
+                # A forced tool call: the answer is the tool's input, whatever text precedes it.
+                text = json.dumps(tool_inputs[0], ensure_ascii=False)
+            else:
+                text = "".join(str(block.get("text", "")) for block in blocks if block.get("type") == "text")
             usage = payload["usage"]
             result = Usage(
                 input_tokens=_int(usage["input_tokens"]),

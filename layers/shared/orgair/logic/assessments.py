@@ -103,6 +103,16 @@ class AttemptView(BaseModel):
     cost: str
 
 
+class DegradedView(BaseModel):
+    """Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
+    (percent of its limit; `100` when the requested model's worst case no longer fitted)."""
+
+    reason: Literal["soft_threshold", "default_not_admissible"]
+    scope: str
+    threshold: str
+    requested_model: str
+
+
 class AssessmentCost(BaseModel):
     """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
 
@@ -111,14 +121,24 @@ class AssessmentCost(BaseModel):
     parent_request_id: str
     cost: str
     attempts: list[AttemptView]
+    degraded: DegradedView | None = None
 
     @classmethod
     def of(cls, completion: StructuredCompletion[DimensionRatings]) -> AssessmentCost:
+        degradation = completion.degradation
         return cls(
             provider=completion.provider,
             model=completion.model,
             parent_request_id=completion.parent_request_id,
             cost=format_usd(completion.cost_micros),
+            degraded=None
+            if degradation is None
+            else DegradedView(
+                reason=degradation.reason,
+                scope=degradation.scope,
+                threshold=degradation.threshold,
+                requested_model=degradation.requested_model,
+            ),
             attempts=[
                 AttemptView(
                     attempt=attempt.attempt,

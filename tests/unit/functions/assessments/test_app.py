@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import respx
 from orgair.costs.ledger import CostLedger
+from orgair.costs.pricing import Usage
+from orgair.costs.records import CallMeta
 from orgair.llm.transport import reset_http_client
 from orgair.logic.scores import get_score
 from orgair.settings import get_settings
@@ -106,6 +108,43 @@ def test_evidence_is_rated_scored_with_the_stage_version_stored_and_its_cost_rec
     assert line.meta.correlation_id == body["correlation_id"]
 
 
+def test_at_80_percent_of_the_tenants_budget_the_assessment_runs_on_the_cheaper_model_and_says_so(
+    assessments: Any, provider: respx.MockRouter
+) -> None:
+    route = provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+    ledger = CostLedger(get_settings())
+    ledger.store.set_tenant_limit("acme", 1_000_000, ledger.clock())
+    seed = ledger.reserve(CallMeta("acme", "seed", "c", "r", "p"), "gpt-4o-2024-08-06", 800_000)
+    ledger.settle(seed, Usage(output_tokens=80_000), outcome="ok")
+
+    status, _, body = post(assessments)
+
+    assert status == 201
+    llm = body["assessment"]["llm"]
+    assert llm["model"] == "gpt-4o-mini-2024-07-18"
+    assert llm["degraded"] == {
+        "reason": "soft_threshold",
+        "scope": "tenant:acme",
+        "threshold": "80",
+        "requested_model": "gpt-4o-2024-08-06",
+    }
+    assert json.loads(route.calls.last.request.content)["model"] == "gpt-4o-mini-2024-07-18"
+    (line,) = [line for line in ledger_lines() if line.meta.purpose == "assessment"]
+    assert line.meta.degradation is not None
+    assert line.meta.degradation.scope == "tenant:acme"
+
+
+def test_below_the_threshold_the_assessment_says_it_was_not_degraded(
+    assessments: Any, provider: respx.MockRouter
+) -> None:
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+
+    _, _, body = post(assessments)
+
+    assert body["assessment"]["llm"]["model"] == "gpt-4o-2024-08-06"
+    assert body["assessment"]["llm"]["degraded"] is None
+
+
 def test_the_stored_assessment_is_readable_as_a_score(assessments: Any, provider: respx.MockRouter) -> None:
     provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
     _, _, created = post(assessments)
@@ -125,7 +164,8 @@ def test_v2_scores_the_worked_example_exactly(assessments: Any, provider: respx.
 def test_over_budget_is_a_429_problem_with_retry_after_and_no_provider_call(
     assessments: Any, provider: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DAILY_COST_BUDGET_USD", "0.001")
+    # Below even DEGRADED_LLM_MODEL's worst case (gpt-4o-mini: 1,500 output tokens = 900 µUSD).
+    monkeypatch.setenv("DAILY_COST_BUDGET_USD", "0.0005")
     get_settings.cache_clear()
     route = provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
 

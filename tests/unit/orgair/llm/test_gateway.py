@@ -107,7 +107,22 @@ def test_a_valid_answer_is_returned_and_settled_at_the_served_price(
     sent = route.calls.last.request
     assert sent.headers["Authorization"] == "Bearer sk-test-openai-key"
     body = json.loads(sent.content)
-    assert body["response_format"] == {"type": "json_object"}
+    assert body["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {
+            "name": "Verdict",
+            "strict": True,
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "label": {"type": "string"},
+                    "score": {"type": "integer", "description": "Constraints: minimum 0, maximum 100."},
+                },
+                "required": ["label", "score"],
+                "additionalProperties": False,
+            },
+        },
+    }
     assert body["max_completion_tokens"] == gateway.settings.LLM_MAX_OUTPUT_TOKENS
     assert_reconciled(gateway.ledger, ["acme"], line.day)
 
@@ -237,7 +252,8 @@ def test_over_budget_is_a_429_and_no_provider_is_called(
     dynamodb: EmbeddedDynamoDB, provider: respx.MockRouter, make_gateway: Any
 ) -> None:
     route = provider.post(OPENAI_URL).mock(return_value=openai_reply(GOOD))
-    gateway: LlmGateway = make_gateway(DAILY_COST_BUDGET_USD="0.01")
+    # Below even the degraded model's worst case (gpt-4o-mini: 1,500 output tokens = 900 µUSD).
+    gateway: LlmGateway = make_gateway(DAILY_COST_BUDGET_USD="0.0005")
 
     with pytest.raises(BudgetExceeded) as refused:
         gateway.complete_json(REQUEST, Verdict, deadline=deadline())

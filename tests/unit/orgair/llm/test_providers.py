@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from orgair.costs.pricing import Usage
 from orgair.llm.providers import AnthropicMessages, MalformedReply, Message, OpenAIChat
+from orgair.llm.schema import strict_schema
+from orgair.logic.assessments import DimensionRatings
 from pydantic import SecretStr
 
 
@@ -70,3 +74,68 @@ def test_requests_carry_the_model_the_bound_and_the_key_only_in_headers() -> Non
     assert anthropic.body["max_tokens"] == 1500
     assert anthropic.body["system"] == "sys"
     assert "sk-secret" not in repr(openai.body) + repr(anthropic.body)
+
+
+def test_openai_with_a_structure_asks_for_strict_json_schema() -> None:
+    structure = strict_schema(DimensionRatings)
+
+    body = (
+        OpenAIChat("https://x/v1")
+        .build("gpt-4o-2024-08-06", "sys", [Message("user", "hi")], 1500, SecretStr("sk-k"), structure)
+        .body
+    )
+
+    assert body["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "DimensionRatings", "strict": True, "schema": structure.schema},
+    }
+
+
+def test_openai_without_a_structure_asks_for_a_json_object() -> None:
+    body = OpenAIChat("https://x/v1").build("gpt-4o-2024-05-13", "sys", [], 1500, SecretStr("sk-k")).body
+
+    assert body["response_format"] == {"type": "json_object"}
+
+
+def test_anthropic_with_a_structure_forces_the_one_tool_whose_input_schema_is_the_structure() -> None:
+    structure = strict_schema(DimensionRatings)
+
+    body = (
+        AnthropicMessages("https://x")
+        .build("claude-sonnet-4-20250514", "sys", [Message("user", "hi")], 1500, SecretStr("k"), structure)
+        .body
+    )
+
+    assert [tool["name"] for tool in body["tools"]] == ["DimensionRatings"]
+    assert body["tools"][0]["input_schema"] == structure.schema
+    assert body["tool_choice"] == {"type": "tool", "name": "DimensionRatings"}
+
+
+def test_anthropic_without_a_structure_sends_no_tools() -> None:
+    body = (
+        AnthropicMessages("https://x").build("claude-sonnet-4-20250514", "sys", [], 1500, SecretStr("k")).body
+    )
+
+    assert "tools" not in body
+    assert "tool_choice" not in body
+
+
+def test_anthropic_answer_is_read_from_the_tool_use_block_not_the_text_before_it() -> None:
+    reply = AnthropicMessages("https://x").parse(
+        {
+            "content": [
+                {"type": "text", "text": "I'll record the ratings {now}."},
+                {
+                    "type": "tool_use",
+                    "id": "toolu_1",
+                    "name": "DimensionRatings",
+                    "input": {"a": "é", "b": 1},
+                },
+            ],
+            "stop_reason": "tool_use",
+            "usage": {"input_tokens": 10, "output_tokens": 5},
+        }
+    )
+
+    assert json.loads(reply.text) == {"a": "é", "b": 1}
+    assert reply.finish_reason == "tool_use"
