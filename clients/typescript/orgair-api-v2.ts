@@ -493,6 +493,8 @@ export interface components {
              * @description USD, a decimal string with 6 places.
              */
             cost: string;
+            /** @description Present when the assessment ran on the cheaper model, and why. */
+            degraded?: components["schemas"]["DegradedView"] | null;
             /** Model */
             model: string;
             /** Parent Request Id */
@@ -634,6 +636,24 @@ export interface components {
              * @description committed / limit, 4 places rounded down; null without a limit.
              */
             utilisation: string | null;
+        };
+        /**
+         * DegradedView
+         * @description Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
+         *     (percent of its limit; `100` when the requested model's worst case no longer fitted).
+         */
+        DegradedView: {
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "soft_threshold" | "default_not_admissible";
+            /** Requested Model */
+            requested_model: string;
+            /** Scope */
+            scope: string;
+            /** Threshold */
+            threshold: string;
         };
         /** DependencyCheck */
         DependencyCheck: {

@@ -8,7 +8,7 @@ still invalid after the repair is a 502 whose cost stays on the ledger.
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,7 +19,7 @@ from orgair.costs.money import format_usd
 from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
 from orgair.llm.transport import Deadline
 from orgair.logic.scores import store_score
-from orgair.models.scores import StoredScore
+from orgair.models.scores import AssessmentAttemptView, AssessmentLlmView, DegradedView, StoredScore
 from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
 from orgair.scoring.models import CompanyId, SectorName
 from orgair.scoring.versions import ParamVersion
@@ -93,65 +93,35 @@ class DimensionRatings(BaseModel):
         return {name: getattr(self, name).score for name in DIMENSION_NAMES}
 
 
-class AttemptView(BaseModel):
-    attempt: int
-    call_id: str
-    provider: str
-    model: str
-    outcome: str
-    status: Literal["settled", "uncertain", "unsettled"]
-    cost: str
-
-
-class DegradedView(BaseModel):
-    """Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
-    (percent of its limit; `100` when the requested model's worst case no longer fitted)."""
-
-    reason: Literal["soft_threshold", "default_not_admissible"]
-    scope: str
-    threshold: str
-    requested_model: str
-
-
-class AssessmentCost(BaseModel):
+def assessment_cost(completion: StructuredCompletion[DimensionRatings]) -> AssessmentLlmView:
     """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
-
-    provider: str
-    model: str
-    parent_request_id: str
-    cost: str
-    attempts: list[AttemptView]
-    degraded: DegradedView | None = None
-
-    @classmethod
-    def of(cls, completion: StructuredCompletion[DimensionRatings]) -> AssessmentCost:
-        degradation = completion.degradation
-        return cls(
-            provider=completion.provider,
-            model=completion.model,
-            parent_request_id=completion.parent_request_id,
-            cost=format_usd(completion.cost_micros),
-            degraded=None
-            if degradation is None
-            else DegradedView(
-                reason=degradation.reason,
-                scope=degradation.scope,
-                threshold=degradation.threshold,
-                requested_model=degradation.requested_model,
-            ),
-            attempts=[
-                AttemptView(
-                    attempt=attempt.attempt,
-                    call_id=attempt.call_id,
-                    provider=attempt.provider,
-                    model=attempt.model,
-                    outcome=attempt.outcome,
-                    status=attempt.status,
-                    cost=format_usd(attempt.cost_micros),
-                )
-                for attempt in completion.attempts
-            ],
-        )
+    degradation = completion.degradation
+    return AssessmentLlmView(
+        provider=completion.provider,
+        model=completion.model,
+        parent_request_id=completion.parent_request_id,
+        cost=format_usd(completion.cost_micros),
+        degraded=None
+        if degradation is None
+        else DegradedView(
+            reason=degradation.reason,
+            scope=degradation.scope,
+            threshold=degradation.threshold,
+            requested_model=degradation.requested_model,
+        ),
+        attempts=[
+            AssessmentAttemptView(
+                attempt=attempt.attempt,
+                call_id=attempt.call_id,
+                provider=attempt.provider,
+                model=attempt.model,
+                outcome=attempt.outcome,
+                status=attempt.status,
+                cost=format_usd(attempt.cost_micros),
+            )
+            for attempt in completion.attempts
+        ],
+    )
 
 
 def user_prompt(request: AssessmentRequest) -> str:
@@ -226,6 +196,6 @@ def _assess(
     record = {
         "ratings": completion.value.model_dump(mode="json"),
         "evidence_chars": len(request.evidence),
-        "llm": AssessmentCost.of(completion).model_dump(mode="json"),
+        "llm": assessment_cost(completion).model_dump(mode="json"),
     }
     return store_score(company, version=version, meta=meta, settings=settings, assessment=record)

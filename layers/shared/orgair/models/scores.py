@@ -93,6 +93,16 @@ class AssessmentAttemptView(BaseModel):
     cost: str = Field(description="USD, a decimal string with 6 places.")
 
 
+class DegradedView(BaseModel):
+    """Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
+    (percent of its limit; `100` when the requested model's worst case no longer fitted)."""
+
+    reason: Literal["soft_threshold", "default_not_admissible"]
+    scope: str
+    threshold: str
+    requested_model: str
+
+
 class AssessmentLlmView(BaseModel):
     """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
 
@@ -101,6 +111,9 @@ class AssessmentLlmView(BaseModel):
     parent_request_id: str
     cost: str = Field(description="USD, a decimal string with 6 places.")
     attempts: list[AssessmentAttemptView]
+    degraded: DegradedView | None = Field(
+        default=None, description="Present when the assessment ran on the cheaper model, and why."
+    )
 
 
 class AssessmentView(BaseModel):

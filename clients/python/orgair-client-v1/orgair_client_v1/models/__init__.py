@@ -14,6 +14,8 @@ from .company_score_input import CompanyScoreInput
 from .company_score_input_sector import CompanyScoreInputSector
 from .composite_result import CompositeResult
 from .cost_summary_view import CostSummaryView
+from .degraded_view import DegradedView
+from .degraded_view_reason import DegradedViewReason
 from .dependency_check import DependencyCheck
 from .dependency_check_status import DependencyCheckStatus
 from .detailed_health import DetailedHealth
@@ -89,6 +91,8 @@ __all__ = (
     "CompanyScoreInputSector",
     "CompositeResult",
     "CostSummaryView",
+    "DegradedView",
+    "DegradedViewReason",
     "DependencyCheck",
     "DependencyCheckStatus",
     "DetailedHealth",

@@ -14,6 +14,8 @@ from .assumption import Assumption
 from .company_score_input import CompanyScoreInput
 from .company_score_input_sector import CompanyScoreInputSector
 from .cost_summary_view import CostSummaryView
+from .degraded_view import DegradedView
+from .degraded_view_reason import DegradedViewReason
 from .dependency_check import DependencyCheck
 from .dependency_check_status import DependencyCheckStatus
 from .detailed_health import DetailedHealth
@@ -90,6 +92,8 @@ __all__ = (
     "CompanyScoreInput",
     "CompanyScoreInputSector",
     "CostSummaryView",
+    "DegradedView",
+    "DegradedViewReason",
     "DependencyCheck",
     "DependencyCheckStatus",
     "DetailedHealth",

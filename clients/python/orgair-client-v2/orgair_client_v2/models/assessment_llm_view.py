@@ -8,10 +8,12 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
   from ..models.assessment_attempt_view import AssessmentAttemptView
+  from ..models.degraded_view import DegradedView
 
 
 
@@ -31,6 +33,7 @@ class AssessmentLlmView:
             model (str):
             parent_request_id (str):
             provider (str):
+            degraded (DegradedView | None | Unset): Present when the assessment ran on the cheaper model, and why.
      """
 
     attempts: list[AssessmentAttemptView]
@@ -38,6 +41,7 @@ class AssessmentLlmView:
     model: str
     parent_request_id: str
     provider: str
+    degraded: DegradedView | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -46,6 +50,7 @@ class AssessmentLlmView:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.assessment_attempt_view import AssessmentAttemptView # noqa: PLC0415
+        from ..models.degraded_view import DegradedView # noqa: PLC0415
         attempts = []
         for attempts_item_data in self.attempts:
             attempts_item = attempts_item_data.to_dict()
@@ -61,6 +66,14 @@ class AssessmentLlmView:
 
         provider = self.provider
 
+        degraded: dict[str, Any] | None | Unset
+        if isinstance(self.degraded, Unset):
+            degraded = UNSET
+        elif isinstance(self.degraded, DegradedView):
+            degraded = self.degraded.to_dict()
+        else:
+            degraded = self.degraded
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -71,6 +84,8 @@ class AssessmentLlmView:
             "parent_request_id": parent_request_id,
             "provider": provider,
         })
+        if degraded is not UNSET:
+            field_dict["degraded"] = degraded
 
         return field_dict
 
@@ -79,6 +94,7 @@ class AssessmentLlmView:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.assessment_attempt_view import AssessmentAttemptView # noqa: PLC0415
+        from ..models.degraded_view import DegradedView # noqa: PLC0415
         d = dict(src_dict)
         attempts = []
         _attempts = d.pop("attempts")
@@ -98,12 +114,33 @@ class AssessmentLlmView:
 
         provider = d.pop("provider")
 
+        def _parse_degraded(data: object) -> DegradedView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                degraded_type_0 = DegradedView.from_dict(data)
+
+
+
+                return degraded_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DegradedView | None | Unset, data)
+
+        degraded = _parse_degraded(d.pop("degraded", UNSET))
+
+
         assessment_llm_view = cls(
             attempts=attempts,
             cost=cost,
             model=model,
             parent_request_id=parent_request_id,
             provider=provider,
+            degraded=degraded,
         )
 
 
