@@ -97,6 +97,46 @@ def rederive_total(lines: Sequence[LedgerLine], prices: PriceTable) -> int:
     return total
 
 
+def plan_corrections(
+    lines: Sequence[LedgerLine], prices: PriceTable, *, reason: str, operator: str, now: datetime
+) -> list[tuple[LedgerLine, LedgerLine]]:
+    """(correction, corrected line) for every restatable line whose row in force at its admission
+    is not the row that priced it (or last corrected it). Pure: nothing is written."""
+    by_target = _corrections_by_target(lines)
+    planned: list[tuple[LedgerLine, LedgerLine]] = []
+    for line in lines:
+        if not restatable(line):
+            continue
+        sk = line_sk(line)
+        applied = by_target.get((line.meta.tenant_id, sk), [])
+        was = current_row(line, applied, prices)
+        now_in_force = prices.price(line.model, line.timestamp)
+        if now_in_force.row_id == was.row_id:
+            continue
+        number = len(applied) + 1
+        correction = LedgerLine(
+            call_id=f"{line.call_id}#C{number:03d}",
+            meta=line.meta,
+            day=line.day,
+            timestamp=line.timestamp,
+            provider=line.provider,
+            model=line.model,
+            usage=line.usage,
+            cost_micros=now_in_force.cost_micros(line.usage) - was.cost_micros(line.usage),
+            pricing_version=prices.version,
+            status="settled",
+            outcome="correction",
+            source=line.source,
+            price_row_id=now_in_force.row_id,
+            kind="correction",
+            corrects=sk,
+            reason=f"{reason} (by {operator} at {format_instant(now)}; was {was.row_id})",
+        )
+        assert correction_sk(sk, number) == line_sk(correction)
+        planned.append((correction, line))
+    return planned
+
+
 def restate_day(
     store: CostsStore, prices: PriceTable, day: date, *, reason: str, operator: str, now: datetime
 ) -> Restatement:
@@ -119,40 +159,11 @@ def restate_day(
         )
     lines = store.day_lines(day)
     total_before = sum(line.cost_micros for line in lines)
-    by_target = _corrections_by_target(lines)
-    appended: list[LedgerLine] = []
-    for line in lines:
-        if not restatable(line):
-            continue
-        sk = line_sk(line)
-        applied = by_target.get((line.meta.tenant_id, sk), [])
-        was = current_row(line, applied, prices)
-        now_in_force = prices.price(line.model, line.timestamp)
-        if now_in_force.row_id == was.row_id:
-            continue
-        number = len(applied) + 1
-        delta = now_in_force.cost_micros(line.usage) - was.cost_micros(line.usage)
-        correction = LedgerLine(
-            call_id=f"{line.call_id}#C{number:03d}",
-            meta=line.meta,
-            day=line.day,
-            timestamp=line.timestamp,
-            provider=line.provider,
-            model=line.model,
-            usage=line.usage,
-            cost_micros=delta,
-            pricing_version=prices.version,
-            status="settled",
-            outcome="correction",
-            source=line.source,
-            price_row_id=now_in_force.row_id,
-            kind="correction",
-            corrects=sk,
-            reason=f"{reason} (by {operator} at {format_instant(now)}; was {was.row_id})",
-        )
-        assert correction_sk(sk, number) == line_sk(correction)
-        if store.append_correction(correction, line_scopes(line), now):
-            appended.append(correction)
+    appended = [
+        correction
+        for correction, target in plan_corrections(lines, prices, reason=reason, operator=operator, now=now)
+        if store.append_correction(correction, line_scopes(target), now)
+    ]
     total_after = total_before + sum(line.cost_micros for line in appended)
     logger.info(
         "day restated",
