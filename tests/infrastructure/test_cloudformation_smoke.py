@@ -46,6 +46,7 @@ NOT_IN_MOTO: Final = frozenset(
         "AWS::CodeDeploy::DeploymentGroup",
         "AWS::SNS::Subscription",
         "AWS::SNS::TopicPolicy",
+        "AWS::S3::BucketPolicy",
         # Generated when the API has a usage plan (Auth.UsagePlan); moto has no CloudFormation for them.
         "AWS::ApiGateway::UsagePlan",
         "AWS::ApiGateway::UsagePlanKey",
@@ -189,7 +190,7 @@ def test_the_generated_stack_is_created_in_moto_cloudformation(
     assert len(created) - len(listed) == len(template["Resources"]) - len(expected)
     assert {item["LogicalResourceId"] for item in listed} == expected
     assert {item["ResourceStatus"] for item in listed} == {"CREATE_COMPLETE"}
-    assert len(functions) == 9
+    assert len(functions) == 10
     assert len(published) == len(functions)  # one published version each, behind `live`
     for function in functions:
         variables = function["Environment"]["Variables"]

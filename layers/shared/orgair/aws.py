@@ -102,9 +102,18 @@ def secrets_provider() -> SecretsProvider:
     return SecretsProvider(boto3_client=boto3.client("secretsmanager", config=client_config()))
 
 
+@lru_cache(maxsize=1)
+def s3_client() -> Any:
+    """The container's S3 client (the FOCUS export's writes), with our time budget."""
+    import boto3
+
+    return boto3.client("s3", config=client_config())
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint; the SnapStart restore hook)."""
     dynamodb_client.cache_clear()
+    s3_client.cache_clear()
     ssm_provider.cache_clear()
     secrets_provider.cache_clear()
 

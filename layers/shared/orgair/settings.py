@@ -147,6 +147,13 @@ class Settings(BaseSettings):
     HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
     ALERT_TOPIC_ARN: str | None = None
     ALERT_EVENT_BUS_NAME: str = "default"
+    EXPORT_BUCKET_NAME: str | None = None
+    """The bucket the FOCUS export writes to (ExportFunction only)."""
+    EXPORT_BILLING_ACCOUNT_ID: str = Field(default="orgair", min_length=1, max_length=128)
+    """FOCUS BillingAccountId/Name of every exported row: the deployment (the stack's name)."""
+    EXPORT_CLOSE_DELAY_SECONDS: int = Field(default=3600, ge=0, le=86_400)
+    """A day is closed (exportable, restatable) this long after its UTC midnight and once none of
+    its holds is open: longer than HOLD_EXPIRY_SECONDS plus one budget-check interval."""
 
     # Org-AI-R scoring parameters (allowed ranges from the scoring specification)
     ALPHA_VR_WEIGHT: Decimal = _decimal("0.60", ge="0.55", le="0.70")

@@ -207,7 +207,14 @@ class CostLedger:
         return RequestBudget(cap_micros=usd_to_micros_floor(self.settings.MAX_REQUEST_COST_USD))
 
     def price(self, model: str) -> ModelPrice:
-        return self.prices.price(model)
+        """The model's price row in force now (the ledger's clock)."""
+        return self.prices.price(model, self.clock())
+
+    def hold_price(self, hold: Hold) -> ModelPrice:
+        """The row a call was admitted under (holds written before rows had ids: the row then in force)."""
+        if hold.price_row_id is not None:
+            return self.prices.row(hold.price_row_id)
+        return self.prices.price(hold.model, hold.reserved_at)
 
     def estimate(self, model: str, input_texts: Iterable[str], max_output_tokens: int) -> int:
         """Worst case of one call: characters / 3 input tokens, full `max_tokens` output, at this model's price."""
@@ -231,8 +238,8 @@ class CostLedger:
         global limit), all in one conditional transaction: every scope admits or none does. When
         several refuse at once, the first named is `global`.
         """
-        price = self.price(model)
         now = self.clock()
+        price = self.prices.price(model, now)
         day = day_of(now)
         updates: list[ScopeUpdate] = []
         for scope, limit in self.call_scope_limits(meta.tenant_id):
@@ -253,6 +260,7 @@ class CostLedger:
             estimate_micros=estimate_micros,
             reserved_at=now,
             expires_at=now + timedelta(seconds=self.settings.HOLD_EXPIRY_SECONDS),
+            price_row_id=price.row_id,
         )
         try:
             self.store.reserve(hold, updates, now)
@@ -282,7 +290,7 @@ class CostLedger:
         if usage is None:
             line, _ = self._settle(hold, Usage(), 0, "settled", outcome, provider_request_id)
             return line
-        reported = self.price(hold.model).cost_micros(usage)
+        reported = self.hold_price(hold).cost_micros(usage)
         if reported <= hold.estimate_micros:
             line, _ = self._settle(hold, usage, reported, "settled", outcome, provider_request_id)
             return line
@@ -348,6 +356,7 @@ class CostLedger:
             estimate_micros=hold.estimate_micros,
             provider_request_id=provider_request_id,
             anomalous=anomalous,
+            price_row_id=hold.price_row_id,
         )
         try:
             self.store.settle(hold, line, self.clock())
@@ -385,7 +394,8 @@ class CostLedger:
                 "The Idempotency-Key header must be 1-255 visible ASCII characters.",
                 errors=[FieldError("Idempotency-Key", "1-255 visible ASCII characters")],
             )
-        price = self.price(report.model)
+        now = self.clock()
+        price = self.prices.price(report.model, now)
         if price.provider != report.provider:
             raise ValidationFailed(
                 f"Model '{report.model}' is served by '{price.provider}', not '{report.provider}'.",
@@ -410,7 +420,6 @@ class CostLedger:
                     if getattr(report.usage, name)
                 ],
             )
-        now = self.clock()
         day = day_of(now)
         updates: list[ScopeUpdate] = []
         for scope, limit in self.external_limits(meta.tenant_id):
@@ -441,6 +450,7 @@ class CostLedger:
             status="settled",
             outcome="reported",
             source="external",
+            price_row_id=price.row_id,
         )
         marker = ExternalMarker(
             tenant_id=meta.tenant_id,
@@ -502,14 +512,15 @@ class CostLedger:
             ModelSpend(
                 model=model,
                 provider=lines[0].provider,
-                calls=len(lines),
-                uncertain_calls=sum(1 for line in lines if line.status == "uncertain"),
+                calls=len(charges),
+                uncertain_calls=sum(1 for line in charges if line.status == "uncertain"),
                 cost_micros=sum(line.cost_micros for line in lines),
-                input_tokens=sum(line.usage.input_tokens for line in lines),
-                cached_input_tokens=sum(line.usage.cached_input_tokens for line in lines),
-                output_tokens=sum(line.usage.output_tokens for line in lines),
+                input_tokens=sum(line.usage.input_tokens for line in charges),
+                cached_input_tokens=sum(line.usage.cached_input_tokens for line in charges),
+                output_tokens=sum(line.usage.output_tokens for line in charges),
             )
             for model, lines in sorted(by_model.items())
+            for charges in ([line for line in lines if line.kind == "charge"],)
         ]
         projection = forecast(
             day=day,

@@ -1,8 +1,13 @@
-"""The versioned price table shipped in the layer, loaded once per container.
+"""The versioned, effective-dated price table shipped in the layer, loaded once per container.
 
-A model without a price is refused before any call (`UnknownModelPrice`): pricing an unknown model at
-zero is how spend disappears from a ledger. The table's version id is stamped on every ledger line
-so any cost can be recomputed from the prices that were in force.
+Each model has price rows, each in force from its `effective_from` (UTC) until the next row's, with
+the `source` it was read from. A call is priced by the row in force when it was admitted, and its
+ledger line names that row (`ModelPrice.row_id`, `<model>@<effective_from>`), so any cost can be
+recomputed from the prices that applied. Rows are appended, never edited: a late price change is a
+new row plus correction lines (`orgair.costs.corrections`), never a rewrite of what was recorded.
+
+A model without a row in force is refused before any call (`UnknownModelPrice`): pricing an unknown
+model at zero is how spend disappears from a ledger.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any, Final, Literal
 
 from orgair.costs.money import MONEY_CONTEXT, ceil_micros
@@ -25,6 +32,19 @@ CHARS_PER_TOKEN_BOUND: Final = 3
 """Input tokens are bounded by characters / 3 (no tokenizer in the layer); a deliberate overestimate."""
 MESSAGE_OVERHEAD_TOKENS: Final = 8
 REQUEST_OVERHEAD_TOKENS: Final = 16
+PRICES_EPOCH: Final = datetime(2000, 1, 1, tzinfo=UTC)
+"""The `effective_from` of a price built in code without one (tests, simulations)."""
+_INSTANT_FORMAT: Final = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def format_instant(instant: datetime) -> str:
+    """An aware instant as `2026-03-01T00:00:00Z` (whole seconds, UTC): price row ids and exports."""
+    return instant.astimezone(UTC).strftime(_INSTANT_FORMAT)
+
+
+def parse_instant(text: str) -> datetime:
+    """`2026-03-01T00:00:00Z` as an aware UTC datetime; anything else is a ValueError."""
+    return datetime.strptime(text, _INSTANT_FORMAT).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +76,10 @@ def _exact_sum(*terms: tuple[int, Decimal]) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class ModelPrice:
-    """USD per million tokens of one model. A million tokens at $p cost p micro-USD per token."""
+    """One price row: USD per million tokens of one model, in force from `effective_from` (UTC).
+
+    A million tokens at $p cost p micro-USD per token.
+    """
 
     model: str
     provider: Provider
@@ -64,6 +87,13 @@ class ModelPrice:
     cached_input: Decimal
     output: Decimal
     cache_write: Decimal
+    effective_from: datetime = PRICES_EPOCH
+    source: str = ""
+
+    @property
+    def row_id(self) -> str:
+        """The row's stable id, recorded on every ledger line it priced: `<model>@<effective_from>`."""
+        return f"{self.model}@{format_instant(self.effective_from)}"
 
     def cost_micros(self, usage: Usage) -> int:
         """Exact sum over token classes, rounded up once to the micro-dollar (see `money`)."""
@@ -84,18 +114,48 @@ class ModelPrice:
 
 @dataclass(frozen=True, slots=True)
 class PriceTable:
-    version: str
-    prices: Mapping[str, ModelPrice]
+    """Every model's price rows, oldest first; `price(model, at)` is the row in force at `at`."""
 
-    def price(self, model: str) -> ModelPrice:
-        """The model's price, or `UnknownModelPrice` (422 / configuration error) — never zero."""
-        found = self.prices.get(model)
+    version: str
+    rows: Mapping[str, tuple[ModelPrice, ...]]
+
+    def price(self, model: str, at: datetime | None = None) -> ModelPrice:
+        """The row in force at `at` (default: now), or `UnknownModelPrice` (422) — never zero.
+
+        A model whose only rows start later (a price announced for tomorrow) has no price today.
+        """
+        instant = at or datetime.now(UTC)
+        found = None
+        for row in self.rows.get(model, ()):
+            if row.effective_from <= instant:
+                found = row
         if found is None:
             raise UnknownModelPrice(
-                f"Model '{model}' has no price in pricing table {self.version}; it cannot be called or recorded.",
+                f"Model '{model}' has no price in force at {format_instant(instant)} in pricing table "
+                f"{self.version}; it cannot be called or recorded.",
                 errors=[FieldError("model", "no price is configured for this model")],
             )
         return found
+
+    def row(self, row_id: str) -> ModelPrice:
+        """A row by its id (what a ledger line recorded); a ConfigurationError if the table lost it."""
+        model, _, _ = row_id.rpartition("@")
+        for row in self.rows.get(model, ()):
+            if row.row_id == row_id:
+                return row
+        raise ConfigurationError(f"pricing: row {row_id} is not in pricing table {self.version}")
+
+    def priced_at(self, model: str, at: datetime) -> bool:
+        return any(row.effective_from <= at for row in self.rows.get(model, ()))
+
+    def with_row(self, row: ModelPrice, version: str) -> PriceTable:
+        """This table plus one appended row (a later `effective_from` than the model's last row)."""
+        existing = self.rows.get(row.model, ())
+        if existing and row.effective_from <= existing[-1].effective_from:
+            raise ConfigurationError(f"pricing: {row.row_id} must start after {existing[-1].row_id}")
+        if existing and existing[-1].provider != row.provider:
+            raise ConfigurationError(f"pricing: {row.model}.provider cannot change")
+        return PriceTable(version=version, rows={**self.rows, row.model: (*existing, row)})
 
 
 def input_token_bound(texts: Iterable[str]) -> int:
@@ -115,27 +175,55 @@ def _price(raw: Any, name: str) -> Decimal:
     return value
 
 
+def _row(model: str, provider: Provider, entry: Any, index: int) -> ModelPrice:
+    name = f"{model}.rows[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigurationError(f"pricing: {name} must be an object")
+    source = entry.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise ConfigurationError(f"pricing: {name}.source must name where the price was read")
+    try:
+        effective_from = parse_instant(str(entry.get("effective_from")))
+    except ValueError:
+        raise ConfigurationError(
+            f"pricing: {name}.effective_from must be like 2026-03-01T00:00:00Z"
+        ) from None
+    return ModelPrice(
+        model=model,
+        provider=provider,
+        input=_price(entry.get("input"), f"{name}.input"),
+        cached_input=_price(entry.get("cached_input"), f"{name}.cached_input"),
+        output=_price(entry.get("output"), f"{name}.output"),
+        cache_write=_price(entry.get("cache_write", entry.get("input")), f"{name}.cache_write"),
+        effective_from=effective_from,
+        source=source,
+    )
+
+
 def parse_price_table(document: Mapping[str, Any]) -> PriceTable:
-    """Validate the pricing document; a malformed table stops the container instead of mispricing."""
+    """Validate the pricing document; a malformed table stops the container instead of mispricing.
+
+    Per model: `provider` and `rows`, each row with `effective_from`, `source` and its prices, in
+    strictly increasing `effective_from` order (so each instant has exactly one row in force).
+    """
     version = document.get("version")
     models = document.get("models")
     if not isinstance(version, str) or not version or not isinstance(models, dict) or not models:
         raise ConfigurationError("pricing: a non-empty 'version' and 'models' are required")
-    prices: dict[str, ModelPrice] = {}
+    table: dict[str, tuple[ModelPrice, ...]] = {}
     for model, entry in models.items():
-        provider = entry.get("provider")
+        provider = entry.get("provider") if isinstance(entry, dict) else None
         if provider not in PROVIDERS:
             raise ConfigurationError(f"pricing: {model}.provider must be one of {', '.join(PROVIDERS)}")
-        input_price = _price(entry.get("input"), f"{model}.input")
-        prices[model] = ModelPrice(
-            model=model,
-            provider=provider,
-            input=input_price,
-            cached_input=_price(entry.get("cached_input"), f"{model}.cached_input"),
-            output=_price(entry.get("output"), f"{model}.output"),
-            cache_write=_price(entry.get("cache_write", entry.get("input")), f"{model}.cache_write"),
-        )
-    return PriceTable(version=version, prices=prices)
+        raw_rows = entry.get("rows")
+        if not isinstance(raw_rows, list) or not raw_rows:
+            raise ConfigurationError(f"pricing: {model}.rows must be a non-empty list")
+        rows = tuple(_row(model, provider, raw, index) for index, raw in enumerate(raw_rows))
+        for earlier, later in pairwise(rows):
+            if later.effective_from <= earlier.effective_from:
+                raise ConfigurationError(f"pricing: {model}.rows must be in increasing effective_from order")
+        table[model] = rows
+    return PriceTable(version=version, rows=table)
 
 
 @lru_cache(maxsize=1)
@@ -159,20 +247,33 @@ def with_local_prices(table: PriceTable, rows: Mapping[str, Any]) -> PriceTable:
         return table
     if not all(isinstance(row, Mapping) for row in rows.values()):
         raise ConfigurationError("LOCAL_MODEL_PRICES: each model must map to a price row")
+    document = {
+        model: {
+            "provider": row.get("provider"),
+            "rows": [
+                {
+                    **{key: value for key, value in row.items() if key != "provider"},
+                    "effective_from": format_instant(PRICES_EPOCH),
+                    "source": "LOCAL_MODEL_PRICES (development only)",
+                }
+            ],
+        }
+        for model, row in rows.items()
+    }
     try:
-        added = parse_price_table({"version": table.version, "models": dict(rows)}).prices
+        added = parse_price_table({"version": table.version, "models": document}).rows
     except (ConfigurationError, ArithmeticError) as error:
         detail = (
             str(error).removeprefix("pricing: ") if isinstance(error, ConfigurationError) else "not a decimal"
         )
         raise ConfigurationError(f"LOCAL_MODEL_PRICES: {detail}") from None
-    shipped = sorted(set(added) & set(table.prices))
+    shipped = sorted(set(added) & set(table.rows))
     if shipped:
         raise ConfigurationError(
             f"LOCAL_MODEL_PRICES: {', '.join(shipped)}: already priced by pricing table {table.version}; "
             "local rows may only add models"
         )
-    return PriceTable(version=table.version + LOCAL_VERSION_SUFFIX, prices={**table.prices, **added})
+    return PriceTable(version=table.version + LOCAL_VERSION_SUFFIX, rows={**table.rows, **added})
 
 
 @lru_cache(maxsize=4)
@@ -187,15 +288,19 @@ def effective_price_table(local_rows: Mapping[str, Any]) -> PriceTable:
     return _with_local_rows(json.dumps(local_rows, sort_keys=True))
 
 
-def require_priced(models: Mapping[str, str], table: PriceTable | None = None) -> None:
-    """A ConfigurationError naming every setting (never its value) whose model has no price.
+def require_priced(
+    models: Mapping[str, str], table: PriceTable | None = None, at: datetime | None = None
+) -> None:
+    """A ConfigurationError naming every setting (never its value) whose model has no price in force.
 
-    `models` maps a setting's name to the model it configures. For a function's init: a deployment
-    with a typo in DEFAULT_LLM_MODEL or FALLBACK_LLM_MODEL fails to start instead of answering every
-    assessment with an error while health says 200 (the gateway still refuses per call as well).
+    `models` maps a setting's name to the model it configures; `at` defaults to now. For a
+    function's init: a deployment with a typo in DEFAULT_LLM_MODEL or FALLBACK_LLM_MODEL (or a model
+    whose first price only starts tomorrow) fails to start instead of answering every assessment
+    with an error while health says 200 (the gateway still refuses per call as well).
     """
     table = table or price_table()
-    unpriced = [name for name, model in models.items() if model not in table.prices]
+    instant = at or datetime.now(UTC)
+    unpriced = [name for name, model in models.items() if not table.priced_at(model, instant)]
     if unpriced:
         raise ConfigurationError(
             f"invalid configuration: {', '.join(unpriced)}: no price in pricing table {table.version}"

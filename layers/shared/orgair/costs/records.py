@@ -14,6 +14,7 @@ from orgair.costs.pricing import Usage
 
 HoldStatus = Literal["held", "settled"]
 LineStatus = Literal["settled", "uncertain"]
+LineKind = Literal["charge", "correction"]
 AlertState = Literal["claimed", "published"]
 
 
@@ -64,6 +65,8 @@ class Hold:
     reserved_at: datetime
     expires_at: datetime
     status: HoldStatus = "held"
+    price_row_id: str | None = None
+    """The price row in force at admission (`<model>@<effective_from>`): the call is settled at it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,15 @@ class LedgerLine:
     provider_request_id: str | None = None
     anomalous: bool = False
     """The provider reported usage above what was reserved: settled at the reservation instead."""
+    price_row_id: str | None = None
+    """The price row that priced this line (None on lines written before rows had ids)."""
+    kind: LineKind = "charge"
+    """`correction`: appended later to restate `corrects` at `price_row_id`; its cost is the
+    difference, its usage the corrected line's tokens (not new consumption)."""
+    corrects: str | None = None
+    """A correction's target: the ledger sort key of the charge line it restates."""
+    reason: str | None = None
+    """A correction's audit note: who appended it and why."""
 
 
 @dataclass(frozen=True, slots=True)

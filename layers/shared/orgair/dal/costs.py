@@ -8,11 +8,14 @@ Item layout (generic pk/sk and the gsi1 index of the template):
 | tenant budget | `BUDGETCFG` | `<scope>` | — |
 | hold | `HOLD#<call id>` | `HOLD` | `OPENHOLD#<day>#<shard>` / `<expiry>#<call id>` while held |
 | external report | `EXTERNAL#<tenant>` | `KEY#<idempotency key>` | — |
-| ledger line | `LEDGER#<tenant>#<day>` | `<admitted at>#<call id>` | — |
+| ledger line | `LEDGER#<tenant>#<day>` | `<admitted at>#<call id>` | `LEDGERDAY#<day>#<shard>` / `<tenant>#<sk>` |
+| correction line | `LEDGER#<tenant>#<day>` | `<corrected line's sk>#C<nnn>` | as a ledger line |
 | alert claim | `ALERTS#<day>` | `<scope>#<threshold>` | — |
 
 Counters hold integer micro-USD `committed`, `settled` and hourly settled buckets `h00`..`h23`
-(admission hour), so a forecast needs one read, not a scan. Reading code treats an item past its
+(admission hour), so a forecast needs one read, not a scan. Ledger lines are also in the sparse
+index `gsi1` under their day (8 shards), so one day of every tenant is read without a scan (export,
+restatement); a correction sorts right after the line it corrects. Reading code treats an item past its
 own expiry as expired; `expires_at` (TTL) only collects garbage, and moto never expires it anyway.
 """
 
@@ -143,6 +146,15 @@ def ledger_sk(timestamp: datetime, call_id: str) -> str:
     return f"{_iso(timestamp)}#{call_id}"
 
 
+def ledger_day_pk(day: date, shard: int) -> str:
+    return f"LEDGERDAY#{day.isoformat()}#{shard}"
+
+
+def correction_sk(corrected_sk: str, number: int) -> str:
+    """The n-th correction of a line (1-based): deterministic, so a retried restatement writes nothing."""
+    return f"{corrected_sk}#C{number:03d}"
+
+
 def hold_shard_pk(day: date, call_id: str) -> str:
     return f"OPENHOLD#{day.isoformat()}#{zlib.crc32(call_id.encode()) % HOLD_SHARDS}"
 
@@ -217,6 +229,8 @@ def hold_item(hold: Hold) -> Item:
         "hold_expires_at": _s(_iso(hold.expires_at)),
         "expires_at": _n(int((hold.expires_at + GARBAGE_AFTER).timestamp())),
     }
+    if hold.price_row_id is not None:
+        item["price_row_id"] = _s(hold.price_row_id)
     if hold.status == "held":
         item["gsi1pk"] = _s(hold_shard_pk(hold.day, hold.call_id))
         item["gsi1sk"] = _s(f"{_iso(hold.expires_at)}#{hold.call_id}")
@@ -237,13 +251,24 @@ def hold_from(item: Mapping[str, Any]) -> Hold:
         reserved_at=_parse_iso(_get_s(item, "reserved_at")),
         expires_at=_parse_iso(_get_s(item, "hold_expires_at")),
         status="settled" if status == "settled" else "held",
+        price_row_id=_get_s(item, "price_row_id") or None,
     )
 
 
+def line_sk(line: LedgerLine) -> str:
+    """A charge's sort key is its admission instant and call id; a correction's follows its target's."""
+    if line.kind == "correction" and line.corrects is not None:
+        return f"{line.corrects}#C{line.call_id.rpartition('#C')[2]}"
+    return ledger_sk(line.timestamp, line.call_id)
+
+
 def line_item(line: LedgerLine) -> Item:
+    sk = line_sk(line)
     item: Item = {
         "pk": _s(ledger_pk(line.meta.tenant_id, line.day)),
-        "sk": _s(ledger_sk(line.timestamp, line.call_id)),
+        "sk": _s(sk),
+        "gsi1pk": _s(ledger_day_pk(line.day, zlib.crc32(line.call_id.encode()) % HOLD_SHARDS)),
+        "gsi1sk": _s(f"{line.meta.tenant_id}#{sk}"),
         "type": _s("ledger_line"),
         "call_id": _s(line.call_id),
         **_meta_attributes(line.meta),
@@ -267,6 +292,12 @@ def line_item(line: LedgerLine) -> Item:
         item["anomalous"] = {"BOOL": True}
     if line.provider_request_id:
         item["provider_request_id"] = _s(line.provider_request_id)
+    if line.price_row_id is not None:
+        item["price_row_id"] = _s(line.price_row_id)
+    if line.kind == "correction":
+        item["kind"] = _s("correction")
+        item["corrects"] = _s(line.corrects or "")
+        item["reason"] = _s(line.reason or "")
     return item
 
 
@@ -292,6 +323,10 @@ def line_from(item: Mapping[str, Any]) -> LedgerLine:
         estimate_micros=_get_opt_n(item, "estimate_micros"),
         provider_request_id=_get_s(item, "provider_request_id") or None,
         anomalous=bool(item.get("anomalous", {}).get("BOOL", False)),
+        price_row_id=_get_s(item, "price_row_id") or None,
+        kind="correction" if _get_s(item, "kind") == "correction" else "charge",
+        corrects=_get_s(item, "corrects") or None,
+        reason=_get_s(item, "reason") or None,
     )
 
 
@@ -523,7 +558,53 @@ class CostsStore:
         )
         self._transact(items, "recording reported usage")
 
+    def append_correction(self, line: LedgerLine, scopes: Sequence[str], now: datetime) -> bool:
+        """Append a correction line and add its (signed) cost to `committed`, `settled` and the hour
+        bucket of every scope of the corrected line, at once. No ceiling: a correction records what a
+        call cost, it admits nothing. False when this correction was appended before (a retry)."""
+        items: list[TransactWriteItemTypeDef] = [
+            cast(
+                "TransactWriteItemTypeDef",
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": line_item(line),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            )
+        ]
+        hour = line.timestamp.astimezone(UTC).hour
+        items.extend(
+            self._counter_update(
+                line.day,
+                ScopeUpdate(
+                    scope=scope, committed_delta=line.cost_micros, settled_delta=line.cost_micros, hour=hour
+                ),
+                now,
+            )
+            for scope in scopes
+        )
+        try:
+            self._transact(items, "appending a correction")
+        except ConditionFailed as refusal:
+            if refusal.index == 0:
+                return False
+            raise
+        return True
+
     # ------------------------------------------------------------------ reads
+
+    def day_lines(self, day: date) -> list[LedgerLine]:
+        """Every tenant's lines of one day (charges and corrections), ordered by tenant and sort key.
+
+        Read from the sparse day index (eventually consistent: callers read closed days only)."""
+        found: list[tuple[str, LedgerLine]] = []
+        for shard in range(HOLD_SHARDS):
+            for item in self._query({"gsi1pk": ledger_day_pk(day, shard)}, index="gsi1"):
+                found.append((_get_s(item, "gsi1sk"), line_from(item)))
+        found.sort(key=lambda pair: pair[0])
+        return [line for _, line in found]
 
     def external_marker(self, tenant_id: str, idempotency_key: str) -> ExternalMarker | None:
         with store_errors("reading a usage report"):
