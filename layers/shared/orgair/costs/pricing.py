@@ -289,7 +289,7 @@ def effective_price_table(local_rows: Mapping[str, Any]) -> PriceTable:
 
 
 def require_priced(
-    models: Mapping[str, str], table: PriceTable | None = None, at: datetime | None = None
+    models: Mapping[str, str], table: PriceTable | None = None, *, at: datetime | None = None
 ) -> None:
     """A ConfigurationError naming every setting (never its value) whose model has no price in force.
 

@@ -87,9 +87,9 @@ def test_a_model_whose_first_row_starts_tomorrow_is_unpriced_today() -> None:
 
 def test_require_priced_is_date_aware_and_names_the_setting_only() -> None:
     settings = load_settings()
-    require_priced({"DEFAULT_LLM_MODEL": settings.DEFAULT_LLM_MODEL}, at("2026-03-02T00:00:00"))
+    require_priced({"DEFAULT_LLM_MODEL": settings.DEFAULT_LLM_MODEL}, at=at("2026-03-02T00:00:00"))
     with pytest.raises(ConfigurationError) as refused:
-        require_priced({"DEFAULT_LLM_MODEL": settings.DEFAULT_LLM_MODEL}, at("2020-01-01T00:00:00"))
+        require_priced({"DEFAULT_LLM_MODEL": settings.DEFAULT_LLM_MODEL}, at=at("2020-01-01T00:00:00"))
     assert "DEFAULT_LLM_MODEL" in str(refused.value)
     assert settings.DEFAULT_LLM_MODEL not in str(refused.value)
 

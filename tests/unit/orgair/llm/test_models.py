@@ -20,7 +20,7 @@ def test_the_default_and_fallback_models_take_schemas_natively_and_the_may_2024_
 
 
 def test_every_model_with_a_capability_is_priced() -> None:
-    assert model_capabilities().structured <= set(price_table().prices)
+    assert model_capabilities().structured <= set(price_table().rows)
 
 
 @pytest.mark.parametrize(
