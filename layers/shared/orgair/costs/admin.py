@@ -193,7 +193,8 @@ class BudgetAdmin:
             resets_at=next_utc_midnight(start_of_day(day)),
         )
 
-    def _statuses(self, tenants: list[str], day: date) -> list[TenantBudgetStatus]:
+    def tenant_statuses(self, tenants: list[str], day: date) -> list[TenantBudgetStatus]:
+        """The budgets of these tenants for the day (counters in batches, settings in one query)."""
         now = self.ledger.clock()
         current = self._current(day)
         scopes = [scope for tenant in tenants for scope in (tenant_scope(tenant), global_share_scope(tenant))]
@@ -232,7 +233,7 @@ class BudgetAdmin:
         validate_tenant_id(tenant_id)
         if tenant_id not in self.tenant_ids():
             raise NotFound(f"No tenant '{tenant_id}' has an API key or a budget.")
-        [status] = self._statuses([tenant_id], day)
+        [status] = self.tenant_statuses([tenant_id], day)
         history = self.store.budget_history(tenant_id, HISTORY_LENGTH)
         return TenantBudgetStatus(
             tenant_id=status.tenant_id,
@@ -269,7 +270,7 @@ class BudgetAdmin:
             if len(remaining) > limit
             else None
         )
-        return TenantBudgetPage(day=day, items=self._statuses(page, day), next_cursor=next_cursor)
+        return TenantBudgetPage(day=day, items=self.tenant_statuses(page, day), next_cursor=next_cursor)
 
     def set_tenant_budget(self, tenant_id: str, limit_micros: int | None, *, by: str) -> BudgetSetting | None:
         """Set (or with None remove) a tenant's daily budget, audited with `by` and the clock's time.
