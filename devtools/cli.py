@@ -1,4 +1,5 @@
-"""`orgair`: the operator's command line: API keys (create, list, revoke) and tenants' request plans.
+"""`orgair`: the operator's command line: API keys (create, list, revoke), tenants' request plans
+and daily budgets (show, set).
 
 By default it talks to the local runner's embedded DynamoDB (`make run`) on
 `http://127.0.0.1:${DYNAMODB_PORT:-8000}` with fake credentials; `--aws` uses the real credentials
@@ -12,17 +13,26 @@ for the authorizer to return as `usageIdentifierKey`. With `--aws`, `keys create
 named by `--usage-plan-id`, `$TENANT_USAGE_PLAN_ID` or the `TenantUsagePlanId` output of
 `--stack`. Locally there is no API Gateway: the usage key is only stored (the runner meters it).
 The usage key's value is never printed or logged; the API Gateway key id is.
+
+Budgets (docs/operations.md, Budgets): `budgets show` prints the global daily budget and every
+tenant's for a day (the same figures as `GET /costs/budgets/...`), `budgets set` sets or removes a
+tenant's daily budget in CostsTable (`--costs-table`, default $COSTS_TABLE_NAME, else CostsTable)
+through the layer, recording who did it (the AWS caller's ARN with --aws, `local:<user>` locally)
+and when. The global budget is the template parameter DailyCostBudgetUsd: `budgets set --global`
+refuses and says how to change it.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import boto3
@@ -37,8 +47,15 @@ from orgair.auth.keys import (
     revoke_key,
     tenant_usage_key,
 )
+from orgair.costs.admin import BudgetAdmin, TenantBudgetStatus, parse_daily_budget
+from orgair.costs.budget import iso_utc
+from orgair.costs.ledger import CostLedger
+from orgair.costs.money import format_usd
+from orgair.costs.views import parse_day
 from orgair.dal.api_keys import ApiKeyTable
-from orgair.errors import DependencyUnavailable, OrgairError, ValidationFailed
+from orgair.dal.costs import CostsStore
+from orgair.errors import ConfigurationError, DependencyUnavailable, OrgairError, ValidationFailed
+from orgair.settings import Settings, load_settings
 from pydantic import SecretStr
 
 if TYPE_CHECKING:
@@ -47,6 +64,8 @@ if TYPE_CHECKING:
 
 LOCAL_REGION = "us-east-1"
 LOCAL_TABLE_NAME = "ApiKeysTable"
+LOCAL_COSTS_TABLE_NAME = "CostsTable"
+GLOBAL_BUDGET_PARAMETER = "DailyCostBudgetUsd"
 USAGE_PLAN_OUTPUT = "TenantUsagePlanId"
 USAGE_PLAN_ENV = "TENANT_USAGE_PLAN_ID"
 EXIT_FAILED = 1
@@ -61,6 +80,10 @@ class Target:
     where: str
     usage_plans: UsagePlanKeys | None = None
     """The stack's usage plan (with --aws); None locally, where no API Gateway exists."""
+    client: DynamoDBClient | None = None
+    """The DynamoDB client the tables are read with (for CostsTable: `budgets`)."""
+    session: boto3.session.Session | None = None
+    """With --aws: the session of the environment's credentials."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +152,10 @@ def _target(args: argparse.Namespace) -> Target:
         if args.command == "tenants" or (args.command == "keys" and args.action == "create"):
             plan_id = _usage_plan_id(args, session)
             apigateway = session.client("apigateway", config=_client_config())
-            return Target(ApiKeyTable(client, table_name), where, UsagePlanKeys(apigateway, plan_id))
+            return Target(
+                ApiKeyTable(client, table_name), where, UsagePlanKeys(apigateway, plan_id), client, session
+            )
+        return Target(ApiKeyTable(client, table_name), where, None, client, session)
     else:
         endpoint = args.endpoint_url or local_endpoint()
         client = boto3.client(
@@ -141,7 +167,7 @@ def _target(args: argparse.Namespace) -> Target:
             config=_client_config(),
         )
         where = f"the local DynamoDB at {endpoint}"
-    return Target(ApiKeyTable(client, table_name), where)
+    return Target(ApiKeyTable(client, table_name), where, None, client)
 
 
 def _usage_plan_id(args: argparse.Namespace, session: boto3.session.Session) -> str:
@@ -273,6 +299,166 @@ def _provision(args: argparse.Namespace, target: Target) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------- budgets
+
+
+def _budget_settings(args: argparse.Namespace, target: Target) -> tuple[Settings, str]:
+    """The settings the budget figures are judged with, and where the global limit came from:
+    with --aws and --stack the stack's DailyCostBudgetUsd, else DAILY_COST_BUDGET_USD of this shell."""
+    if target.session is not None and args.stack:
+        cloudformation = target.session.client("cloudformation", config=_client_config())
+        try:
+            stacks = cloudformation.describe_stacks(StackName=args.stack)["Stacks"]
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            raise _Unusable(f"cannot read stack {args.stack!r} ({code})") from None
+        parameters = {
+            parameter.get("ParameterKey"): parameter.get("ParameterValue")
+            for parameter in stacks[0].get("Parameters", [])
+        }
+        value = parameters.get(GLOBAL_BUDGET_PARAMETER)
+        if value is None:
+            raise _Unusable(f"stack {args.stack!r} has no {GLOBAL_BUDGET_PARAMETER} parameter")
+        try:
+            limit = Decimal(value)
+        except InvalidOperation:
+            raise _Unusable(f"stack {args.stack!r}: {GLOBAL_BUDGET_PARAMETER} is not a number") from None
+        return load_settings(DAILY_COST_BUDGET_USD=limit), f"{GLOBAL_BUDGET_PARAMETER} of stack {args.stack}"
+    where = "DAILY_COST_BUDGET_USD of this shell" if "DAILY_COST_BUDGET_USD" in os.environ else "the default"
+    hint = "" if target.session is None else f"; pass --stack to read the stack's {GLOBAL_BUDGET_PARAMETER}"
+    return load_settings(), where + hint
+
+
+def _budget_admin(args: argparse.Namespace, target: Target) -> tuple[BudgetAdmin, str]:
+    if target.client is None:
+        raise _Unusable("no DynamoDB client")
+    settings, source = _budget_settings(args, target)
+    table = args.costs_table or os.environ.get("COSTS_TABLE_NAME") or LOCAL_COSTS_TABLE_NAME
+    ledger = CostLedger(settings, store=CostsStore(table, target.client))
+    return BudgetAdmin(ledger, target.table.tenant_ids), source
+
+
+def _operator(target: Target) -> str:
+    """Who is changing a budget: the AWS caller's ARN with --aws, else `local:<user>`."""
+    if target.session is None:
+        return f"local:{getpass.getuser()}"
+    sts = target.session.client("sts", config=_client_config())
+    return str(sts.get_caller_identity()["Arn"])
+
+
+def _usd(micros: int | None) -> str:
+    return "-" if micros is None else format_usd(micros)
+
+
+def _columns(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def _tenant_rows(statuses: Sequence[TenantBudgetStatus]) -> str:
+    header = ("TENANT", "LIMIT", "COMMITTED", "SETTLED", "HELD", "FORECAST", "SHARE_OF_GLOBAL", "SET_BY")
+    rows = [header] + [
+        (
+            status.tenant_id,
+            _usd(status.limit_micros),
+            format_usd(status.counter.committed_micros),
+            format_usd(status.counter.settled_micros),
+            format_usd(status.counter.held_micros),
+            format_usd(status.projection.end_of_day_micros),
+            status.share_of_global or "-",
+            (status.setting.updated_by or "-") if status.setting else "-",
+        )
+        for status in statuses
+    ]
+    return _columns(rows)
+
+
+def _show_day(args: argparse.Namespace, admin: BudgetAdmin) -> date:
+    return parse_day(args.day, admin.ledger.clock())
+
+
+def _show(args: argparse.Namespace, target: Target) -> int:
+    admin, source = _budget_admin(args, target)
+    day = _show_day(args, admin)
+    if args.tenant:
+        status = admin.tenant_budget(args.tenant, day)
+        setting = status.setting
+        print(f"tenant {status.tenant_id}, {day.isoformat()} (UTC)")
+        print(
+            f"  daily budget   {_usd(status.limit_micros)}" + ("" if status.limit_micros else "  (none set)")
+        )
+        if setting is not None:
+            at = iso_utc(setting.updated_at) if setting.updated_at else "-"
+            print(f"  set by         {setting.updated_by or '-'} at {at}")
+        print(f"  committed      {format_usd(status.counter.committed_micros)}")
+        print(f"  settled        {format_usd(status.counter.settled_micros)}")
+        print(f"  held           {format_usd(status.counter.held_micros)}")
+        print(f"  available      {_usd(status.available_micros)}")
+        print(f"  forecast       {format_usd(status.projection.end_of_day_micros)}")
+        print(
+            f"  global share   {format_usd(status.share.counter.committed_micros)} of at most "
+            f"{_usd(status.share.limit_micros)} (share of global {status.share_of_global or '-'})"
+        )
+        for change in status.history:
+            print(
+                f"  change         {iso_utc(change.changed_at)} by {change.changed_by}: "
+                f"{_usd(change.limit_micros) if change.limit_micros is not None else 'removed'}"
+            )
+        return 0
+    view = admin.global_budget(day)
+    counter = view.counter
+    print(
+        f"global daily budget, {day.isoformat()} (UTC), resets {view.resets_at.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    )
+    print(f"  limit          {_usd(view.limit_micros)}  ({source})")
+    print(f"  committed      {format_usd(counter.committed_micros)}")
+    print(f"  settled        {format_usd(counter.settled_micros)}")
+    print(f"  held           {format_usd(counter.held_micros)}")
+    print(f"  available      {_usd(view.available_micros)}")
+    print(f"  utilisation    {view.utilisation or '-'}")
+    print(f"  forecast       {format_usd(view.projection.end_of_day_micros)}")
+    print(f"  tenant share   at most {_usd(view.tenant_share_limit_micros)} per tenant")
+    tenants = admin.tenant_ids()
+    if tenants:
+        print(_tenant_rows(admin.tenant_statuses(tenants, day)))
+    else:
+        print("no tenants: no API keys or tenant budgets exist yet")
+    return 0
+
+
+GLOBAL_REFUSAL = (
+    "the global daily budget is not stored in DynamoDB: it is the template parameter "
+    f"{GLOBAL_BUDGET_PARAMETER} (DAILY_COST_BUDGET_USD of every function). Change it in "
+    "parameter_overrides of samconfig.toml for the environment and deploy "
+    "(docs/operations.md, Budgets); locally, restart the runner with DAILY_COST_BUDGET_USD=<usd> make run"
+)
+
+
+def _set(args: argparse.Namespace, target: Target) -> int:
+    if not args.tenant:
+        raise _Unusable("name the tenant: budgets set --tenant <id> (--daily-usd <usd> | --remove)")
+    if (args.daily_usd is None) == (not args.remove):
+        raise _Unusable("give exactly one of --daily-usd <usd> and --remove")
+    limit = None if args.remove else parse_daily_budget(args.daily_usd)
+    admin, _ = _budget_admin(args, target)
+    known = args.tenant in admin.tenant_ids()
+    setting = admin.set_tenant_budget(args.tenant, limit, by=_operator(target))
+    if setting is None:
+        print(f"tenant {args.tenant}: daily budget removed (bound by its share of the global budget only)")
+    else:
+        at = iso_utc(setting.updated_at) if setting.updated_at else "-"
+        print(
+            f"tenant {args.tenant}: daily budget {format_usd(setting.limit_micros)} USD, "
+            f"set by {setting.updated_by} at {at}"
+        )
+    print("applies to the tenant's admissions from the next request on")
+    if not known:
+        print(f"note: tenant {args.tenant} has no API key yet")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     # Accepted before or after the subcommand; SUPPRESS keeps a later level from resetting an earlier one.
     connection = argparse.ArgumentParser(add_help=False)
@@ -295,6 +481,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--table",
         default=argparse.SUPPRESS,
         help="API keys table name (default: $API_KEYS_TABLE_NAME, else ApiKeysTable)",
+    )
+    connection.add_argument(
+        "--costs-table",
+        default=argparse.SUPPRESS,
+        help="budgets: the costs table name (default: $COSTS_TABLE_NAME, else CostsTable)",
     )
     connection.add_argument(
         "--usage-plan-id",
@@ -341,6 +532,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--tenant", default=None, help="only this tenant (default: every tenant with keys)"
     )
     provision.set_defaults(run=_provision)
+
+    budgets = commands.add_parser("budgets", help="show and set daily LLM budgets", parents=[connection])
+    budget_actions = budgets.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = budget_actions.add_parser(
+        "show", help="the global budget and every tenant's, or one tenant's", parents=[connection]
+    )
+    show.add_argument("--tenant", default=None, help="only this tenant, with its budget's latest changes")
+    show.add_argument("--day", default=None, help="UTC day, YYYY-MM-DD (default: today)")
+    show.set_defaults(run=_show)
+    setting = budget_actions.add_parser(
+        "set", help="set or remove a tenant's daily budget (audited)", parents=[connection]
+    )
+    setting.add_argument("--tenant", default=None, help="tenant id (1-64 of A-Z a-z 0-9 . _ -)")
+    setting.add_argument(
+        "--global",
+        dest="global_budget",
+        action="store_true",
+        help="refused: the global budget is the template parameter DailyCostBudgetUsd",
+    )
+    setting.add_argument("--daily-usd", default=None, help="USD a day, > 0, at most 6 decimal places")
+    setting.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the tenant's budget (its share of the global still applies)",
+    )
+    setting.set_defaults(run=_set)
     return parser
 
 
@@ -354,11 +571,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("table", None),
         ("usage_plan_id", None),
         ("stack", None),
+        ("costs_table", None),
     ):
         if not hasattr(args, name):
             setattr(args, name, default)
     if args.aws and args.endpoint_url:
         print("error: --aws and --endpoint-url exclude each other", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if getattr(args, "global_budget", False):
+        print(f"error: {GLOBAL_REFUSAL}", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
         target = _target(args)
@@ -370,6 +591,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     try:
         return int(args.run(args, target))
+    except _Unusable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except ConfigurationError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except DependencyUnavailable as error:
         cause = type(error.__cause__).__name__ if error.__cause__ else "unreachable"
         hint = "" if args.aws else " Is the local runner (`make run`) up?"

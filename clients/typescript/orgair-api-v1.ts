@@ -92,6 +92,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/costs/budgets/global": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /costs/budgets/global */
+        get: operations["getGlobalBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/costs/budgets/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /costs/budgets/tenants */
+        get: operations["listTenantBudgets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/costs/budgets/tenants/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /costs/budgets/tenants/{tenant_id} */
+        get: operations["getTenantBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/costs/entries": {
         parameters: {
             query?: never;
@@ -532,6 +583,28 @@ export interface components {
             field: string;
         };
         /**
+         * BudgetChangeView
+         * @description One change of a tenant's budget, as the CLI recorded it.
+         */
+        BudgetChangeView: {
+            /**
+             * Changed At
+             * @example 2026-03-02T09:00:00.000000Z
+             */
+            changed_at: string;
+            /**
+             * Changed By
+             * @description Who changed it: the AWS principal's ARN, or `local:<user>` on a local run.
+             * @example arn:aws:sts::123456789012:assumed-role/operator/alice
+             */
+            changed_by: string;
+            /**
+             * Limit
+             * @description The new daily budget; null when it was removed.
+             */
+            limit: string | null;
+        };
+        /**
          * CompanyScoreInput
          * @description One portfolio company to score; optional fields left out are defaulted and reported as assumptions.
          * @example {
@@ -808,6 +881,93 @@ export interface components {
             items: components["schemas"]["LedgerEntry"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * GlobalBudgetView
+         * @description The global daily budget: every tenant's LLM calls through this service, against
+         *     DAILY_COST_BUDGET_USD (template parameter DailyCostBudgetUsd).
+         */
+        GlobalBudgetView: {
+            /**
+             * Available
+             * @description limit - committed, never below 0; null without a limit.
+             * @example 457.876544
+             */
+            available: string | null;
+            /**
+             * Committed
+             * @description Settled plus held: what admission counts.
+             * @example 42.123456
+             */
+            committed: string;
+            /**
+             * Currency
+             * @default USD
+             * @constant
+             */
+            currency: "USD";
+            /**
+             * Date
+             * @example 2026-03-02
+             */
+            date: string;
+            /**
+             * Forecast
+             * @description Projected end-of-day committed amount: committed + the larger of the since-midnight and last-hour burn rates x the time to midnight UTC (the budget check's forecast).
+             * @example 96.000000
+             */
+            forecast: string;
+            /**
+             * Forecast Exceeds Limit
+             * @description The forecast is above the limit.
+             */
+            forecast_exceeds_limit: boolean;
+            /**
+             * Held
+             * @description Open reservations (worst cases of calls in flight or not yet settled).
+             * @example 1.123456
+             */
+            held: string;
+            /**
+             * Limit
+             * @description Today: the configured limit. An earlier day: the limit its admissions recorded (null when nothing was admitted that day).
+             * @example 500.000000
+             */
+            limit: string | null;
+            /**
+             * Resets At
+             * @example 2026-03-03T00:00:00Z
+             */
+            resets_at: string;
+            /**
+             * Scope
+             * @default global
+             * @constant
+             */
+            scope: "global";
+            /**
+             * Settled
+             * @description The ledger lines of the day's calls.
+             * @example 41.000000
+             */
+            settled: string;
+            /**
+             * Tenant Share Limit
+             * @description The most one tenant's own calls may commit today (TENANT_GLOBAL_SHARE_PCT of the limit); null for an earlier day.
+             * @example 250.000000
+             */
+            tenant_share_limit: string | null;
+            /**
+             * Tenants
+             * @description Every tenant with calls on the day, largest share first; their committed amounts add up to the global committed amount.
+             */
+            tenants: components["schemas"]["TenantShareView"][];
+            /**
+             * Utilisation
+             * @description committed / limit, 4 places rounded down.
+             * @example 0.0842
+             */
+            utilisation: string | null;
         };
         /**
          * GlobalShareView
@@ -1472,6 +1632,185 @@ export interface components {
             /** Score Id */
             score_id: string;
         };
+        /** TenantBudgetDetailView */
+        TenantBudgetDetailView: {
+            /**
+             * Available
+             * @description limit - committed, never below 0; null without a limit.
+             */
+            available: string | null;
+            /** Committed */
+            committed: string;
+            /**
+             * Currency
+             * @default USD
+             * @constant
+             */
+            currency: "USD";
+            /**
+             * Date
+             * @example 2026-03-02
+             */
+            date: string;
+            /**
+             * Forecast
+             * @description Projected end-of-day committed amount of `tenant:<id>`.
+             */
+            forecast: string;
+            global_share: components["schemas"]["GlobalShareView"];
+            /** Held */
+            held: string;
+            /**
+             * History
+             * @description The budget's latest changes, newest first.
+             */
+            history: components["schemas"]["BudgetChangeView"][];
+            /**
+             * Limit
+             * @description The operator-set daily budget; null when none is set (the tenant is bound by its share of the global budget only).
+             * @example 25.000000
+             */
+            limit: string | null;
+            /**
+             * Limit Set At
+             * @description When the current budget was set.
+             */
+            limit_set_at: string | null;
+            /**
+             * Limit Set By
+             * @description Who set the current budget.
+             */
+            limit_set_by: string | null;
+            /**
+             * Scope
+             * @example tenant:acme
+             */
+            scope: string;
+            /** Settled */
+            settled: string;
+            /**
+             * Share Of Global
+             * @description The tenant's own calls (global_share.committed) / the global limit, 4 places.
+             */
+            share_of_global: string | null;
+            /**
+             * Tenant Id
+             * @example acme
+             */
+            tenant_id: string;
+            /**
+             * Utilisation
+             * @description committed / limit, 4 places rounded down.
+             */
+            utilisation: string | null;
+        };
+        /**
+         * TenantBudgetView
+         * @description One tenant's daily budget: the operator budget (`tenant:<id>`, its calls and its reported
+         *     usage) and its own calls' part of the global budget (`global-share:<id>`).
+         */
+        TenantBudgetView: {
+            /**
+             * Available
+             * @description limit - committed, never below 0; null without a limit.
+             */
+            available: string | null;
+            /** Committed */
+            committed: string;
+            /**
+             * Currency
+             * @default USD
+             * @constant
+             */
+            currency: "USD";
+            /**
+             * Date
+             * @example 2026-03-02
+             */
+            date: string;
+            /**
+             * Forecast
+             * @description Projected end-of-day committed amount of `tenant:<id>`.
+             */
+            forecast: string;
+            global_share: components["schemas"]["GlobalShareView"];
+            /** Held */
+            held: string;
+            /**
+             * Limit
+             * @description The operator-set daily budget; null when none is set (the tenant is bound by its share of the global budget only).
+             * @example 25.000000
+             */
+            limit: string | null;
+            /**
+             * Limit Set At
+             * @description When the current budget was set.
+             */
+            limit_set_at: string | null;
+            /**
+             * Limit Set By
+             * @description Who set the current budget.
+             */
+            limit_set_by: string | null;
+            /**
+             * Scope
+             * @example tenant:acme
+             */
+            scope: string;
+            /** Settled */
+            settled: string;
+            /**
+             * Share Of Global
+             * @description The tenant's own calls (global_share.committed) / the global limit, 4 places.
+             */
+            share_of_global: string | null;
+            /**
+             * Tenant Id
+             * @example acme
+             */
+            tenant_id: string;
+            /**
+             * Utilisation
+             * @description committed / limit, 4 places rounded down.
+             */
+            utilisation: string | null;
+        };
+        /** TenantBudgetsView */
+        TenantBudgetsView: {
+            /** Date */
+            date: string;
+            /** Items */
+            items: components["schemas"]["TenantBudgetView"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * TenantShareView
+         * @description One tenant's own LLM calls today as a part of the global budget.
+         */
+        TenantShareView: {
+            /**
+             * Committed
+             * @example 12.500000
+             */
+            committed: string;
+            /**
+             * Scope
+             * @example global-share:acme
+             */
+            scope: string;
+            /**
+             * Share Of Global
+             * @description committed / the global limit, 4 places rounded down; null without a limit.
+             * @example 0.0250
+             */
+            share_of_global: string | null;
+            /**
+             * Tenant Id
+             * @example acme
+             */
+            tenant_id: string;
+        };
         /** UsageRecorded */
         UsageRecorded: {
             entry: components["schemas"]["LedgerEntry"];
@@ -1908,6 +2247,259 @@ export interface operations {
             };
             /** @description The API key lacks the `costs:read` scope (and is not `admin`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getGlobalBudget: {
+        parameters: {
+            query?: {
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The global daily budget of the day, with every tenant's share. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GlobalBudgetView"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listTenantBudgets: {
+        parameters: {
+            query?: {
+                date?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every tenant's daily budget of the day, in tenant id order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantBudgetsView"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getTenantBudget: {
+        parameters: {
+            query?: {
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One tenant's daily budget of the day and its latest changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantBudgetDetailView"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (another tenant's resource is not found either). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,9 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from orgair.auth.principal import ADMIN_SCOPE
+from orgair.costs.admin import DEFAULT_TENANT_PAGE, MAX_TENANT_PAGE, BudgetAdmin
+from orgair.costs.budget_views import GlobalBudgetView, TenantBudgetDetailView, TenantBudgetsView
 from orgair.costs.ledger import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CostLedger
 from orgair.costs.records import CallMeta
 from orgair.costs.views import (
@@ -22,6 +25,7 @@ from orgair.costs.views import (
     UsageReportBody,
     parse_day,
 )
+from orgair.dal.api_keys import ApiKeyTable
 from orgair.http import caller, correlation_id, create_app, header, make_handler, requires
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
@@ -120,6 +124,51 @@ def alerts(date: Annotated[str | None, Query(max_length=10)] = None) -> AlertsVi
     return AlertsView(
         date=day.isoformat(), items=[AlertView.of(alert) for alert in ledger.alerts(principal.tenant_id, day)]
     )
+
+
+# ---------------------------------------------------------------------- operator budget views (admin)
+
+
+def _budgets() -> BudgetAdmin:
+    return BudgetAdmin(_ledger(), ApiKeyTable.default().tenant_ids)
+
+
+@app.get(
+    "/costs/budgets/global",
+    responses={200: {"description": "The global daily budget of the day, with every tenant's share."}},
+)
+@requires(ADMIN_SCOPE)
+def global_budget(date: Annotated[str | None, Query(max_length=10)] = None) -> GlobalBudgetView:
+    admin = _budgets()
+    return GlobalBudgetView.of(admin.global_budget(parse_day(date, admin.ledger.clock())))
+
+
+@app.get(
+    "/costs/budgets/tenants",
+    responses={200: {"description": "Every tenant's daily budget of the day, in tenant id order."}},
+)
+@requires(ADMIN_SCOPE)
+def tenant_budgets(
+    date: Annotated[str | None, Query(max_length=10)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_TENANT_PAGE)] = DEFAULT_TENANT_PAGE,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> TenantBudgetsView:
+    admin = _budgets()
+    day = parse_day(date, admin.ledger.clock())
+    return TenantBudgetsView.of(admin.tenant_budgets(day, limit=limit, cursor=cursor))
+
+
+@app.get(
+    "/costs/budgets/tenants/<tenant_id>",
+    responses={200: {"description": "One tenant's daily budget of the day and its latest changes."}},
+)
+@requires(ADMIN_SCOPE)
+def tenant_budget(
+    tenant_id: str, date: Annotated[str | None, Query(max_length=10)] = None
+) -> TenantBudgetDetailView:
+    admin = _budgets()
+    day = parse_day(date, admin.ledger.clock())
+    return TenantBudgetDetailView.of(admin.tenant_budget(tenant_id, day))
 
 
 lambda_handler = make_handler(app)

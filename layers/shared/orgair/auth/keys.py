@@ -45,6 +45,7 @@ __all__ = [
     "register_key",
     "revoke_key",
     "tenant_usage_key",
+    "validate_tenant_id",
     "verify_key",
 ]
 
@@ -88,6 +89,14 @@ def _tenant_errors(tenant_id: str, field: str = "tenant_id") -> list[FieldError]
     if _TENANT_ID.fullmatch(tenant_id):
         return []
     return [FieldError(field, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'")]
+
+
+def validate_tenant_id(tenant_id: str, field: str = "tenant_id") -> str:
+    """A tenant id as keys are issued for (1-64 of A-Z a-z 0-9 . _ -), else a 422 naming `field`."""
+    errors = _tenant_errors(tenant_id, field)
+    if errors:
+        raise ValidationFailed("The tenant id is invalid.", errors=errors)
+    return tenant_id
 
 
 def _validate(tenant_id: str, scopes: frozenset[str], name: str) -> None:

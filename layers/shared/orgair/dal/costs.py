@@ -6,6 +6,7 @@ Item layout (generic pk/sk and the gsi1 index of the template):
 |---|---|---|---|
 | budget counter | `BUDGET#<scope>` | `DAY#<yyyy-mm-dd>` | — (hot item: no index writes) |
 | tenant budget | `BUDGETCFG` | `<scope>` | — |
+| tenant budget change | `BUDGETAUDIT#<scope>` | `<changed at>#<uuid>` | — |
 | hold | `HOLD#<call id>` | `HOLD` | `OPENHOLD#<day>#<shard>` / `<expiry>#<call id>` while held |
 | external report | `EXTERNAL#<tenant>` | `KEY#<idempotency key>` | — |
 | ledger line | `LEDGER#<tenant>#<day>` | `<admitted at>#<call id>` | `LEDGERDAY#<day>#<shard>` / `<tenant>#<sk>` |
@@ -75,6 +76,24 @@ class ScopeUpdate:
     hour: int | None = None
     ceiling: int | None = None
     limit_micros: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetSetting:
+    """An operator-set tenant budget and who set it when (empty/None for items older than the audit)."""
+
+    limit_micros: int
+    updated_at: datetime | None
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetChange:
+    """One change of a tenant budget: the new limit (None = removed), when and by whom."""
+
+    limit_micros: int | None
+    changed_at: datetime
+    changed_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +361,26 @@ def counter_from(scope: str, day: date, item: Mapping[str, Any] | None) -> Count
         limit_micros=_get_opt_n(item, "limit_micros"),
         settled_by_hour=hours,
     )
+
+
+def _setting_from(item: Mapping[str, Any]) -> BudgetSetting:
+    updated_at = _get_s(item, "updated_at")
+    return BudgetSetting(
+        limit_micros=_get_n(item, "limit_micros"),
+        updated_at=_parse_stored_instant(updated_at) if updated_at else None,
+        updated_by=_get_s(item, "updated_by"),
+    )
+
+
+def _parse_stored_instant(text: str) -> datetime | None:
+    """A stored instant; items written by hand (the runbook's old `put-item`) may have another form."""
+    try:
+        return _parse_iso(text)
+    except ValueError:
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            return None
 
 
 def alert_from(item: Mapping[str, Any]) -> AlertRecord:
@@ -681,24 +720,86 @@ class CostsStore:
         item = response.get("Item")
         return _get_opt_n(item, "limit_micros") if item else None
 
-    def set_tenant_limit(self, tenant_id: str, limit_micros: int | None, now: datetime) -> None:
-        """An operator's per-tenant daily budget (None removes it: the tenant is bound by global only)."""
-        key = {"pk": _s("BUDGETCFG"), "sk": _s(f"tenant:{_check_tenant(tenant_id)}")}
-        with store_errors("setting a tenant budget"):
-            if limit_micros is None:
-                self._client.delete_item(TableName=self._table, Key=key)
-            else:
-                self._client.put_item(
-                    TableName=self._table,
-                    Item={**key, "limit_micros": _n(limit_micros), "updated_at": _s(_iso(now))},
-                )
+    def set_tenant_limit(
+        self, tenant_id: str, limit_micros: int | None, now: datetime, *, by: str = "unattributed"
+    ) -> None:
+        """An operator's per-tenant daily budget (None removes it: the tenant is bound by global only).
+
+        Audited: the setting records who changed it and when (`updated_by`, `updated_at`), and every
+        change, a removal included, appends an item to the tenant's budget history, in the same
+        transaction, so the trail survives the removal of the setting itself.
+        """
+        scope = f"tenant:{_check_tenant(tenant_id)}"
+        key = {"pk": _s("BUDGETCFG"), "sk": _s(scope)}
+        audit: Item = {
+            "pk": _s(f"BUDGETAUDIT#{scope}"),
+            "sk": _s(f"{_iso(now)}#{uuid.uuid4()}"),
+            "type": _s("budget_change"),
+            "scope": _s(scope),
+            "changed_at": _s(_iso(now)),
+            "changed_by": _s(by),
+        }
+        change: dict[str, Any]
+        if limit_micros is None:
+            change = {"Delete": {"TableName": self._table, "Key": key}}
+        else:
+            audit["limit_micros"] = _n(limit_micros)
+            change = {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **key,
+                        "limit_micros": _n(limit_micros),
+                        "updated_at": _s(_iso(now)),
+                        "updated_by": _s(by),
+                    },
+                }
+            }
+        self._transact(
+            [
+                cast("TransactWriteItemTypeDef", change),
+                cast("TransactWriteItemTypeDef", {"Put": {"TableName": self._table, "Item": audit}}),
+            ],
+            "setting a tenant budget",
+        )
 
     def tenant_limits(self) -> dict[str, int]:
         """Every configured tenant budget as {scope: limit}."""
-        limits: dict[str, int] = {}
-        for item in self._query({"pk": "BUDGETCFG"}):
-            limits[_get_s(item, "sk")] = _get_n(item, "limit_micros")
-        return limits
+        return {scope: setting.limit_micros for scope, setting in self.tenant_budget_settings().items()}
+
+    def tenant_budget_settings(self) -> dict[str, BudgetSetting]:
+        """Every configured tenant budget as {scope: setting}, with who set it and when."""
+        return {_get_s(item, "sk"): _setting_from(item) for item in self._query({"pk": "BUDGETCFG"})}
+
+    def tenant_budget_setting(self, tenant_id: str) -> BudgetSetting | None:
+        with store_errors("reading a tenant budget"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": _s("BUDGETCFG"), "sk": _s(f"tenant:{_check_tenant(tenant_id)}")},
+                ConsistentRead=True,
+            )
+        item = response.get("Item")
+        return _setting_from(item) if item else None
+
+    def budget_history(self, tenant_id: str, limit: int) -> list[BudgetChange]:
+        """The tenant budget's most recent changes, newest first (at most `limit`)."""
+        with store_errors("reading a tenant budget's history"):
+            response = self._client.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": _s(f"BUDGETAUDIT#tenant:{_check_tenant(tenant_id)}")},
+                ScanIndexForward=False,
+                Limit=limit,
+                ConsistentRead=True,
+            )
+        return [
+            BudgetChange(
+                limit_micros=_get_opt_n(item, "limit_micros"),
+                changed_at=_parse_iso(_get_s(item, "changed_at")),
+                changed_by=_get_s(item, "changed_by"),
+            )
+            for item in response.get("Items", [])
+        ]
 
     def _query(
         self,

@@ -11,6 +11,7 @@ from .assessment_request import AssessmentRequest
 from .assessment_request_sector import AssessmentRequestSector
 from .assessment_view import AssessmentView
 from .assumption import Assumption
+from .budget_change_view import BudgetChangeView
 from .company_score_input import CompanyScoreInput
 from .company_score_input_sector import CompanyScoreInputSector
 from .cost_summary_view import CostSummaryView
@@ -26,6 +27,7 @@ from .dimension_weights import DimensionWeights
 from .dimensions import Dimensions
 from .entries_view import EntriesView
 from .get_open_api_document_response_200 import GetOpenApiDocumentResponse200
+from .global_budget_view import GlobalBudgetView
 from .global_share_view import GlobalShareView
 from .health_status import HealthStatus
 from .history_page import HistoryPage
@@ -73,6 +75,10 @@ from .stored_score import StoredScore
 from .stored_score_company_score_input import StoredScoreCompanyScoreInput
 from .stored_score_company_score_input_sector import StoredScoreCompanyScoreInputSector
 from .stored_score_param_version import StoredScoreParamVersion
+from .tenant_budget_detail_view import TenantBudgetDetailView
+from .tenant_budget_view import TenantBudgetView
+from .tenant_budgets_view import TenantBudgetsView
+from .tenant_share_view import TenantShareView
 from .usage_recorded import UsageRecorded
 from .usage_report_body import UsageReportBody
 from .usage_report_body_provider import UsageReportBodyProvider
@@ -89,6 +95,7 @@ __all__ = (
     "AssessmentRequestSector",
     "AssessmentView",
     "Assumption",
+    "BudgetChangeView",
     "CompanyScoreInput",
     "CompanyScoreInputSector",
     "CostSummaryView",
@@ -104,6 +111,7 @@ __all__ = (
     "DimensionWeights",
     "EntriesView",
     "GetOpenApiDocumentResponse200",
+    "GlobalBudgetView",
     "GlobalShareView",
     "HealthStatus",
     "HistoryPage",
@@ -151,6 +159,10 @@ __all__ = (
     "StoredScoreCompanyScoreInput",
     "StoredScoreCompanyScoreInputSector",
     "StoredScoreParamVersion",
+    "TenantBudgetDetailView",
+    "TenantBudgetsView",
+    "TenantBudgetView",
+    "TenantShareView",
     "UsageRecorded",
     "UsageReportBody",
     "UsageReportBodyProvider",
