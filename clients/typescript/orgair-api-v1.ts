@@ -99,7 +99,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/budgets/global */
+        /**
+         * GET /costs/budgets/global
+         * @description **Required scope:** `admin` (or `admin`).
+         */
         get: operations["getGlobalBudget"];
         put?: never;
         post?: never;
@@ -116,7 +119,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/budgets/tenants */
+        /**
+         * GET /costs/budgets/tenants
+         * @description **Required scope:** `admin` (or `admin`).
+         */
         get: operations["listTenantBudgets"];
         put?: never;
         post?: never;
@@ -133,7 +139,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/budgets/tenants/{tenant_id} */
+        /**
+         * GET /costs/budgets/tenants/{tenant_id}
+         * @description **Required scope:** `admin` (or `admin`).
+         */
         get: operations["getTenantBudget"];
         put?: never;
         post?: never;
@@ -2325,7 +2334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2407,7 +2416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2489,7 +2498,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -99,7 +99,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/budgets/global */
+        /**
+         * GET /costs/budgets/global
+         * @description **Required scope:** `admin` (or `admin`).
+         */
         get: operations["getGlobalBudget"];
         put?: never;
         post?: never;
@@ -116,7 +119,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/budgets/tenants */
+        /**
+         * GET /costs/budgets/tenants
+         * @description **Required scope:** `admin` (or `admin`).
+         */
         get: operations["listTenantBudgets"];
         put?: never;
         post?: never;
@@ -133,7 +139,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /costs/budgets/tenants/{tenant_id} */
+        /**
+         * GET /costs/budgets/tenants/{tenant_id}
+         * @description **Required scope:** `admin` (or `admin`).
+         */
         get: operations["getTenantBudget"];
         put?: never;
         post?: never;
@@ -2450,7 +2459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,7 +2541,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2614,7 +2623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks this route's scope. */
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -134,6 +134,8 @@ def sync_detailed(
 ) -> Response[ProblemDetails | TenantBudgetsView]:
     """ GET /costs/budgets/tenants
 
+     **Required scope:** `admin` (or `admin`).
+
     Args:
         date (None | str | Unset):
         limit (int | Unset):  Default: 50.
@@ -171,6 +173,8 @@ def sync(
 ) -> ProblemDetails | TenantBudgetsView | None:
     """ GET /costs/budgets/tenants
 
+     **Required scope:** `admin` (or `admin`).
+
     Args:
         date (None | str | Unset):
         limit (int | Unset):  Default: 50.
@@ -202,6 +206,8 @@ async def asyncio_detailed(
 
 ) -> Response[ProblemDetails | TenantBudgetsView]:
     """ GET /costs/budgets/tenants
+
+     **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -239,6 +245,8 @@ async def asyncio(
 
 ) -> ProblemDetails | TenantBudgetsView | None:
     """ GET /costs/budgets/tenants
+
+     **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):

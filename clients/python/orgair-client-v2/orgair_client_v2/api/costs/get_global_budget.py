@@ -121,6 +121,8 @@ def sync_detailed(
 ) -> Response[GlobalBudgetView | ProblemDetails]:
     """ GET /costs/budgets/global
 
+     **Required scope:** `admin` (or `admin`).
+
     Args:
         date (None | str | Unset):
 
@@ -152,6 +154,8 @@ def sync(
 ) -> GlobalBudgetView | ProblemDetails | None:
     """ GET /costs/budgets/global
 
+     **Required scope:** `admin` (or `admin`).
+
     Args:
         date (None | str | Unset):
 
@@ -177,6 +181,8 @@ async def asyncio_detailed(
 
 ) -> Response[GlobalBudgetView | ProblemDetails]:
     """ GET /costs/budgets/global
+
+     **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -208,6 +214,8 @@ async def asyncio(
 
 ) -> GlobalBudgetView | ProblemDetails | None:
     """ GET /costs/budgets/global
+
+     **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):

@@ -130,6 +130,8 @@ def sync_detailed(
 ) -> Response[ProblemDetails | TenantBudgetDetailView]:
     """ GET /costs/budgets/tenants/{tenant_id}
 
+     **Required scope:** `admin` (or `admin`).
+
     Args:
         tenant_id (str):
         date (None | str | Unset):
@@ -164,6 +166,8 @@ def sync(
 ) -> ProblemDetails | TenantBudgetDetailView | None:
     """ GET /costs/budgets/tenants/{tenant_id}
 
+     **Required scope:** `admin` (or `admin`).
+
     Args:
         tenant_id (str):
         date (None | str | Unset):
@@ -192,6 +196,8 @@ async def asyncio_detailed(
 
 ) -> Response[ProblemDetails | TenantBudgetDetailView]:
     """ GET /costs/budgets/tenants/{tenant_id}
+
+     **Required scope:** `admin` (or `admin`).
 
     Args:
         tenant_id (str):
@@ -226,6 +232,8 @@ async def asyncio(
 
 ) -> ProblemDetails | TenantBudgetDetailView | None:
     """ GET /costs/budgets/tenants/{tenant_id}
+
+     **Required scope:** `admin` (or `admin`).
 
     Args:
         tenant_id (str):
