@@ -100,8 +100,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GET /costs/budgets/global
-         * @description **Required scope:** `admin` (or `admin`).
+         * The global daily budget of one UTC day (operators)
+         * @description Limit, committed, settled, held, available, utilisation and the burn-rate forecast to midnight UTC of the global budget (DailyCostBudgetUsd), with every tenant's share of it, largest first. Read-only and safe to retry. A bad date is a 422; a key without the admin scope is a 403.
+         *
+         *     **Required scope:** `admin` (or `admin`).
          */
         get: operations["getGlobalBudget"];
         put?: never;
@@ -120,8 +122,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GET /costs/budgets/tenants
-         * @description **Required scope:** `admin` (or `admin`).
+         * Every tenant's daily budget of one UTC day (operators)
+         * @description One page of tenants (those with an API key or a budget), in tenant id order: limit, committed, held, available, forecast and share of the global budget. Pass `next_cursor` back as `cursor` for the next page; a cursor only works for the day it was issued for. A bad date, limit or cursor is a 422; a key without the admin scope is a 403.
+         *
+         *     **Required scope:** `admin` (or `admin`).
          */
         get: operations["listTenantBudgets"];
         put?: never;
@@ -140,8 +144,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GET /costs/budgets/tenants/{tenant_id}
-         * @description **Required scope:** `admin` (or `admin`).
+         * One tenant's daily budget of one UTC day and its latest changes (operators)
+         * @description The tenant's budget, who set it and when, its spend and forecast for the day, and its latest budget changes. An unknown tenant is a 404, a malformed tenant id or date a 422, a key without the admin scope a 403.
+         *
+         *     **Required scope:** `admin` (or `admin`).
          */
         get: operations["getTenantBudget"];
         put?: never;
@@ -598,6 +604,7 @@ export interface components {
         BudgetChangeView: {
             /**
              * Changed At
+             * Format: date-time
              * @example 2026-03-02T09:00:00.000000Z
              */
             changed_at: string;
@@ -917,6 +924,7 @@ export interface components {
             currency: "USD";
             /**
              * Date
+             * Format: date
              * @example 2026-03-02
              */
             date: string;
@@ -945,6 +953,7 @@ export interface components {
             limit: string | null;
             /**
              * Resets At
+             * Format: date-time
              * @example 2026-03-03T00:00:00Z
              */
             resets_at: string;
@@ -1658,6 +1667,7 @@ export interface components {
             currency: "USD";
             /**
              * Date
+             * Format: date
              * @example 2026-03-02
              */
             date: string;
@@ -1734,6 +1744,7 @@ export interface components {
             currency: "USD";
             /**
              * Date
+             * Format: date
              * @example 2026-03-02
              */
             date: string;
@@ -1786,7 +1797,10 @@ export interface components {
         };
         /** TenantBudgetsView */
         TenantBudgetsView: {
-            /** Date */
+            /**
+             * Date
+             * Format: date
+             */
             date: string;
             /** Items */
             items: components["schemas"]["TenantBudgetView"][];

@@ -135,6 +135,10 @@ def _budgets() -> BudgetAdmin:
 
 @app.get(
     "/costs/budgets/global",
+    summary="The global daily budget of one UTC day (operators)",
+    description="Limit, committed, settled, held, available, utilisation and the burn-rate forecast to "
+    "midnight UTC of the global budget (DailyCostBudgetUsd), with every tenant's share of it, largest "
+    "first. Read-only and safe to retry. A bad date is a 422; a key without the admin scope is a 403.",
     responses={200: {"description": "The global daily budget of the day, with every tenant's share."}},
 )
 @requires(ADMIN_SCOPE)
@@ -145,6 +149,11 @@ def global_budget(date: Annotated[str | None, Query(max_length=10)] = None) -> G
 
 @app.get(
     "/costs/budgets/tenants",
+    summary="Every tenant's daily budget of one UTC day (operators)",
+    description="One page of tenants (those with an API key or a budget), in tenant id order: limit, "
+    "committed, held, available, forecast and share of the global budget. Pass `next_cursor` back as "
+    "`cursor` for the next page; a cursor only works for the day it was issued for. A bad date, limit or "
+    "cursor is a 422; a key without the admin scope is a 403.",
     responses={200: {"description": "Every tenant's daily budget of the day, in tenant id order."}},
 )
 @requires(ADMIN_SCOPE)
@@ -160,6 +169,10 @@ def tenant_budgets(
 
 @app.get(
     "/costs/budgets/tenants/<tenant_id>",
+    summary="One tenant's daily budget of one UTC day and its latest changes (operators)",
+    description="The tenant's budget, who set it and when, its spend and forecast for the day, and its "
+    "latest budget changes. An unknown tenant is a 404, a malformed tenant id or date a 422, a key "
+    "without the admin scope a 403.",
     responses={200: {"description": "One tenant's daily budget of the day and its latest changes."}},
 )
 @requires(ADMIN_SCOPE)

@@ -46,6 +46,7 @@ PATH_PARAMETERS_CHECKED_IN_CODE: Final = {
     "score_id": "orgair.ids.is_id (26 characters) before any read",
     "review_id": "orgair.ids.is_id (26 characters) before any read",
     "company_id": "orgair.logic.scores.COMPANY_ID (1-64 characters) before any read",
+    "tenant_id": "orgair.auth.keys.validate_tenant_id (1-64 characters) before any read",
 }
 _BOUNDED_PATTERN: Final = re.compile(r"^\^\[[^\]]+\]\{\d+,\d+\}\$$")
 

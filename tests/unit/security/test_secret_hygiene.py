@@ -142,6 +142,7 @@ def configured(
         "POWERTOOLS_LOGGER_LOG_EVENT": "true",
         "ORGAIR_LOCAL": "1",
         "ALERT_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:orgair-budget-alerts",
+        "EXPORT_BUCKET_NAME": "orgair-focus-exports",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(breaker, "_container_breakers", breaker.BreakerRegistry())

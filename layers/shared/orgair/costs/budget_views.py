@@ -14,6 +14,7 @@ from orgair.costs.budget import iso_utc
 from orgair.costs.money import format_usd
 from orgair.costs.views import GlobalShareView, Money
 from orgair.dal.costs import BudgetChange
+from orgair.jsontypes import IsoDay, Timestamp
 
 
 def _money(micros: int | None) -> Money | None:
@@ -36,7 +37,7 @@ class GlobalBudgetView(BaseModel):
     """The global daily budget: every tenant's LLM calls through this service, against
     DAILY_COST_BUDGET_USD (template parameter DailyCostBudgetUsd)."""
 
-    date: str = Field(examples=["2026-03-02"])
+    date: IsoDay = Field(examples=["2026-03-02"])
     scope: Literal["global"] = "global"
     currency: Literal["USD"] = "USD"
     limit: Money | None = Field(
@@ -67,7 +68,7 @@ class GlobalBudgetView(BaseModel):
         "limit); null for an earlier day.",
         examples=["250.000000"],
     )
-    resets_at: str = Field(examples=["2026-03-03T00:00:00Z"])
+    resets_at: Timestamp = Field(examples=["2026-03-03T00:00:00Z"])
     tenants: list[TenantShareView] = Field(
         description="Every tenant with calls on the day, largest share first; their committed "
         "amounts add up to the global committed amount."
@@ -105,7 +106,7 @@ class BudgetChangeView(BaseModel):
     """One change of a tenant's budget, as the CLI recorded it."""
 
     limit: Money | None = Field(description="The new daily budget; null when it was removed.")
-    changed_at: str = Field(examples=["2026-03-02T09:00:00.000000Z"])
+    changed_at: Timestamp = Field(examples=["2026-03-02T09:00:00.000000Z"])
     changed_by: str = Field(
         description="Who changed it: the AWS principal's ARN, or `local:<user>` on a local run.",
         examples=["arn:aws:sts::123456789012:assumed-role/operator/alice"],
@@ -116,7 +117,7 @@ class TenantBudgetView(BaseModel):
     """One tenant's daily budget: the operator budget (`tenant:<id>`, its calls and its reported
     usage) and its own calls' part of the global budget (`global-share:<id>`)."""
 
-    date: str = Field(examples=["2026-03-02"])
+    date: IsoDay = Field(examples=["2026-03-02"])
     tenant_id: str = Field(examples=["acme"])
     scope: str = Field(examples=["tenant:acme"])
     currency: Literal["USD"] = "USD"
@@ -125,7 +126,7 @@ class TenantBudgetView(BaseModel):
         "its share of the global budget only).",
         examples=["25.000000"],
     )
-    limit_set_at: str | None = Field(description="When the current budget was set.")
+    limit_set_at: Timestamp | None = Field(description="When the current budget was set.")
     limit_set_by: str | None = Field(description="Who set the current budget.")
     committed: Money
     settled: Money
@@ -192,7 +193,7 @@ def _change(change: BudgetChange) -> BudgetChangeView:
 
 
 class TenantBudgetsView(BaseModel):
-    date: str
+    date: IsoDay
     items: list[TenantBudgetView]
     next_cursor: str | None
 

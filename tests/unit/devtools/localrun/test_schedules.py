@@ -170,7 +170,10 @@ def test_a_bad_expression_in_the_template_names_the_function_and_event() -> None
 
 def test_the_budget_check_is_scheduled_by_the_projects_template() -> None:
     jobs = schedule_jobs(Template(load_template()).functions())
-    assert [(job.function_id, job.expression) for job in jobs] == [("BudgetCheckFunction", Rate(900))]
+    assert [(job.function_id, job.expression) for job in jobs] == [
+        ("BudgetCheckFunction", Rate(900)),
+        ("ExportFunction", parse_schedule("cron(0 2 * * ? *)")),
+    ]
 
 
 class _Clock:

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.budget_change_view import BudgetChangeView
@@ -30,7 +31,7 @@ class TenantBudgetDetailView:
         Attributes:
             available (None | str): limit - committed, never below 0; null without a limit.
             committed (str):
-            date (str):
+            date (datetime.date):
             forecast (str): Projected end-of-day committed amount of `tenant:<id>`.
             global_share (GlobalShareView): The tenant's own LLM calls as a part of the global daily budget, and the most of
                 it they may
@@ -40,7 +41,7 @@ class TenantBudgetDetailView:
             history (list[BudgetChangeView]): The budget's latest changes, newest first.
             limit (None | str): The operator-set daily budget; null when none is set (the tenant is bound by its share of
                 the global budget only).
-            limit_set_at (None | str): When the current budget was set.
+            limit_set_at (datetime.datetime | None): When the current budget was set.
             limit_set_by (None | str): Who set the current budget.
             scope (str):
             settled (str):
@@ -52,13 +53,13 @@ class TenantBudgetDetailView:
 
     available: None | str
     committed: str
-    date: str
+    date: datetime.date
     forecast: str
     global_share: GlobalShareView
     held: str
     history: list[BudgetChangeView]
     limit: None | str
-    limit_set_at: None | str
+    limit_set_at: datetime.datetime | None
     limit_set_by: None | str
     scope: str
     settled: str
@@ -80,7 +81,7 @@ class TenantBudgetDetailView:
 
         committed = self.committed
 
-        date = self.date
+        date = self.date.isoformat()
 
         forecast = self.forecast
 
@@ -99,7 +100,10 @@ class TenantBudgetDetailView:
         limit = self.limit
 
         limit_set_at: None | str
-        limit_set_at = self.limit_set_at
+        if isinstance(self.limit_set_at, datetime.datetime):
+            limit_set_at = self.limit_set_at.isoformat()
+        else:
+            limit_set_at = self.limit_set_at
 
         limit_set_by: None | str
         limit_set_by = self.limit_set_by
@@ -160,7 +164,10 @@ class TenantBudgetDetailView:
 
         committed = d.pop("committed")
 
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         forecast = d.pop("forecast")
 
@@ -189,10 +196,20 @@ class TenantBudgetDetailView:
         limit = _parse_limit(d.pop("limit"))
 
 
-        def _parse_limit_set_at(data: object) -> None | str:
+        def _parse_limit_set_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                limit_set_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return limit_set_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
 
         limit_set_at = _parse_limit_set_at(d.pop("limit_set_at"))
 

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
+import datetime
 
 
 
@@ -24,12 +25,12 @@ class BudgetChangeView:
     """ One change of a tenant's budget, as the CLI recorded it.
 
         Attributes:
-            changed_at (str):
+            changed_at (datetime.datetime):
             changed_by (str): Who changed it: the AWS principal's ARN, or `local:<user>` on a local run.
             limit (None | str): The new daily budget; null when it was removed.
      """
 
-    changed_at: str
+    changed_at: datetime.datetime
     changed_by: str
     limit: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -39,7 +40,7 @@ class BudgetChangeView:
 
 
     def to_dict(self) -> dict[str, Any]:
-        changed_at = self.changed_at
+        changed_at = self.changed_at.isoformat()
 
         changed_by = self.changed_by
 
@@ -62,7 +63,10 @@ class BudgetChangeView:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        changed_at = d.pop("changed_at")
+        changed_at = datetime.datetime.fromisoformat(d.pop("changed_at"))
+
+
+
 
         changed_by = d.pop("changed_by")
 

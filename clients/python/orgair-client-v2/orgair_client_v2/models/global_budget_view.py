@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.tenant_share_view import TenantShareView
@@ -31,14 +32,14 @@ class GlobalBudgetView:
         Attributes:
             available (None | str): limit - committed, never below 0; null without a limit.
             committed (str): Settled plus held: what admission counts.
-            date (str):
+            date (datetime.date):
             forecast (str): Projected end-of-day committed amount: committed + the larger of the since-midnight and last-
                 hour burn rates x the time to midnight UTC (the budget check's forecast).
             forecast_exceeds_limit (bool): The forecast is above the limit.
             held (str): Open reservations (worst cases of calls in flight or not yet settled).
             limit (None | str): Today: the configured limit. An earlier day: the limit its admissions recorded (null when
                 nothing was admitted that day).
-            resets_at (str):
+            resets_at (datetime.datetime):
             settled (str): The ledger lines of the day's calls.
             tenant_share_limit (None | str): The most one tenant's own calls may commit today (TENANT_GLOBAL_SHARE_PCT of
                 the limit); null for an earlier day.
@@ -51,12 +52,12 @@ class GlobalBudgetView:
 
     available: None | str
     committed: str
-    date: str
+    date: datetime.date
     forecast: str
     forecast_exceeds_limit: bool
     held: str
     limit: None | str
-    resets_at: str
+    resets_at: datetime.datetime
     settled: str
     tenant_share_limit: None | str
     tenants: list[TenantShareView]
@@ -76,7 +77,7 @@ class GlobalBudgetView:
 
         committed = self.committed
 
-        date = self.date
+        date = self.date.isoformat()
 
         forecast = self.forecast
 
@@ -87,7 +88,7 @@ class GlobalBudgetView:
         limit: None | str
         limit = self.limit
 
-        resets_at = self.resets_at
+        resets_at = self.resets_at.isoformat()
 
         settled = self.settled
 
@@ -148,7 +149,10 @@ class GlobalBudgetView:
 
         committed = d.pop("committed")
 
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         forecast = d.pop("forecast")
 
@@ -164,7 +168,10 @@ class GlobalBudgetView:
         limit = _parse_limit(d.pop("limit"))
 
 
-        resets_at = d.pop("resets_at")
+        resets_at = datetime.datetime.fromisoformat(d.pop("resets_at"))
+
+
+
 
         settled = d.pop("settled")
 

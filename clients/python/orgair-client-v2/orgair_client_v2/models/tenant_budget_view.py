@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.global_share_view import GlobalShareView
@@ -31,7 +32,7 @@ class TenantBudgetView:
         Attributes:
             available (None | str): limit - committed, never below 0; null without a limit.
             committed (str):
-            date (str):
+            date (datetime.date):
             forecast (str): Projected end-of-day committed amount of `tenant:<id>`.
             global_share (GlobalShareView): The tenant's own LLM calls as a part of the global daily budget, and the most of
                 it they may
@@ -40,7 +41,7 @@ class TenantBudgetView:
             held (str):
             limit (None | str): The operator-set daily budget; null when none is set (the tenant is bound by its share of
                 the global budget only).
-            limit_set_at (None | str): When the current budget was set.
+            limit_set_at (datetime.datetime | None): When the current budget was set.
             limit_set_by (None | str): Who set the current budget.
             scope (str):
             settled (str):
@@ -52,12 +53,12 @@ class TenantBudgetView:
 
     available: None | str
     committed: str
-    date: str
+    date: datetime.date
     forecast: str
     global_share: GlobalShareView
     held: str
     limit: None | str
-    limit_set_at: None | str
+    limit_set_at: datetime.datetime | None
     limit_set_by: None | str
     scope: str
     settled: str
@@ -78,7 +79,7 @@ class TenantBudgetView:
 
         committed = self.committed
 
-        date = self.date
+        date = self.date.isoformat()
 
         forecast = self.forecast
 
@@ -90,7 +91,10 @@ class TenantBudgetView:
         limit = self.limit
 
         limit_set_at: None | str
-        limit_set_at = self.limit_set_at
+        if isinstance(self.limit_set_at, datetime.datetime):
+            limit_set_at = self.limit_set_at.isoformat()
+        else:
+            limit_set_at = self.limit_set_at
 
         limit_set_by: None | str
         limit_set_by = self.limit_set_by
@@ -149,7 +153,10 @@ class TenantBudgetView:
 
         committed = d.pop("committed")
 
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         forecast = d.pop("forecast")
 
@@ -168,10 +175,20 @@ class TenantBudgetView:
         limit = _parse_limit(d.pop("limit"))
 
 
-        def _parse_limit_set_at(data: object) -> None | str:
+        def _parse_limit_set_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                limit_set_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return limit_set_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
 
         limit_set_at = _parse_limit_set_at(d.pop("limit_set_at"))
 

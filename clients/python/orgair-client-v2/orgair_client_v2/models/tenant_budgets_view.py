@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.tenant_budget_view import TenantBudgetView
@@ -25,12 +26,12 @@ T = TypeVar("T", bound="TenantBudgetsView")
 class TenantBudgetsView:
     """ 
         Attributes:
-            date (str):
+            date (datetime.date):
             items (list[TenantBudgetView]):
             next_cursor (None | str):
      """
 
-    date: str
+    date: datetime.date
     items: list[TenantBudgetView]
     next_cursor: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +42,7 @@ class TenantBudgetsView:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.tenant_budget_view import TenantBudgetView # noqa: PLC0415
-        date = self.date
+        date = self.date.isoformat()
 
         items = []
         for items_item_data in self.items:
@@ -70,7 +71,10 @@ class TenantBudgetsView:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.tenant_budget_view import TenantBudgetView # noqa: PLC0415
         d = dict(src_dict)
-        date = d.pop("date")
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+
+
 
         items = []
         _items = d.pop("items")

@@ -128,9 +128,13 @@ def sync_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | TenantBudgetDetailView]:
-    """ GET /costs/budgets/tenants/{tenant_id}
+    """ One tenant's daily budget of one UTC day and its latest changes (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     The tenant's budget, who set it and when, its spend and forecast for the day, and its latest budget
+    changes. An unknown tenant is a 404, a malformed tenant id or date a 422, a key without the admin
+    scope a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         tenant_id (str):
@@ -164,9 +168,13 @@ def sync(
     date: None | str | Unset = UNSET,
 
 ) -> ProblemDetails | TenantBudgetDetailView | None:
-    """ GET /costs/budgets/tenants/{tenant_id}
+    """ One tenant's daily budget of one UTC day and its latest changes (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     The tenant's budget, who set it and when, its spend and forecast for the day, and its latest budget
+    changes. An unknown tenant is a 404, a malformed tenant id or date a 422, a key without the admin
+    scope a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         tenant_id (str):
@@ -195,9 +203,13 @@ async def asyncio_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | TenantBudgetDetailView]:
-    """ GET /costs/budgets/tenants/{tenant_id}
+    """ One tenant's daily budget of one UTC day and its latest changes (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     The tenant's budget, who set it and when, its spend and forecast for the day, and its latest budget
+    changes. An unknown tenant is a 404, a malformed tenant id or date a 422, a key without the admin
+    scope a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         tenant_id (str):
@@ -231,9 +243,13 @@ async def asyncio(
     date: None | str | Unset = UNSET,
 
 ) -> ProblemDetails | TenantBudgetDetailView | None:
-    """ GET /costs/budgets/tenants/{tenant_id}
+    """ One tenant's daily budget of one UTC day and its latest changes (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     The tenant's budget, who set it and when, its spend and forecast for the day, and its latest budget
+    changes. An unknown tenant is a 404, a malformed tenant id or date a 422, a key without the admin
+    scope a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         tenant_id (str):

@@ -119,9 +119,13 @@ def sync_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[GlobalBudgetView | ProblemDetails]:
-    """ GET /costs/budgets/global
+    """ The global daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     Limit, committed, settled, held, available, utilisation and the burn-rate forecast to midnight UTC
+    of the global budget (DailyCostBudgetUsd), with every tenant's share of it, largest first. Read-only
+    and safe to retry. A bad date is a 422; a key without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -152,9 +156,13 @@ def sync(
     date: None | str | Unset = UNSET,
 
 ) -> GlobalBudgetView | ProblemDetails | None:
-    """ GET /costs/budgets/global
+    """ The global daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     Limit, committed, settled, held, available, utilisation and the burn-rate forecast to midnight UTC
+    of the global budget (DailyCostBudgetUsd), with every tenant's share of it, largest first. Read-only
+    and safe to retry. A bad date is a 422; a key without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -180,9 +188,13 @@ async def asyncio_detailed(
     date: None | str | Unset = UNSET,
 
 ) -> Response[GlobalBudgetView | ProblemDetails]:
-    """ GET /costs/budgets/global
+    """ The global daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     Limit, committed, settled, held, available, utilisation and the burn-rate forecast to midnight UTC
+    of the global budget (DailyCostBudgetUsd), with every tenant's share of it, largest first. Read-only
+    and safe to retry. A bad date is a 422; a key without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -213,9 +225,13 @@ async def asyncio(
     date: None | str | Unset = UNSET,
 
 ) -> GlobalBudgetView | ProblemDetails | None:
-    """ GET /costs/budgets/global
+    """ The global daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     Limit, committed, settled, held, available, utilisation and the burn-rate forecast to midnight UTC
+    of the global budget (DailyCostBudgetUsd), with every tenant's share of it, largest first. Read-only
+    and safe to retry. A bad date is a 422; a key without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):

@@ -132,9 +132,14 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | TenantBudgetsView]:
-    """ GET /costs/budgets/tenants
+    """ Every tenant's daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     One page of tenants (those with an API key or a budget), in tenant id order: limit, committed, held,
+    available, forecast and share of the global budget. Pass `next_cursor` back as `cursor` for the next
+    page; a cursor only works for the day it was issued for. A bad date, limit or cursor is a 422; a key
+    without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -171,9 +176,14 @@ def sync(
     cursor: None | str | Unset = UNSET,
 
 ) -> ProblemDetails | TenantBudgetsView | None:
-    """ GET /costs/budgets/tenants
+    """ Every tenant's daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     One page of tenants (those with an API key or a budget), in tenant id order: limit, committed, held,
+    available, forecast and share of the global budget. Pass `next_cursor` back as `cursor` for the next
+    page; a cursor only works for the day it was issued for. A bad date, limit or cursor is a 422; a key
+    without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -205,9 +215,14 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
 
 ) -> Response[ProblemDetails | TenantBudgetsView]:
-    """ GET /costs/budgets/tenants
+    """ Every tenant's daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     One page of tenants (those with an API key or a budget), in tenant id order: limit, committed, held,
+    available, forecast and share of the global budget. Pass `next_cursor` back as `cursor` for the next
+    page; a cursor only works for the day it was issued for. A bad date, limit or cursor is a 422; a key
+    without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
@@ -244,9 +259,14 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
 
 ) -> ProblemDetails | TenantBudgetsView | None:
-    """ GET /costs/budgets/tenants
+    """ Every tenant's daily budget of one UTC day (operators)
 
-     **Required scope:** `admin` (or `admin`).
+     One page of tenants (those with an API key or a budget), in tenant id order: limit, committed, held,
+    available, forecast and share of the global budget. Pass `next_cursor` back as `cursor` for the next
+    page; a cursor only works for the day it was issued for. A bad date, limit or cursor is a 422; a key
+    without the admin scope is a 403.
+
+    **Required scope:** `admin` (or `admin`).
 
     Args:
         date (None | str | Unset):
