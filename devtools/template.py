@@ -93,6 +93,8 @@ class FunctionSpec:
     environment: dict[str, str]
     routes: tuple[ApiRoute, ...] = ()
     schedules: tuple[Schedule, ...] = ()
+    reserved_concurrency: int | None = None
+    """ReservedConcurrentExecutions: at most this many execution environments at once (None: unset)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,10 @@ class Template:
             for name, resource in self.resources.items()
             if resource.get("Type") == "AWS::DynamoDB::Table"
         }
+
+    def _reserved_concurrency(self, props: dict[str, Any]) -> int | None:
+        value = self.resolve(props.get("ReservedConcurrentExecutions", NO_VALUE))
+        return None if value is NO_VALUE or value is None or value == "" else int(value)
 
     def resolve(self, value: Any) -> Any:
         """Resolve Ref, Sub, If, Equals, GetAtt, Join and FindInMap the way a local deployment would."""
@@ -405,6 +411,7 @@ class Template:
                     environment=environment,
                     routes=tuple(routes),
                     schedules=tuple(schedules),
+                    reserved_concurrency=self._reserved_concurrency(props),
                 )
             )
         return specs

@@ -172,8 +172,12 @@ class LocalApi:
         throttle: bool = True,
         tenant_limits: TenantLimits | None = None,
         log: Log = stderr_log,
+        integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS,
     ) -> None:
+        """`integration_timeout`: API Gateway's 29 s, for the wait for a free execution environment
+        and for the function's run (its own Timeout still applies when shorter)."""
         self._registry = registry
+        self._integration_timeout = integration_timeout
         self._tenant_throttle = TenantThrottle(tenant_limits) if throttle and tenant_limits else None
         self._usage_key_apis = {
             api.logical_id for api in template.apis() if requires_usage_key(template, api.logical_id)
@@ -311,7 +315,11 @@ class LocalApi:
                 return refused, "-", None
         event = proxy_event(info, headers, authorizer_context)
         outcome = self._registry.invoke(
-            target.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
+            target.function_id,
+            event,
+            timeout=self._integration_timeout,
+            check_sources=False,
+            queue_timeout=self._integration_timeout,
         )
         return (
             self._integration(outcome, stage, context, target.function_id),
@@ -322,6 +330,14 @@ class LocalApi:
     def _integration(
         self, outcome: InvocationOutcome, stage: _Stage, context: GatewayContext, function_id: str
     ) -> HttpResponse:
+        if outcome.queued:
+            limit = self._registry.concurrency(function_id)
+            self._log(
+                f"{function_id}: no free execution environment within {outcome.duration_ms / 1000:.2f} s "
+                f"(all {limit} busy: its reserved concurrency); answered like API Gateway's timeout"
+            )
+            context = replace(context, error_message="Endpoint request timed out")
+            return stage.responses.render("INTEGRATION_TIMEOUT", context)
         if outcome.timed_out:
             self._log(f"{function_id}: Task timed out after {outcome.duration_ms / 1000:.2f} seconds")
             context = replace(context, error_message="Endpoint request timed out")
@@ -402,7 +418,11 @@ class LocalApi:
             )
             started = time.perf_counter()
             outcome = self._registry.invoke(
-                spec.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
+                spec.function_id,
+                event,
+                timeout=self._integration_timeout,
+                check_sources=False,
+                queue_timeout=self._integration_timeout,
             )
             latency = int((time.perf_counter() - started) * 1000)
             if outcome.timed_out:

@@ -11,7 +11,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +35,7 @@ from devtools.localrun.environment import (
     merge_environments,
     unknown_sections,
 )
-from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
+from devtools.localrun.functions import DEFAULT_CONCURRENCY, FunctionRegistry, InvocationOutcome
 from devtools.localrun.server import LocalHttpServer
 from devtools.localrun.throttle import TenantLimits
 from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
@@ -74,6 +74,34 @@ def _port(name: str, default: int) -> int:
             probe.bind((HOST, 0))
             port = int(probe.getsockname()[1])
     return port
+
+
+CONCURRENCY_VARIABLE = "LOCAL_CONCURRENCY"
+MAX_LOCAL_CONCURRENCY = 1000
+
+
+def concurrency_setting(raw: str, function_ids: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """LOCAL_CONCURRENCY: `N` (every function without ReservedConcurrentExecutions), and/or
+    `LogicalId=N` pairs, comma-separated (`4,ScoresFunction=2`); returns (default, per function)."""
+    default, per_function, known = DEFAULT_CONCURRENCY, {}, set(function_ids)
+    for part in (piece.strip() for piece in raw.split(",")):
+        if not part:
+            continue
+        name, _, value = part.rpartition("=")
+        name = name.strip()
+        if name and name not in known:
+            raise StartupError(f"{CONCURRENCY_VARIABLE}: {name!r} names no function of the template")
+        try:
+            number = int(value)
+        except ValueError:
+            raise StartupError(f"{CONCURRENCY_VARIABLE}: {value.strip()!r} is not a whole number") from None
+        if not 1 <= number <= MAX_LOCAL_CONCURRENCY:
+            raise StartupError(f"{CONCURRENCY_VARIABLE}: {number} is not from 1 to {MAX_LOCAL_CONCURRENCY}")
+        if name:
+            per_function[name] = number
+        else:
+            default = number
+    return default, per_function
 
 
 def _template(options: Options) -> Template:
@@ -169,6 +197,9 @@ def _serve(options: Options) -> int:
     port = _port("PORT", 3000)
     dynamodb_port = _port("DYNAMODB_PORT", 8000)
     env_file = _env_file(options, specs)
+    default_concurrency, concurrency = concurrency_setting(
+        os.environ.get(CONCURRENCY_VARIABLE, ""), (spec.logical_id for spec in specs)
+    )
     local = dynamodb_environment(f"http://{HOST}:{dynamodb_port}")
     try:
         environment = merge_environments(
@@ -216,6 +247,8 @@ def _serve(options: Options) -> int:
             watch_roots=[base / "functions", base / "layers" / "shared"],
             watch_files=[options.template],
             on_reload=reloaded,
+            default_concurrency=default_concurrency,
+            concurrency=concurrency,
         )
         limits = TenantLimits.from_settings()
         api = LocalApi(template, registry, throttle=options.throttle, tenant_limits=limits)
@@ -248,6 +281,13 @@ def _serve(options: Options) -> int:
             schedules = ", ".join(schedule.expression for schedule in spec.schedules)
             suffix = f"  (schedule {schedules})" if schedules else ""
             _say(f"  POST    {server.url}{LOCAL_INVOKE_PREFIX}{spec.logical_id}{suffix}")
+        limits_text = ", ".join(
+            f"{spec.logical_id} {registry.concurrency(spec.logical_id)}" for spec in specs
+        )
+        _say(
+            f"Concurrent requests per function ({CONCURRENCY_VARIABLE}; more wait in line, up to 29 s): "
+            + limits_text
+        )
         _say("Edits under functions/ and layers/shared/ apply on the next request.")
         if not stop.is_set():
             server.start()
