@@ -276,9 +276,10 @@ def load_handler(spec: FunctionSpec, slot: int = 0) -> Callable[[Any, Any], Any]
 class _Instance:
     """One execution environment of a function: its own loaded handler module and its worker thread."""
 
-    def __init__(self, spec: FunctionSpec, slot: int = 0) -> None:
+    def __init__(self, spec: FunctionSpec, slot: int = 0, log: Callable[[str], None] | None = None) -> None:
         self.spec = spec
         self.slot = slot
+        self._log = log
         self.retired = False
         self.log_stream = log_stream_name()
         self._handler: Callable[[Any, Any], Any] | None = None
@@ -317,6 +318,11 @@ class _Instance:
     def _run(self, job: _Job) -> None:
         try:
             if self._handler is None:
+                if self._log is not None:
+                    self._log(
+                        f"{self.spec.logical_id}: INIT_START execution environment {self.slot + 1} "
+                        f"(log stream {self.log_stream})"
+                    )
                 try:
                     self._handler = load_handler(self.spec, self.slot)
                 except SyntaxError as error:
@@ -348,9 +354,10 @@ class _Instance:
 class _Pool:
     """The execution environments of one function: at most `limit` at once, the rest wait in line."""
 
-    def __init__(self, spec: FunctionSpec, limit: int) -> None:
+    def __init__(self, spec: FunctionSpec, limit: int, log: Callable[[str], None] | None = None) -> None:
         self.spec = spec
         self.limit = limit
+        self._log = log
         self._condition = threading.Condition()
         self._live: dict[int, _Instance] = {}
         self._idle: list[_Instance] = []
@@ -366,7 +373,7 @@ class _Pool:
                         return instance
                 if len(self._live) < self.limit:
                     slot = min(set(range(self.limit)) - self._live.keys())
-                    instance = self._live[slot] = _Instance(self.spec, slot)
+                    instance = self._live[slot] = _Instance(self.spec, slot, self._log)
                     return instance
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
@@ -429,10 +436,13 @@ class FunctionRegistry:
         shared_packages: Sequence[str] = SHARED_PACKAGES,
         default_concurrency: int = DEFAULT_CONCURRENCY,
         concurrency: Mapping[str, int] | None = None,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         """`watch_roots`: source trees whose changes reload the code (and whose modules are purged);
         `shared_packages`: the layer's top-level packages, purged on reload too;
-        `default_concurrency` / `concurrency` (by logical id): see `concurrency_limits`."""
+        `default_concurrency` / `concurrency` (by logical id): see `concurrency_limits`;
+        `log`: gets a line when an execution environment starts (Lambda's INIT_START)."""
+        self._log = log
         self._shared_packages = tuple(shared_packages)
         self._specs = {spec.logical_id: spec for spec in specs}
         self._limits = concurrency_limits(self._specs.values(), default_concurrency, concurrency)
@@ -527,5 +537,5 @@ class FunctionRegistry:
             pool = self._pools.get(function_id)
             if pool is None:
                 spec = self._specs[function_id]
-                pool = self._pools[function_id] = _Pool(spec, self._limits[function_id])
+                pool = self._pools[function_id] = _Pool(spec, self._limits[function_id], self._log)
             return pool

@@ -249,6 +249,7 @@ def _serve(options: Options) -> int:
             on_reload=reloaded,
             default_concurrency=default_concurrency,
             concurrency=concurrency,
+            log=stderr_log,
         )
         limits = TenantLimits.from_settings()
         api = LocalApi(template, registry, throttle=options.throttle, tenant_limits=limits)

@@ -148,7 +148,8 @@ def test_requests_run_concurrently_up_to_the_reserved_concurrency_and_the_rest_w
     tmp_path: Path, fresh_name: str
 ) -> None:
     spec = replace(function(tmp_path, fresh_name, PEAK_CODE), reserved_concurrency=3)
-    registry = FunctionRegistry([spec], default_concurrency=50)
+    lines: list[str] = []
+    registry = FunctionRegistry([spec], default_concurrency=50, log=lines.append)
     started = time.monotonic()
     outcomes = _invoke_at_once(registry, fresh_name, 9)
     elapsed = time.monotonic() - started
@@ -156,6 +157,9 @@ def test_requests_run_concurrently_up_to_the_reserved_concurrency_and_the_rest_w
     streams = {outcome.result[1] for outcome in outcomes}  # type: ignore[attr-defined]
     assert len(streams) == 3  # three environments (log streams), as Lambda would start
     assert registry.environments(fresh_name) == 3
+    assert sorted(line.split(" (")[0] for line in lines) == [
+        f"{fresh_name}: INIT_START execution environment {slot}" for slot in (1, 2, 3)
+    ]
     # 9 requests of 50 ms through at most 3 environments take at least three rounds (never 9 at once).
     assert elapsed >= 0.15
     registry.close()
