@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import boto3
@@ -39,6 +39,7 @@ from orgair.auth.keys import (
 )
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.errors import DependencyUnavailable, OrgairError, ValidationFailed
+from orgair.timestamps import rfc3339
 from pydantic import SecretStr
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ def _scopes(text: str) -> frozenset[str]:
 
 
 def _time(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else "-"
+    return rfc3339(value) if value else "-"
 
 
 def _table_text(records: Sequence[ApiKeyRecord]) -> str:

@@ -359,7 +359,7 @@ def test_tenant_a_at_its_share_of_the_global_budget_is_refused_for_its_own_scope
     assert problem["scope"] == "global-share:local"
     assert problem["limit"] == "0.050000"
     assert Decimal(problem["committed"]) <= Decimal("0.05")
-    assert problem["resets_at"].endswith("T00:00:00Z")
+    assert problem["resets_at"].endswith("T00:00:00.000Z")
     assert other.status_code == 201, other.text
     share = own["global_share"]
     assert share["scope"] == "global-share:local"

@@ -18,6 +18,7 @@ from orgair.scoring import (
     ParameterOverrides,
     ReviewReason,
 )
+from orgair.timestamps import Timestamp
 
 MAX_PORTFOLIO_COMPANIES = 500
 
@@ -50,7 +51,7 @@ class StoredScore(BaseModel):
     score_id: str
     company_id: str
     param_version: Literal["v1.0", "v2.0"]
-    created_at: str
+    created_at: Timestamp
     inputs: dict[str, Any]
     result: ScoreResult
     requires_review: bool
@@ -111,11 +112,11 @@ class ReviewItem(BaseModel):
     param_version: Literal["v1.0", "v2.0"]
     status: Literal["pending", "approved", "rejected"]
     reasons: list[ReviewReason]
-    created_at: str
+    created_at: Timestamp
     decision: Literal["approve", "reject"] | None = None
     comment: str | None = None
     reviewer_key_id: str | None = None
-    decided_at: str | None = None
+    decided_at: Timestamp | None = None
 
 
 class ReviewPage(BaseModel):
