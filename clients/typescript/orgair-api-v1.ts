@@ -319,7 +319,11 @@ export interface components {
     schemas: {
         /** AlertView */
         AlertView: {
-            /** Claimed At */
+            /**
+             * Claimed At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
             claimed_at: string;
             /** Committed */
             committed: string;
@@ -461,7 +465,11 @@ export interface components {
             limit: string | null;
             /** Pricing Version */
             pricing_version: string;
-            /** Resets At */
+            /**
+             * Resets At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
             resets_at: string;
             /** Scope */
             scope: string;
@@ -783,7 +791,11 @@ export interface components {
              * @enum {string}
              */
             status: "settled" | "uncertain";
-            /** Timestamp */
+            /**
+             * Timestamp
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
             timestamp: string;
         };
         /** Liveness */
@@ -964,7 +976,11 @@ export interface components {
             comment?: string | null;
             /** Company Id */
             company_id: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
             created_at: string;
             /** Decided At */
             decided_at?: string | null;
@@ -1083,7 +1099,11 @@ export interface components {
             company_id: string;
             /** Correlation Id */
             correlation_id: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
             created_at: string;
             /** Inputs */
             inputs: {
@@ -1394,7 +1414,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A retry with the same Idempotency-Key: the line recorded first (Idempotent-Replayed). */
+            /** @description Not sent any more (a replay answers 201); kept for v1 clients. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1403,7 +1423,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageRecorded"];
                 };
             };
-            /** @description The usage, priced and recorded on the ledger. */
+            /** @description The usage, priced and recorded on the ledger; a retry with the same Idempotency-Key gets the same answer with `Idempotent-Replayed: true`. */
             201: {
                 headers: {
                     [name: string]: unknown;

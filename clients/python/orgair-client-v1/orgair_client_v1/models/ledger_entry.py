@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 from ..models.ledger_entry_source import LedgerEntrySource
 from ..models.ledger_entry_status import LedgerEntryStatus
 from ..types import UNSET, Unset
+from typing import cast
+import datetime
 
 
 
@@ -44,7 +46,7 @@ class LedgerEntry:
             request_id (str):
             source (LedgerEntrySource):
             status (LedgerEntryStatus):
-            timestamp (str):
+            timestamp (datetime.datetime):
             anomalous (bool | Unset): The provider reported usage above the reservation; the line is settled at the
                 reservation. Default: False.
      """
@@ -68,7 +70,7 @@ class LedgerEntry:
     request_id: str
     source: LedgerEntrySource
     status: LedgerEntryStatus
-    timestamp: str
+    timestamp: datetime.datetime
     anomalous: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -115,7 +117,7 @@ class LedgerEntry:
 
         status = self.status.value
 
-        timestamp = self.timestamp
+        timestamp = self.timestamp.isoformat()
 
         anomalous = self.anomalous
 
@@ -198,7 +200,10 @@ class LedgerEntry:
 
 
 
-        timestamp = d.pop("timestamp")
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+
+
 
         anomalous = d.pop("anomalous", UNSET)
 

@@ -13,6 +13,7 @@ from ..models.review_item_param_version import ReviewItemParamVersion
 from ..models.review_item_status import ReviewItemStatus
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.review_reason import ReviewReason
@@ -30,27 +31,27 @@ class ReviewItem:
     """ 
         Attributes:
             company_id (str):
-            created_at (str):
+            created_at (datetime.datetime):
             param_version (ReviewItemParamVersion):
             reasons (list[ReviewReason]):
             review_id (str):
             score_id (str):
             status (ReviewItemStatus):
             comment (None | str | Unset):
-            decided_at (None | str | Unset):
+            decided_at (datetime.datetime | None | Unset):
             decision (None | ReviewItemDecisionType0 | Unset):
             reviewer_key_id (None | str | Unset):
      """
 
     company_id: str
-    created_at: str
+    created_at: datetime.datetime
     param_version: ReviewItemParamVersion
     reasons: list[ReviewReason]
     review_id: str
     score_id: str
     status: ReviewItemStatus
     comment: None | str | Unset = UNSET
-    decided_at: None | str | Unset = UNSET
+    decided_at: datetime.datetime | None | Unset = UNSET
     decision: None | ReviewItemDecisionType0 | Unset = UNSET
     reviewer_key_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,7 +64,7 @@ class ReviewItem:
         from ..models.review_reason import ReviewReason # noqa: PLC0415
         company_id = self.company_id
 
-        created_at = self.created_at
+        created_at = self.created_at.isoformat()
 
         param_version = self.param_version.value
 
@@ -89,6 +90,8 @@ class ReviewItem:
         decided_at: None | str | Unset
         if isinstance(self.decided_at, Unset):
             decided_at = UNSET
+        elif isinstance(self.decided_at, datetime.datetime):
+            decided_at = self.decided_at.isoformat()
         else:
             decided_at = self.decided_at
 
@@ -137,7 +140,10 @@ class ReviewItem:
         d = dict(src_dict)
         company_id = d.pop("company_id")
 
-        created_at = d.pop("created_at")
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
 
         param_version = ReviewItemParamVersion(d.pop("param_version"))
 
@@ -173,12 +179,22 @@ class ReviewItem:
         comment = _parse_comment(d.pop("comment", UNSET))
 
 
-        def _parse_decided_at(data: object) -> None | str | Unset:
+        def _parse_decided_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                decided_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return decided_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
 
         decided_at = _parse_decided_at(d.pop("decided_at", UNSET))
 

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.alert_view_kind import AlertViewKind
 from typing import cast
+import datetime
 
 
 
@@ -24,25 +25,25 @@ T = TypeVar("T", bound="AlertView")
 class AlertView:
     """ 
         Attributes:
-            claimed_at (str):
+            claimed_at (datetime.datetime):
             committed (str):
             date (str):
             forecast (None | str):
             kind (AlertViewKind):
             limit (str):
-            published_at (None | str):
+            published_at (datetime.datetime | None):
             scope (str):
             threshold (str):
             utilisation (None | str):
      """
 
-    claimed_at: str
+    claimed_at: datetime.datetime
     committed: str
     date: str
     forecast: None | str
     kind: AlertViewKind
     limit: str
-    published_at: None | str
+    published_at: datetime.datetime | None
     scope: str
     threshold: str
     utilisation: None | str
@@ -53,7 +54,7 @@ class AlertView:
 
 
     def to_dict(self) -> dict[str, Any]:
-        claimed_at = self.claimed_at
+        claimed_at = self.claimed_at.isoformat()
 
         committed = self.committed
 
@@ -67,7 +68,10 @@ class AlertView:
         limit = self.limit
 
         published_at: None | str
-        published_at = self.published_at
+        if isinstance(self.published_at, datetime.datetime):
+            published_at = self.published_at.isoformat()
+        else:
+            published_at = self.published_at
 
         scope = self.scope
 
@@ -99,7 +103,10 @@ class AlertView:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        claimed_at = d.pop("claimed_at")
+        claimed_at = datetime.datetime.fromisoformat(d.pop("claimed_at"))
+
+
+
 
         committed = d.pop("committed")
 
@@ -120,10 +127,20 @@ class AlertView:
 
         limit = d.pop("limit")
 
-        def _parse_published_at(data: object) -> None | str:
+        def _parse_published_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                published_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return published_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
 
         published_at = _parse_published_at(d.pop("published_at"))
 

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.global_share_view import GlobalShareView
@@ -39,7 +40,7 @@ class CostSummaryView:
             held (str):
             limit (None | str):
             pricing_version (str):
-            resets_at (str):
+            resets_at (datetime.datetime):
             scope (str):
             settled (str):
             utilisation (None | str): committed / limit, 4 places rounded down; null without a limit.
@@ -54,7 +55,7 @@ class CostSummaryView:
     held: str
     limit: None | str
     pricing_version: str
-    resets_at: str
+    resets_at: datetime.datetime
     scope: str
     settled: str
     utilisation: None | str
@@ -90,7 +91,7 @@ class CostSummaryView:
 
         pricing_version = self.pricing_version
 
-        resets_at = self.resets_at
+        resets_at = self.resets_at.isoformat()
 
         scope = self.scope
 
@@ -163,7 +164,10 @@ class CostSummaryView:
 
         pricing_version = d.pop("pricing_version")
 
-        resets_at = d.pop("resets_at")
+        resets_at = datetime.datetime.fromisoformat(d.pop("resets_at"))
+
+
+
 
         scope = d.pop("scope")
 

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..models.stored_score_param_version import StoredScoreParamVersion
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.org_air_v2_result import OrgAirV2Result
@@ -33,7 +34,7 @@ class StoredScore:
         Attributes:
             company_id (str):
             correlation_id (str):
-            created_at (str):
+            created_at (datetime.datetime):
             inputs (StoredScoreInputs):
             param_version (StoredScoreParamVersion):
             requires_review (bool):
@@ -46,7 +47,7 @@ class StoredScore:
 
     company_id: str
     correlation_id: str
-    created_at: str
+    created_at: datetime.datetime
     inputs: StoredScoreInputs
     param_version: StoredScoreParamVersion
     requires_review: bool
@@ -69,7 +70,7 @@ class StoredScore:
 
         correlation_id = self.correlation_id
 
-        created_at = self.created_at
+        created_at = self.created_at.isoformat()
 
         inputs = self.inputs.to_dict()
 
@@ -130,7 +131,10 @@ class StoredScore:
 
         correlation_id = d.pop("correlation_id")
 
-        created_at = d.pop("created_at")
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
 
         inputs = StoredScoreInputs.from_dict(d.pop("inputs"))
 
