@@ -235,7 +235,8 @@ def _list(args: argparse.Namespace, target: Target) -> int:
 
 def authorizer_cache_seconds() -> int:
     """How long API Gateway may keep answering from a cached authorization: the longest
-    `ReauthorizeEvery` of the template's authorizers (a revoked key works until it runs out)."""
+    `ReauthorizeEvery` of the template's authorizers, the AuthorizerCacheSeconds parameter (a revoked
+    key works until it runs out)."""
     from devtools.template import Template, load_template
 
     ttls = [
@@ -252,8 +253,9 @@ def _revoke(args: argparse.Namespace, target: Target) -> int:
     ttl = authorizer_cache_seconds()
     if ttl:
         print(
-            f"note: API Gateway caches each key's authorization for up to {ttl} s (the authorizer's "
-            f"ReauthorizeEvery), so requests with this key may still succeed for up to {ttl} s"
+            f"note: API Gateway caches each key's authorization for up to {ttl} s (template parameter "
+            f"AuthorizerCacheSeconds, the authorizer's ReauthorizeEvery), so requests with this key may "
+            f"still succeed for up to {ttl} s"
         )
     return 0
 

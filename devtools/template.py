@@ -362,7 +362,9 @@ class Template:
             payload_type=payload_type,
             identity_headers=tuple(str(header) for header in headers),
             identity_query_strings=tuple(str(name) for name in identity.get("QueryStrings", []) or []),
-            reauthorize_every=int(identity.get("ReauthorizeEvery", DEFAULT_REAUTHORIZE_SECONDS)),
+            reauthorize_every=int(
+                cfn_string(self.resolve(identity.get("ReauthorizeEvery", DEFAULT_REAUTHORIZE_SECONDS)))
+            ),
             validation_expression=identity.get("ValidationExpression"),
         )
 
