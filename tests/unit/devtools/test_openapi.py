@@ -277,3 +277,37 @@ def test_a_function_without_a_resolver_is_reported(tmp_path: Path) -> None:
 
     with pytest.raises(OpenApiError, match=r"BrokenFunction: app\.py must define `app`"):
         build_documents(template)
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2"])
+def test_every_503_of_the_committed_documents_declares_retry_after(stage: str) -> None:
+    document = json.loads((DOCS / f"openapi-{stage}.json").read_text())
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "503" in operation.get("responses", {})
+        and "Retry-After" not in operation["responses"]["503"].get("headers", {})
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2"])
+def test_every_instant_of_the_committed_documents_is_a_date_time(stage: str) -> None:
+    schemas = json.loads((DOCS / f"openapi-{stage}.json").read_text())["components"]["schemas"]
+    instants = {
+        f"{name}.{field}": spec
+        for name, schema in schemas.items()
+        for field, spec in (schema.get("properties") or {}).items()
+        if field.endswith("_at") or field == "timestamp"
+    }
+    assert instants
+    not_dated = [
+        name
+        for name, spec in instants.items()
+        if "date-time" not in json.dumps(spec)  # a plain field or a nullable anyOf of one
+    ]
+    assert not_dated == []
