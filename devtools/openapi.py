@@ -61,6 +61,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from orgair import __version__
 from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
+from orgair.scoring.models import ONLY_IN_VERSION
 
 from devtools.openapi_compat import breaking_changes
 from devtools.template import ROOT, FunctionSpec, Template, load_template
@@ -348,7 +349,8 @@ def merged_api(template: Template) -> Document:
 
 
 def select_version(node: Any, version: str, where: str = "#") -> Any:
-    """Replace each `param_version`-discriminated union by the variant of `version`."""
+    """Replace each `param_version`-discriminated union by the variant of `version`, and leave out
+    properties marked as read by another version only."""
     if isinstance(node, list):
         return [select_version(item, version, f"{where}/{index}") for index, item in enumerate(node)]
     if not isinstance(node, dict):
@@ -362,6 +364,25 @@ def select_version(node: Any, version: str, where: str = "#") -> Any:
         kept.pop("title", None)
         kept["$ref"] = mapping[version]
         return kept
+    properties = node.get("properties")
+    if isinstance(properties, dict) and any(
+        isinstance(spec, dict) and ONLY_IN_VERSION in spec for spec in properties.values()
+    ):
+        # Fields one version alone reads (`x-param-version`): kept, unmarked, in that version's
+        # document; left out of the others, whose stages refuse them with 422.
+        dropped = {
+            name
+            for name, spec in properties.items()
+            if isinstance(spec, dict) and spec.get(ONLY_IN_VERSION, version) != version
+        }
+        node = dict(node)
+        node["properties"] = {
+            name: {key: value for key, value in spec.items() if key != ONLY_IN_VERSION}
+            for name, spec in properties.items()
+            if name not in dropped
+        }
+        if isinstance(node.get("required"), list):
+            node["required"] = [name for name in node["required"] if name not in dropped]
     return {key: select_version(value, version, f"{where}/{key}") for key, value in node.items()}
 
 

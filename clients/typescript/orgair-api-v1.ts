@@ -390,31 +390,15 @@ export interface components {
          * @description One portfolio company to score; optional fields left out are defaulted and reported as assumptions.
          */
         CompanyScoreInput: {
-            /** Alignment */
-            alignment?: number | null;
             /** Company Id */
             company_id: string;
-            /** Confidence Level */
-            confidence_level?: (0.9 | 0.95 | 0.99) | null;
             dimensions: components["schemas"]["Dimensions"];
-            /** Evidence Count */
-            evidence_count?: number | null;
-            /** Hr Baseline */
-            hr_baseline?: number | null;
-            /** Market Cap Percentile */
-            market_cap_percentile?: number | null;
             /**
              * Sector
              * @description matched case-insensitively
              * @enum {string}
              */
             sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
-            /** Talent Concentration */
-            talent_concentration?: number | null;
-            /** Target Org Air */
-            target_org_air?: number | null;
-            /** Timing Factor */
-            timing_factor?: number | null;
         };
         /**
          * CompositeResult
@@ -830,17 +814,7 @@ export interface components {
          * @description The `parameters` object of a what-if simulation; every field optional, each within its range.
          */
         ParameterOverrides: {
-            /** Alpha */
-            alpha?: number | null;
-            /** Beta */
-            beta?: number | null;
-            /** Delta */
-            delta?: number | null;
             dimension_weights?: components["schemas"]["DimensionWeights"] | null;
-            /** Ebitda Gamma */
-            ebitda_gamma?: number | null;
-            /** Lambda */
-            lambda?: number | null;
         };
         /** PortfolioItem */
         PortfolioItem: {
@@ -1056,19 +1030,9 @@ export interface components {
          * @description A company plus optional what-if parameter overrides; nothing is stored.
          */
         SimulateRequest: {
-            /** Alignment */
-            alignment?: number | null;
             /** Company Id */
             company_id: string;
-            /** Confidence Level */
-            confidence_level?: (0.9 | 0.95 | 0.99) | null;
             dimensions: components["schemas"]["Dimensions"];
-            /** Evidence Count */
-            evidence_count?: number | null;
-            /** Hr Baseline */
-            hr_baseline?: number | null;
-            /** Market Cap Percentile */
-            market_cap_percentile?: number | null;
             parameters?: components["schemas"]["ParameterOverrides"] | null;
             /**
              * Sector
@@ -1076,12 +1040,6 @@ export interface components {
              * @enum {string}
              */
             sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
-            /** Talent Concentration */
-            talent_concentration?: number | null;
-            /** Target Org Air */
-            target_org_air?: number | null;
-            /** Timing Factor */
-            timing_factor?: number | null;
         };
         /**
          * StoredScore

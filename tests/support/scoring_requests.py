@@ -15,8 +15,8 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
-from orgair.logic.scores import V2_ONLY_INPUTS
 from orgair.scoring import DIMENSION_NAMES
+from orgair.scoring.models import V2_ONLY_INPUTS
 
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
 

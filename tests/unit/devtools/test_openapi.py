@@ -311,3 +311,30 @@ def test_every_instant_of_the_committed_documents_is_a_date_time(stage: str) -> 
         if "date-time" not in json.dumps(spec)  # a plain field or a nullable anyOf of one
     ]
     assert not_dated == []
+
+
+def test_a_property_one_version_alone_reads_is_left_out_of_the_other_versions_document() -> None:
+    schema = {
+        "properties": {"shared": {"type": "string"}, "newer": {"type": "number", "x-param-version": "v2.0"}},
+        "required": ["shared", "newer"],
+    }
+    assert select_version(schema, "v1.0") == {
+        "properties": {"shared": {"type": "string"}},
+        "required": ["shared"],
+    }
+    assert select_version(schema, "v2.0") == {
+        "properties": {"shared": {"type": "string"}, "newer": {"type": "number"}},
+        "required": ["shared", "newer"],
+    }
+
+
+def test_the_v1_document_offers_no_input_only_v2_reads() -> None:
+    from orgair.scoring.models import V2_ONLY_INPUTS
+    from orgair.scoring.parameters import V2_ONLY_PARAMETERS
+
+    v1, v2 = (json.loads((DOCS / f"openapi-{stage}.json").read_text()) for stage in ("v1", "v2"))
+    for name in ("CompanyScoreInput", "SimulateRequest"):
+        assert not set(V2_ONLY_INPUTS) & set(v1["components"]["schemas"][name]["properties"])
+        assert set(V2_ONLY_INPUTS) <= set(v2["components"]["schemas"][name]["properties"])
+    assert not set(V2_ONLY_PARAMETERS) & set(v1["components"]["schemas"]["ParameterOverrides"]["properties"])
+    assert "x-param-version" not in json.dumps(v1) + json.dumps(v2)

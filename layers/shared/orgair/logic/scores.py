@@ -48,6 +48,8 @@ from orgair.scoring import (
     score_company,
     score_individual,
 )
+from orgair.scoring.models import V2_ONLY_INPUTS
+from orgair.scoring.parameters import V2_ONLY_PARAMETERS
 from orgair.settings import Settings
 from orgair.timestamps import as_rfc3339, now_rfc3339
 
@@ -192,21 +194,6 @@ DYNAMODB_NUMBERS: Final = Context(
     Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
 )
 """The number context boto3 serialises with, stated here so scoring needs no boto3 import."""
-
-
-V2_ONLY_INPUTS: Final = (
-    "talent_concentration",
-    "market_cap_percentile",
-    "hr_baseline",
-    "alignment",
-    "timing_factor",
-    "evidence_count",
-    "confidence_level",
-    "target_org_air",
-)
-"""Company inputs only the v2.0 Org-AI-R uses; the v1.0 composite reads the dimensions alone."""
-V2_ONLY_PARAMETERS: Final = ("alpha", "beta", "lambda", "delta", "ebitda_gamma")
-"""What-if parameters only v2.0 uses (v1.0 uses `dimension_weights` alone)."""
 
 
 def check_version_inputs(

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
-from orgair.logic.scores import V2_ONLY_INPUTS
+from orgair.scoring.models import V2_ONLY_INPUTS
 from support.dynamodb_faults import fail_operation, record_operations
 from support.lambda_events import load_function
 from support.scoring_requests import (

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from orgair.logic.scores import V2_ONLY_INPUTS
+from orgair.scoring.models import V2_ONLY_INPUTS
 from support.lambda_events import ROOT, load_function
 from support.scoring_requests import (
     DIMENSIONS,
