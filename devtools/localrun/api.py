@@ -426,9 +426,8 @@ class LocalApi:
             )
             latency = int((time.perf_counter() - started) * 1000)
             if outcome.timed_out:
-                self._log(
-                    f"{spec.function_id}: authorizer timed out after {outcome.duration_ms / 1000:.2f} s"
-                )
+                waited = "found no free execution environment within" if outcome.queued else "timed out after"
+                self._log(f"{spec.function_id}: authorizer {waited} {outcome.duration_ms / 1000:.2f} s")
                 return stage.responses.render("AUTHORIZER_FAILURE", context)
             if outcome.error is not None:
                 if outcome.error.message == _UNAUTHORIZED:
