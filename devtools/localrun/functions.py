@@ -36,6 +36,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from devtools.localrun import isolation
 from devtools.localrun.context import LambdaContext, log_stream_name
 from devtools.template import FunctionSpec
 
@@ -443,6 +444,7 @@ class FunctionRegistry:
         `default_concurrency` / `concurrency` (by logical id): see `concurrency_limits`;
         `log`: gets a line when an execution environment starts (Lambda's INIT_START)."""
         self._log = log
+        isolation.install()
         self._shared_packages = tuple(shared_packages)
         self._specs = {spec.logical_id: spec for spec in specs}
         self._limits = concurrency_limits(self._specs.values(), default_concurrency, concurrency)

@@ -3,6 +3,7 @@ concurrency (one request at a time each, the rest waiting in line), reload on ch
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
@@ -288,3 +289,40 @@ def test_reload_waits_for_running_invocations() -> None:
     worker.join(2)
     reloader.join(2)
     assert events == ["invocation done", "reloaded"]
+
+
+RESOLVER_CODE = (
+    "import time\nfrom aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
+    "app = APIGatewayRestResolver()\n"
+    "@app.get('/<name>')\n"
+    "def echo(name):\n"
+    "    time.sleep(0.1)  # the other environments resolve their requests meanwhile\n"
+    "    return {'asked': name, 'seen': app.current_event.path, 'request': app.lambda_context.aws_request_id}\n"
+    "def lambda_handler(event, context):\n    return app.resolve(event, context)\n"
+)
+
+
+def test_concurrent_environments_of_a_powertools_function_each_see_only_their_own_request(
+    tmp_path: Path, fresh_name: str
+) -> None:
+    """Powertools keeps the current request on a class attribute; the runner keeps it per environment."""
+    registry = FunctionRegistry([function(tmp_path, fresh_name, RESOLVER_CODE)], default_concurrency=4)
+    answers: dict[str, dict[str, str]] = {}
+    start = threading.Barrier(4)
+
+    def call(name: str) -> None:
+        start.wait()
+        event = {"httpMethod": "GET", "path": f"/{name}", "headers": {}, "requestContext": {"stage": "v1"}}
+        outcome = registry.invoke(fresh_name, event, request_id=f"rid-{name}")
+        answers[name] = json.loads(outcome.result["body"])
+
+    threads = [threading.Thread(target=call, args=(name,)) for name in ("a", "b", "c", "d")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    registry.close()
+    assert registry.environments(fresh_name) == 0
+    assert answers == {
+        name: {"asked": name, "seen": f"/{name}", "request": f"rid-{name}"} for name in ("a", "b", "c", "d")
+    }
