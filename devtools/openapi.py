@@ -383,6 +383,14 @@ def select_version(node: Any, version: str, where: str = "#") -> Any:
         }
         if isinstance(node.get("required"), list):
             node["required"] = [name for name in node["required"] if name not in dropped]
+        if isinstance(node.get("examples"), list):
+            # The schema's own examples lose the fields too, so each stays valid for this stage.
+            node["examples"] = [
+                {key: value for key, value in example.items() if key not in dropped}
+                if isinstance(example, dict)
+                else example
+                for example in node["examples"]
+            ]
     return {key: select_version(value, version, f"{where}/{key}") for key, value in node.items()}
 
 

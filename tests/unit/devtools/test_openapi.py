@@ -322,6 +322,9 @@ def test_a_property_one_version_alone_reads_is_left_out_of_the_other_versions_do
         "properties": {"shared": {"type": "string"}},
         "required": ["shared"],
     }
+    with_example = {**schema, "examples": [{"shared": "s", "newer": 1}]}
+    assert select_version(with_example, "v1.0")["examples"] == [{"shared": "s"}]
+    assert select_version(with_example, "v2.0")["examples"] == [{"shared": "s", "newer": 1}]
     assert select_version(schema, "v2.0") == {
         "properties": {"shared": {"type": "string"}, "newer": {"type": "number"}},
         "required": ["shared", "newer"],
