@@ -31,7 +31,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,6 @@ from orgair.auth.keys import (
     tenant_usage_key,
 )
 from orgair.costs.admin import BudgetAdmin, TenantBudgetStatus, parse_daily_budget
-from orgair.costs.budget import iso_utc
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import format_usd
 from orgair.costs.views import parse_day
@@ -56,6 +55,7 @@ from orgair.dal.api_keys import ApiKeyTable
 from orgair.dal.costs import CostsStore
 from orgair.errors import ConfigurationError, DependencyUnavailable, OrgairError, ValidationFailed
 from orgair.settings import Settings, load_settings
+from orgair.timestamps import rfc3339
 from pydantic import SecretStr
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def _scopes(text: str) -> frozenset[str]:
 
 
 def _time(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else "-"
+    return rfc3339(value) if value else "-"
 
 
 def _table_text(records: Sequence[ApiKeyRecord]) -> str:
@@ -260,7 +260,8 @@ def _list(args: argparse.Namespace, target: Target) -> int:
 
 def authorizer_cache_seconds() -> int:
     """How long API Gateway may keep answering from a cached authorization: the longest
-    `ReauthorizeEvery` of the template's authorizers (a revoked key works until it runs out)."""
+    `ReauthorizeEvery` of the template's authorizers, the AuthorizerCacheSeconds parameter (a revoked
+    key works until it runs out)."""
     from devtools.template import Template, load_template
 
     ttls = [
@@ -277,8 +278,9 @@ def _revoke(args: argparse.Namespace, target: Target) -> int:
     ttl = authorizer_cache_seconds()
     if ttl:
         print(
-            f"note: API Gateway caches each key's authorization for up to {ttl} s (the authorizer's "
-            f"ReauthorizeEvery), so requests with this key may still succeed for up to {ttl} s"
+            f"note: API Gateway caches each key's authorization for up to {ttl} s (template parameter "
+            f"AuthorizerCacheSeconds, the authorizer's ReauthorizeEvery), so requests with this key may "
+            f"still succeed for up to {ttl} s"
         )
     return 0
 
@@ -390,7 +392,7 @@ def _show(args: argparse.Namespace, target: Target) -> int:
             f"  daily budget   {_usd(status.limit_micros)}" + ("" if status.limit_micros else "  (none set)")
         )
         if setting is not None:
-            at = iso_utc(setting.updated_at) if setting.updated_at else "-"
+            at = rfc3339(setting.updated_at) if setting.updated_at else "-"
             print(f"  set by         {setting.updated_by or '-'} at {at}")
         print(f"  committed      {format_usd(status.counter.committed_micros)}")
         print(f"  settled        {format_usd(status.counter.settled_micros)}")
@@ -403,7 +405,7 @@ def _show(args: argparse.Namespace, target: Target) -> int:
         )
         for change in status.history:
             print(
-                f"  change         {iso_utc(change.changed_at)} by {change.changed_by}: "
+                f"  change         {rfc3339(change.changed_at)} by {change.changed_by}: "
                 f"{_usd(change.limit_micros) if change.limit_micros is not None else 'removed'}"
             )
         return 0
@@ -448,7 +450,7 @@ def _set(args: argparse.Namespace, target: Target) -> int:
     if setting is None:
         print(f"tenant {args.tenant}: daily budget removed (bound by its share of the global budget only)")
     else:
-        at = iso_utc(setting.updated_at) if setting.updated_at else "-"
+        at = rfc3339(setting.updated_at) if setting.updated_at else "-"
         print(
             f"tenant {args.tenant}: daily budget {format_usd(setting.limit_micros)} USD, "
             f"set by {setting.updated_by} at {at}"

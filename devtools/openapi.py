@@ -66,6 +66,7 @@ from orgair import __version__
 from orgair.auth.principal import ADMIN_SCOPE
 from orgair.http import REQUIRED_SCOPE_ATTRIBUTE
 from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
+from orgair.scoring.models import ONLY_IN_VERSION
 
 from devtools.openapi_compat import breaking_changes
 from devtools.template import ROOT, FunctionSpec, Template, load_template
@@ -445,7 +446,8 @@ def merged_api(template: Template) -> Document:
 
 
 def select_version(node: Any, version: str, where: str = "#") -> Any:
-    """Replace each `param_version`-discriminated union by the variant of `version`."""
+    """Replace each `param_version`-discriminated union by the variant of `version`, and leave out
+    properties marked as read by another version only."""
     if isinstance(node, list):
         return [select_version(item, version, f"{where}/{index}") for index, item in enumerate(node)]
     if not isinstance(node, dict):
@@ -459,6 +461,33 @@ def select_version(node: Any, version: str, where: str = "#") -> Any:
         kept.pop("title", None)
         kept["$ref"] = mapping[version]
         return kept
+    properties = node.get("properties")
+    if isinstance(properties, dict) and any(
+        isinstance(spec, dict) and ONLY_IN_VERSION in spec for spec in properties.values()
+    ):
+        # Fields one version alone reads (`x-param-version`): kept, unmarked, in that version's
+        # document; left out of the others, whose stages refuse them with 422.
+        dropped = {
+            name
+            for name, spec in properties.items()
+            if isinstance(spec, dict) and spec.get(ONLY_IN_VERSION, version) != version
+        }
+        node = dict(node)
+        node["properties"] = {
+            name: {key: value for key, value in spec.items() if key != ONLY_IN_VERSION}
+            for name, spec in properties.items()
+            if name not in dropped
+        }
+        if isinstance(node.get("required"), list):
+            node["required"] = [name for name in node["required"] if name not in dropped]
+        if isinstance(node.get("examples"), list):
+            # The schema's own examples lose the fields too, so each stays valid for this stage.
+            node["examples"] = [
+                {key: value for key, value in example.items() if key not in dropped}
+                if isinstance(example, dict)
+                else example
+                for example in node["examples"]
+            ]
     return {key: select_version(value, version, f"{where}/{key}") for key, value in node.items()}
 
 

@@ -96,6 +96,8 @@ class FunctionSpec:
     environment: dict[str, str]
     routes: tuple[ApiRoute, ...] = ()
     schedules: tuple[Schedule, ...] = ()
+    reserved_concurrency: int | None = None
+    """ReservedConcurrentExecutions: at most this many execution environments at once (None: unset)."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ class Template:
             for name, resource in self.resources.items()
             if resource.get("Type") == "AWS::DynamoDB::Table"
         }
+
+    def _reserved_concurrency(self, props: dict[str, Any]) -> int | None:
+        value = self.resolve(props.get("ReservedConcurrentExecutions", NO_VALUE))
+        return None if value is NO_VALUE or value is None or value == "" else int(value)
 
     def resolve(self, value: Any) -> Any:
         """Resolve Ref, Sub, If, Equals, GetAtt, Join and FindInMap the way a local deployment would."""
@@ -363,7 +369,9 @@ class Template:
             payload_type=payload_type,
             identity_headers=tuple(str(header) for header in headers),
             identity_query_strings=tuple(str(name) for name in identity.get("QueryStrings", []) or []),
-            reauthorize_every=int(identity.get("ReauthorizeEvery", DEFAULT_REAUTHORIZE_SECONDS)),
+            reauthorize_every=int(
+                cfn_string(self.resolve(identity.get("ReauthorizeEvery", DEFAULT_REAUTHORIZE_SECONDS)))
+            ),
             validation_expression=identity.get("ValidationExpression"),
         )
 
@@ -412,6 +420,7 @@ class Template:
                     environment=environment,
                     routes=tuple(routes),
                     schedules=tuple(schedules),
+                    reserved_concurrency=self._reserved_concurrency(props),
                 )
             )
         return specs

@@ -467,6 +467,7 @@ export interface components {
             /**
              * Claimed At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             claimed_at: string;
             /** Committed */
@@ -605,7 +606,7 @@ export interface components {
             /**
              * Changed At
              * Format: date-time
-             * @example 2026-03-02T09:00:00.000000Z
+             * @example 2026-12-03T10:15:30.123Z
              */
             changed_at: string;
             /**
@@ -634,36 +635,19 @@ export interface components {
          *         "technology_stack": 80,
          *         "use_case_portfolio": 55
          *       },
-         *       "sector": "technology",
-         *       "talent_concentration": 0.3
+         *       "sector": "technology"
          *     }
          */
         CompanyScoreInput: {
-            /** Alignment */
-            alignment?: number | null;
             /** Company Id */
             company_id: string;
-            /** Confidence Level */
-            confidence_level?: (0.9 | 0.95 | 0.99) | null;
             dimensions: components["schemas"]["Dimensions"];
-            /** Evidence Count */
-            evidence_count?: number | null;
-            /** Hr Baseline */
-            hr_baseline?: number | null;
-            /** Market Cap Percentile */
-            market_cap_percentile?: number | null;
             /**
              * Sector
              * @description matched case-insensitively
              * @enum {string}
              */
             sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
-            /** Talent Concentration */
-            talent_concentration?: number | null;
-            /** Target Org Air */
-            target_org_air?: number | null;
-            /** Timing Factor */
-            timing_factor?: number | null;
         };
         /**
          * CompositeResult
@@ -720,6 +704,7 @@ export interface components {
             /**
              * Resets At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             resets_at: string;
             /** Scope */
@@ -954,7 +939,7 @@ export interface components {
             /**
              * Resets At
              * Format: date-time
-             * @example 2026-03-03T00:00:00Z
+             * @example 2026-12-03T10:15:30.123Z
              */
             resets_at: string;
             /**
@@ -1233,6 +1218,7 @@ export interface components {
             /**
              * Timestamp
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             timestamp: string;
         };
@@ -1268,17 +1254,7 @@ export interface components {
          * @description The `parameters` object of a what-if simulation; every field optional, each within its range.
          */
         ParameterOverrides: {
-            /** Alpha */
-            alpha?: number | null;
-            /** Beta */
-            beta?: number | null;
-            /** Delta */
-            delta?: number | null;
             dimension_weights?: components["schemas"]["DimensionWeights"] | null;
-            /** Ebitda Gamma */
-            ebitda_gamma?: number | null;
-            /** Lambda */
-            lambda?: number | null;
         };
         /** PortfolioItem */
         PortfolioItem: {
@@ -1456,6 +1432,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             created_at: string;
             /** Decided At */
@@ -1591,6 +1568,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             created_at: string;
             /**
@@ -1607,36 +1585,19 @@ export interface components {
              *         "technology_stack": 80,
              *         "use_case_portfolio": 55
              *       },
-             *       "sector": "technology",
-             *       "talent_concentration": 0.3
+             *       "sector": "technology"
              *     }
              */
             inputs: {
-                /** Alignment */
-                alignment?: number | null;
                 /** Company Id */
                 company_id: string;
-                /** Confidence Level */
-                confidence_level?: number | null;
                 dimensions: components["schemas"]["Dimensions"];
-                /** Evidence Count */
-                evidence_count?: number | null;
-                /** Hr Baseline */
-                hr_baseline?: number | null;
-                /** Market Cap Percentile */
-                market_cap_percentile?: number | null;
                 /**
                  * Sector
                  * @description matched case-insensitively
                  * @enum {string}
                  */
                 sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
-                /** Talent Concentration */
-                talent_concentration?: number | null;
-                /** Target Org Air */
-                target_org_air?: number | null;
-                /** Timing Factor */
-                timing_factor?: number | null;
             };
             /**
              * Param Version
@@ -2134,7 +2095,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A retry with the same Idempotency-Key: the line recorded first (Idempotent-Replayed). */
+            /** @description Not sent any more (a replay answers 201); kept for v1 clients. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2143,7 +2104,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageRecorded"];
                 };
             };
-            /** @description The usage, priced and recorded on the ledger. */
+            /** @description The usage, priced and recorded on the ledger; a retry with the same Idempotency-Key gets the same answer with `Idempotent-Replayed: true`. */
             201: {
                 headers: {
                     [name: string]: unknown;

@@ -467,6 +467,7 @@ export interface components {
             /**
              * Claimed At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             claimed_at: string;
             /** Committed */
@@ -622,7 +623,7 @@ export interface components {
             /**
              * Changed At
              * Format: date-time
-             * @example 2026-03-02T09:00:00.000000Z
+             * @example 2026-12-03T10:15:30.123Z
              */
             changed_at: string;
             /**
@@ -714,6 +715,7 @@ export interface components {
             /**
              * Resets At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             resets_at: string;
             /** Scope */
@@ -948,7 +950,7 @@ export interface components {
             /**
              * Resets At
              * Format: date-time
-             * @example 2026-03-03T00:00:00Z
+             * @example 2026-12-03T10:15:30.123Z
              */
             resets_at: string;
             /**
@@ -1227,6 +1229,7 @@ export interface components {
             /**
              * Timestamp
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             timestamp: string;
         };
@@ -1581,6 +1584,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             created_at: string;
             /** Decided At */
@@ -1716,6 +1720,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
              */
             created_at: string;
             /**
@@ -2259,7 +2264,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A retry with the same Idempotency-Key: the line recorded first (Idempotent-Replayed). */
+            /** @description Not sent any more (a replay answers 201); kept for v1 clients. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2268,7 +2273,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageRecorded"];
                 };
             };
-            /** @description The usage, priced and recorded on the ledger. */
+            /** @description The usage, priced and recorded on the ledger; a retry with the same Idempotency-Key gets the same answer with `Idempotent-Replayed: true`. */
             201: {
                 headers: {
                     [name: string]: unknown;

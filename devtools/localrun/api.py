@@ -176,11 +176,15 @@ class LocalApi:
         log: Log = stderr_log,
         local_routes: Mapping[str, LocalRoute] | None = None,
         default_events: Mapping[str, Callable[[], Any]] | None = None,
+        integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS,
     ) -> None:
+        """`integration_timeout`: API Gateway's 29 s, for the wait for a free execution environment
+        and for the function's run (its own Timeout still applies when shorter)."""
         self._registry = registry
         self._local_routes = dict(local_routes or {})
         self._default_events = dict(default_events or {})
         """The event `_local/invoke/<LogicalId>` gives a function when the body is empty (a schedule's)."""
+        self._integration_timeout = integration_timeout
         self._tenant_throttle = TenantThrottle(tenant_limits) if throttle and tenant_limits else None
         self._usage_key_apis = {
             api.logical_id for api in template.apis() if requires_usage_key(template, api.logical_id)
@@ -320,7 +324,11 @@ class LocalApi:
                 return refused, "-", None
         event = proxy_event(info, headers, authorizer_context)
         outcome = self._registry.invoke(
-            target.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
+            target.function_id,
+            event,
+            timeout=self._integration_timeout,
+            check_sources=False,
+            queue_timeout=self._integration_timeout,
         )
         return (
             self._integration(outcome, stage, context, target.function_id),
@@ -331,6 +339,14 @@ class LocalApi:
     def _integration(
         self, outcome: InvocationOutcome, stage: _Stage, context: GatewayContext, function_id: str
     ) -> HttpResponse:
+        if outcome.queued:
+            limit = self._registry.concurrency(function_id)
+            self._log(
+                f"{function_id}: no free execution environment within {outcome.duration_ms / 1000:.2f} s "
+                f"(all {limit} busy: its reserved concurrency); answered like API Gateway's timeout"
+            )
+            context = replace(context, error_message="Endpoint request timed out")
+            return stage.responses.render("INTEGRATION_TIMEOUT", context)
         if outcome.timed_out:
             self._log(f"{function_id}: Task timed out after {outcome.duration_ms / 1000:.2f} seconds")
             context = replace(context, error_message="Endpoint request timed out")
@@ -411,13 +427,16 @@ class LocalApi:
             )
             started = time.perf_counter()
             outcome = self._registry.invoke(
-                spec.function_id, event, timeout=INTEGRATION_TIMEOUT_SECONDS, check_sources=False
+                spec.function_id,
+                event,
+                timeout=self._integration_timeout,
+                check_sources=False,
+                queue_timeout=self._integration_timeout,
             )
             latency = int((time.perf_counter() - started) * 1000)
             if outcome.timed_out:
-                self._log(
-                    f"{spec.function_id}: authorizer timed out after {outcome.duration_ms / 1000:.2f} s"
-                )
+                waited = "found no free execution environment within" if outcome.queued else "timed out after"
+                self._log(f"{spec.function_id}: authorizer {waited} {outcome.duration_ms / 1000:.2f} s")
                 return stage.responses.render("AUTHORIZER_FAILURE", context)
             if outcome.error is not None:
                 if outcome.error.message == _UNAUTHORIZED:

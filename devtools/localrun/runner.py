@@ -11,7 +11,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -46,7 +46,7 @@ from devtools.localrun.environment import (
     merge_environments,
     unknown_sections,
 )
-from devtools.localrun.functions import FunctionRegistry, InvocationOutcome
+from devtools.localrun.functions import DEFAULT_CONCURRENCY, FunctionRegistry, InvocationOutcome
 from devtools.localrun.llm import LocalLlmError, RunnerLlm, start_llm
 from devtools.localrun.published import PUBLISHED_PATH, PublishedLog
 from devtools.localrun.schedules import (
@@ -105,6 +105,34 @@ def _port(name: str, default: int) -> int:
             probe.bind((HOST, 0))
             port = int(probe.getsockname()[1])
     return port
+
+
+CONCURRENCY_VARIABLE = "LOCAL_CONCURRENCY"
+MAX_LOCAL_CONCURRENCY = 1000
+
+
+def concurrency_setting(raw: str, function_ids: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """LOCAL_CONCURRENCY: `N` (every function without ReservedConcurrentExecutions), and/or
+    `LogicalId=N` pairs, comma-separated (`4,ScoresFunction=2`); returns (default, per function)."""
+    default, per_function, known = DEFAULT_CONCURRENCY, {}, set(function_ids)
+    for part in (piece.strip() for piece in raw.split(",")):
+        if not part:
+            continue
+        name, _, value = part.rpartition("=")
+        name = name.strip()
+        if name and name not in known:
+            raise StartupError(f"{CONCURRENCY_VARIABLE}: {name!r} names no function of the template")
+        try:
+            number = int(value)
+        except ValueError:
+            raise StartupError(f"{CONCURRENCY_VARIABLE}: {value.strip()!r} is not a whole number") from None
+        if not 1 <= number <= MAX_LOCAL_CONCURRENCY:
+            raise StartupError(f"{CONCURRENCY_VARIABLE}: {number} is not from 1 to {MAX_LOCAL_CONCURRENCY}")
+        if name:
+            per_function[name] = number
+        else:
+            default = number
+    return default, per_function
 
 
 def _template(options: Options) -> Template:
@@ -201,6 +229,9 @@ def _serve(options: Options) -> int:
     template, resources = _local_template(options, aws_endpoint)
     specs = template.functions()
     env_file = _env_file(options, specs)
+    default_concurrency, concurrency = concurrency_setting(
+        os.environ.get(CONCURRENCY_VARIABLE, ""), (spec.logical_id for spec in specs)
+    )
     local = local_aws_environment(aws_endpoint)
     try:
         environment = merge_environments(
@@ -268,6 +299,9 @@ def _serve(options: Options) -> int:
             watch_roots=[base / "functions", base / "layers" / "shared"],
             watch_files=[options.template],
             on_reload=reloaded,
+            default_concurrency=default_concurrency,
+            concurrency=concurrency,
+            log=stderr_log,
         )
         limits = TenantLimits.from_settings()
         api = LocalApi(
@@ -331,6 +365,13 @@ def _serve(options: Options) -> int:
             _say(
                 "Schedules off (--no-schedules / LOCAL_SCHEDULES=off): scheduled functions run on demand only"
             )
+        limits_text = ", ".join(
+            f"{spec.logical_id} {registry.concurrency(spec.logical_id)}" for spec in specs
+        )
+        _say(
+            f"Concurrent requests per function ({CONCURRENCY_VARIABLE}; more wait in line, up to 29 s): "
+            + limits_text
+        )
         _say("Edits under functions/ and layers/shared/ apply on the next request.")
         if not stop.is_set():
             server.start()

@@ -46,10 +46,11 @@ def _ledger() -> CostLedger:
     "records nothing; the same key with another body is a 422. An unpriced model is a 422 naming "
     "`model`.",
     responses={
-        201: {"description": "The usage, priced and recorded on the ledger."},
-        200: {
-            "description": "A retry with the same Idempotency-Key: the line recorded first (Idempotent-Replayed)."
+        201: {
+            "description": "The usage, priced and recorded on the ledger; a retry with the same "
+            "Idempotency-Key gets the same answer with `Idempotent-Replayed: true`."
         },
+        200: {"description": "Not sent any more (a replay answers 201); kept for v1 clients."},
     },
 )
 @requires("costs:write")
@@ -67,7 +68,7 @@ def record_usage(report: UsageReportBody) -> Response[UsageRecorded]:
     )
     line, replayed = _ledger().record_external(meta, key, report.report())
     return Response(
-        status_code=200 if replayed else 201,
+        status_code=201,
         content_type="application/json",
         body=UsageRecorded(entry=LedgerEntry.of(line), replayed=replayed),
         headers={"Idempotent-Replayed": "true"} if replayed else {},

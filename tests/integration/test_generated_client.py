@@ -170,7 +170,7 @@ def test_the_generated_client_completes_the_integrator_journey(client: Authentic
         provider=UsageReportBodyProvider.OPENAI, model=MODEL, input_tokens=12_000, output_tokens=3_000
     )
     recorded = ok(record_usage.sync_detailed(client=client, body=usage, idempotency_key="journey-1"), 201)
-    replayed = ok(record_usage.sync_detailed(client=client, body=usage, idempotency_key="journey-1"), 200)
+    replayed = ok(record_usage.sync_detailed(client=client, body=usage, idempotency_key="journey-1"), 201)
     assert isinstance(recorded, UsageRecorded)
     assert isinstance(replayed, UsageRecorded)
     assert (recorded.replayed, replayed.replayed) == (False, True)

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from support.local_runner import Runner, local_runner
+from support.scoring_requests import for_v1
 
 pytestmark = pytest.mark.integration
 
@@ -70,7 +71,7 @@ def test_the_worked_example_over_http_is_72_639_with_its_interval(client: httpx.
 
 
 def test_the_worked_example_on_stage_v1_is_the_composite(client: httpx.Client) -> None:
-    response = client.post("/v1/scores/simulate", json=WORKED_EXAMPLE)
+    response = client.post("/v1/scores/simulate", json=for_v1(WORKED_EXAMPLE))
 
     assert response.status_code == 200, response.text
     assert response.json()["composite"] == 78.08
@@ -129,7 +130,7 @@ def flat(company_id: str, level: int) -> dict[str, Any]:
 
 
 def store_v1(client: httpx.Client, company_id: str, level: int) -> dict[str, Any]:
-    response = client.post("/v1/scores", json=flat(company_id, level))
+    response = client.post("/v1/scores", json=for_v1(flat(company_id, level)))
     assert response.status_code == 201, response.text
     return dict(response.json())
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from support.local_runner import ROOT, Runner, local_runner
-from support.scoring_requests import company
+from support.scoring_requests import company, for_stage
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +59,7 @@ def other(stage: str) -> str:
 
 
 def store(client: httpx.Client, stage: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/{stage}/scores", json=body)
+    response = client.post(f"/{stage}/scores", json=for_stage(body, stage))
     assert response.status_code == 201, response.text
     return dict(conforms(response, stage, "/scores", "POST"))
 
@@ -145,7 +145,7 @@ def test_the_approve_filter_lists_what_approved_lists(client: httpx.Client) -> N
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_replayed_score_is_the_same_201_with_the_replay_header(client: httpx.Client, stage: str) -> None:
     headers = {"Idempotency-Key": f"contract-{uuid.uuid4()}"}
-    body = company(f"replay-{stage}")
+    body = for_stage(company(f"replay-{stage}"), stage)
     first = client.post(f"/{stage}/scores", json=body, headers=headers)
     again = client.post(f"/{stage}/scores", json=body, headers=headers)
 

@@ -45,9 +45,14 @@ class Runner:
 
 @contextmanager
 def local_runner(
-    *, admin_key: str, env_vars: dict[str, str] | None = None, directory: Path | None = None
+    *,
+    admin_key: str,
+    env_vars: dict[str, str] | None = None,
+    directory: Path | None = None,
+    shell: dict[str, str] | None = None,
 ) -> Iterator[Runner]:
-    """Start the runner (throttling off) with `env_vars` for every function; stop it with Ctrl-C after."""
+    """Start the runner (throttling off) with `env_vars` for every function and `shell` variables
+    set as in the shell that runs `make run` (they win over the file); stop it with Ctrl-C after."""
     environment = {
         **os.environ,
         "PORT": str(free_port()),
@@ -55,6 +60,7 @@ def local_runner(
         "LOCAL_ADMIN_API_KEY": admin_key,
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "WARNING",
+        **(shell or {}),
     }
     command = [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle"]
     if env_vars:

@@ -16,6 +16,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from orgair.scoring import DIMENSION_NAMES
+from orgair.scoring.models import V2_ONLY_INPUTS
 
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
 
@@ -70,6 +71,17 @@ def company(
     if level is not None:
         body["dimensions"] = dict.fromkeys(DIMENSIONS, level)
     return body
+
+
+def for_v1(body: Any) -> Any:
+    """What a v1 caller sends: the body without the inputs only v2.0 uses (v1 refuses them, 422)."""
+    if not isinstance(body, dict):
+        return body
+    return {key: value for key, value in body.items() if key not in V2_ONLY_INPUTS}
+
+
+def for_stage(body: Any, stage: str) -> Any:
+    return for_v1(body) if stage == "v1" else body
 
 
 def invoke(module: ModuleType, event: dict[str, Any]) -> Reply:

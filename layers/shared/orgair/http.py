@@ -367,6 +367,9 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
             _correlation_id.reset(token)
         headers = response.setdefault("headers", {}) or {}
         response["headers"] = headers
+        if response.get("statusCode") == HTTPStatus.SERVICE_UNAVAILABLE and not _has_retry_after(response):
+            # Every 503 tells the caller when to come back, whichever code path produced it.
+            headers[RETRY_AFTER] = DEFAULT_RETRY_AFTER_SECONDS
         headers[CORRELATION_HEADER] = cid
         headers["X-Request-ID"] = request_id
         headers["X-Process-Time"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
@@ -382,6 +385,15 @@ def make_handler(app: APIGatewayRestResolver) -> LambdaHandler:
         return response
 
     return cast(LambdaHandler, lambda_handler)
+
+
+RETRY_AFTER = "Retry-After"
+DEFAULT_RETRY_AFTER_SECONDS = "5"
+
+
+def _has_retry_after(response: Mapping[str, Any]) -> bool:
+    names = [*(response.get("headers") or {}), *(response.get("multiValueHeaders") or {})]
+    return any(str(name).lower() == "retry-after" for name in names)
 
 
 def created(body: Any, location: str, *, replayed: bool = False) -> Response[Any]:

@@ -36,9 +36,6 @@ MoneyString = Annotated[Decimal, PlainSerializer(_money, return_type=str, when_u
 """A USD amount rendered as a decimal string with 6 places ("12.345678"), never a float."""
 
 
-Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
-"""An instant as an RFC 3339 string (UTC), documented as `format: date-time`."""
-
 IsoDay = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 """A UTC day as `YYYY-MM-DD`, documented as `format: date`."""
 

@@ -17,6 +17,7 @@ from support.dynamodb_faults import closed_endpoint
 
 from devtools.cli import main
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.template import Template, load_template
 
 
 def run(dynamodb: EmbeddedDynamoDB, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -118,9 +119,19 @@ def test_revoke_states_how_long_the_authorizer_cache_keeps_the_key_working(
 ) -> None:
     key_id, _ = create(dynamodb, capsys)
     code, out, _ = run(dynamodb, capsys, "keys", "revoke", key_id)
+    default = load_template()["Parameters"]["AuthorizerCacheSeconds"]["Default"]
     assert code == 0
-    assert "up to 300 s" in out
-    assert "ReauthorizeEvery" in out
+    assert f"up to {default} s" in out
+    assert "AuthorizerCacheSeconds" in out
+
+
+def test_the_authorizer_cache_ttl_is_the_template_parameter() -> None:
+    """The setting reaches the authorizer (and so the runner's cache and the CLI's warning)."""
+    template = Template(load_template(), parameter_overrides={"AuthorizerCacheSeconds": "60"})
+    ttls = {
+        authorizer.reauthorize_every for api in template.apis() for authorizer in api.authorizers.values()
+    }
+    assert ttls == {60}
 
 
 def test_revoking_an_unknown_id_fails_with_exit_1(

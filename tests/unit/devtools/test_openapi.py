@@ -331,3 +331,67 @@ def test_a_public_route_that_declares_a_scope_fails_the_build(tmp_path: Path) ->
 
     with pytest.raises(OpenApiError, match=r"GET /open is public in template.yaml but declares"):
         build_documents(template)
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2"])
+def test_every_503_of_the_committed_documents_declares_retry_after(stage: str) -> None:
+    document = json.loads((DOCS / f"openapi-{stage}.json").read_text())
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "503" in operation.get("responses", {})
+        and "Retry-After" not in operation["responses"]["503"].get("headers", {})
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2"])
+def test_every_instant_of_the_committed_documents_is_a_date_time(stage: str) -> None:
+    schemas = json.loads((DOCS / f"openapi-{stage}.json").read_text())["components"]["schemas"]
+    instants = {
+        f"{name}.{field}": spec
+        for name, schema in schemas.items()
+        for field, spec in (schema.get("properties") or {}).items()
+        if field.endswith("_at") or field == "timestamp"
+    }
+    assert instants
+    not_dated = [
+        name
+        for name, spec in instants.items()
+        if "date-time" not in json.dumps(spec)  # a plain field or a nullable anyOf of one
+    ]
+    assert not_dated == []
+
+
+def test_a_property_one_version_alone_reads_is_left_out_of_the_other_versions_document() -> None:
+    schema = {
+        "properties": {"shared": {"type": "string"}, "newer": {"type": "number", "x-param-version": "v2.0"}},
+        "required": ["shared", "newer"],
+    }
+    assert select_version(schema, "v1.0") == {
+        "properties": {"shared": {"type": "string"}},
+        "required": ["shared"],
+    }
+    with_example = {**schema, "examples": [{"shared": "s", "newer": 1}]}
+    assert select_version(with_example, "v1.0")["examples"] == [{"shared": "s"}]
+    assert select_version(with_example, "v2.0")["examples"] == [{"shared": "s", "newer": 1}]
+    assert select_version(schema, "v2.0") == {
+        "properties": {"shared": {"type": "string"}, "newer": {"type": "number"}},
+        "required": ["shared", "newer"],
+    }
+
+
+def test_the_v1_document_offers_no_input_only_v2_reads() -> None:
+    from orgair.scoring.models import V2_ONLY_INPUTS
+    from orgair.scoring.parameters import V2_ONLY_PARAMETERS
+
+    v1, v2 = (json.loads((DOCS / f"openapi-{stage}.json").read_text()) for stage in ("v1", "v2"))
+    for name in ("CompanyScoreInput", "SimulateRequest"):
+        assert not set(V2_ONLY_INPUTS) & set(v1["components"]["schemas"][name]["properties"])
+        assert set(V2_ONLY_INPUTS) <= set(v2["components"]["schemas"][name]["properties"])
+    assert not set(V2_ONLY_PARAMETERS) & set(v1["components"]["schemas"]["ParameterOverrides"]["properties"])
+    assert "x-param-version" not in json.dumps(v1) + json.dumps(v2)

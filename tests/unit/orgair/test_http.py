@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.event_handler import Response
 from orgair.http import caller, create_app, make_handler, param_version, requires
 from orgair.jsonbody import parse_json_body
 from orgair.jsontypes import JsonNumber
@@ -50,6 +51,10 @@ def build_handler() -> Any:
     @app.get("/undeclared")
     def undeclared() -> dict[str, str]:
         return {"tenant": caller(app).tenant_id}
+
+    @app.get("/unavailable")
+    def unavailable() -> Response[str]:
+        return Response(status_code=503, content_type="text/plain", body="down")
 
     @app.get("/boom")
     def boom() -> dict[str, str]:
@@ -99,6 +104,20 @@ def test_unknown_route_is_a_404_problem_whose_instance_is_the_path_the_caller_us
     assert body["type"].endswith("/problems/not-found")
     assert body["instance"] == "/v2/nowhere"  # requestContext.path: the stage as the caller sent it
     assert body["correlation_id"] == "c1"
+
+
+def test_every_503_carries_retry_after_even_one_a_route_builds_itself() -> None:
+    status, headers, _ = call_raw(build_handler(), api_event("GET", "/unavailable"))
+    assert status == 503
+    assert int(headers["Retry-After"]) > 0
+
+
+def call_raw(handler: Any, event: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+    result = handler(event, FakeLambdaContext())
+    headers = dict(result.get("headers") or {})
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        headers[key] = values[-1]
+    return result["statusCode"], headers, result["body"]
 
 
 def test_malformed_json_is_a_400_problem() -> None:

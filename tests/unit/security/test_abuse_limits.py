@@ -21,7 +21,7 @@ from orgair.http import MAX_CORRELATION_ID_LENGTH
 from orgair.jsonbody import MAX_JSON_DEPTH
 from orgair.settings import get_settings
 from support.lambda_events import api_event, load_function, principal_context
-from support.scoring_requests import Reply, company, count_items, invoke, local_client, request
+from support.scoring_requests import Reply, company, count_items, for_stage, invoke, local_client, request
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 from devtools.openapi import build_documents
@@ -391,7 +391,9 @@ def test_a_score_input_below_dynamodbs_smallest_number_is_a_422_not_a_500(
     """Found by the fuzzer (seed 3): 5.7e-132 is a valid 0-100 score that DynamoDB cannot store."""
     client = local_client(dynamodb.endpoint_url)
     before = count_items(client)
-    body = company("tiny", dimensions={**company()["dimensions"], "culture": 5.704590595111025e-132})
+    body = for_stage(
+        company("tiny", dimensions={**company()["dimensions"], "culture": 5.704590595111025e-132}), stage
+    )
 
     reply = request(handler("scores"), "POST", "/scores", stage=stage, body=body)
 

@@ -11,10 +11,11 @@ import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from orgair.costs.budget import FORECAST_THRESHOLD, iso_utc
+from orgair.costs.budget import FORECAST_THRESHOLD
 from orgair.costs.money import format_usd
 from orgair.costs.records import AlertRecord
 from orgair.errors import ConfigurationError, DependencyUnavailable
+from orgair.timestamps import rfc3339
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
@@ -43,8 +44,8 @@ def alert_payload(alert: AlertRecord) -> dict[str, Any]:
         "committed": format_usd(alert.committed_micros),
         "limit": format_usd(alert.limit_micros),
         "forecast": format_usd(alert.forecast_micros) if alert.forecast_micros is not None else None,
-        "claimed_at": iso_utc(alert.claimed_at),
-        "published_at": iso_utc(alert.published_at) if alert.published_at else None,
+        "claimed_at": rfc3339(alert.claimed_at),
+        "published_at": rfc3339(alert.published_at) if alert.published_at else None,
     }
 
 

@@ -16,6 +16,7 @@ from typing import Final
 
 from orgair.costs.money import MONEY_CONTEXT, format_usd
 from orgair.errors import BudgetExceeded
+from orgair.timestamps import rfc3339
 
 Clock = Callable[[], datetime]
 
@@ -76,11 +77,6 @@ def seconds_until_reset(instant: datetime) -> int:
     return max(1, math.ceil(remaining))
 
 
-def iso_utc(instant: datetime) -> str:
-    """ISO 8601 in UTC with microseconds and a `Z`, so string order is time order."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def budget_exceeded(scope: str, limit_micros: int, committed_micros: int, now: datetime) -> BudgetExceeded:
     """The 429 problem: which scope refused, when it resets, and — for the caller's own scopes only
     (`tenant:`, `global-share:`, `external:`, `request`) — its limit and committed amount.
@@ -91,12 +87,12 @@ def budget_exceeded(scope: str, limit_micros: int, committed_micros: int, now: d
     resets_at = next_utc_midnight(now)
     extensions: dict[str, str] = {"scope": scope}
     if scope == GLOBAL_SCOPE:
-        detail = f"The shared daily budget is exhausted; it resets at {iso_utc(resets_at)}."
+        detail = f"The shared daily budget is exhausted; it resets at {rfc3339(resets_at)}."
     else:
-        detail = f"The {scope} budget cannot admit this call; it resets at {iso_utc(resets_at)}."
+        detail = f"The {scope} budget cannot admit this call; it resets at {rfc3339(resets_at)}."
         extensions["limit"] = format_usd(limit_micros)
         extensions["committed"] = format_usd(committed_micros)
-    extensions["resets_at"] = resets_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    extensions["resets_at"] = rfc3339(resets_at)
     return BudgetExceeded(
         detail, headers={"Retry-After": str(seconds_until_reset(now))}, extensions=extensions
     )

@@ -10,11 +10,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from orgair.costs.admin import GlobalBudgetStatus, TenantBudgetPage, TenantBudgetStatus
-from orgair.costs.budget import iso_utc
 from orgair.costs.money import format_usd
 from orgair.costs.views import GlobalShareView, Money
 from orgair.dal.costs import BudgetChange
-from orgair.jsontypes import IsoDay, Timestamp
+from orgair.jsontypes import IsoDay
+from orgair.timestamps import Timestamp, rfc3339
 
 
 def _money(micros: int | None) -> Money | None:
@@ -68,7 +68,7 @@ class GlobalBudgetView(BaseModel):
         "limit); null for an earlier day.",
         examples=["250.000000"],
     )
-    resets_at: Timestamp = Field(examples=["2026-03-03T00:00:00Z"])
+    resets_at: Timestamp
     tenants: list[TenantShareView] = Field(
         description="Every tenant with calls on the day, largest share first; their committed "
         "amounts add up to the global committed amount."
@@ -89,7 +89,7 @@ class GlobalBudgetView(BaseModel):
             forecast=format_usd(forecast),
             forecast_exceeds_limit=status.limit_micros is not None and forecast > status.limit_micros,
             tenant_share_limit=_money(status.tenant_share_limit_micros),
-            resets_at=status.resets_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            resets_at=rfc3339(status.resets_at),
             tenants=[
                 TenantShareView(
                     tenant_id=share.tenant_id,
@@ -106,7 +106,7 @@ class BudgetChangeView(BaseModel):
     """One change of a tenant's budget, as the CLI recorded it."""
 
     limit: Money | None = Field(description="The new daily budget; null when it was removed.")
-    changed_at: Timestamp = Field(examples=["2026-03-02T09:00:00.000000Z"])
+    changed_at: Timestamp
     changed_by: str = Field(
         description="Who changed it: the AWS principal's ARN, or `local:<user>` on a local run.",
         examples=["arn:aws:sts::123456789012:assumed-role/operator/alice"],
@@ -149,7 +149,7 @@ class TenantBudgetView(BaseModel):
             "tenant_id": status.tenant_id,
             "scope": counter.scope,
             "limit": _money(status.limit_micros),
-            "limit_set_at": iso_utc(setting.updated_at) if setting and setting.updated_at else None,
+            "limit_set_at": rfc3339(setting.updated_at) if setting and setting.updated_at else None,
             "limit_set_by": (setting.updated_by or None) if setting else None,
             "committed": format_usd(counter.committed_micros),
             "settled": format_usd(counter.settled_micros),
@@ -188,7 +188,7 @@ class TenantBudgetDetailView(TenantBudgetView):
 
 def _change(change: BudgetChange) -> BudgetChangeView:
     return BudgetChangeView(
-        limit=_money(change.limit_micros), changed_at=iso_utc(change.changed_at), changed_by=change.changed_by
+        limit=_money(change.limit_micros), changed_at=rfc3339(change.changed_at), changed_by=change.changed_by
     )
 
 

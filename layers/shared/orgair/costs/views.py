@@ -12,14 +12,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from orgair.costs.alerts import alert_payload
-from orgair.costs.budget import day_of, iso_utc
+from orgair.costs.budget import day_of
 from orgair.costs.check import CheckReport
 from orgair.costs.ledger import CostSummary, EntriesPage, UsageReport
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
 from orgair.costs.records import AlertRecord, LedgerLine
 from orgair.errors import FieldError, ValidationFailed
-from orgair.jsontypes import IsoDay, Timestamp
+from orgair.jsontypes import IsoDay
+from orgair.timestamps import Timestamp, rfc3339
 
 Money = str
 """A USD amount as a decimal string with exactly 6 places, e.g. "12.345678"."""
@@ -98,7 +99,7 @@ class LedgerEntry(BaseModel):
     def of(cls, line: LedgerLine) -> LedgerEntry:
         return cls(
             call_id=line.call_id,
-            timestamp=iso_utc(line.timestamp),
+            timestamp=rfc3339(line.timestamp),
             date=line.day.isoformat(),
             provider=line.provider,
             model=line.model,
@@ -182,7 +183,7 @@ class CostSummaryView(BaseModel):
             limit=format_usd(summary.limit_micros) if summary.limit_micros is not None else None,
             utilisation=summary.utilisation,
             forecast=format_usd(summary.projection.end_of_day_micros),
-            resets_at=summary.resets_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            resets_at=rfc3339(summary.resets_at),
             pricing_version=summary.pricing_version,
             by_model=[
                 ModelSpendView(

@@ -7,7 +7,6 @@ so a rejected score is never compared against, and a re-submitted jump opens a r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from orgair.auth.principal import Principal
@@ -19,6 +18,7 @@ from orgair.models.scores import ReviewDecisionRequest, ReviewItem, ReviewPage
 from orgair.pagination import decode_cursor, encode_cursor
 from orgair.scoring import ParamVersion
 from orgair.settings import Settings
+from orgair.timestamps import as_rfc3339, now_rfc3339
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
 ReviewStatusFilter = Literal["pending", "approved", "rejected", "approve", "reject"]
@@ -27,9 +27,11 @@ DECIDED_STATUS: dict[str, ReviewStatus] = {"approve": "approved", "reject": "rej
 
 
 def _view(item: dict[str, Any]) -> ReviewItem:
-    return ReviewItem.model_validate(
-        {key: item.get(key) for key in ReviewItem.model_fields if item.get(key) is not None}
-    )
+    fields = {key: item.get(key) for key in ReviewItem.model_fields if item.get(key) is not None}
+    for instant in ("created_at", "decided_at"):
+        if instant in fields:
+            fields[instant] = as_rfc3339(str(fields[instant]))
+    return ReviewItem.model_validate(fields)
 
 
 def review_status(status: ReviewStatusFilter | None) -> ReviewStatus | None:
@@ -83,7 +85,7 @@ def decide(
         "decision": request.decision,
         "comment": request.comment,
         "reviewer_key_id": principal.key_id,
-        "decided_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "decided_at": now_rfc3339(),
     }
     for attempt in range(scores_dal.WRITE_ATTEMPTS):
         if attempt:

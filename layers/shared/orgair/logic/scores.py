@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
 from typing import Any, Final
 
@@ -40,6 +39,7 @@ from orgair.scoring import (
     CompositeResult,
     IndividualScoreResult,
     OrgAirV2Result,
+    ParameterOverrides,
     ParamVersion,
     ScoreSnapshot,
     parse_company_input,
@@ -49,13 +49,16 @@ from orgair.scoring import (
     score_company,
     score_individual,
 )
+from orgair.scoring.models import V2_ONLY_INPUTS
+from orgair.scoring.parameters import V2_ONLY_PARAMETERS
 from orgair.settings import Settings
+from orgair.timestamps import as_rfc3339, now_rfc3339
 
 COMPANY_ID: Final = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return now_rfc3339()
 
 
 def headline(result: CompositeResult | OrgAirV2Result) -> Decimal:
@@ -67,6 +70,7 @@ def simulate(
     request: SimulateRequest, version: ParamVersion, settings: Settings
 ) -> CompositeResult | OrgAirV2Result:
     """The stored computation, with optional what-if parameters, stored nowhere."""
+    check_version_inputs(request, version)
     parameters = scoring_parameters(settings)
     if request.parameters is not None:
         parameters = parameters.with_overrides(request.parameters)
@@ -193,6 +197,28 @@ DYNAMODB_NUMBERS: Final = Context(
 """The number context boto3 serialises with, stated here so scoring needs no boto3 import."""
 
 
+def check_version_inputs(
+    company: CompanyScoreInput, version: ParamVersion, prefix: str = ""
+) -> CompanyScoreInput:
+    """Refuse (422, naming each field) inputs the stage's version would not use, rather than score
+    without them as if they had been read. A field sent as `null` is the same as one left out."""
+    if version != "v1.0":
+        return company
+    path = f"{prefix}." if prefix else ""
+    bad = [name for name in V2_ONLY_INPUTS if getattr(company, name) is not None]
+    parameters = getattr(company, "parameters", None)
+    if isinstance(parameters, ParameterOverrides):
+        sent = parameters.model_dump(by_alias=True, exclude_none=True)
+        bad.extend(f"parameters.{name}" for name in V2_ONLY_PARAMETERS if name in sent)
+    if bad:
+        raise ValidationFailed(
+            f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} used only by v2.0 (Org-AI-R); "
+            "v1.0 scores the dimensions alone. Leave them out, or call /v2.",
+            errors=[FieldError(path + name, "used only by v2.0; not accepted on v1") for name in bad],
+        )
+    return company
+
+
 def check_storable(company: CompanyScoreInput, prefix: str = "") -> CompanyScoreInput:
     """Refuse (422) an input number DynamoDB cannot hold exactly, which would otherwise fail the write.
 
@@ -239,7 +265,7 @@ def store_score(
     One read (the pointer) and one transactional write conditional on that pointer; if another
     score of the company got in between, the decision is taken again on the new pointer.
     """
-    check_storable(company)
+    check_storable(check_version_inputs(company, version))
     pending = _Pending.of(company, score_company(company, scoring_parameters(settings), version))
     for attempt in range(scores_dal.WRITE_ATTEMPTS):
         if attempt:
@@ -286,8 +312,9 @@ def store_portfolio(
     for index, raw in enumerate(request.companies):
         raw_id = raw.get("company_id") if isinstance(raw, dict) else None
         try:
+            prefix = f"companies.{index}"
             company = check_storable(
-                parse_company_input(raw, prefix=f"companies.{index}"), prefix=f"companies.{index}"
+                check_version_inputs(parse_company_input(raw, prefix=prefix), version, prefix), prefix=prefix
             )
         except ValidationFailed as error:
             items[index] = PortfolioItem(
@@ -398,7 +425,7 @@ def view_of(item: dict[str, Any]) -> StoredScore:
         score_id=item["score_id"],
         company_id=item["company_id"],
         param_version=item["param_version"],
-        created_at=item["created_at"],
+        created_at=as_rfc3339(item["created_at"]),
         inputs=plain_json(item["inputs"]),
         result=item["result"],
         requires_review=bool(item.get("requires_review")),

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orgair.jsontypes import DocumentedAs, JsonNumber, Timestamp
+from orgair.jsontypes import DocumentedAs, JsonNumber
 from orgair.scoring import (
     CompanyScoreInput,
     CompositeResult,
@@ -19,6 +19,7 @@ from orgair.scoring import (
     ReviewReason,
 )
 from orgair.scoring.models import COMPANY_EXAMPLE
+from orgair.timestamps import Timestamp
 
 MAX_PORTFOLIO_COMPANIES = 500
 

@@ -6,9 +6,10 @@ input, so a score always describes exactly what the caller sent (defaults are re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Final, Self
+from typing import Annotated, Any, Final, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.config import JsonDict
@@ -75,6 +76,39 @@ COMPANY_EXAMPLE: Final[JsonDict] = {
 }
 """A complete, valid company: the example of every body that carries one (OpenAPI `examples`)."""
 
+ONLY_IN_VERSION: Final = "x-param-version"
+"""JSON-schema marker of an input one parameter version alone reads; `make openapi` leaves such a
+field out of the other stages' documents (which refuse it with 422)."""
+
+V2_ONLY_INPUTS: Final = (
+    "talent_concentration",
+    "market_cap_percentile",
+    "hr_baseline",
+    "alignment",
+    "timing_factor",
+    "evidence_count",
+    "confidence_level",
+    "target_org_air",
+)
+"""Company inputs only the v2.0 Org-AI-R uses; the v1.0 composite reads the dimensions alone."""
+
+
+def mark_only_in(version: str, names: tuple[str, ...]) -> Callable[[dict[str, Any]], None]:
+    """A `json_schema_extra` that marks the properties `names` as read by `version` alone."""
+
+    def mark(schema: dict[str, Any]) -> None:
+        for name, spec in (schema.get("properties") or {}).items():
+            if name in names:
+                spec[ONLY_IN_VERSION] = version
+
+    return mark
+
+
+def _company_schema(schema: dict[str, Any]) -> None:
+    """The company input's schema: its example, and which inputs only v2.0 reads."""
+    schema["examples"] = [COMPANY_EXAMPLE]
+    mark_only_in("v2.0", V2_ONLY_INPUTS)(schema)
+
 
 class Dimensions(BaseModel):
     """The seven dimension scores, all required: a missing dimension is an error, never a guessed 50."""
@@ -105,7 +139,7 @@ class Dimensions(BaseModel):
 class CompanyScoreInput(BaseModel):
     """One portfolio company to score; optional fields left out are defaulted and reported as assumptions."""
 
-    model_config = _INPUT_CONFIG | ConfigDict(json_schema_extra={"examples": [COMPANY_EXAMPLE]})
+    model_config = ConfigDict(**_INPUT_CONFIG, json_schema_extra=_company_schema)
 
     company_id: CompanyId
     sector: SectorName

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Final, Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from orgair.scoring.models import DIMENSION_NAMES, Sector, SectorName
+from orgair.scoring.models import DIMENSION_NAMES, Sector, SectorName, mark_only_in
 from orgair.scoring.numbers import ONE, Reported, Score, UnitFraction, decimal_sum, number_in, q4
 
 Alpha = Annotated[Decimal, number_in("0.55", "0.70")]
@@ -245,10 +245,14 @@ class ScoringParameters(BaseModel):
         return self.model_copy(update=update) if update else self
 
 
+V2_ONLY_PARAMETERS: Final = ("alpha", "beta", "lambda", "delta", "ebitda_gamma")
+"""What-if parameters only v2.0 uses (v1.0 uses `dimension_weights` alone)."""
+
+
 class ParameterOverrides(BaseModel):
     """The `parameters` object of a what-if simulation; every field optional, each within its range."""
 
-    model_config = _ALIASED
+    model_config = ConfigDict(**_ALIASED, json_schema_extra=mark_only_in("v2.0", V2_ONLY_PARAMETERS))
 
     alpha: Alpha | None = None
     beta: Beta | None = None

@@ -83,6 +83,7 @@ Resources:
       Timeout: 1
       Events:
         Slow: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /slow, Method: GET, Auth: {Authorizer: NONE}}}
+        Nap: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /nap, Method: GET, Auth: {Authorizer: NONE}}}
   AuthFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -103,6 +104,8 @@ def lambda_handler(event, context):
         raise ValueError("boom")
     if path == "/slow":
         time.sleep(1.5)
+    if path == "/nap":
+        time.sleep(0.7)
     if path == "/malformed":
         return {"statusCode": 200, "body": {"not": "a string"}}
     described = {

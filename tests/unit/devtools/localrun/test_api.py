@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -171,6 +172,35 @@ def test_timeout_is_504_problem(api: LocalApi, make_request: MakeRequest) -> Non
     assert response.status == 504
     assert response.header("Content-Type") == "application/problem+json"
     assert body(response)["status"] == 504
+
+
+def test_a_request_waiting_longer_than_the_integration_timeout_for_a_busy_function_is_504_problem(
+    template: Template, make_request: MakeRequest
+) -> None:
+    """Three requests at once to a function with one environment: the first runs (0.7 s), the second
+    waits for it and runs, the third would wait 1.4 s and gets API Gateway's timeout at 1.0 s."""
+    lines: list[str] = []
+    registry = FunctionRegistry(template.functions(), concurrency={"SlowFunction": 1})
+    api = LocalApi(template, registry, log=lines.append, integration_timeout=1.0)
+    responses: list[HttpResponse] = []
+    start = threading.Barrier(3)
+
+    def call() -> None:
+        start.wait()
+        responses.append(api.handle(make_request("GET", "/v1/nap")))
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    registry.close()
+    assert sorted(response.status for response in responses) == [200, 200, 504]
+    (timed_out,) = [response for response in responses if response.status == 504]
+    assert timed_out.header("Content-Type") == "application/problem+json"
+    assert body(timed_out)["type"].endswith("/gateway-timeout")
+    assert body(timed_out)["instance"] == "/v1/nap"
+    assert any("SlowFunction: no free execution environment" in line for line in lines)
 
 
 def test_method_settings_throttle_is_429(api: LocalApi, make_request: MakeRequest) -> None:

@@ -1,12 +1,15 @@
-"""Handlers in-process: loading, errors, timeouts, one request at a time, reload on change."""
+"""Handlers in-process: loading, errors, timeouts, execution environments up to the reserved
+concurrency (one request at a time each, the rest waiting in line), reload on change."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -43,7 +46,8 @@ def fresh_name() -> Iterator[str]:
     """A unique logical id; its module is dropped afterwards."""
     name = f"Fn{time.monotonic_ns()}"
     yield name
-    sys.modules.pop(MODULE_PREFIX + name, None)
+    for module in [module for module in sys.modules if module.startswith(MODULE_PREFIX + name)]:
+        sys.modules.pop(module, None)
 
 
 def test_handler_gets_event_and_a_lambda_context(tmp_path: Path, fresh_name: str) -> None:
@@ -105,27 +109,99 @@ def test_timeout_returns_and_the_next_call_gets_a_fresh_instance(tmp_path: Path,
     assert registry.invoke(fresh_name, {}).result == 1
 
 
-def test_one_request_at_a_time_per_function(tmp_path: Path, fresh_name: str) -> None:
-    code = (
-        "import threading, time\nACTIVE = []\nPEAK = [0]\nLOCK = threading.Lock()\n"
-        "def lambda_handler(event, context):\n"
-        "    with LOCK:\n        ACTIVE.append(1)\n        PEAK[0] = max(PEAK[0], len(ACTIVE))\n"
-        "    time.sleep(0.02)\n"
-        "    with LOCK:\n        ACTIVE.pop()\n"
-        "    return PEAK[0]\n"
-    )
-    registry = FunctionRegistry([function(tmp_path, fresh_name, code)])
-    results: list[int] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(registry.invoke(fresh_name, {}).result))
-        for _ in range(6)
-    ]
+PEAK_CODE = (
+    "import threading, time\nACTIVE = []\nPEAK = [0]\nLOCK = threading.Lock()\n"
+    "def lambda_handler(event, context):\n"
+    "    with LOCK:\n        ACTIVE.append(1)\n        PEAK[0] = max(PEAK[0], len(ACTIVE))\n"
+    "    time.sleep(event.get('sleep', 0.05))\n"
+    "    with LOCK:\n        ACTIVE.pop()\n"
+    "    return [PEAK[0], context.log_stream_name]\n"
+)
+
+
+def _invoke_at_once(registry: FunctionRegistry, name: str, count: int, **kwargs: object) -> list[object]:
+    outcomes: list[object] = []
+    start = threading.Barrier(count)
+
+    def call() -> None:
+        start.wait()
+        outcomes.append(registry.invoke(name, {}, **kwargs))  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=call) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(results) == 6
-    assert max(results) == 1
+    return outcomes
+
+
+def test_each_execution_environment_serves_one_request_at_a_time(tmp_path: Path, fresh_name: str) -> None:
+    registry = FunctionRegistry([function(tmp_path, fresh_name, PEAK_CODE)], default_concurrency=3)
+    outcomes = _invoke_at_once(registry, fresh_name, 9)
+    results = [outcome.result for outcome in outcomes]  # type: ignore[attr-defined]
+    assert len(results) == 9
+    # Each environment has its own copy of the module: none ever saw two requests at once.
+    assert {peak for peak, _ in results} == {1}
+    registry.close()
+
+
+def test_requests_run_concurrently_up_to_the_reserved_concurrency_and_the_rest_wait(
+    tmp_path: Path, fresh_name: str
+) -> None:
+    spec = replace(function(tmp_path, fresh_name, PEAK_CODE), reserved_concurrency=3)
+    lines: list[str] = []
+    registry = FunctionRegistry([spec], default_concurrency=50, log=lines.append)
+    started = time.monotonic()
+    outcomes = _invoke_at_once(registry, fresh_name, 9)
+    elapsed = time.monotonic() - started
+    assert all(outcome.error is None and not outcome.timed_out for outcome in outcomes)  # type: ignore[attr-defined]
+    streams = {outcome.result[1] for outcome in outcomes}  # type: ignore[attr-defined]
+    assert len(streams) == 3  # three environments (log streams), as Lambda would start
+    assert registry.environments(fresh_name) == 3
+    assert sorted(line.split(" (")[0] for line in lines) == [
+        f"{fresh_name}: INIT_START execution environment {slot}" for slot in (1, 2, 3)
+    ]
+    # 9 requests of 50 ms through at most 3 environments take at least three rounds (never 9 at once).
+    assert elapsed >= 0.15
+    registry.close()
+
+
+def test_sequential_requests_reuse_one_warm_environment(tmp_path: Path, fresh_name: str) -> None:
+    registry = FunctionRegistry([function(tmp_path, fresh_name, PEAK_CODE)], default_concurrency=5)
+    streams = {registry.invoke(fresh_name, {"sleep": 0}).result[1] for _ in range(5)}
+    assert len(streams) == 1
+    assert registry.environments(fresh_name) == 1
+    registry.close()
+
+
+def test_a_request_that_finds_no_free_environment_within_its_wait_is_queued_not_run(
+    tmp_path: Path, fresh_name: str
+) -> None:
+    registry = FunctionRegistry([function(tmp_path, fresh_name, PEAK_CODE)], concurrency={fresh_name: 1})
+    busy = threading.Thread(target=registry.invoke, args=(fresh_name, {"sleep": 0.6}))
+    busy.start()
+    time.sleep(0.1)
+    outcome = registry.invoke(fresh_name, {}, queue_timeout=0.2)
+    busy.join()
+    assert outcome.queued
+    assert outcome.timed_out
+    assert outcome.result is None
+    assert 150 <= outcome.duration_ms < 550
+    # The waiting did not break anything: the environment serves the next request.
+    assert registry.invoke(fresh_name, {"sleep": 0}, queue_timeout=1).result[0] == 1
+    registry.close()
+
+
+def test_a_waiting_request_is_served_when_an_environment_comes_free(tmp_path: Path, fresh_name: str) -> None:
+    registry = FunctionRegistry([function(tmp_path, fresh_name, PEAK_CODE)], default_concurrency=1)
+    busy = threading.Thread(target=registry.invoke, args=(fresh_name, {"sleep": 0.3}))
+    busy.start()
+    time.sleep(0.05)
+    outcome = registry.invoke(fresh_name, {"sleep": 0}, queue_timeout=5)
+    busy.join()
+    assert not outcome.queued
+    assert outcome.result[0] == 1
+    registry.close()
 
 
 def test_source_watcher_sees_edits_additions_and_removals(tmp_path: Path) -> None:
@@ -213,3 +289,40 @@ def test_reload_waits_for_running_invocations() -> None:
     worker.join(2)
     reloader.join(2)
     assert events == ["invocation done", "reloaded"]
+
+
+RESOLVER_CODE = (
+    "import time\nfrom aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
+    "app = APIGatewayRestResolver()\n"
+    "@app.get('/<name>')\n"
+    "def echo(name):\n"
+    "    time.sleep(0.1)  # the other environments resolve their requests meanwhile\n"
+    "    return {'asked': name, 'seen': app.current_event.path, 'request': app.lambda_context.aws_request_id}\n"
+    "def lambda_handler(event, context):\n    return app.resolve(event, context)\n"
+)
+
+
+def test_concurrent_environments_of_a_powertools_function_each_see_only_their_own_request(
+    tmp_path: Path, fresh_name: str
+) -> None:
+    """Powertools keeps the current request on a class attribute; the runner keeps it per environment."""
+    registry = FunctionRegistry([function(tmp_path, fresh_name, RESOLVER_CODE)], default_concurrency=4)
+    answers: dict[str, dict[str, str]] = {}
+    start = threading.Barrier(4)
+
+    def call(name: str) -> None:
+        start.wait()
+        event = {"httpMethod": "GET", "path": f"/{name}", "headers": {}, "requestContext": {"stage": "v1"}}
+        outcome = registry.invoke(fresh_name, event, request_id=f"rid-{name}")
+        answers[name] = json.loads(outcome.result["body"])
+
+    threads = [threading.Thread(target=call, args=(name,)) for name in ("a", "b", "c", "d")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    registry.close()
+    assert registry.environments(fresh_name) == 0
+    assert answers == {
+        name: {"asked": name, "seen": f"/{name}", "request": f"rid-{name}"} for name in ("a", "b", "c", "d")
+    }

@@ -177,7 +177,7 @@ def test_over_budget_is_a_429_problem_with_retry_after_and_no_provider_call(
     assert body["scope"] == "global"
     assert "limit" not in body, "the shared budget's figures are no one tenant's business"
     assert "committed" not in body
-    assert body["resets_at"].endswith("T00:00:00Z")
+    assert body["resets_at"].endswith("T00:00:00.000Z")
     assert 1 <= int(headers["Retry-After"]) <= 86_400
     assert not route.called
     assert ledger_lines() == []

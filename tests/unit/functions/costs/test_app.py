@@ -65,7 +65,7 @@ def test_a_report_is_recorded_once_and_a_retry_replays_the_same_entry(costs: Any
     assert first["replayed"] is False
     assert first["entry"]["cost"] == "0.008755"
     assert first["entry"]["cost_micro_usd"] == 1234 * 25 // 10 + 567 * 10
-    assert again_status == 200
+    assert again_status == 201  # the original status, as every idempotent route replays
     assert again_headers["Idempotent-Replayed"] == "true"
     assert again["entry"] == first["entry"]
     assert [item["call_id"] for item in entries["items"]] == [first["entry"]["call_id"]]

@@ -12,7 +12,17 @@ from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
 from orgair.dal import scores as scores_dal
 from support.lambda_events import ROOT, api_event, load_function
-from support.scoring_requests import Reply, company, inject_fault, invoke, local_client, request, scan_all
+from support.scoring_requests import (
+    Reply,
+    company,
+    for_stage,
+    for_v1,
+    inject_fault,
+    invoke,
+    local_client,
+    request,
+    scan_all,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -38,9 +48,21 @@ def open_review(
     scores: ModuleType, company_id: str, *, tenant: str = "acme", stage: str = "v2"
 ) -> dict[str, Any]:
     """Store two scores of a company 50 points apart; the second opens a pending review."""
-    request(scores, "POST", "/scores", stage=stage, body=company(company_id, level=40), tenant=tenant)
+    request(
+        scores,
+        "POST",
+        "/scores",
+        stage=stage,
+        body=for_stage(company(company_id, level=40), stage),
+        tenant=tenant,
+    )
     second = request(
-        scores, "POST", "/scores", stage=stage, body=company(company_id, level=90), tenant=tenant
+        scores,
+        "POST",
+        "/scores",
+        stage=stage,
+        body=for_stage(company(company_id, level=90), stage),
+        tenant=tenant,
     )
     assert second.body["requires_review"] is True, second
     return dict(second.body)
@@ -204,7 +226,7 @@ def test_the_scores_review_status_follows_the_decision(scores: ModuleType, revie
 
 
 def post_score(scores: ModuleType, company_id: str, level: int) -> dict[str, Any]:
-    reply = request(scores, "POST", "/scores", stage="v1", body=company(company_id, level=level))
+    reply = request(scores, "POST", "/scores", stage="v1", body=for_v1(company(company_id, level=level)))
     assert reply.status == 201, reply
     return dict(reply.body)
 

@@ -8,6 +8,7 @@ portfolios (per-item results, batched writes, partial failure without half-writt
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import ModuleType
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
+from orgair.scoring.models import V2_ONLY_INPUTS
 from support.dynamodb_faults import fail_operation, record_operations
 from support.lambda_events import load_function
 from support.scoring_requests import (
@@ -24,6 +26,8 @@ from support.scoring_requests import (
     Reply,
     company,
     count_items,
+    for_stage,
+    for_v1,
     inject_fault,
     local_client,
     record_transactions,
@@ -81,7 +85,14 @@ def post_score(
     headers: dict[str, str] | None = None,
 ) -> Reply:
     return request(
-        module, "POST", "/scores", stage=stage, body=body, tenant=tenant, scopes=scopes, headers=headers
+        module,
+        "POST",
+        "/scores",
+        stage=stage,
+        body=for_stage(body, stage),
+        tenant=tenant,
+        scopes=scopes,
+        headers=headers,
     )
 
 
@@ -908,3 +919,40 @@ def test_when_one_transaction_chunk_fails_only_its_companies_fail_and_none_is_ha
     assert stored_companies(db) == {c["company_id"] for c in companies} - failed
     pointers = {str(item["company_id"]) for item in items if item["sk"] == "LATEST"}
     assert pointers == stored_companies(db)  # every stored company has both its score and its pointer
+
+
+def test_v1_refuses_inputs_only_v2_uses_with_422_naming_each_field(scores: ModuleType, db: Any) -> None:
+    reply = request(
+        scores, "POST", "/scores", stage="v1", body={**for_v1(WORKED_EXAMPLE), "target_org_air": 80}
+    )
+
+    assert reply.is_problem(422), reply
+    assert reply.fields() == ["target_org_air"]
+    assert "v2" in reply.body["detail"]
+    assert raw_items(db, "ScoresTable") == []
+    every = request(scores, "POST", "/scores", stage="v1", body=WORKED_EXAMPLE)
+    assert every.is_problem(422), every
+    assert sorted(every.fields()) == sorted(key for key in WORKED_EXAMPLE if key in V2_ONLY_INPUTS)
+
+
+def test_v2_accepts_the_same_inputs(scores: ModuleType) -> None:
+    assert post_score(scores, {**WORKED_EXAMPLE, "target_org_air": 80}, stage="v2").status == 201
+
+
+def test_a_v1_portfolio_refuses_the_item_that_sends_a_v2_only_input(scores: ModuleType) -> None:
+    body = {"companies": [for_v1(company("plain")), {**for_v1(company("extra")), "evidence_count": 3}]}
+    reply = request(scores, "POST", "/portfolios/scores", stage="v1", body=body)
+
+    assert reply.status == 200, reply
+    first, second = reply.body["results"]
+    assert first["status"] == "stored"
+    assert second["status"] == "invalid"
+    assert [error["field"] for error in second["problem"]["errors"]] == ["companies.1.evidence_count"]
+
+
+def test_every_instant_in_a_score_is_rfc3339_utc_with_milliseconds(scores: ModuleType) -> None:
+    created = post_score(scores, company("clock"), stage="v2")
+    read = read_score(scores, created.body["score_id"])
+
+    for body in (created.body, read.body):
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", body["created_at"]), body

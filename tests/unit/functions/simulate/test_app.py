@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from orgair.scoring.models import V2_ONLY_INPUTS
 from support.lambda_events import ROOT, load_function
 from support.scoring_requests import (
     DIMENSIONS,
@@ -23,6 +24,8 @@ from support.scoring_requests import (
     Reply,
     company,
     count_items,
+    for_stage,
+    for_v1,
     invoke,
     local_client,
     request,
@@ -63,7 +66,15 @@ def simulate_score(
     tenant: str | None = "acme",
     scopes: str = "scores:read",
 ) -> Reply:
-    return request(module, "POST", "/scores/simulate", stage=stage, body=body, tenant=tenant, scopes=scopes)
+    return request(
+        module,
+        "POST",
+        "/scores/simulate",
+        stage=stage,
+        body=for_stage(body, stage),
+        tenant=tenant,
+        scopes=scopes,
+    )
 
 
 def score_person(module: ModuleType, body: Any, *, scopes: str = "scores:write") -> Reply:
@@ -545,7 +556,17 @@ def load_scores() -> ModuleType:
 def test_simulate_on_v1_equals_the_stored_v1_score(simulate: ModuleType, dynamodb: EmbeddedDynamoDB) -> None:
     body = company("v1-co", talent_concentration=0.4)
     simulated = simulate_score(simulate, body, stage="v1")
-    stored = request(load_scores(), "POST", "/scores", stage="v1", body=body)
+    stored = request(load_scores(), "POST", "/scores", stage="v1", body=for_v1(body))
 
     assert (simulated.status, stored.status) == (200, 201)
     assert stored.body["result"] == simulated.body
+
+
+def test_v1_simulation_refuses_v2_only_parameters_and_inputs_naming_each(simulate: ModuleType) -> None:
+    body = {**WORKED_EXAMPLE, "parameters": {"alpha": 0.6, "lambda": 0.2, "dimension_weights": None}}
+    reply = request(simulate, "POST", "/scores/simulate", stage="v1", body=body)
+
+    assert reply.is_problem(422), reply
+    v2_inputs = [key for key in WORKED_EXAMPLE if key in V2_ONLY_INPUTS]
+    assert sorted(reply.fields()) == sorted([*v2_inputs, "parameters.alpha", "parameters.lambda"])
+    assert simulate_score(simulate, {**body, "parameters": {"alpha": 0.6}}, stage="v2").status == 200

@@ -137,7 +137,7 @@ def test_a_tenant_at_its_share_of_the_global_budget_is_refused_with_its_own_figu
     problem = refused.value.to_problem(instance="/v2/assessments", correlation_id="c")
     assert problem["scope"] == "global-share:greedy"
     assert (problem["limit"], problem["committed"]) == ("0.400000", "0.400000")
-    assert problem["resets_at"] == "2026-03-03T00:00:00Z"
+    assert problem["resets_at"] == "2026-03-03T00:00:00.000Z"
     assert refused.value.headers["Retry-After"] == "3600"
     assert "global" not in problem["detail"].replace("global-share:greedy", "")
     assert len(admitted) == 4

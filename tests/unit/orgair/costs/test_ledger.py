@@ -69,7 +69,7 @@ def test_refusal_is_a_429_naming_scope_limit_committed_and_next_utc_midnight(
     assert problem["scope"] == "tenant:acme"
     assert problem["limit"] == "0.030000"
     assert problem["committed"] == "0.020000"
-    assert problem["resets_at"] == "2026-03-03T00:00:00Z"
+    assert problem["resets_at"] == "2026-03-03T00:00:00.000Z"
     assert refused.value.headers["Retry-After"] == "3600"
 
 
@@ -91,7 +91,7 @@ def test_a_global_refusal_names_the_shared_budget_without_its_figures(
     assert "0.02" not in problem["detail"]
     assert "0.04" not in problem["detail"]
     assert "shared daily budget is exhausted" in problem["detail"]
-    assert problem["resets_at"] == "2026-03-03T00:00:00Z"
+    assert problem["resets_at"] == "2026-03-03T00:00:00.000Z"
     assert refused.value.headers["Retry-After"] == "3600"
 
 

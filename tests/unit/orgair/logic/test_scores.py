@@ -14,7 +14,7 @@ from orgair.logic.scores import store_score
 from orgair.models.scores import StoredScore
 from orgair.scoring import parse_company_input
 from orgair.settings import get_settings
-from support.scoring_requests import company, local_client, scan_all
+from support.scoring_requests import company, for_v1, local_client, scan_all
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -23,7 +23,7 @@ META = RequestMeta(tenant_id="acme", key_id="key-acme", correlation_id="c", requ
 
 def store(company_id: str, level: int) -> StoredScore:
     body = company(company_id, level=level)
-    return store_score(parse_company_input(body), version="v1.0", meta=META, settings=get_settings())
+    return store_score(parse_company_input(for_v1(body)), version="v1.0", meta=META, settings=get_settings())
 
 
 def pointer(company_id: str) -> scores_dal.Pointer:
