@@ -1286,8 +1286,7 @@ export interface components {
          *             "technology_stack": 80,
          *             "use_case_portfolio": 55
          *           },
-         *           "sector": "technology",
-         *           "talent_concentration": 0.3
+         *           "sector": "technology"
          *         },
          *         {
          *           "company_id": "globex-retail",
@@ -1300,8 +1299,7 @@ export interface components {
          *             "technology_stack": 80,
          *             "use_case_portfolio": 55
          *           },
-         *           "sector": "retail",
-         *           "talent_concentration": 0.3
+         *           "sector": "retail"
          *         }
          *       ]
          *     }
@@ -1519,27 +1517,23 @@ export interface components {
          *         "use_case_portfolio": 55
          *       },
          *       "parameters": {
-         *         "alpha": 0.65,
-         *         "beta": 0.15
+         *         "dimension_weights": {
+         *           "ai_governance": 0.15,
+         *           "culture": 0.1,
+         *           "data_infrastructure": 0.25,
+         *           "leadership": 0.1,
+         *           "talent": 0.15,
+         *           "technology_stack": 0.15,
+         *           "use_case_portfolio": 0.1
+         *         }
          *       },
-         *       "sector": "technology",
-         *       "talent_concentration": 0.3
+         *       "sector": "technology"
          *     }
          */
         SimulateRequest: {
-            /** Alignment */
-            alignment?: number | null;
             /** Company Id */
             company_id: string;
-            /** Confidence Level */
-            confidence_level?: (0.9 | 0.95 | 0.99) | null;
             dimensions: components["schemas"]["Dimensions"];
-            /** Evidence Count */
-            evidence_count?: number | null;
-            /** Hr Baseline */
-            hr_baseline?: number | null;
-            /** Market Cap Percentile */
-            market_cap_percentile?: number | null;
             parameters?: components["schemas"]["ParameterOverrides"] | null;
             /**
              * Sector
@@ -1547,12 +1541,6 @@ export interface components {
              * @enum {string}
              */
             sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
-            /** Talent Concentration */
-            talent_concentration?: number | null;
-            /** Target Org Air */
-            target_org_air?: number | null;
-            /** Timing Factor */
-            timing_factor?: number | null;
         };
         /**
          * StoredScore

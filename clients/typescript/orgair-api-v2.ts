@@ -1438,8 +1438,7 @@ export interface components {
          *             "technology_stack": 80,
          *             "use_case_portfolio": 55
          *           },
-         *           "sector": "technology",
-         *           "talent_concentration": 0.3
+         *           "sector": "technology"
          *         },
          *         {
          *           "company_id": "globex-retail",
@@ -1452,8 +1451,7 @@ export interface components {
          *             "technology_stack": 80,
          *             "use_case_portfolio": 55
          *           },
-         *           "sector": "retail",
-         *           "talent_concentration": 0.3
+         *           "sector": "retail"
          *         }
          *       ]
          *     }
@@ -1671,8 +1669,15 @@ export interface components {
          *         "use_case_portfolio": 55
          *       },
          *       "parameters": {
-         *         "alpha": 0.65,
-         *         "beta": 0.15
+         *         "dimension_weights": {
+         *           "ai_governance": 0.15,
+         *           "culture": 0.1,
+         *           "data_infrastructure": 0.25,
+         *           "leadership": 0.1,
+         *           "talent": 0.15,
+         *           "technology_stack": 0.15,
+         *           "use_case_portfolio": 0.1
+         *         }
          *       },
          *       "sector": "technology",
          *       "talent_concentration": 0.3

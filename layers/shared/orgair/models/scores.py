@@ -6,7 +6,7 @@ stage v1, v2.0 Org-AI-R on stage v2).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +18,7 @@ from orgair.scoring import (
     ParameterOverrides,
     ReviewReason,
 )
-from orgair.scoring.models import COMPANY_EXAMPLE
+from orgair.scoring.models import COMPANY_EXAMPLE, V2_ONLY_INPUTS, mark_only_in
 from orgair.timestamps import Timestamp
 
 MAX_PORTFOLIO_COMPANIES = 500
@@ -26,14 +26,37 @@ MAX_PORTFOLIO_COMPANIES = 500
 ScoreResult = Annotated[CompositeResult | OrgAirV2Result, Field(discriminator="param_version")]
 
 
+_WHAT_IF_WEIGHTS: Final = {
+    "data_infrastructure": 0.25,
+    "ai_governance": 0.15,
+    "technology_stack": 0.15,
+    "talent": 0.15,
+    "leadership": 0.10,
+    "use_case_portfolio": 0.10,
+    "culture": 0.10,
+}
+"""A what-if both versions accept: data infrastructure weighed up (v2's alpha, beta... are v2-only)."""
+
+
+def _simulate_schema(schema: dict[str, Any]) -> None:
+    """The company's inputs (v2-only ones marked, as for CompanyScoreInput) with a what-if example."""
+    mark_only_in("v2.0", V2_ONLY_INPUTS)(schema)
+    schema["examples"] = [{**COMPANY_EXAMPLE, "parameters": {"dimension_weights": _WHAT_IF_WEIGHTS}}]
+
+
 class SimulateRequest(CompanyScoreInput):
     """A company plus optional what-if parameter overrides; nothing is stored."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{**COMPANY_EXAMPLE, "parameters": {"alpha": 0.65, "beta": 0.15}}]}
-    )
+    model_config = ConfigDict(json_schema_extra=_simulate_schema)
 
     parameters: ParameterOverrides | None = None
+
+
+_V1_COMPANY_EXAMPLE: Final = {
+    key: value for key, value in COMPANY_EXAMPLE.items() if key not in V2_ONLY_INPUTS
+}
+"""The example company without v2-only inputs: valid on both stages (a list item's example is not
+filtered per version the way a schema's own `examples` are)."""
 
 
 class PortfolioRequest(BaseModel):
@@ -45,8 +68,8 @@ class PortfolioRequest(BaseModel):
             "examples": [
                 {
                     "companies": [
-                        COMPANY_EXAMPLE,
-                        {**COMPANY_EXAMPLE, "company_id": "globex-retail", "sector": "retail"},
+                        _V1_COMPANY_EXAMPLE,
+                        {**_V1_COMPANY_EXAMPLE, "company_id": "globex-retail", "sector": "retail"},
                     ]
                 }
             ]

@@ -11,7 +11,6 @@ from ..types import UNSET, Unset
 from ..models.simulate_request_sector import SimulateRequestSector
 from ..types import UNSET, Unset
 from typing import cast
-from typing import Literal, cast
 
 if TYPE_CHECKING:
   from ..models.dimensions import Dimensions
@@ -34,29 +33,13 @@ class SimulateRequest:
             dimensions (Dimensions): The seven dimension scores, all required: a missing dimension is an error, never a
                 guessed 50.
             sector (SimulateRequestSector): matched case-insensitively
-            alignment (float | None | Unset):
-            confidence_level (Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset):
-            evidence_count (int | None | Unset):
-            hr_baseline (float | None | Unset):
-            market_cap_percentile (float | None | Unset):
             parameters (None | ParameterOverrides | Unset):
-            talent_concentration (float | None | Unset):
-            target_org_air (float | None | Unset):
-            timing_factor (float | None | Unset):
      """
 
     company_id: str
     dimensions: Dimensions
     sector: SimulateRequestSector
-    alignment: float | None | Unset = UNSET
-    confidence_level: Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset = UNSET
-    evidence_count: int | None | Unset = UNSET
-    hr_baseline: float | None | Unset = UNSET
-    market_cap_percentile: float | None | Unset = UNSET
     parameters: None | ParameterOverrides | Unset = UNSET
-    talent_concentration: float | None | Unset = UNSET
-    target_org_air: float | None | Unset = UNSET
-    timing_factor: float | None | Unset = UNSET
 
 
 
@@ -71,36 +54,6 @@ class SimulateRequest:
 
         sector = self.sector.value
 
-        alignment: float | None | Unset
-        if isinstance(self.alignment, Unset):
-            alignment = UNSET
-        else:
-            alignment = self.alignment
-
-        confidence_level: Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset
-        if isinstance(self.confidence_level, Unset):
-            confidence_level = UNSET
-        else:
-            confidence_level = self.confidence_level
-
-        evidence_count: int | None | Unset
-        if isinstance(self.evidence_count, Unset):
-            evidence_count = UNSET
-        else:
-            evidence_count = self.evidence_count
-
-        hr_baseline: float | None | Unset
-        if isinstance(self.hr_baseline, Unset):
-            hr_baseline = UNSET
-        else:
-            hr_baseline = self.hr_baseline
-
-        market_cap_percentile: float | None | Unset
-        if isinstance(self.market_cap_percentile, Unset):
-            market_cap_percentile = UNSET
-        else:
-            market_cap_percentile = self.market_cap_percentile
-
         parameters: dict[str, Any] | None | Unset
         if isinstance(self.parameters, Unset):
             parameters = UNSET
@@ -108,24 +61,6 @@ class SimulateRequest:
             parameters = self.parameters.to_dict()
         else:
             parameters = self.parameters
-
-        talent_concentration: float | None | Unset
-        if isinstance(self.talent_concentration, Unset):
-            talent_concentration = UNSET
-        else:
-            talent_concentration = self.talent_concentration
-
-        target_org_air: float | None | Unset
-        if isinstance(self.target_org_air, Unset):
-            target_org_air = UNSET
-        else:
-            target_org_air = self.target_org_air
-
-        timing_factor: float | None | Unset
-        if isinstance(self.timing_factor, Unset):
-            timing_factor = UNSET
-        else:
-            timing_factor = self.timing_factor
 
 
         field_dict: dict[str, Any] = {}
@@ -135,24 +70,8 @@ class SimulateRequest:
             "dimensions": dimensions,
             "sector": sector,
         })
-        if alignment is not UNSET:
-            field_dict["alignment"] = alignment
-        if confidence_level is not UNSET:
-            field_dict["confidence_level"] = confidence_level
-        if evidence_count is not UNSET:
-            field_dict["evidence_count"] = evidence_count
-        if hr_baseline is not UNSET:
-            field_dict["hr_baseline"] = hr_baseline
-        if market_cap_percentile is not UNSET:
-            field_dict["market_cap_percentile"] = market_cap_percentile
         if parameters is not UNSET:
             field_dict["parameters"] = parameters
-        if talent_concentration is not UNSET:
-            field_dict["talent_concentration"] = talent_concentration
-        if target_org_air is not UNSET:
-            field_dict["target_org_air"] = target_org_air
-        if timing_factor is not UNSET:
-            field_dict["timing_factor"] = timing_factor
 
         return field_dict
 
@@ -175,68 +94,6 @@ class SimulateRequest:
 
 
 
-        def _parse_alignment(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        alignment = _parse_alignment(d.pop("alignment", UNSET))
-
-
-        def _parse_confidence_level(data: object) -> Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            confidence_level_type_0_type_0 = cast(Literal[0.9] , data)
-            if confidence_level_type_0_type_0 != 0.9:
-                raise ValueError(f"confidence_level_type_0_type_0 must match const 0.9, got '{confidence_level_type_0_type_0}'")
-            return confidence_level_type_0_type_0
-            confidence_level_type_0_type_1 = cast(Literal[0.95] , data)
-            if confidence_level_type_0_type_1 != 0.95:
-                raise ValueError(f"confidence_level_type_0_type_1 must match const 0.95, got '{confidence_level_type_0_type_1}'")
-            return confidence_level_type_0_type_1
-            confidence_level_type_0_type_2 = cast(Literal[0.99] , data)
-            if confidence_level_type_0_type_2 != 0.99:
-                raise ValueError(f"confidence_level_type_0_type_2 must match const 0.99, got '{confidence_level_type_0_type_2}'")
-            return confidence_level_type_0_type_2
-            return cast(Literal[0.95] | Literal[0.99] | Literal[0.9] | None | Unset, data)
-
-        confidence_level = _parse_confidence_level(d.pop("confidence_level", UNSET))
-
-
-        def _parse_evidence_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        evidence_count = _parse_evidence_count(d.pop("evidence_count", UNSET))
-
-
-        def _parse_hr_baseline(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        hr_baseline = _parse_hr_baseline(d.pop("hr_baseline", UNSET))
-
-
-        def _parse_market_cap_percentile(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        market_cap_percentile = _parse_market_cap_percentile(d.pop("market_cap_percentile", UNSET))
-
-
         def _parse_parameters(data: object) -> None | ParameterOverrides | Unset:
             if data is None:
                 return data
@@ -257,49 +114,11 @@ class SimulateRequest:
         parameters = _parse_parameters(d.pop("parameters", UNSET))
 
 
-        def _parse_talent_concentration(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        talent_concentration = _parse_talent_concentration(d.pop("talent_concentration", UNSET))
-
-
-        def _parse_target_org_air(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        target_org_air = _parse_target_org_air(d.pop("target_org_air", UNSET))
-
-
-        def _parse_timing_factor(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        timing_factor = _parse_timing_factor(d.pop("timing_factor", UNSET))
-
-
         simulate_request = cls(
             company_id=company_id,
             dimensions=dimensions,
             sector=sector,
-            alignment=alignment,
-            confidence_level=confidence_level,
-            evidence_count=evidence_count,
-            hr_baseline=hr_baseline,
-            market_cap_percentile=market_cap_percentile,
             parameters=parameters,
-            talent_concentration=talent_concentration,
-            target_org_air=target_org_air,
-            timing_factor=timing_factor,
         )
 
         return simulate_request
