@@ -19,7 +19,6 @@ Bounded: ORGAIR_FUZZ_MAX_EXAMPLES (default 25) random cases per operation, a fix
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import secrets
@@ -32,16 +31,16 @@ from typing import Any, Final
 import pytest
 import schemathesis
 from requests.structures import CaseInsensitiveDict
-from schemathesis import Case, CheckContext, Response
+from schemathesis import Case
 from schemathesis.schemas import BaseSchema
 from support.local_runner import ROOT, fake_openai, local_runner
+from support.problem_checks import errors_are_problem_json
 
 pytestmark = pytest.mark.integration
 
 ADMIN_KEY: Final = "oak_fuzz-admin-" + secrets.token_urlsafe(24)
 MAX_EXAMPLES: Final = int(os.environ.get("ORGAIR_FUZZ_MAX_EXAMPLES", "25"))
 SEED: Final = int(os.environ.get("ORGAIR_FUZZ_SEED", "20261123"))
-PROBLEM_MEMBERS: Final = {"type", "title", "status", "detail", "instance", "correlation_id"}
 
 
 @pytest.fixture(scope="module")
@@ -114,23 +113,6 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
     longer has (its `nodeid` is derived); giving it the attribute back keeps its reporting working."""
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
-
-
-@schemathesis.check
-def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-    """Every 4xx/5xx answer is an RFC 9457 problem whose `status` is the response's."""
-    if response.status_code < 400:
-        return None
-    content_type = response.headers.get("content-type", [""])[0] if response.headers else ""
-    assert content_type.split(";")[0].strip() == "application/problem+json", (
-        f"{response.status_code} answered with Content-Type {content_type!r}"
-    )
-    body = json.loads(response.content)
-    assert isinstance(body, dict), "a problem is a JSON object"
-    missing = PROBLEM_MEMBERS - set(body)
-    assert not missing, f"problem without {sorted(missing)}"
-    assert body["status"] == response.status_code, "the problem's status is the response's"
-    return True
 
 
 ANSWERS: Final[Counter[tuple[str, str, int]]] = Counter()

@@ -24,16 +24,16 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from jsonschema import Draft202012Validator, FormatChecker
-from schemathesis import Case, CheckContext, Response
+from schemathesis import Case, Response
 from schemathesis.schemas import BaseSchema
 from support.local_runner import ROOT, fake_openai, local_runner
+from support.problem_checks import errors_are_problem_json
 
 pytestmark = pytest.mark.integration
 
 ADMIN_KEY: Final = "oak_stateful-admin-" + secrets.token_urlsafe(24)
 MAX_EXAMPLES: Final = int(os.environ.get("ORGAIR_STATEFUL_MAX_EXAMPLES", "8"))
 SEED: Final = 20261203
-PROBLEM_MEMBERS: Final = {"type", "title", "status", "detail", "instance", "correlation_id"}
 CROSS_READS: list[tuple[str, str, int]] = []
 """(stage written, score id, status answered by the other stage) of every cross-stage read."""
 
@@ -101,17 +101,6 @@ def read_on_other_stage(base_url: str, written_on: str, score_id: str) -> None:
         Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(response.json()), key=str
     )
     assert not errors, f"{reader} read of a {written_on} score does not conform: {errors[0].message}"
-
-
-@schemathesis.check
-def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-    if response.status_code < 400:
-        return None
-    content_type = response.headers.get("content-type", [""])[0] if response.headers else ""
-    assert content_type.split(";")[0].strip() == "application/problem+json", content_type
-    body = json.loads(response.content)
-    assert set(body) >= PROBLEM_MEMBERS, f"problem without {sorted(PROBLEM_MEMBERS - set(body))}"
-    return True
 
 
 def run_stage(base_url: str, stage: str) -> None:
