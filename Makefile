@@ -22,7 +22,7 @@ LAYER_LOCK := layers/shared/requirements.txt
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 
-.PHONY: venv lock run invoke test lint typecheck unit validate build bench openapi openapi-baseline clients clients-tools browser docs-screenshot clean
+.PHONY: venv lock run demo invoke test lint typecheck unit validate build bench openapi openapi-baseline clients clients-tools browser docs-screenshot clean
 
 $(PY):
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "$(NO_PY313)" >&2; exit 1; }
@@ -49,6 +49,11 @@ lock: $(UV)
 
 run: venv
 	$(PY) -m devtools.localrun serve $(if $(ENV_VARS),--env-vars $(ENV_VARS))
+
+# A guided tour of the running local API (start `make run` in another shell first): every step of
+# the journey in docs/api.md, one report line each; exits 1 when a step does not answer as expected.
+demo: venv
+	$(PY) -m devtools.demo
 
 invoke: venv
 	@test -n "$(FN)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json"; exit 2; }
