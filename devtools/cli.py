@@ -1,5 +1,5 @@
-"""`orgair`: the operator's command line: API keys (create, list, revoke), tenants' request plans
-and daily budgets (show, set).
+"""`orgair`: the operator's command line: API keys (create, list, revoke), tenants' request plans,
+daily budgets (show, set) and restatements of a closed day's costs.
 
 By default it talks to the local runner's embedded DynamoDB (`make run`) on
 `http://127.0.0.1:${DYNAMODB_PORT:-8000}` with fake credentials; `--aws` uses the real credentials
@@ -20,6 +20,12 @@ tenant's daily budget in CostsTable (`--costs-table`, default $COSTS_TABLE_NAME,
 through the layer, recording who did it (the AWS caller's ARN with --aws, `local:<user>` locally)
 and when. The global budget is the template parameter DailyCostBudgetUsd: `budgets set --global`
 refuses and says how to change it.
+
+Costs (docs/cost-governance.md, Corrections): `costs restate --day D --reason TEXT` restates a
+closed UTC day at the price table of this checkout's layer (which must be the deployed one): one
+correction line is appended for every line of the day whose row in force changed, in CostsTable
+through the layer, naming the operator (as `budgets set` does) and the reason; it prints how many
+lines were appended and the day's total before and after. A second run appends nothing.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from orgair.auth.keys import (
     tenant_usage_key,
 )
 from orgair.costs.admin import BudgetAdmin, TenantBudgetStatus, parse_daily_budget
+from orgair.costs.corrections import restate_day
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import format_usd
 from orgair.costs.views import parse_day
@@ -461,6 +468,48 @@ def _set(args: argparse.Namespace, target: Target) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------- costs
+
+
+def _closed_day(text: str) -> date:
+    try:
+        if len(text) != len("2026-03-01"):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Unusable(f"--day must be a UTC day, YYYY-MM-DD (got {text!r})") from None
+
+
+def _restate(args: argparse.Namespace, target: Target) -> int:
+    if target.client is None:
+        raise _Unusable("no DynamoDB client")
+    day = _closed_day(args.day)
+    table = args.costs_table or os.environ.get("COSTS_TABLE_NAME") or LOCAL_COSTS_TABLE_NAME
+    ledger = CostLedger(load_settings(), store=CostsStore(table, target.client))
+    result = restate_day(
+        ledger.store,
+        ledger.prices,
+        day,
+        reason=args.reason,
+        operator=_operator(target),
+        now=ledger.clock(),
+    )
+    appended = len(result.corrections)
+    print(f"{day.isoformat()} (UTC) restated at pricing table {ledger.prices.version}")
+    print(f"  lines examined   {result.examined}")
+    print(f"  lines appended   {appended} correction line{'' if appended == 1 else 's'}")
+    print(f"  total before     {format_usd(result.total_before_micros)} USD")
+    print(f"  total after      {format_usd(result.total_after_micros)} USD")
+    for line in result.corrections:
+        print(
+            f"  {line.corrects}  {line.model}  {line.price_row_id}  "
+            f"{'+' if line.cost_micros >= 0 else ''}{format_usd(line.cost_micros)} USD"
+        )
+    if not appended:
+        print("nothing to correct: every line is priced at the row in force when it was admitted")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     # Accepted before or after the subcommand; SUPPRESS keeps a later level from resetting an earlier one.
     connection = argparse.ArgumentParser(add_help=False)
@@ -487,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
     connection.add_argument(
         "--costs-table",
         default=argparse.SUPPRESS,
-        help="budgets: the costs table name (default: $COSTS_TABLE_NAME, else CostsTable)",
+        help="budgets, costs: the costs table name (default: $COSTS_TABLE_NAME, else CostsTable)",
     )
     connection.add_argument(
         "--usage-plan-id",
@@ -560,6 +609,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="remove the tenant's budget (its share of the global still applies)",
     )
     setting.set_defaults(run=_set)
+
+    costs = commands.add_parser("costs", help="the cost ledger: restate a closed day", parents=[connection])
+    cost_actions = costs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    restate = cost_actions.add_parser(
+        "restate",
+        help="append correction lines for a closed day at the price rows now in force (audited)",
+        parents=[connection],
+    )
+    restate.add_argument("--day", required=True, help="the closed UTC day, YYYY-MM-DD (before today)")
+    restate.add_argument(
+        "--reason", required=True, help="why (1-500 characters), recorded on every correction line"
+    )
+    restate.set_defaults(run=_restate)
     return parser
 
 

@@ -719,8 +719,9 @@ export interface components {
         };
         /**
          * DegradedView
-         * @description Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
-         *     (percent of its limit; `100` when the requested model's worst case no longer fitted).
+         * @description Why an assessment (and each of its ledger lines) ran on the cheaper DEGRADED_LLM_MODEL: which
+         *     scope passed which threshold (percent of its limit; `100` when the requested model's worst case
+         *     no longer fitted).
          */
         DegradedView: {
             /**
@@ -1176,6 +1177,11 @@ export interface components {
             cached_input_tokens: number;
             /** Call Id */
             call_id: string;
+            /**
+             * Corrects
+             * @description A correction's target: the ledger key of the charge line it restates; null on a charge.
+             */
+            corrects?: string | null;
             /** Correlation Id */
             correlation_id: string;
             /** Cost */
@@ -1187,8 +1193,17 @@ export interface components {
              * Format: date
              */
             date: string;
+            /** @description Set when the call was routed to the cheaper DEGRADED_LLM_MODEL instead of `requested_model`, and why; null otherwise. */
+            degraded?: components["schemas"]["DegradedView"] | null;
             /** Input Tokens */
             input_tokens: number;
+            /**
+             * Kind
+             * @description `charge`: a call's cost. `correction`: appended after a late price change to restate the line named by `corrects` at `price_row_id`; its cost is the difference (may be negative) and its tokens are the corrected line's, not new consumption.
+             * @default charge
+             * @enum {string}
+             */
+            kind: "charge" | "correction";
             /** Model */
             model: string;
             /** Outcome */
@@ -1197,6 +1212,12 @@ export interface components {
             output_tokens: number;
             /** Parent Request Id */
             parent_request_id: string;
+            /**
+             * Price Row Id
+             * @description The price row that priced the line, `<model>@<effective_from>` (null on lines written before price rows had ids).
+             * @example gpt-4o-2024-08-06@2025-11-24T00:00:00Z
+             */
+            price_row_id?: string | null;
             /** Pricing Version */
             pricing_version: string;
             /** Provider */

@@ -1,7 +1,8 @@
 """The FOCUS export (EventBridge schedule after day close, and on demand by an operator).
 
-Scheduled: exports yesterday. On demand (`aws lambda invoke` with `{"day": "2026-03-01"}` or
-`{"from": "2026-03-01", "to": "2026-03-07"}`): those closed days. Each day is written to
+Scheduled (EventBridge's `Scheduled Event`): exports yesterday. On demand (`aws lambda invoke`
+with `{"day": "2026-03-01"}` or `{"from": "2026-03-01", "to": "2026-03-07"}`): those closed days;
+any other event is refused (ValidationFailed, nothing written). Each day is written to
 EXPORT_BUCKET_NAME as FOCUS 1.0 CSV and Parquet, only after its BilledCost matched the ledger; the
 work is in `orgair.costs.export`.
 """
@@ -21,13 +22,13 @@ from orgair.settings import get_settings
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
     if not settings.EXPORT_BUCKET_NAME:
         raise ConfigurationError("invalid configuration: EXPORT_BUCKET_NAME is not set")
     ledger = CostLedger(settings)
     exporter = FocusExport(ledger, s3_client(), settings.EXPORT_BUCKET_NAME)
-    days = requested_days(event if isinstance(event, dict) else {}, ledger.clock())
+    days = requested_days(event, ledger.clock())
     results = exporter.export(days)
     return {
         "days": [

@@ -52,13 +52,43 @@ def watched(raw: dict[str, Any], alarm_name: str, dimension: str) -> list[str]:
     return names
 
 
-def test_every_function_is_watched_for_throttles(raw: dict[str, Any]) -> None:
-    functions = set(resources_of(raw, "AWS::Serverless::Function"))
-    covered = watched(raw, "FunctionThrottlesAlarm", "FunctionName")
+def scheduled_functions(raw: dict[str, Any]) -> set[str]:
+    """The functions only EventBridge schedules invoke (asynchronously)."""
+    return {
+        name
+        for name, function in resources_of(raw, "AWS::Serverless::Function").items()
+        if (events := function["Properties"].get("Events", {}))
+        and all(event["Type"] == "Schedule" for event in events.values())
+    }
 
-    missing = sorted(functions - set(covered))
-    assert not missing, f"add a metric for {missing} to FunctionThrottlesAlarm in template.yaml"
-    assert len(covered) <= MAX_METRICS_PER_ALARM, "FunctionThrottlesAlarm: split it, at most 10 metrics"
+
+def test_every_function_is_watched_for_throttles_by_exactly_one_alarm_of_at_most_10_metrics(
+    raw: dict[str, Any],
+) -> None:
+    functions = set(resources_of(raw, "AWS::Serverless::Function"))
+    api = watched(raw, "FunctionThrottlesAlarm", "FunctionName")
+    scheduled = watched(raw, "ScheduledFunctionThrottlesAlarm", "FunctionName")
+
+    missing = sorted(functions - set(api) - set(scheduled))
+    assert not missing, f"add a metric for {missing} to a throttles alarm in template.yaml"
+    assert not set(api) & set(scheduled), "a function is in both throttles alarms"
+    assert set(scheduled) == scheduled_functions(raw), (
+        "scheduled functions go to ScheduledFunctionThrottlesAlarm"
+    )
+    for name, covered in (("FunctionThrottlesAlarm", api), ("ScheduledFunctionThrottlesAlarm", scheduled)):
+        assert len(covered) == len(set(covered)), name
+        assert len(covered) <= MAX_METRICS_PER_ALARM, f"{name}: split it, at most 10 metrics"
+
+
+def test_only_the_throttles_of_functions_behind_the_api_roll_a_deployment_back(raw: dict[str, Any]) -> None:
+    """A scheduled function is invoked asynchronously: Lambda retries a throttled event for up to 6
+    hours, so its throttles notify but never roll back the canaries of the API's functions."""
+    rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
+
+    assert "FunctionThrottlesAlarm" in rollback
+    assert "ScheduledFunctionThrottlesAlarm" not in rollback
+    assert alarm(raw, "ScheduledFunctionThrottlesAlarm")["AlarmActions"] == [{"Ref": "OpsTopic"}]
+    assert not set(watched(raw, "FunctionThrottlesAlarm", "FunctionName")) & scheduled_functions(raw)
 
 
 def test_every_function_but_the_authorizer_rolls_back_on_errors(raw: dict[str, Any]) -> None:
@@ -85,12 +115,7 @@ def test_authorizer_errors_notify_without_rolling_back(raw: dict[str, Any]) -> N
 def test_latency_rollback_alarm_leaves_assessments_to_its_own_alarm(raw: dict[str, Any]) -> None:
     functions = set(resources_of(raw, "AWS::Serverless::Function"))
     rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
-    scheduled = {
-        name
-        for name, function in resources_of(raw, "AWS::Serverless::Function").items()
-        if (events := function["Properties"].get("Events", {}))
-        and all(event["Type"] == "Schedule" for event in events.values())
-    }
+    scheduled = scheduled_functions(raw)
 
     fast = set(watched(raw, "ApiLatencyP95Alarm", "FunctionName"))
     assert fast == functions - {"AssessmentsFunction"} - scheduled
@@ -117,6 +142,7 @@ def test_every_metric_math_alarm_sums_exactly_its_own_metric_ids(raw: dict[str, 
         "ApiLatencyP95Alarm",
         "FunctionErrorsAlarm",
         "FunctionThrottlesAlarm",
+        "ScheduledFunctionThrottlesAlarm",
         "DynamoDbReadThrottleAlarm",
         "DynamoDbWriteThrottleAlarm",
     ):

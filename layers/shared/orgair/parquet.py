@@ -130,20 +130,15 @@ def _definition_levels(values: Sequence[Value]) -> bytes:
 
 
 def _plain(column: Column, values: Sequence[Value]) -> bytes:
-    out = bytearray()
-    for value in values:
-        if value is None:
-            continue
-        if column.kind == "string":
-            if not isinstance(value, str):
-                raise TypeError(f"{column.name}: a string column holds str")
-            encoded = value.encode("utf-8")
-            out += struct.pack("<I", len(encoded)) + encoded
-        else:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"{column.name}: a {column.kind} column holds int")
-            out += struct.pack("<q", value)
-    return bytes(out)
+    present = [value for value in values if value is not None]
+    if column.kind == "string":
+        if not all(isinstance(value, str) for value in present):
+            raise TypeError(f"{column.name}: a string column holds str")
+        encoded = [str(value).encode("utf-8") for value in present]
+        return b"".join(struct.pack("<I", len(item)) + item for item in encoded)
+    if not all(isinstance(value, int) and not isinstance(value, bool) for value in present):
+        raise TypeError(f"{column.name}: a {column.kind} column holds int")
+    return struct.pack(f"<{len(present)}q", *present)
 
 
 def _page(column: Column, values: Sequence[Value]) -> bytes:

@@ -50,22 +50,36 @@ def object_key(day: date, extension: str) -> str:
     return f"{PREFIX}/billing_period={day.isoformat()}/orgair-focus-{day.isoformat()}.{extension}"
 
 
-def requested_days(event: dict[str, Any], now: datetime) -> list[date]:
-    """`{"day": "2026-03-01"}`, `{"from": ..., "to": ...}` (inclusive, ≤ 31 days), or anything else
-    (the schedule): yesterday."""
+SCHEDULED_EVENT: Final = "Scheduled Event"
+ON_DEMAND: Final = '{"day": "2026-03-01"} or {"from": "2026-03-01", "to": "2026-03-07"}'
+
+
+def requested_days(event: object, now: datetime) -> list[date]:
+    """EventBridge's `Scheduled Event` (the schedule): yesterday. On demand, exactly `{"day": ...}`
+    or `{"from": ..., "to": ...}` (inclusive, 1 to 31 days); any other event is refused, so a
+    mistyped on-demand request never exports a day nobody asked for."""
+    if not isinstance(event, dict):
+        raise ValidationFailed(
+            f"The event must be an object: {ON_DEMAND}.", errors=[FieldError("event", "an object")]
+        )
+    if event.get("detail-type") == SCHEDULED_EVENT:
+        return [day_of(now) - timedelta(days=1)]
 
     def parse(name: str) -> date:
         raw = event.get(name)
         try:
-            return date.fromisoformat(str(raw))
+            if not isinstance(raw, str) or len(raw) > len("2026-03-01"):
+                raise ValueError(name)
+            return date.fromisoformat(raw)
         except ValueError:
             raise ValidationFailed(
                 f"{name} must be a date like 2026-03-01.", errors=[FieldError(name, "YYYY-MM-DD")]
             ) from None
 
-    if "day" in event:
+    keys = set(event)
+    if keys == {"day"}:
         return [parse("day")]
-    if "from" in event or "to" in event:
+    if keys == {"from", "to"}:
         first, last = parse("from"), parse("to")
         span = (last - first).days + 1
         if not 1 <= span <= MAX_RANGE_DAYS:
@@ -74,7 +88,12 @@ def requested_days(event: dict[str, Any], now: datetime) -> list[date]:
                 errors=[FieldError("to", f"within {MAX_RANGE_DAYS} days on or after from")],
             )
         return [first + timedelta(days=offset) for offset in range(span)]
-    return [day_of(now) - timedelta(days=1)]
+    given = sorted(str(key) for key in keys)
+    unexpected = [key for key in given if key not in {"day", "from", "to"}]
+    raise ValidationFailed(
+        f"An on-demand export is {ON_DEMAND}; got the keys {given}.",
+        errors=[FieldError(unexpected[0] if unexpected else "event", "not an export request")],
+    )
 
 
 class FocusExport:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -99,8 +99,7 @@ class FocusRow:
 
     def values(self, account_id: str, account_name: str) -> tuple[Value, ...]:
         """The row in COLUMNS order: decimals unscaled (micro-USD, tokens), instants in ms."""
-        start = _millis(self.period_start)
-        end = _millis(self.period_start + timedelta(days=1))
+        start, end = _period_millis(self.period_start)
         unit: str | None = PRICING_UNIT
         unit_price: int | None = None if self.price is None else _scaled(self.price)
         # tokens / 10^6 "1M Tokens" at scale 6 is the token count itself
@@ -141,9 +140,7 @@ class FocusRow:
             None if self.row is None else f"{self.row.row_id}/{self.sku.rpartition('/')[2]}",
             self.tenant_id,
             self.tenant_id,
-            json.dumps(
-                {"purpose": self.purpose, "tenant": self.tenant_id}, sort_keys=True, separators=(",", ":")
-            ),
+            _tags(self.purpose, self.tenant_id),
             self.call_id,
             self.ledger_key,
             None if self.row is None else self.row.source,
@@ -152,6 +149,17 @@ class FocusRow:
 
 def _millis(instant: datetime) -> int:
     return int(instant.astimezone(UTC).timestamp()) * 1000
+
+
+@lru_cache(maxsize=64)
+def _period_millis(period_start: datetime) -> tuple[int, int]:
+    """The day's start and end in ms (every row of a day has the same period)."""
+    return _millis(period_start), _millis(period_start + timedelta(days=1))
+
+
+@lru_cache(maxsize=4096)
+def _tags(purpose: str, tenant_id: str) -> str:
+    return json.dumps({"purpose": purpose, "tenant": tenant_id}, sort_keys=True, separators=(",", ":"))
 
 
 def _scaled(price_per_million: Decimal) -> int:
@@ -304,18 +312,30 @@ def _instant_text(millis: int) -> str:
     return format_instant(datetime.fromtimestamp(millis / 1000, tz=UTC))
 
 
-def _csv_text(value: Value, column: Column) -> str:
-    if value is None:
-        return ""
+def _string_text(value: Value) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a string column holds str")
+    return value
+
+
+def _integer(value: Value) -> int:
+    if not isinstance(value, int):
+        raise TypeError("a decimal or timestamp column holds int")
+    return value
+
+
+def _csv_formatter(column: Column) -> Callable[[Value], str]:
+    """How one column's non-null values are written (chosen once per column, not per cell)."""
     if column.kind == "string":
-        assert isinstance(value, str)
-        return value
-    assert isinstance(value, int)
+        return _string_text
     if column.kind == "timestamp":
-        return _instant_text(value)
+        return lambda value: _instant_text(_integer(value))
     if column.scale == 6:
-        return format_usd(value)
-    return str(value)
+        return lambda value: format_usd(_integer(value))
+    return lambda value: str(_integer(value))
+
+
+CSV_FORMATTERS: Final = tuple(_csv_formatter(column) for column in COLUMNS)
 
 
 def to_csv(rows: Sequence[FocusRow], account_id: str, account_name: str) -> bytes:
@@ -323,13 +343,13 @@ def to_csv(rows: Sequence[FocusRow], account_id: str, account_name: str) -> byte
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMN_NAMES)
-    for row in rows:
-        writer.writerow(
-            [
-                _csv_text(value, column)
-                for value, column in zip(row.values(account_id, account_name), COLUMNS, strict=True)
-            ]
-        )
+    writer.writerows(
+        [
+            "" if value is None else formatter(value)
+            for value, formatter in zip(row.values(account_id, account_name), CSV_FORMATTERS, strict=True)
+        ]
+        for row in rows
+    )
     return buffer.getvalue().encode("utf-8")
 
 

@@ -42,6 +42,12 @@ def format_instant(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime(_INSTANT_FORMAT)
 
 
+@lru_cache(maxsize=1024)
+def _row_id(model: str, effective_from: datetime) -> str:
+    """Formatted once per row: a day's export and restatement look rows up by id per ledger line."""
+    return f"{model}@{format_instant(effective_from)}"
+
+
 def parse_instant(text: str) -> datetime:
     """`2026-03-01T00:00:00Z` as an aware UTC datetime; anything else is a ValueError."""
     return datetime.strptime(text, _INSTANT_FORMAT).replace(tzinfo=UTC)
@@ -93,7 +99,7 @@ class ModelPrice:
     @property
     def row_id(self) -> str:
         """The row's stable id, recorded on every ledger line it priced: `<model>@<effective_from>`."""
-        return f"{self.model}@{format_instant(self.effective_from)}"
+        return _row_id(self.model, self.effective_from)
 
     def cost_micros(self, usage: Usage) -> int:
         """Exact sum over token classes, rounded up once to the micro-dollar (see `money`)."""

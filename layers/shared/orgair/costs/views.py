@@ -20,6 +20,7 @@ from orgair.costs.pricing import Usage
 from orgair.costs.records import AlertRecord, LedgerLine
 from orgair.errors import FieldError, ValidationFailed
 from orgair.jsontypes import IsoDay
+from orgair.models.scores import DegradedView
 from orgair.timestamps import Timestamp, rfc3339
 
 Money = str
@@ -94,9 +95,37 @@ class LedgerEntry(BaseModel):
     correlation_id: str
     request_id: str
     parent_request_id: str
+    kind: Literal["charge", "correction"] = Field(
+        default="charge",
+        description=(
+            "`charge`: a call's cost. `correction`: appended after a late price change to restate the "
+            "line named by `corrects` at `price_row_id`; its cost is the difference (may be negative) "
+            "and its tokens are the corrected line's, not new consumption."
+        ),
+    )
+    corrects: str | None = Field(
+        default=None,
+        description="A correction's target: the ledger key of the charge line it restates; null on a charge.",
+    )
+    price_row_id: str | None = Field(
+        default=None,
+        description=(
+            "The price row that priced the line, `<model>@<effective_from>` (null on lines written "
+            "before price rows had ids)."
+        ),
+        examples=["gpt-4o-2024-08-06@2025-11-24T00:00:00Z"],
+    )
+    degraded: DegradedView | None = Field(
+        default=None,
+        description=(
+            "Set when the call was routed to the cheaper DEGRADED_LLM_MODEL instead of "
+            "`requested_model`, and why; null otherwise."
+        ),
+    )
 
     @classmethod
     def of(cls, line: LedgerLine) -> LedgerEntry:
+        degradation = line.meta.degradation
         return cls(
             call_id=line.call_id,
             timestamp=rfc3339(line.timestamp),
@@ -119,6 +148,17 @@ class LedgerEntry(BaseModel):
             correlation_id=line.meta.correlation_id,
             request_id=line.meta.request_id,
             parent_request_id=line.meta.parent_request_id,
+            kind=line.kind,
+            corrects=line.corrects,
+            price_row_id=line.price_row_id,
+            degraded=None
+            if degradation is None
+            else DegradedView(
+                reason=degradation.reason,
+                scope=degradation.scope,
+                threshold=degradation.threshold,
+                requested_model=degradation.requested_model,
+            ),
         )
 
 

@@ -118,8 +118,9 @@ class AssessmentAttemptView(BaseModel):
 
 
 class DegradedView(BaseModel):
-    """Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
-    (percent of its limit; `100` when the requested model's worst case no longer fitted)."""
+    """Why an assessment (and each of its ledger lines) ran on the cheaper DEGRADED_LLM_MODEL: which
+    scope passed which threshold (percent of its limit; `100` when the requested model's worst case
+    no longer fitted)."""
 
     reason: Literal["soft_threshold", "default_not_admissible"]
     scope: str

@@ -223,10 +223,12 @@ def test_an_open_day_is_not_exported(bucket: Any, clock: FakeClock) -> None:
 
 def test_the_schedule_exports_yesterday_and_an_operator_a_bounded_range() -> None:
     now = at("2026-03-03T02:00:00")
-    assert requested_days({"source": "aws.events"}, now) == [DAY]
+    assert requested_days({"source": "aws.events", "detail-type": "Scheduled Event"}, now) == [DAY]
     assert requested_days({"day": "2026-03-01"}, now) == [date(2026, 3, 1)]
     assert len(requested_days({"from": "2026-02-01", "to": "2026-03-03"}, now)) == 31
     with pytest.raises(ValidationFailed):
         requested_days({"from": "2026-01-01", "to": "2026-03-01"}, now)
     with pytest.raises(ValidationFailed):
         requested_days({"day": "yesterday"}, now)
+    with pytest.raises(ValidationFailed):  # not a schedule's event, not an export request
+        requested_days({"source": "aws.events"}, now)

@@ -21,8 +21,9 @@ T = TypeVar("T", bound="DegradedView")
 
 @_attrs_define
 class DegradedView:
-    """ Why the assessment ran on the cheaper DEGRADED_LLM_MODEL: which scope passed which threshold
-    (percent of its limit; `100` when the requested model's worst case no longer fitted).
+    """ Why an assessment (and each of its ledger lines) ran on the cheaper DEGRADED_LLM_MODEL: which
+    scope passed which threshold (percent of its limit; `100` when the requested model's worst case
+    no longer fitted).
 
         Attributes:
             reason (DegradedViewReason):

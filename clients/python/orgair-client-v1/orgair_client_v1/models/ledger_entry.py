@@ -8,12 +8,15 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.ledger_entry_kind import LedgerEntryKind
 from ..models.ledger_entry_source import LedgerEntrySource
 from ..models.ledger_entry_status import LedgerEntryStatus
 from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
+if TYPE_CHECKING:
+  from ..models.degraded_view import DegradedView
 
 
 
@@ -49,6 +52,15 @@ class LedgerEntry:
             timestamp (datetime.datetime):
             anomalous (bool | Unset): The provider reported usage above the reservation; the line is settled at the
                 reservation. Default: False.
+            corrects (None | str | Unset): A correction's target: the ledger key of the charge line it restates; null on a
+                charge.
+            degraded (DegradedView | None | Unset): Set when the call was routed to the cheaper DEGRADED_LLM_MODEL instead
+                of `requested_model`, and why; null otherwise.
+            kind (LedgerEntryKind | Unset): `charge`: a call's cost. `correction`: appended after a late price change to
+                restate the line named by `corrects` at `price_row_id`; its cost is the difference (may be negative) and its
+                tokens are the corrected line's, not new consumption. Default: LedgerEntryKind.CHARGE.
+            price_row_id (None | str | Unset): The price row that priced the line, `<model>@<effective_from>` (null on lines
+                written before price rows had ids).
      """
 
     attempt: int
@@ -72,6 +84,10 @@ class LedgerEntry:
     status: LedgerEntryStatus
     timestamp: datetime.datetime
     anomalous: bool | Unset = False
+    corrects: None | str | Unset = UNSET
+    degraded: DegradedView | None | Unset = UNSET
+    kind: LedgerEntryKind | Unset = LedgerEntryKind.CHARGE
+    price_row_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -79,6 +95,7 @@ class LedgerEntry:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.degraded_view import DegradedView # noqa: PLC0415
         attempt = self.attempt
 
         cache_write_tokens = self.cache_write_tokens
@@ -121,6 +138,31 @@ class LedgerEntry:
 
         anomalous = self.anomalous
 
+        corrects: None | str | Unset
+        if isinstance(self.corrects, Unset):
+            corrects = UNSET
+        else:
+            corrects = self.corrects
+
+        degraded: dict[str, Any] | None | Unset
+        if isinstance(self.degraded, Unset):
+            degraded = UNSET
+        elif isinstance(self.degraded, DegradedView):
+            degraded = self.degraded.to_dict()
+        else:
+            degraded = self.degraded
+
+        kind: str | Unset = UNSET
+        if not isinstance(self.kind, Unset):
+            kind = self.kind.value
+
+
+        price_row_id: None | str | Unset
+        if isinstance(self.price_row_id, Unset):
+            price_row_id = UNSET
+        else:
+            price_row_id = self.price_row_id
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -148,6 +190,14 @@ class LedgerEntry:
         })
         if anomalous is not UNSET:
             field_dict["anomalous"] = anomalous
+        if corrects is not UNSET:
+            field_dict["corrects"] = corrects
+        if degraded is not UNSET:
+            field_dict["degraded"] = degraded
+        if kind is not UNSET:
+            field_dict["kind"] = kind
+        if price_row_id is not UNSET:
+            field_dict["price_row_id"] = price_row_id
 
         return field_dict
 
@@ -155,6 +205,7 @@ class LedgerEntry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.degraded_view import DegradedView # noqa: PLC0415
         d = dict(src_dict)
         attempt = d.pop("attempt")
 
@@ -210,6 +261,56 @@ class LedgerEntry:
 
         anomalous = d.pop("anomalous", UNSET)
 
+        def _parse_corrects(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        corrects = _parse_corrects(d.pop("corrects", UNSET))
+
+
+        def _parse_degraded(data: object) -> DegradedView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                degraded_type_0 = DegradedView.from_dict(data)
+
+
+
+                return degraded_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DegradedView | None | Unset, data)
+
+        degraded = _parse_degraded(d.pop("degraded", UNSET))
+
+
+        _kind = d.pop("kind", UNSET)
+        kind: LedgerEntryKind | Unset
+        if isinstance(_kind,  Unset):
+            kind = UNSET
+        else:
+            kind = LedgerEntryKind(_kind)
+
+
+
+
+        def _parse_price_row_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        price_row_id = _parse_price_row_id(d.pop("price_row_id", UNSET))
+
+
         ledger_entry = cls(
             attempt=attempt,
             cache_write_tokens=cache_write_tokens,
@@ -232,6 +333,10 @@ class LedgerEntry:
             status=status,
             timestamp=timestamp,
             anomalous=anomalous,
+            corrects=corrects,
+            degraded=degraded,
+            kind=kind,
+            price_row_id=price_row_id,
         )
 
 

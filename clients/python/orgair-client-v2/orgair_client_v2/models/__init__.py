@@ -40,6 +40,7 @@ from .individual_score_result_domain_expertise_source import IndividualScoreResu
 from .item_field_problem import ItemFieldProblem
 from .item_problem import ItemProblem
 from .ledger_entry import LedgerEntry
+from .ledger_entry_kind import LedgerEntryKind
 from .ledger_entry_source import LedgerEntrySource
 from .ledger_entry_status import LedgerEntryStatus
 from .list_reviews_status_type_0 import ListReviewsStatusType0
@@ -124,6 +125,7 @@ __all__ = (
     "ItemFieldProblem",
     "ItemProblem",
     "LedgerEntry",
+    "LedgerEntryKind",
     "LedgerEntrySource",
     "LedgerEntryStatus",
     "ListReviewsStatusType0",
