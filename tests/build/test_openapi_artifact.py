@@ -34,7 +34,8 @@ def test_the_vendored_swagger_ui_files_are_the_pinned_package_s(build_dir: Path)
     import importlib.util
 
     spec = importlib.util.find_spec("swagger_ui")
-    assert spec is not None and spec.submodule_search_locations
+    assert spec is not None
+    assert spec.submodule_search_locations
     static = Path(next(iter(spec.submodule_search_locations))) / "static"
     for name in ("swagger-ui.css", "swagger-ui-bundle.js"):
         shipped = build_dir / "OpenApiFunction" / "swagger-ui" / name
