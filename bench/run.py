@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.layout import LAMBDA_DIR, ROOT, Layout, prepare, without_bytecode
+from bench.layout import INTERPRETER_FLAGS, LAMBDA_DIR, ROOT, Layout, prepare, without_bytecode
 from bench.samples import (
     PEER_REQUESTS,
     FakeLambdaContext,
@@ -74,8 +74,7 @@ def lambda_env(
         "LANG": "en_US.UTF-8",
         "TZ": ":UTC",
         "HOME": str(LAMBDA_DIR / "home"),
-        "PYTHONPATH": pythonpath,
-        "PYTHONDONTWRITEBYTECODE": "1",
+        "BENCH_SYS_PATH": pythonpath,
         "AWS_LAMBDA_FUNCTION_NAME": name,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
@@ -108,7 +107,7 @@ def run_driver(
         with (Path(scratch) / "stderr").open("w+", encoding="utf-8") as stderr:
             started = time.perf_counter_ns()
             process = subprocess.run(
-                [str(layout.python), "-P", *flags, str(DRIVER), str(spec_path)],
+                [str(layout.python), *INTERPRETER_FLAGS, *flags, str(DRIVER), str(spec_path)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
@@ -130,7 +129,7 @@ def _variant(base: Subject, label: str, pythonpath: str, env: dict[str, str] | N
     return Subject(
         f"{base.label} [{label}]",
         dict(base.spec),
-        {**base.env, **(env or {}), "PYTHONPATH": pythonpath},
+        {**base.env, **(env or {}), "BENCH_SYS_PATH": pythonpath},
         function=base.function,
         route=base.route,
         tags=("variant",),
@@ -155,12 +154,13 @@ def _variants(layout: Layout, subjects: list[Subject]) -> list[Subject]:
             variants.append(_variant(stored, "no bytecode", layout.pythonpath(bare_task, bare_layer)))
     if light is not None:
         task = Path(light.env["LAMBDA_TASK_ROOT"])
-        patched = layout.variant_layers.get("Tracer auto-patching")
-        if patched is not None:
-            variants.append(_variant(light, "Tracer auto-patching", layout.pythonpath(task, patched)))
+        for name in ("Tracer at import", "Tracer auto-patching at import"):
+            patched = layout.variant_layers.get(name)
+            if patched is not None:
+                variants.append(_variant(light, name, layout.pythonpath(task, patched)))
         plugins = {key: value for key, value in light.env.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
         if plugins != light.env:
-            variant = _variant(light, "pydantic plugin discovery on", light.env["PYTHONPATH"])
+            variant = _variant(light, "pydantic plugin discovery on", light.env["BENCH_SYS_PATH"])
             variant.env = plugins
             variants.append(variant)
     return variants
