@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.layout import INTERPRETER_FLAGS, LAMBDA_DIR, ROOT, Layout, prepare, without_bytecode
+from bench.layout import INTERPRETER_FLAGS, LAMBDA_DIR, ROOT, RUNTIME_LOCK, Layout, prepare, without_bytecode
 from bench.samples import (
     PEER_REQUESTS,
     FakeLambdaContext,
@@ -62,6 +62,8 @@ class Subject:
     tags: tuple[str, ...] = ()
     samples: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    sys_path: list[str] = field(default_factory=list)
+    outside: set[str] = field(default_factory=set)
 
 
 def lambda_env(
@@ -256,6 +258,8 @@ def measure_cold(layout: Layout, subjects: list[Subject], runs: int, rng: random
             if not result:
                 subject.errors.append(errors[-2000:])
                 continue
+            subject.sys_path = result.get("sys_path", [])
+            subject.outside.update(result.get("outside_modules", []))
             subject.samples.append(
                 {
                     "round": round_index,
@@ -549,7 +553,9 @@ def measure_runner_overhead(requests: int = 200, warmup: int = 20, rate: float =
 
 
 def artifact_sizes(build_dir: Path) -> dict[str, Any]:
-    """Unzipped bytes of each built artifact, bytecode included."""
+    """Unzipped bytes of each built artifact, bytecode included; "other" is what is not code
+    (the OpenAPI documents and the Swagger UI files OpenApiFunction serves, the layer's native
+    extensions and data)."""
     sizes: dict[str, Any] = {}
     for artifact in sorted(path for path in build_dir.iterdir() if path.is_dir()):
         totals = {"total": 0, "py": 0, "pyc": 0, "other": 0}
@@ -611,6 +617,41 @@ def fresh_dynamodb() -> Iterator[str]:
             process.wait()
 
 
+def _distributions(site: Path) -> list[str]:
+    """`name==version` of every distribution installed in a directory."""
+    found = []
+    for dist_info in site.glob("*.dist-info"):
+        name, version = dist_info.name.removesuffix(".dist-info").rsplit("-", 1)
+        found.append(f"{name}=={version}")
+    return sorted(found, key=str.lower)
+
+
+def interpreter_record(layout: Layout, subjects: list[Subject]) -> dict[str, Any]:
+    """What the Lambda-like interpreter was: command, sys.path, packages, modules loaded from outside."""
+    examples = {
+        subject.label: subject.sys_path
+        for subject in subjects
+        if subject.sys_path and ("floor" in subject.tags or "no-sdk" in subject.tags)
+    }
+    return {
+        "command": [str(layout.python), *INTERPRETER_FLAGS, "bench/driver.py", "<spec.json>"],
+        "python": subprocess.run(
+            [str(layout.python), *INTERPRETER_FLAGS, "-c", "import sys; print(sys.version.split()[0])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),
+        "runtime_lock": str(RUNTIME_LOCK.relative_to(ROOT)),
+        "runtime_packages": _distributions(layout.runtime),
+        "layer_packages": _distributions(layout.layer),
+        "sys_path": examples,
+        "outside_modules": {
+            subject.label: sorted(subject.outside) for subject in subjects if subject.outside
+        },
+        "subjects_checked": sum(1 for subject in subjects if subject.sys_path),
+    }
+
+
 def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
@@ -637,6 +678,7 @@ def main(argv: list[str] | None = None) -> int:
         subjects = build_subjects(layout, functions, endpoint)
         print(f"cold starts: {len(subjects)} subjects x {args.runs} runs, interleaved", flush=True)
         measure_cold(layout, subjects, args.runs, random.Random(args.seed))
+        interpreter = interpreter_record(layout, subjects)
         print("import profiles", flush=True)
         importtime = measure_importtime(layout, subjects)
     print("handler imports", flush=True)
@@ -660,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "runs": args.runs,
         "notes": layout.notes,
+        "interpreter": interpreter,
         "template_routes": {
             function.logical_id: [f"{route.method.upper()} {route.path}" for route in function.routes]
             for function in functions
