@@ -160,6 +160,15 @@ def _variants(layout: Layout, subjects: list[Subject]) -> list[Subject]:
             patched = layout.variant_layers.get(name)
             if patched is not None:
                 variants.append(_variant(light, name, layout.pythonpath(task, patched)))
+        eager = layout.variant_layers.get("Tracer at import")
+        if eager is not None:
+            # Without LAMBDA_TASK_ROOT the X-Ray recorder takes its centralised sampler, which builds
+            # botocore X-Ray clients at import: what an interpreter that is not set up as Lambda's sees.
+            outside = _variant(
+                light, "Tracer at import, LAMBDA_TASK_ROOT unset", layout.pythonpath(task, eager)
+            )
+            outside.env = {key: value for key, value in outside.env.items() if key != "LAMBDA_TASK_ROOT"}
+            variants.append(outside)
         plugins = {key: value for key, value in light.env.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
         if plugins != light.env:
             variant = _variant(light, "pydantic plugin discovery on", light.env["BENCH_SYS_PATH"])
