@@ -8,7 +8,7 @@ and constructs its global recorder (outside Lambda its default sampler also buil
 clients). Lambda records each invocation's segment itself; our subsegments only matter around
 downstream calls, so the first `trace_libraries` call (made by whoever creates an AWS or LLM client)
 builds the Tracer and patches the library. Functions and routes that call nothing downstream never
-load the X-Ray SDK (docs/performance.md, "Tracer: built on first downstream call").
+load the X-Ray SDK (docs/performance.md, "Tracer: built with the first downstream client").
 """
 
 from __future__ import annotations
