@@ -1,5 +1,11 @@
 """One Lambda execution environment, emulated: run by a fresh interpreter with the built artifact layout.
 
+Run as `python -I -S -B driver.py spec.json` (bench/layout.py): nothing but the standard library is
+importable until the driver puts BENCH_SYS_PATH on sys.path as Lambda orders it: the function
+(/var/task) and the layer (/opt/python) before the standard library, the runtime's packages
+(/var/runtime, the last entry) after it. At exit it reports sys.path and every loaded module whose
+file lies outside those directories and the standard library (there must be none).
+
 Standard library only, and nothing imported before the handler that the handler would not import
 itself, so what it times is the cold start. It reads a JSON spec (argv[1]), imports the handler,
 serves the first event, optionally serves warm events (with botocore hooks timing and counting the
@@ -19,6 +25,34 @@ import sys  # noqa: E402
 import threading  # noqa: E402
 import uuid  # noqa: E402
 from typing import Any  # noqa: E402
+
+
+def _lambda_sys_path() -> None:
+    entries = [entry for entry in os.environ.get("BENCH_SYS_PATH", "").split(os.pathsep) if entry]
+    if entries:
+        sys.path[0:0] = entries[:-1]
+        sys.path.append(entries[-1])
+
+
+_SELF = os.path.realpath(__file__)
+_STDLIB = tuple(entry for entry in sys.path if entry)
+_lambda_sys_path()
+_ALLOWED = tuple(entry for entry in sys.path if entry)
+
+
+def modules_outside() -> list[str]:
+    """Loaded modules whose file is in none of the allowed directories (standard library, function,
+    layer, runtime); built-in and frozen modules have no file and are part of the interpreter."""
+    roots = tuple(os.path.join(os.path.realpath(entry), "") for entry in _ALLOWED)
+    outside = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and os.path.realpath(path) == _SELF:  # this driver, standing for Lambda's bootstrap
+            continue
+        if path and not os.path.realpath(path).startswith(roots):
+            outside.append(f"{name}: {path}")
+    return sorted(outside)
+
 
 WATCHED = (
     "boto3",
@@ -262,6 +296,9 @@ def main() -> None:
     if spec.get("library"):
         out["library"] = _library(spec)
     out.setdefault("rss_kb", peak_rss_kb())
+    out["sys_path"] = list(sys.path)
+    out["stdlib_path"] = list(_STDLIB)
+    out["outside_modules"] = modules_outside()
     with open(spec["out"], "w", encoding="utf-8") as handle:
         json.dump(out, handle)
     sys.stdout.flush()

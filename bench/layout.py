@@ -1,7 +1,9 @@
 """The Lambda file layout, rebuilt on this machine from `make build`'s output (all under bench/.lambda/).
 
-- `python`: a bare Python 3.13 (a venv without packages): the runtime's interpreter.
-- `runtime`: boto3 and its dependencies, as the python3.13 runtime provides them, with bytecode.
+- `python`: the base Python 3.13 (never a venv's), run as `python -I -S -B`: no site-packages, no
+  PYTHON* variables, no user directory; bench/driver.py then sets sys.path as Lambda orders it.
+- `runtime` (bench/.runtime/): exactly bench/runtime-requirements.txt (boto3 and its dependencies,
+  hash-checked PyPI wheels, no other package), standing for the python3.13 runtime's /var/runtime.
 - `opt/python`: the built layer (Lambda mounts it at /opt/python). The build targets arm64; on another
   machine the same versions of its native extensions are added for this machine's architecture.
 - `task/<Function>`: each built function (Lambda's /var/task).
@@ -15,13 +17,11 @@ Every file of the layer and the functions is dated 1980-01-01, as `sam package` 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import platform
 import shutil
 import subprocess
 import sys
-import venv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_DIR = ROOT / "bench" / ".lambda"
 PEER_WORK = ROOT / "bench" / ".peer"
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the date `sam package` gives every zipped file
-RUNTIME_PACKAGES = ("boto3",)
+RUNTIME_DIR = ROOT / "bench" / ".runtime"
+RUNTIME_LOCK = ROOT / "bench" / "runtime-requirements.txt"
+INTERPRETER_FLAGS = ("-I", "-S", "-B")
+"""Isolated (no PYTHON* variables, no script or user directory), no `site`, no bytecode writes."""
 
 
 def peer_source() -> Path:
@@ -58,7 +61,8 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
     def pythonpath(self, task: Path, layer: Path | None = None) -> str:
-        """sys.path as Lambda orders it: the function, then the layer, then the runtime's packages."""
+        """The entries bench/driver.py puts on sys.path, as Lambda orders them: the function, the
+        layer, then (after the standard library) the runtime's packages."""
         return os.pathsep.join(str(path) for path in (task, layer or self.layer, self.runtime))
 
     def peer_pythonpath(self) -> str:
@@ -78,20 +82,33 @@ def date_like_sam_zip(root: Path) -> None:
 
 
 def _interpreter() -> Path:
-    target = LAMBDA_DIR / "python"
-    python = target / "bin" / "python"
-    if not python.exists():
-        venv.EnvBuilder(with_pip=False, clear=True, symlinks=True).create(target)
-    return python
+    """The base interpreter behind this venv (sys._base_executable): nothing installed in any venv
+    can reach it, and `-I -S` keeps its own site-packages off sys.path."""
+    return Path(getattr(sys, "_base_executable", sys.executable))
+
+
+def runtime_dir(lock: Path = RUNTIME_LOCK) -> Path:
+    """Where the runtime's packages of this lock are installed (one directory per lock content)."""
+    return RUNTIME_DIR / hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
 
 
 def _runtime() -> Path:
-    version = importlib.metadata.version("boto3")
-    target = LAMBDA_DIR / f"runtime-boto3-{version}"
+    target = runtime_dir()
     marker = target / ".complete"
     if not marker.exists():
         shutil.rmtree(target, ignore_errors=True)
-        _pip("--target", str(target), f"boto3=={version}")
+        _pip(
+            "--no-deps",
+            "--require-hashes",
+            "--only-binary=:all:",
+            "--target",
+            str(target),
+            "-r",
+            str(RUNTIME_LOCK),
+        )
+        shutil.rmtree(target / "bin", ignore_errors=True)
+        compile_tree(target, "/var/runtime")
+        date_like_sam_zip(target)
         marker.touch()
     return target
 
@@ -155,7 +172,8 @@ def _pinned_layer(layer: Path, runtime: Path) -> Path:
     return target
 
 
-AUTO_PATCH_OFF = "Tracer(service=SERVICE_NAME, auto_patch=False)"
+AUTO_PATCH_OFF = "Tracer(service=self.service, auto_patch=False)"
+TRACER_AT_IMPORT = "\ntracer.get()  # bench variant: the Tracer (and the X-Ray SDK) built at import\n"
 
 
 def without_bytecode(source: Path, target: Path) -> Path:
@@ -171,21 +189,24 @@ def _variant_layers(layer: Path, notes: list[str]) -> dict[str, Path]:
     root = LAMBDA_DIR / "variants"
     shutil.rmtree(root, ignore_errors=True)
     variants["no bytecode"] = without_bytecode(layer, root / "no-bytecode" / "python")
-    patched = root / "auto-patch" / "python"
-    shutil.copytree(layer, patched, symlinks=True)
-    observability = patched / "orgair" / "observability.py"
-    text = observability.read_text(encoding="utf-8")
-    if AUTO_PATCH_OFF in text:
-        observability.write_text(
-            text.replace(AUTO_PATCH_OFF, "Tracer(service=SERVICE_NAME)"), encoding="utf-8"
+    text = (layer / "orgair" / "observability.py").read_text(encoding="utf-8")
+    if AUTO_PATCH_OFF not in text:
+        notes.append(
+            "orgair/observability.py no longer creates its Tracer as measured here; variants skipped."
         )
+        return variants
+    edits = {
+        "Tracer at import": text + TRACER_AT_IMPORT,
+        "Tracer auto-patching at import": text.replace(AUTO_PATCH_OFF, "Tracer(service=self.service)")
+        + TRACER_AT_IMPORT,
+    }
+    for name, edited in edits.items():
+        patched = root / name.lower().replace(" ", "-") / "python"
+        shutil.copytree(layer, patched, symlinks=True)
+        (patched / "orgair" / "observability.py").write_text(edited, encoding="utf-8")
         compile_tree(patched.parent, LAYER_MOUNT)
         date_like_sam_zip(patched.parent)
-        variants["Tracer auto-patching"] = patched
-    else:
-        notes.append(
-            "orgair/observability.py no longer creates its Tracer as measured here; variant skipped."
-        )
+        variants[name] = patched
     return variants
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.layout import LAMBDA_DIR, ROOT, Layout, prepare, without_bytecode
+from bench.layout import INTERPRETER_FLAGS, LAMBDA_DIR, ROOT, RUNTIME_LOCK, Layout, prepare, without_bytecode
 from bench.samples import (
     PEER_REQUESTS,
     FakeLambdaContext,
@@ -62,6 +62,8 @@ class Subject:
     tags: tuple[str, ...] = ()
     samples: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    sys_path: list[str] = field(default_factory=list)
+    outside: set[str] = field(default_factory=set)
 
 
 def lambda_env(
@@ -74,8 +76,7 @@ def lambda_env(
         "LANG": "en_US.UTF-8",
         "TZ": ":UTC",
         "HOME": str(LAMBDA_DIR / "home"),
-        "PYTHONPATH": pythonpath,
-        "PYTHONDONTWRITEBYTECODE": "1",
+        "BENCH_SYS_PATH": pythonpath,
         "AWS_LAMBDA_FUNCTION_NAME": name,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
@@ -108,7 +109,7 @@ def run_driver(
         with (Path(scratch) / "stderr").open("w+", encoding="utf-8") as stderr:
             started = time.perf_counter_ns()
             process = subprocess.run(
-                [str(layout.python), "-P", *flags, str(DRIVER), str(spec_path)],
+                [str(layout.python), *INTERPRETER_FLAGS, *flags, str(DRIVER), str(spec_path)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
@@ -130,7 +131,7 @@ def _variant(base: Subject, label: str, pythonpath: str, env: dict[str, str] | N
     return Subject(
         f"{base.label} [{label}]",
         dict(base.spec),
-        {**base.env, **(env or {}), "PYTHONPATH": pythonpath},
+        {**base.env, **(env or {}), "BENCH_SYS_PATH": pythonpath},
         function=base.function,
         route=base.route,
         tags=("variant",),
@@ -155,12 +156,22 @@ def _variants(layout: Layout, subjects: list[Subject]) -> list[Subject]:
             variants.append(_variant(stored, "no bytecode", layout.pythonpath(bare_task, bare_layer)))
     if light is not None:
         task = Path(light.env["LAMBDA_TASK_ROOT"])
-        patched = layout.variant_layers.get("Tracer auto-patching")
-        if patched is not None:
-            variants.append(_variant(light, "Tracer auto-patching", layout.pythonpath(task, patched)))
+        for name in ("Tracer at import", "Tracer auto-patching at import"):
+            patched = layout.variant_layers.get(name)
+            if patched is not None:
+                variants.append(_variant(light, name, layout.pythonpath(task, patched)))
+        eager = layout.variant_layers.get("Tracer at import")
+        if eager is not None:
+            # Without LAMBDA_TASK_ROOT the X-Ray recorder takes its centralised sampler, which builds
+            # botocore X-Ray clients at import: what an interpreter that is not set up as Lambda's sees.
+            outside = _variant(
+                light, "Tracer at import, LAMBDA_TASK_ROOT unset", layout.pythonpath(task, eager)
+            )
+            outside.env = {key: value for key, value in outside.env.items() if key != "LAMBDA_TASK_ROOT"}
+            variants.append(outside)
         plugins = {key: value for key, value in light.env.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
         if plugins != light.env:
-            variant = _variant(light, "pydantic plugin discovery on", light.env["PYTHONPATH"])
+            variant = _variant(light, "pydantic plugin discovery on", light.env["BENCH_SYS_PATH"])
             variant.env = plugins
             variants.append(variant)
     return variants
@@ -256,6 +267,8 @@ def measure_cold(layout: Layout, subjects: list[Subject], runs: int, rng: random
             if not result:
                 subject.errors.append(errors[-2000:])
                 continue
+            subject.sys_path = result.get("sys_path", [])
+            subject.outside.update(result.get("outside_modules", []))
             subject.samples.append(
                 {
                     "round": round_index,
@@ -549,7 +562,9 @@ def measure_runner_overhead(requests: int = 200, warmup: int = 20, rate: float =
 
 
 def artifact_sizes(build_dir: Path) -> dict[str, Any]:
-    """Unzipped bytes of each built artifact, bytecode included."""
+    """Unzipped bytes of each built artifact, bytecode included; "other" is what is not code
+    (the OpenAPI documents and the Swagger UI files OpenApiFunction serves, the layer's native
+    extensions and data)."""
     sizes: dict[str, Any] = {}
     for artifact in sorted(path for path in build_dir.iterdir() if path.is_dir()):
         totals = {"total": 0, "py": 0, "pyc": 0, "other": 0}
@@ -611,6 +626,41 @@ def fresh_dynamodb() -> Iterator[str]:
             process.wait()
 
 
+def _distributions(site: Path) -> list[str]:
+    """`name==version` of every distribution installed in a directory."""
+    found = []
+    for dist_info in site.glob("*.dist-info"):
+        name, version = dist_info.name.removesuffix(".dist-info").rsplit("-", 1)
+        found.append(f"{name}=={version}")
+    return sorted(found, key=str.lower)
+
+
+def interpreter_record(layout: Layout, subjects: list[Subject]) -> dict[str, Any]:
+    """What the Lambda-like interpreter was: command, sys.path, packages, modules loaded from outside."""
+    examples = {
+        subject.label: subject.sys_path
+        for subject in subjects
+        if subject.sys_path and ("floor" in subject.tags or "no-sdk" in subject.tags)
+    }
+    return {
+        "command": [str(layout.python), *INTERPRETER_FLAGS, "bench/driver.py", "<spec.json>"],
+        "python": subprocess.run(
+            [str(layout.python), *INTERPRETER_FLAGS, "-c", "import sys; print(sys.version.split()[0])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),
+        "runtime_lock": str(RUNTIME_LOCK.relative_to(ROOT)),
+        "runtime_packages": _distributions(layout.runtime),
+        "layer_packages": _distributions(layout.layer),
+        "sys_path": examples,
+        "outside_modules": {
+            subject.label: sorted(subject.outside) for subject in subjects if subject.outside
+        },
+        "subjects_checked": sum(1 for subject in subjects if subject.sys_path),
+    }
+
+
 def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
@@ -637,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
         subjects = build_subjects(layout, functions, endpoint)
         print(f"cold starts: {len(subjects)} subjects x {args.runs} runs, interleaved", flush=True)
         measure_cold(layout, subjects, args.runs, random.Random(args.seed))
+        interpreter = interpreter_record(layout, subjects)
         print("import profiles", flush=True)
         importtime = measure_importtime(layout, subjects)
     print("handler imports", flush=True)
@@ -660,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "runs": args.runs,
         "notes": layout.notes,
+        "interpreter": interpreter,
         "template_routes": {
             function.logical_id: [f"{route.method.upper()} {route.path}" for route in function.routes]
             for function in functions

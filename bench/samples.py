@@ -103,7 +103,7 @@ KNOWN: dict[tuple[str, str], Sample] = {
     (sample.method, sample.path): sample
     for sample in (
         Sample("GET", "/health", public=True, cold=True, peer="GET /health"),
-        Sample("GET", "/health/liveness", public=True, cold=True, tags=("no-sdk",)),
+        Sample("GET", "/health/liveness", public=True, cold=True, peer="GET /health", tags=("no-sdk",)),
         Sample("GET", "/health/readiness", public=True, cold=True),
         Sample("GET", "/health/detailed"),
         Sample("POST", "/scores", body=company(0), cold=True, peer="POST /scores", tags=("score",)),

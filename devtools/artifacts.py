@@ -11,6 +11,11 @@ Two things `sam build` does not do and a cold start pays for:
   The code object's file names are the paths Lambda mounts (/opt/python, /var/task) so tracebacks
   read as they would without bytecode.
 
+OpenApiFunction serves two static files of Swagger UI (only where docs are enabled). The function
+declares no requirements; this step copies just those two files from the swagger-ui-py installed in
+the build's venv (pinned in pyproject.toml) into the built function's `swagger-ui/`, instead of the
+package and its dependencies (jinja2, PyYAML, packaging: ~30 MB with a stray `test/` package).
+
 It also reads the layer's lock (layers/shared/requirements.txt, written by `make lock`) and the
 distributions a directory holds, so tests can prove the layer ships, and the test venv runs, exactly
 the locked versions.
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import importlib.util
 import py_compile
 import re
 import shutil
@@ -169,6 +175,29 @@ def compile_tree(root: Path, mount: str) -> bool:
     )
 
 
+VENDORED_FILES: Mapping[str, tuple[str, str, tuple[str, ...], str]] = {
+    "OpenApiFunction": ("swagger_ui", "static", ("swagger-ui.css", "swagger-ui-bundle.js"), "swagger-ui"),
+}
+"""Built function -> (installed package, its directory, the files it ships, where they go in the function)."""
+
+
+def vendor_files(function: Path) -> list[str]:
+    """Copy the files `VENDORED_FILES` names for this built function; what was copied."""
+    entry = VENDORED_FILES.get(function.name)
+    if entry is None:
+        return []
+    package, subdirectory, names, destination = entry
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"{package} is not installed in the build's venv (make venv)")
+    source = Path(next(iter(spec.submodule_search_locations))) / subdirectory
+    target = function / destination
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(source / name, target / name)
+    return [f"{destination}/{name}" for name in names]
+
+
 def artifact_dirs(build_dir: Path) -> tuple[list[Path], list[Path]]:
     """The built layers and functions (zip packages) named by the built template."""
     template = load_template(build_dir / "template.yaml")
@@ -203,6 +232,9 @@ def finish(build_dir: Path) -> list[str]:
         if not compile_tree(layer, LAYER_MOUNT):
             failures.append(f"{layer}: some modules do not compile")
     for function in functions:
+        vendored = vendor_files(function)
+        if vendored:
+            print(f"{function.name}: vendored {', '.join(vendored)}")
         if not compile_tree(function, TASK_ROOT):
             failures.append(f"{function}: some modules do not compile")
     print(f"compiled {len(layers)} layer(s) and {len(functions)} function(s) to unchecked-hash bytecode")

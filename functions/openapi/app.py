@@ -3,9 +3,11 @@
 The documents are generated from the function code by `make openapi` and copied next to this
 file, so the deployed function serves exactly what was reviewed and committed. Swagger UI is for
 people working on the service: it answers only in local runs (ORGAIR_LOCAL=1, or AWS_SAM_LOCAL
-from `sam local`) or with DEBUG on, and its static files come from the PyPI package
-`swagger-ui-py` (Swagger UI 5, which renders OpenAPI 3.1) installed in the environment; nothing
-is fetched from a CDN, and the page's Content-Security-Policy allows this origin only.
+from `sam local`) or with DEBUG on. Its two static files come from the PyPI package `swagger-ui-py`
+(Swagger UI 5, which renders OpenAPI 3.1): `make build` copies just those two into the built
+function's `swagger-ui/` (devtools/artifacts.py; the function has no requirements, so nothing else
+of the package or its dependencies ships), and local runs read them from the installed package.
+Nothing is fetched from a CDN, and the page's Content-Security-Policy allows this origin only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ app = create_app()
 HERE: Final = Path(__file__).resolve().parent
 DOCUMENT_CACHE_CONTROL: Final = "public, max-age=300"
 SWAGGER_UI_PACKAGE: Final = "swagger_ui"
+VENDORED_SWAGGER_UI: Final = HERE / "swagger-ui"
 DOCS_CSP: Final = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -86,13 +89,20 @@ def docs_enabled() -> bool:
     return local or get_settings().DEBUG
 
 
+def _has_assets(directory: Path) -> bool:
+    return all((directory / name).is_file() for name in SWAGGER_ASSETS)
+
+
 def swagger_ui_dir() -> Path | None:
-    """Swagger UI's static files from the installed package, located without importing it."""
+    """Swagger UI's static files: the two `make build` ships beside this file, else the installed
+    package's (local runs), located without importing it."""
+    if _has_assets(VENDORED_SWAGGER_UI):
+        return VENDORED_SWAGGER_UI
     spec = importlib.util.find_spec(SWAGGER_UI_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
     static = Path(next(iter(spec.submodule_search_locations))) / "static"
-    return static if (static / "swagger-ui-bundle.js").is_file() else None
+    return static if _has_assets(static) else None
 
 
 @lru_cache(maxsize=len(SWAGGER_ASSETS))

@@ -6,18 +6,35 @@ parameter (`<FIELD>_SSM_PARAMETER`) or of a Secrets Manager secret (`<FIELD>_SEC
 functions that use a secret are allowed to read it (least privilege), yet every function still
 refuses to start in production when a required secret is not configured at all. An invalid
 configuration raises `ConfigurationError` with one line naming every bad field and never a value.
+
+Settings is a plain pydantic model filled from `os.environ` (`_from_environment`): each field reads
+the variable of exactly its name, and a structured field (list, dict, ...) reads JSON unless marked
+`NoDecode`, as pydantic-settings did; without that package's import and model machinery, which cost
+every cold start ~17-33 ms (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import types
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
 
 from orgair import __version__
 from orgair.errors import ConfigurationError, DependencyUnavailable
@@ -53,6 +70,10 @@ Weight = Annotated[Decimal, Field(ge=0, le=1)]
 SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]
 
 
+class NoDecode:
+    """Field marker: the variable's text goes to the field's validators as is, not decoded as JSON."""
+
+
 def _empty_is_none(value: Any) -> Any:
     """Template parameters left empty arrive as empty strings: that means 'not configured'."""
     return None if value == "" else value
@@ -69,10 +90,10 @@ def _decimal(default: str, ge: str | None = None, le: str | None = None) -> Any:
     )
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Every setting a deployment of orgair uses; nothing it does not."""
 
-    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, validate_default=True)
 
     # Service
     APP_NAME: str = "orgair"
@@ -360,16 +381,45 @@ def describe_validation_error(error: ValidationError) -> str:
     return "invalid configuration: " + "; ".join(parts)
 
 
+def _structured(annotation: Any) -> bool:
+    """A type whose environment value is JSON (containers and models), looking through unions."""
+    origin = get_origin(annotation)
+    if origin is Union or origin is types.UnionType:
+        return any(_structured(argument) for argument in get_args(annotation) if argument is not type(None))
+    if origin is Annotated:
+        return _structured(get_args(annotation)[0])
+    target = origin or annotation
+    return isinstance(target, type) and issubclass(target, list | dict | set | frozenset | tuple | BaseModel)
+
+
+def _decodes_json(field: FieldInfo) -> bool:
+    return NoDecode not in field.metadata and _structured(field.annotation)
+
+
+def _from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Each field's variable (exactly its name), JSON-decoded for a structured field."""
+    source = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        raw = source.get(name)
+        if raw is None:
+            continue
+        if _decodes_json(field):
+            try:
+                values[name] = json.loads(raw)
+            except ValueError:
+                raise ConfigurationError(f"invalid configuration: {name}: is not valid JSON") from None
+        else:
+            values[name] = raw
+    return values
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build settings from the environment (and explicit overrides, for tools and tests)."""
     try:
-        return Settings(**overrides)
+        return Settings(**{**_from_environment(), **overrides})
     except ValidationError as error:
         raise ConfigurationError(describe_validation_error(error)) from None
-    except SettingsError as error:  # an environment value that is not the JSON its setting needs
-        named = re.search(r'field "(\w+)"', str(error))
-        field = named.group(1) if named else "settings"
-        raise ConfigurationError(f"invalid configuration: {field}: is not valid JSON") from None
 
 
 @lru_cache(maxsize=1)

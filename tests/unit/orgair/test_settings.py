@@ -140,6 +140,33 @@ def test_cors_origins_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) 
     assert get_settings().CORS_ORIGINS == ["https://a.example.com", "https://b.example.com"]
 
 
+def test_a_structured_setting_reads_json_from_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", '{"technology": 72, "retail": "61.5"}')
+    assert {"technology": Decimal(72), "retail": Decimal("61.5")} == get_settings().SECTOR_HR_BASELINES
+
+
+def test_a_structured_setting_that_is_not_json_names_the_setting_not_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECTOR_HR_BASELINES", "technology=72-private")
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    assert str(raised.value) == "invalid configuration: SECTOR_HR_BASELINES: is not valid JSON"
+
+
+def test_variables_are_read_by_their_exact_name_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("app_env", "production")
+    monkeypatch.setenv("Daily_Cost_Budget_Usd", "1")
+    settings = load_settings()
+    assert settings.APP_ENV == "development"
+    assert Decimal(500) == settings.DAILY_COST_BUDGET_USD
+
+
+def test_explicit_overrides_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAILY_COST_BUDGET_USD", "250")
+    assert Decimal(100) == load_settings(DAILY_COST_BUDGET_USD="100").DAILY_COST_BUDGET_USD
+
+
 def test_secret_is_fetched_from_ssm_by_parameter_name_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
     from moto import mock_aws
 
