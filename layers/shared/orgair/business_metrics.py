@@ -142,3 +142,13 @@ def record_anomalous_usage() -> None:
     per-provider dimension) so AnomalousProviderUsageAlarm watches exactly one metric; the log
     line of the settlement names the call and the model."""
     _emit([(ANOMALOUS_PROVIDER_USAGE, MetricUnit.Count, 1)])
+
+
+RECONCILIATIONS: Final = "Reconciliations"
+ReconciliationStatus = Literal["matched", "flagged", "error"]
+
+
+def record_reconciliation(provider: str, status: ReconciliationStatus) -> None:
+    """One provider day reconciled with its bill: `matched`, `flagged` (an alert was due) or `error`
+    (its admin report could not be read; ReconciliationErrorsAlarm watches these)."""
+    _emit([(RECONCILIATIONS, MetricUnit.Count, 1)], {"provider": provider, "status": status})

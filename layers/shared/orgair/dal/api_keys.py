@@ -176,6 +176,24 @@ class ApiKeyTable:
                 records.extend(_record(item) for item in page["Items"])
         return records
 
+    def tenant_ids(self) -> list[str]:
+        """Every tenant that has (or had) a key, sorted: a scan of the index's partition keys only
+        (one small item per key, no secrets read), for operators' views, never a tenant's request."""
+        tenants: set[str] = set()
+        with store_errors("listing tenants"):
+            paginator = self._client.get_paginator("scan")
+            for page in paginator.paginate(
+                TableName=self.table_name,
+                IndexName=INDEX_NAME,
+                ProjectionExpression="gsi1pk",
+            ):
+                tenants.update(
+                    item["gsi1pk"]["S"].removeprefix(TENANT_PREFIX)
+                    for item in page["Items"]
+                    if item.get("gsi1pk", {}).get("S", "").startswith(TENANT_PREFIX)
+                )
+        return sorted(tenants)
+
     def list_all(self) -> list[ApiKeyRecord]:
         """Every tenant's keys (a scan: for operators, never on a request path)."""
         records: list[ApiKeyRecord] = []
