@@ -3,6 +3,7 @@ figures in the same documented shapes, served at the HTTP transport level with r
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -50,7 +51,7 @@ def _json(document: Any) -> httpx.Response:
 def paged(*documents: Mapping[str, Any]) -> Any:
     """A respx side effect answering the first document, then the one its `page` parameter names."""
     by_token = {None: documents[0]}
-    for previous, document in zip(documents, documents[1:], strict=False):
+    for previous, document in itertools.pairwise(documents):
         by_token[str(previous["next_page"])] = document
 
     def answer(request: httpx.Request) -> httpx.Response:
