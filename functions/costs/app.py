@@ -6,11 +6,14 @@ Every read is scoped to the caller's tenant, so another tenant's lines are simpl
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from orgair.auth.principal import ADMIN_SCOPE
 from orgair.costs.ledger import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CostLedger
+from orgair.costs.reconciliation.views import ReconciliationsView, ReconciliationView
 from orgair.costs.records import CallMeta
 from orgair.costs.views import (
     AlertsView,
@@ -22,6 +25,7 @@ from orgair.costs.views import (
     UsageReportBody,
     parse_day,
 )
+from orgair.dal.reconciliations import ReconciliationStore
 from orgair.http import caller, correlation_id, create_app, header, make_handler, requires
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
@@ -93,6 +97,28 @@ def alerts(date: Annotated[str | None, Query(max_length=10)] = None) -> AlertsVi
     day = parse_day(date, ledger.clock())
     return AlertsView(
         date=day.isoformat(), items=[AlertView.of(alert) for alert in ledger.alerts(principal.tenant_id, day)]
+    )
+
+
+@app.get(
+    "/costs/reconciliations",
+    responses={
+        200: {"description": "Each provider's reconciliation of the day with its bill (operators only)."}
+    },
+)
+@requires(ADMIN_SCOPE)
+def reconciliations(date: Annotated[str | None, Query(max_length=10)] = None) -> ReconciliationsView:
+    ledger = _ledger()
+    now = ledger.clock()
+    day = parse_day(date, now) if date else parse_day(None, now) - timedelta(days=1)
+    store = ReconciliationStore(get_settings().COSTS_TABLE_NAME)
+    claims = store.alert_claims(day)
+    return ReconciliationsView(
+        date=day.isoformat(),
+        items=[
+            ReconciliationView.of(result, claims.get((result.provider, result.stage)))
+            for result in store.results(day)
+        ],
     )
 
 

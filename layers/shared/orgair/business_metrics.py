@@ -150,5 +150,5 @@ ReconciliationStatus = Literal["matched", "flagged", "error"]
 
 def record_reconciliation(provider: str, status: ReconciliationStatus) -> None:
     """One provider day reconciled with its bill: `matched`, `flagged` (an alert was due) or `error`
-    (its admin report could not be read; ReconciliationErrorsAlarm watches these)."""
+    (its admin report could not be read; the result says why)."""
     _emit([(RECONCILIATIONS, MetricUnit.Count, 1)], {"provider": provider, "status": status})
