@@ -24,7 +24,13 @@ from orgair.errors import ConfigurationError, DependencyUnavailable
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in staging and production
-SECRET_FIELDS = ("SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY")
+SECRET_FIELDS = (
+    "SECRET_KEY",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_ADMIN_KEY",
+    "ANTHROPIC_ADMIN_KEY",
+)
 OWN_SECRET_KEY_ENVIRONMENTS = ("staging", "production")
 DIMENSION_WEIGHT_FIELDS = (
     "W_DATA_INFRA",
@@ -50,7 +56,9 @@ checking SECTOR_HR_BASELINES at init does not load the scoring package into ever
 HR_BASELINE_RANGE = (Decimal(0), Decimal(100))
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
-SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY"]
+SecretName = Literal[
+    "SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY"
+]
 
 
 def _empty_is_none(value: Any) -> Any:
