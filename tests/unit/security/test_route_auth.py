@@ -38,6 +38,7 @@ ROUTE_SCOPES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/costs/summary"): "costs:read",
     ("GET", "/costs/entries"): "costs:read",
     ("GET", "/costs/alerts"): "costs:read",
+    ("GET", "/costs/reconciliations"): ADMIN_SCOPE,
 }
 """The scope each non-public route requires (spec: docs api.md, route table)."""
 

@@ -40,7 +40,6 @@ from support.reconciliation import (
     fixture,
     recorded_anthropic,
     recorded_openai,
-    serve_anthropic,
     serve_openai,
 )
 
