@@ -88,6 +88,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", "/costs"): "recordUsage",
     ("get", "/costs/alerts"): "listCostAlerts",
     ("get", "/costs/entries"): "listCostEntries",
+    ("get", "/costs/reconciliations"): "listCostReconciliations",
     ("get", "/costs/summary"): "getCostSummary",
     ("get", "/health"): "getHealth",
     ("get", "/health/detailed"): "getDetailedHealth",

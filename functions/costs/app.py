@@ -1,7 +1,8 @@
 """Cost endpoints: record reported usage (POST /costs) and read the caller's own spend.
 
 Handlers only adapt API Gateway events; admission, pricing and the ledger live in `orgair.costs`.
-Every read is scoped to the caller's tenant, so another tenant's lines are simply not there.
+Every tenant read is scoped to the caller's tenant, so another tenant's lines are simply not there;
+the reconciliations (the service's bills, every tenant together) are for the admin scope only.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def alerts(date: Annotated[str | None, Query(max_length=10)] = None) -> AlertsVi
 
 @app.get(
     "/costs/reconciliations",
+    summary="Each provider's reconciliation of one UTC day with its bill (operators)",
+    description="For `date` (a UTC day, default yesterday): per provider and stage (`provisional` at "
+    "T+1, `close` at T+2) the status (`matched`, `flagged`, `error`), both totals, every model's cost "
+    "and tokens on the ledger and on the provider's admin reports, why a model is flagged, and the "
+    "alert's state. Requires the `admin` scope. A bad date is a 422.",
     responses={
         200: {"description": "Each provider's reconciliation of the day with its bill (operators only)."}
     },

@@ -17,6 +17,7 @@ from .detailed_health_status import DetailedHealthStatus
 from .dimension_weights import DimensionWeights
 from .dimensions import Dimensions
 from .entries_view import EntriesView
+from .figures_view import FiguresView
 from .get_open_api_document_response_200 import GetOpenApiDocumentResponse200
 from .global_share_view import GlobalShareView
 from .health_status import HealthStatus
@@ -32,6 +33,7 @@ from .ledger_entry_source import LedgerEntrySource
 from .ledger_entry_status import LedgerEntryStatus
 from .list_reviews_status_type_0 import ListReviewsStatusType0
 from .liveness import Liveness
+from .model_reconciliation_view import ModelReconciliationView
 from .model_spend_view import ModelSpendView
 from .org_air_v2_result import OrgAirV2Result
 from .parameter_overrides import ParameterOverrides
@@ -45,6 +47,12 @@ from .portfolio_summary import PortfolioSummary
 from .problem_details import ProblemDetails
 from .problem_field_error import ProblemFieldError
 from .readiness_status import ReadinessStatus
+from .reconciliation_alert_view import ReconciliationAlertView
+from .reconciliation_alert_view_state import ReconciliationAlertViewState
+from .reconciliation_view import ReconciliationView
+from .reconciliation_view_stage import ReconciliationViewStage
+from .reconciliation_view_status import ReconciliationViewStatus
+from .reconciliations_view import ReconciliationsView
 from .reported_weights import ReportedWeights
 from .review_decision_request import ReviewDecisionRequest
 from .review_decision_request_decision import ReviewDecisionRequestDecision
@@ -65,6 +73,7 @@ from .stored_score import StoredScore
 from .stored_score_assessment_type_0 import StoredScoreAssessmentType0
 from .stored_score_inputs import StoredScoreInputs
 from .stored_score_param_version import StoredScoreParamVersion
+from .tokens_view import TokensView
 from .usage_recorded import UsageRecorded
 from .usage_report_body import UsageReportBody
 from .usage_report_body_provider import UsageReportBodyProvider
@@ -87,6 +96,7 @@ __all__ = (
     "Dimensions",
     "DimensionWeights",
     "EntriesView",
+    "FiguresView",
     "GetOpenApiDocumentResponse200",
     "GlobalShareView",
     "HealthStatus",
@@ -102,6 +112,7 @@ __all__ = (
     "LedgerEntryStatus",
     "ListReviewsStatusType0",
     "Liveness",
+    "ModelReconciliationView",
     "ModelSpendView",
     "OrgAirV2Result",
     "ParameterOverrides",
@@ -115,6 +126,12 @@ __all__ = (
     "ProblemDetails",
     "ProblemFieldError",
     "ReadinessStatus",
+    "ReconciliationAlertView",
+    "ReconciliationAlertViewState",
+    "ReconciliationsView",
+    "ReconciliationView",
+    "ReconciliationViewStage",
+    "ReconciliationViewStatus",
     "ReportedWeights",
     "ReviewDecisionRequest",
     "ReviewDecisionRequestDecision",
@@ -135,6 +152,7 @@ __all__ = (
     "StoredScoreAssessmentType0",
     "StoredScoreInputs",
     "StoredScoreParamVersion",
+    "TokensView",
     "UsageRecorded",
     "UsageReportBody",
     "UsageReportBodyProvider",
