@@ -97,6 +97,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/costs/budgets/tenants"): "listTenantBudgets",
     ("get", "/costs/budgets/tenants/{tenant_id}"): "getTenantBudget",
     ("get", "/costs/entries"): "listCostEntries",
+    ("get", "/costs/reconciliations"): "listCostReconciliations",
     ("get", "/costs/summary"): "getCostSummary",
     ("get", "/health"): "getHealth",
     ("get", "/health/detailed"): "getDetailedHealth",

@@ -180,6 +180,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/costs/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each provider's reconciliation of one UTC day with its bill (operators)
+         * @description For `date` (a UTC day, default yesterday): per provider and stage (`provisional` at T+1, `close` at T+2) the status (`matched`, `flagged`, `error`), both totals, every model's cost and tokens on the ledger and on the provider's admin reports, why a model is flagged, and the alert's state. Requires the `admin` scope. A bad date is a 422.
+         *
+         *     **Required scope:** `admin` (or `admin`).
+         */
+        get: operations["listCostReconciliations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/costs/summary": {
         parameters: {
             query?: never;
@@ -884,6 +906,12 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** FiguresView */
+        FiguresView: {
+            /** Cost */
+            cost: string;
+            tokens: components["schemas"]["TokensView"];
+        };
         /**
          * GlobalBudgetView
          * @description The global daily budget: every tenant's LLM calls through this service, against
@@ -1251,6 +1279,21 @@ export interface components {
              */
             status: "alive";
         };
+        /** ModelReconciliationView */
+        ModelReconciliationView: {
+            /**
+             * Flagged
+             * @description Why the model is flagged: 'dollars' and/or 'tokens:<type>'; empty when within the thresholds.
+             */
+            flagged: string[];
+            ledger: components["schemas"]["FiguresView"];
+            /**
+             * Model
+             * @description The provider's model name; '(unattributed)' for costs that name no model.
+             */
+            model: string;
+            provider: components["schemas"]["FiguresView"];
+        };
         /** ModelSpendView */
         ModelSpendView: {
             /** Cached Input Tokens */
@@ -1398,6 +1441,66 @@ export interface components {
              * @constant
              */
             status: "ready";
+        };
+        /** ReconciliationAlertView */
+        ReconciliationAlertView: {
+            /**
+             * Claimed At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
+            claimed_at: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "claimed" | "published";
+        };
+        /** ReconciliationView */
+        ReconciliationView: {
+            alert: components["schemas"]["ReconciliationAlertView"] | null;
+            /**
+             * Checked At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
+            checked_at: string;
+            /**
+             * Error
+             * @description Why the provider's report could not be used (status error).
+             */
+            error: string | null;
+            /** Ledger Total */
+            ledger_total: string;
+            /** Models */
+            models: components["schemas"]["ModelReconciliationView"][];
+            /** Provider */
+            provider: string;
+            /** Provider Total */
+            provider_total: string;
+            /**
+             * Stage
+             * @description provisional: checked at T+1; close: at T+2.
+             * @enum {string}
+             */
+            stage: "provisional" | "close";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "matched" | "flagged" | "error";
+        };
+        /** ReconciliationsView */
+        ReconciliationsView: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Items */
+            items: components["schemas"]["ReconciliationView"][];
         };
         /**
          * ReportedWeights
@@ -1803,6 +1906,31 @@ export interface components {
              * @example acme
              */
             tenant_id: string;
+        };
+        /** TokensView */
+        TokensView: {
+            /**
+             * Cache Write 1H
+             * @description Tokens written to the cache with the 1-hour TTL.
+             */
+            cache_write_1h: number;
+            /**
+             * Cache Write 5M
+             * @description Tokens written to the cache with the 5-minute TTL (the ledger's cache writes).
+             */
+            cache_write_5m: number;
+            /**
+             * Cached Input
+             * @description Input tokens read from the provider's cache.
+             */
+            cached_input: number;
+            /**
+             * Input
+             * @description Uncached input tokens.
+             */
+            input: number;
+            /** Output */
+            output: number;
         };
         /** UsageRecorded */
         UsageRecorded: {
@@ -2574,6 +2702,86 @@ export interface operations {
                 };
             };
             /** @description The API key lacks the `costs:read` scope (and is not `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCostReconciliations: {
+        parameters: {
+            query?: {
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each provider's reconciliation of the day with its bill (operators only). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationsView"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks the `admin` scope (and is not `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,11 +1,13 @@
 """Cost endpoints: record reported usage (POST /costs) and read the caller's own spend.
 
 Handlers only adapt API Gateway events; admission, pricing and the ledger live in `orgair.costs`.
-Every read is scoped to the caller's tenant, so another tenant's lines are simply not there.
+Every tenant read is scoped to the caller's tenant, so another tenant's lines are simply not there;
+the reconciliations (the service's bills, every tenant together) are for the admin scope only.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -14,6 +16,7 @@ from orgair.auth.principal import ADMIN_SCOPE
 from orgair.costs.admin import DEFAULT_TENANT_PAGE, MAX_TENANT_PAGE, BudgetAdmin
 from orgair.costs.budget_views import GlobalBudgetView, TenantBudgetDetailView, TenantBudgetsView
 from orgair.costs.ledger import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CostLedger
+from orgair.costs.reconciliation.views import ReconciliationsView, ReconciliationView
 from orgair.costs.records import CallMeta
 from orgair.costs.views import (
     AlertsView,
@@ -26,6 +29,7 @@ from orgair.costs.views import (
     parse_day,
 )
 from orgair.dal.api_keys import ApiKeyTable
+from orgair.dal.reconciliations import ReconciliationStore
 from orgair.http import caller, correlation_id, create_app, header, make_handler, requires
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
 from orgair.settings import get_settings
@@ -183,6 +187,33 @@ def tenant_budget(
     admin = _budgets()
     day = parse_day(date, admin.ledger.clock())
     return TenantBudgetDetailView.of(admin.tenant_budget(tenant_id, day))
+
+
+@app.get(
+    "/costs/reconciliations",
+    summary="Each provider's reconciliation of one UTC day with its bill (operators)",
+    description="For `date` (a UTC day, default yesterday): per provider and stage (`provisional` at "
+    "T+1, `close` at T+2) the status (`matched`, `flagged`, `error`), both totals, every model's cost "
+    "and tokens on the ledger and on the provider's admin reports, why a model is flagged, and the "
+    "alert's state. Requires the `admin` scope. A bad date is a 422.",
+    responses={
+        200: {"description": "Each provider's reconciliation of the day with its bill (operators only)."}
+    },
+)
+@requires(ADMIN_SCOPE)
+def reconciliations(date: Annotated[str | None, Query(max_length=10)] = None) -> ReconciliationsView:
+    ledger = _ledger()
+    now = ledger.clock()
+    day = parse_day(date, now) if date else parse_day(None, now) - timedelta(days=1)
+    store = ReconciliationStore(get_settings().COSTS_TABLE_NAME)
+    claims = store.alert_claims(day)
+    return ReconciliationsView(
+        date=day.isoformat(),
+        items=[
+            ReconciliationView.of(result, claims.get((result.provider, result.stage)))
+            for result in store.results(day)
+        ],
+    )
 
 
 lambda_handler = make_handler(app)

@@ -92,10 +92,13 @@ def test_only_the_throttles_of_functions_behind_the_api_roll_a_deployment_back(r
 
 
 def test_every_function_but_the_authorizer_rolls_back_on_errors(raw: dict[str, Any]) -> None:
+    """The daily reconciliation's errors notify without rolling back (ScheduledFunctionErrorsAlarm)."""
     functions = set(resources_of(raw, "AWS::Serverless::Function"))
     covered = watched(raw, "FunctionErrorsAlarm", "FunctionName")
+    scheduled = watched(raw, "ScheduledFunctionErrorsAlarm", "FunctionName")
 
-    assert set(covered) == functions - {"AuthorizerFunction"}
+    assert set(covered) == functions - {"AuthorizerFunction", "ReconciliationFunction"}
+    assert scheduled == ["ReconciliationFunction"]
     assert len(covered) <= MAX_METRICS_PER_ALARM, "FunctionErrorsAlarm: split it, at most 10 metrics"
 
 
@@ -143,6 +146,7 @@ def test_every_metric_math_alarm_sums_exactly_its_own_metric_ids(raw: dict[str, 
         "FunctionErrorsAlarm",
         "FunctionThrottlesAlarm",
         "ScheduledFunctionThrottlesAlarm",
+        "ScheduledFunctionErrorsAlarm",
         "DynamoDbReadThrottleAlarm",
         "DynamoDbWriteThrottleAlarm",
     ):

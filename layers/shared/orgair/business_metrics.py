@@ -169,3 +169,13 @@ def record_llm_degraded(reason: str, scope: str) -> None:
     else:
         raise ValueError(f"unknown budget scope {scope!r}")
     _emit([(LLM_DEGRADED_CALLS, MetricUnit.Count, 1)], {"reason": reason, "scope": kind})
+
+
+RECONCILIATIONS: Final = "Reconciliations"
+ReconciliationStatus = Literal["matched", "flagged", "error"]
+
+
+def record_reconciliation(provider: str, status: ReconciliationStatus) -> None:
+    """One provider day reconciled with its bill: `matched`, `flagged` (an alert was due) or `error`
+    (its admin report could not be read; the result says why)."""
+    _emit([(RECONCILIATIONS, MetricUnit.Count, 1)], {"provider": provider, "status": status})

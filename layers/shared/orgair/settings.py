@@ -41,7 +41,13 @@ from orgair.errors import ConfigurationError, DependencyUnavailable
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in staging and production
-SECRET_FIELDS = ("SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+SECRET_FIELDS = (
+    "SECRET_KEY",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_ADMIN_KEY",
+    "ANTHROPIC_ADMIN_KEY",
+)
 OWN_SECRET_KEY_ENVIRONMENTS = ("staging", "production")
 DIMENSION_WEIGHT_FIELDS = (
     "W_DATA_INFRA",
@@ -67,7 +73,9 @@ checking SECTOR_HR_BASELINES at init does not load the scoring package into ever
 HR_BASELINE_RANGE = (Decimal(0), Decimal(100))
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
-SecretName = Literal["SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]
+SecretName = Literal[
+    "SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY"
+]
 
 
 class NoDecode:
@@ -141,6 +149,14 @@ class Settings(BaseModel):
     LLM_TIMEOUT_SECONDS: Decimal = _decimal("20", ge="1", le="120")
     LLM_MAX_OUTPUT_TOKENS: int = Field(default=1500, ge=64, le=16_384)
     LLM_MAX_RETRIES: int = Field(default=2, ge=0, le=5)
+    # Admin keys of the providers' usage and cost reports (daily reconciliation only; read by the
+    # ReconciliationFunction alone). Not configured = that provider is not reconciled.
+    OPENAI_ADMIN_KEY: SecretStr | None = None
+    OPENAI_ADMIN_KEY_SSM_PARAMETER: SecretReference = None
+    OPENAI_ADMIN_KEY_SECRET_ID: SecretReference = None
+    ANTHROPIC_ADMIN_KEY: SecretStr | None = None
+    ANTHROPIC_ADMIN_KEY_SSM_PARAMETER: SecretReference = None
+    ANTHROPIC_ADMIN_KEY_SECRET_ID: SecretReference = None
     LOCAL_MODEL_PRICES: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Development only: price rows for local models (Ollama, llama.cpp, vLLM) in the shape of "

@@ -41,6 +41,7 @@ ROUTE_SCOPES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/costs/budgets/global"): ADMIN_SCOPE,
     ("GET", "/costs/budgets/tenants"): ADMIN_SCOPE,
     ("GET", "/costs/budgets/tenants/{tenant_id}"): ADMIN_SCOPE,
+    ("GET", "/costs/reconciliations"): ADMIN_SCOPE,
 }
 """The scope each non-public route requires (spec: docs api.md, route table)."""
 

@@ -1,6 +1,7 @@
 """No secret ever leaves the process: every function of template.yaml runs its sample events (and
 every route without one) plus error paths, with known secrets configured - an API key in the
-Authorization header, OPENAI_API_KEY, ANTHROPIC_API_KEY and a 64-character SECRET_KEY - with DEBUG
+Authorization header, OPENAI_API_KEY, ANTHROPIC_API_KEY, the two providers' admin keys and a
+64-character SECRET_KEY - with DEBUG
 off and on, the most verbose logging and Powertools event logging switched on. Every log line
 (stdout, stderr, log records), every response body and header and every raised error is searched
 for any 12-character piece of any secret, and for the API key's stored hash.
@@ -41,12 +42,16 @@ API_KEY: Final = "oak_" + secrets.token_urlsafe(32)
 OPENAI_KEY: Final = "sk-" + secrets.token_urlsafe(32)
 ANTHROPIC_KEY: Final = "sk-ant-" + secrets.token_urlsafe(32)
 SECRET_KEY: Final = secrets.token_urlsafe(48)
+OPENAI_ADMIN_KEY: Final = "sk-admin-" + secrets.token_urlsafe(32)
+ANTHROPIC_ADMIN_KEY: Final = "sk-ant-admin01-" + secrets.token_urlsafe(32)
 SECRETS: Final = {
     "API key": API_KEY,
     "API key hash": hash_key(API_KEY),
     "OPENAI_API_KEY": OPENAI_KEY,
     "ANTHROPIC_API_KEY": ANTHROPIC_KEY,
     "SECRET_KEY": SECRET_KEY,
+    "OPENAI_ADMIN_KEY": OPENAI_ADMIN_KEY,
+    "ANTHROPIC_ADMIN_KEY": ANTHROPIC_ADMIN_KEY,
 }
 WINDOW: Final = 12
 STAGE_ARN: Final = "arn:aws:execute-api:us-east-1:123456789012:local/v2"
@@ -134,6 +139,8 @@ def configured(
         "OPENAI_API_KEY": OPENAI_KEY,
         "ANTHROPIC_API_KEY": ANTHROPIC_KEY,
         "SECRET_KEY": SECRET_KEY,
+        "OPENAI_ADMIN_KEY": OPENAI_ADMIN_KEY,
+        "ANTHROPIC_ADMIN_KEY": ANTHROPIC_ADMIN_KEY,
         "OPENAI_BASE_URL": OPENAI_TEST_URL,
         "ANTHROPIC_BASE_URL": ANTHROPIC_TEST_URL,
         "LLM_MAX_RETRIES": "0",
@@ -197,7 +204,11 @@ def assert_no_leak(exposure: Exposure, what: str) -> None:
 
 
 def provider_rejecting_the_keys(router: respx.MockRouter) -> None:
-    """Providers that refuse the key and quote it back, as some error bodies do."""
+    """Providers that refuse the key and quote it back, as some error bodies do (admin reports too)."""
+    for prefix, key in ((OPENAI_TEST_URL, OPENAI_ADMIN_KEY), (ANTHROPIC_TEST_URL, ANTHROPIC_ADMIN_KEY)):
+        router.get(url__startswith=prefix).mock(
+            return_value=httpx.Response(401, json={"error": {"message": f"Invalid admin key: {key}"}})
+        )
     for url, key in ((OPENAI_URL, OPENAI_KEY), (ANTHROPIC_URL, ANTHROPIC_KEY)):
         router.post(url).mock(
             return_value=httpx.Response(

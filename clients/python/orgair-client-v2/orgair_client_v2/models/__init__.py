@@ -26,6 +26,7 @@ from .dimension_ratings_view import DimensionRatingsView
 from .dimension_weights import DimensionWeights
 from .dimensions import Dimensions
 from .entries_view import EntriesView
+from .figures_view import FiguresView
 from .get_open_api_document_response_200 import GetOpenApiDocumentResponse200
 from .global_budget_view import GlobalBudgetView
 from .global_share_view import GlobalShareView
@@ -45,6 +46,7 @@ from .ledger_entry_source import LedgerEntrySource
 from .ledger_entry_status import LedgerEntryStatus
 from .list_reviews_status_type_0 import ListReviewsStatusType0
 from .liveness import Liveness
+from .model_reconciliation_view import ModelReconciliationView
 from .model_spend_view import ModelSpendView
 from .org_air_v2_result import OrgAirV2Result
 from .parameter_overrides import ParameterOverrides
@@ -57,6 +59,12 @@ from .portfolio_summary import PortfolioSummary
 from .problem_details import ProblemDetails
 from .problem_field_error import ProblemFieldError
 from .readiness_status import ReadinessStatus
+from .reconciliation_alert_view import ReconciliationAlertView
+from .reconciliation_alert_view_state import ReconciliationAlertViewState
+from .reconciliation_view import ReconciliationView
+from .reconciliation_view_stage import ReconciliationViewStage
+from .reconciliation_view_status import ReconciliationViewStatus
+from .reconciliations_view import ReconciliationsView
 from .reported_weights import ReportedWeights
 from .review_decision_request import ReviewDecisionRequest
 from .review_decision_request_decision import ReviewDecisionRequestDecision
@@ -80,6 +88,7 @@ from .tenant_budget_detail_view import TenantBudgetDetailView
 from .tenant_budget_view import TenantBudgetView
 from .tenant_budgets_view import TenantBudgetsView
 from .tenant_share_view import TenantShareView
+from .tokens_view import TokensView
 from .usage_recorded import UsageRecorded
 from .usage_report_body import UsageReportBody
 from .usage_report_body_provider import UsageReportBodyProvider
@@ -111,6 +120,7 @@ __all__ = (
     "Dimensions",
     "DimensionWeights",
     "EntriesView",
+    "FiguresView",
     "GetOpenApiDocumentResponse200",
     "GlobalBudgetView",
     "GlobalShareView",
@@ -130,6 +140,7 @@ __all__ = (
     "LedgerEntryStatus",
     "ListReviewsStatusType0",
     "Liveness",
+    "ModelReconciliationView",
     "ModelSpendView",
     "OrgAirV2Result",
     "ParameterOverrides",
@@ -142,6 +153,12 @@ __all__ = (
     "ProblemDetails",
     "ProblemFieldError",
     "ReadinessStatus",
+    "ReconciliationAlertView",
+    "ReconciliationAlertViewState",
+    "ReconciliationsView",
+    "ReconciliationView",
+    "ReconciliationViewStage",
+    "ReconciliationViewStatus",
     "ReportedWeights",
     "ReviewDecisionRequest",
     "ReviewDecisionRequestDecision",
@@ -165,6 +182,7 @@ __all__ = (
     "TenantBudgetsView",
     "TenantBudgetView",
     "TenantShareView",
+    "TokensView",
     "UsageRecorded",
     "UsageReportBody",
     "UsageReportBodyProvider",

@@ -1,0 +1,137 @@
+"""What both sides of a reconciliation are reduced to: per model, tokens by type and dollars.
+
+Provider reports are untrusted input. Every number is checked before it is added to anything:
+token counts are non-negative integers (never booleans, floats or strings) of at most
+`MAX_TOKENS`, amounts are finite non-negative decimals of at most `MAX_AMOUNT_USD`, parsed from
+the JSON text as `Decimal` (never through a binary float). Anything else is a `ProviderReportError`,
+which makes that provider's run an `error` result: never a crash, never an alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal
+
+from orgair.costs.money import MICROS_PER_USD, MONEY_CONTEXT
+
+Stage = Literal["provisional", "close"]
+"""T+1: the provider's figures may still move (provisional); T+2: the day is closed."""
+STAGES: Final[tuple[Stage, ...]] = ("provisional", "close")
+STAGE_LAG_DAYS: Final[dict[Stage, int]] = {"provisional": 1, "close": 2}
+
+TokenType = Literal["input", "cached_input", "cache_write", "output"]
+TOKEN_TYPES: Final[tuple[TokenType, ...]] = ("input", "cached_input", "cache_write", "output")
+"""The token types compared: uncached input, cache reads, cache writes (every TTL), output."""
+
+MAX_TOKENS: Final = 10**15
+"""More tokens than any organisation is billed for in a day; a larger count is a broken report."""
+MAX_AMOUNT_USD: Final = Decimal(10**9)
+MAX_MODELS: Final = 200
+"""Distinct models one provider day may name; more is refused rather than stored unbounded."""
+UNATTRIBUTED: Final = "(unattributed)"
+"""Where a provider's cost rows that name no model (tool calls, storage, …) are compared."""
+
+
+class ProviderReportError(ValueError):
+    """A provider's report could not be read or is out of bounds; the message never holds a secret."""
+
+
+def bounded_tokens(value: Any, what: str) -> int:
+    """A provider's token count: a non-negative JSON integer of at most MAX_TOKENS."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProviderReportError(f"{what}: a token count must be an integer")
+    if value < 0 or value > MAX_TOKENS:
+        raise ProviderReportError(f"{what}: a token count must be between 0 and {MAX_TOKENS}")
+    return value
+
+
+def bounded_amount(value: Any, what: str) -> Decimal:
+    """A provider's amount in USD as an exact Decimal: finite, non-negative, at most MAX_AMOUNT_USD."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ProviderReportError(f"{what}: an amount must be a number")
+    if isinstance(value, str) and (len(value) > 40 or not value.strip()):
+        raise ProviderReportError(f"{what}: an amount must be a decimal string")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise ProviderReportError(f"{what}: an amount must be a decimal number") from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT_USD:
+        raise ProviderReportError(f"{what}: an amount must be between 0 and {MAX_AMOUNT_USD} USD")
+    return amount
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Tokens of one model and day by type; the provider's cache writes keep their TTL split."""
+
+    input: int = 0
+    cached_input: int = 0
+    cache_write_5m: int = 0
+    cache_write_1h: int = 0
+    output: int = 0
+
+    @property
+    def cache_write(self) -> int:
+        return self.cache_write_5m + self.cache_write_1h
+
+    def of(self, token_type: TokenType) -> int:
+        return self.cache_write if token_type == "cache_write" else int(getattr(self, token_type))  # noqa: S105 - a token type, not a secret
+
+    def __add__(self, other: Tokens) -> Tokens:
+        return Tokens(
+            input=self.input + other.input,
+            cached_input=self.cached_input + other.cached_input,
+            cache_write_5m=self.cache_write_5m + other.cache_write_5m,
+            cache_write_1h=self.cache_write_1h + other.cache_write_1h,
+            output=self.output + other.output,
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "input": self.input,
+            "cached_input": self.cached_input,
+            "cache_write_5m": self.cache_write_5m,
+            "cache_write_1h": self.cache_write_1h,
+            "output": self.output,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFigures:
+    """One side's figures for one model and day: tokens and dollars (exact USD)."""
+
+    tokens: Tokens = field(default_factory=Tokens)
+    amount_usd: Decimal = Decimal(0)
+
+    def plus(self, tokens: Tokens | None = None, amount_usd: Decimal | None = None) -> ModelFigures:
+        return replace(
+            self,
+            tokens=self.tokens + tokens if tokens is not None else self.tokens,
+            amount_usd=MONEY_CONTEXT.add(self.amount_usd, amount_usd)
+            if amount_usd is not None
+            else self.amount_usd,
+        )
+
+
+Figures = Mapping[str, ModelFigures]
+"""Per model (the provider's model name), one side's figures of one day."""
+
+
+def add_model(
+    figures: dict[str, ModelFigures],
+    model: str,
+    tokens: Tokens | None = None,
+    amount_usd: Decimal | None = None,
+) -> None:
+    """Add to a model's figures, refusing more than MAX_MODELS distinct models."""
+    if model not in figures and len(figures) >= MAX_MODELS:
+        raise ProviderReportError(f"more than {MAX_MODELS} models in one day")
+    figures[model] = figures.get(model, ModelFigures()).plus(tokens, amount_usd)
+
+
+def micros_of(amount_usd: Decimal) -> int:
+    """An exact USD amount in whole micro-USD, rounded half-even (what is stored and shown)."""
+    scaled = MONEY_CONTEXT.multiply(amount_usd, Decimal(MICROS_PER_USD))
+    return int(scaled.to_integral_value(context=MONEY_CONTEXT))

@@ -1,0 +1,272 @@
+"""Reconciliation results and their alert claims in CostsTable (the only module that knows these items).
+
+| item | pk | sk |
+|---|---|---|
+| result of a run | `RECONCILIATION#<day>` | `RESULT#<provider>#<stage>` |
+| alert claim | `RECONCILIATION#<day>` | `ALERT#<provider>#<stage>` |
+
+A result is replaced by a later run of the same day, provider and stage (an on-demand re-run sees
+the provider's latest figures); its per-model breakdown is one JSON attribute whose size is bounded
+by the number of models (at most `MAX_MODELS`). Amounts are kept as the exact decimal strings both
+sides had, tokens as integers. An alert claim is a conditional put: one winner per day, provider
+and stage, like the budget alerts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from orgair.aws import conditional_write, dynamodb_client, store_errors
+from orgair.costs.reconciliation.compare import ModelComparison, ReconciliationResult, Status
+from orgair.costs.reconciliation.figures import STAGES, ModelFigures, Stage, Tokens
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Item = dict[str, Any]
+PK_PREFIX: Final = "RECONCILIATION#"
+ClaimState = Literal["claimed", "published"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertClaim:
+    day: date
+    provider: str
+    stage: Stage
+    state: ClaimState
+    claim_token: str
+    claimed_at: datetime
+    published_at: datetime | None = None
+
+
+def _iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _figures_json(figures: ModelFigures) -> dict[str, Any]:
+    return {"amount_usd": str(figures.amount_usd), "tokens": figures.tokens.as_dict()}
+
+
+def _figures_from(document: Mapping[str, Any]) -> ModelFigures:
+    return ModelFigures(tokens=Tokens(**document["tokens"]), amount_usd=Decimal(document["amount_usd"]))
+
+
+def rows_json(rows: tuple[ModelComparison, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "model": row.model,
+                "ledger": _figures_json(row.ledger),
+                "provider": _figures_json(row.provider),
+                "reasons": list(row.reasons),
+            }
+            for row in rows
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def rows_from(text: str) -> tuple[ModelComparison, ...]:
+    return tuple(
+        ModelComparison(
+            model=str(row["model"]),
+            ledger=_figures_from(row["ledger"]),
+            provider=_figures_from(row["provider"]),
+            reasons=tuple(str(reason) for reason in row["reasons"]),
+        )
+        for row in json.loads(text)
+    )
+
+
+def _stage(text: str) -> Stage:
+    for stage in STAGES:
+        if stage == text:
+            return stage
+    raise ValueError(f"unknown reconciliation stage {text!r}")
+
+
+def _status(text: str) -> Status:
+    if text == "matched":
+        return "matched"
+    if text == "flagged":
+        return "flagged"
+    return "error"
+
+
+class ReconciliationStore:
+    """Reads and writes of reconciliation items; every call fails closed (DependencyUnavailable)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._client_override = client
+
+    @property
+    def _client(self) -> DynamoDBClient:
+        return self._client_override or dynamodb_client()
+
+    @staticmethod
+    def _key(day: date, kind: str, provider: str, stage: Stage) -> Item:
+        return {"pk": {"S": f"{PK_PREFIX}{day.isoformat()}"}, "sk": {"S": f"{kind}#{provider}#{stage}"}}
+
+    def put_result(self, result: ReconciliationResult) -> None:
+        item: Item = {
+            **self._key(result.day, "RESULT", result.provider, result.stage),
+            "type": {"S": "reconciliation"},
+            "day": {"S": result.day.isoformat()},
+            "provider": {"S": result.provider},
+            "stage": {"S": result.stage},
+            "status": {"S": result.status},
+            "checked_at": {"S": _iso(result.checked_at)},
+            "rows": {"S": rows_json(result.rows)},
+            "ledger_total_micros": {"N": str(result.ledger_total_micros)},
+            "provider_total_micros": {"N": str(result.provider_total_micros)},
+        }
+        if result.error is not None:
+            item["error"] = {"S": result.error[:1000]}
+        with store_errors("recording a reconciliation"):
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def _items(self, day: date, kind: str) -> list[Mapping[str, Any]]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :kind)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": f"{PK_PREFIX}{day.isoformat()}"},
+                ":kind": {"S": f"{kind}#"},
+            },
+            "ConsistentRead": True,
+        }
+        items: list[Mapping[str, Any]] = []
+        while True:
+            with store_errors("reading reconciliations"):
+                response = self._client.query(**request)
+            items.extend(response.get("Items", []))
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return items
+            request["ExclusiveStartKey"] = last
+
+    def results(self, day: date) -> list[ReconciliationResult]:
+        """Every provider's and stage's latest result of the day, in provider then stage order."""
+        found = [
+            ReconciliationResult(
+                day=day,
+                provider=item["provider"]["S"],
+                stage=_stage(item["stage"]["S"]),
+                status=_status(item["status"]["S"]),
+                checked_at=_parse_iso(item["checked_at"]["S"]),
+                rows=rows_from(item["rows"]["S"]),
+                error=item["error"]["S"] if "error" in item else None,
+            )
+            for item in self._items(day, "RESULT")
+        ]
+        return sorted(found, key=lambda result: (result.provider, STAGES.index(result.stage)))
+
+    def alert_claims(self, day: date) -> dict[tuple[str, Stage], AlertClaim]:
+        claims: dict[tuple[str, Stage], AlertClaim] = {}
+        for item in self._items(day, "ALERT"):
+            published = item.get("published_at", {}).get("S")
+            claim = AlertClaim(
+                day=day,
+                provider=item["provider"]["S"],
+                stage=_stage(item["stage"]["S"]),
+                state="published" if item["state"]["S"] == "published" else "claimed",
+                claim_token=item["claim_token"]["S"],
+                claimed_at=_parse_iso(item["claimed_at"]["S"]),
+                published_at=_parse_iso(published) if published else None,
+            )
+            claims[(claim.provider, claim.stage)] = claim
+        return claims
+
+    def claim_alert(self, claim: AlertClaim) -> bool:
+        """Claim (day, provider, stage) with a conditional put; True only for the one winner."""
+        item: Item = {
+            **self._key(claim.day, "ALERT", claim.provider, claim.stage),
+            "type": {"S": "reconciliation_alert"},
+            "provider": {"S": claim.provider},
+            "stage": {"S": claim.stage},
+            "state": {"S": "claimed"},
+            "claim_token": {"S": claim.claim_token},
+            "claimed_at": {"S": _iso(claim.claimed_at)},
+        }
+        return (
+            conditional_write(
+                "claiming a reconciliation alert",
+                lambda: self._client.put_item(
+                    TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+                ),
+            )
+            is not None
+        )
+
+    def take_over_alert(self, claim: AlertClaim, stale_token: str) -> bool:
+        """Re-claim an alert whose claimant never confirmed it (its run died or SNS failed)."""
+        return (
+            conditional_write(
+                "re-claiming a reconciliation alert",
+                lambda: self._client.update_item(
+                    TableName=self._table,
+                    Key=self._key(claim.day, "ALERT", claim.provider, claim.stage),
+                    UpdateExpression="SET claim_token = :token, claimed_at = :at",
+                    ConditionExpression="#state = :claimed AND claim_token = :stale",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues={
+                        ":token": {"S": claim.claim_token},
+                        ":at": {"S": _iso(claim.claimed_at)},
+                        ":claimed": {"S": "claimed"},
+                        ":stale": {"S": stale_token},
+                    },
+                ),
+            )
+            is not None
+        )
+
+    def release_alert(self, claim: AlertClaim) -> bool:
+        """Give a claim back after its publication failed, so the next run (or the invocation's
+        retry) claims and sends it; only the claim's holder can release it."""
+        return (
+            conditional_write(
+                "releasing a reconciliation alert",
+                lambda: self._client.delete_item(
+                    TableName=self._table,
+                    Key=self._key(claim.day, "ALERT", claim.provider, claim.stage),
+                    ConditionExpression="#state = :claimed AND claim_token = :token",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues={
+                        ":claimed": {"S": "claimed"},
+                        ":token": {"S": claim.claim_token},
+                    },
+                ),
+            )
+            is not None
+        )
+
+    def mark_alert_published(self, claim: AlertClaim, at: datetime) -> bool:
+        return (
+            conditional_write(
+                "confirming a reconciliation alert",
+                lambda: self._client.update_item(
+                    TableName=self._table,
+                    Key=self._key(claim.day, "ALERT", claim.provider, claim.stage),
+                    UpdateExpression="SET #state = :published, published_at = :at",
+                    ConditionExpression="claim_token = :token",
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues={
+                        ":published": {"S": "published"},
+                        ":at": {"S": _iso(at)},
+                        ":token": {"S": claim.claim_token},
+                    },
+                ),
+            )
+            is not None
+        )
