@@ -446,13 +446,30 @@ def merged_api(template: Template) -> Document:
     }
 
 
+def _named_versions(example: Any) -> set[str]:
+    """Every `param_version` value an example body carries, at any depth."""
+    if isinstance(example, list):
+        return set().union(*(_named_versions(item) for item in example))
+    if not isinstance(example, dict):
+        return set()
+    named = {example[DISCRIMINATOR]} if isinstance(example.get(DISCRIMINATOR), str) else set()
+    return named.union(*(_named_versions(value) for value in example.values()))
+
+
 def select_version(node: Any, version: str, where: str = "#") -> Any:
-    """Replace each `param_version`-discriminated union by the variant of `version`, and leave out
-    properties marked as read by another version only."""
+    """Replace each `param_version`-discriminated union by the variant of `version`, leave out
+    properties marked as read by another version only, and keep only the schema examples that name
+    no other version (a body that differs by stage has one example per version)."""
     if isinstance(node, list):
         return [select_version(item, version, f"{where}/{index}") for index, item in enumerate(node)]
     if not isinstance(node, dict):
         return node
+    if isinstance(node.get("examples"), list):
+        # A body that differs by stage has one example per version; each stage keeps its own.
+        node = {
+            **node,
+            "examples": [example for example in node["examples"] if _named_versions(example) <= {version}],
+        }
     discriminator = node.get("discriminator")
     if isinstance(discriminator, dict) and discriminator.get("propertyName") == DISCRIMINATOR:
         mapping = discriminator.get("mapping") or {}

@@ -517,7 +517,26 @@ export interface components {
             /** Utilisation */
             utilisation: string | null;
         };
-        /** AlertsView */
+        /**
+         * AlertsView
+         * @example {
+         *       "date": "2026-12-03",
+         *       "items": [
+         *         {
+         *           "claimed_at": "2026-12-03T10:15:30.123Z",
+         *           "committed": "12.500000",
+         *           "date": "2026-12-03",
+         *           "forecast": null,
+         *           "kind": "utilisation",
+         *           "limit": "25.000000",
+         *           "published_at": "2026-12-03T10:15:30.456Z",
+         *           "scope": "tenant:acme",
+         *           "threshold": "50",
+         *           "utilisation": "0.5000"
+         *         }
+         *       ]
+         *     }
+         */
         AlertsView: {
             /**
              * Date
@@ -674,6 +693,22 @@ export interface components {
         /**
          * CompositeResult
          * @description Score of parameter version v1.0: the weighted composite of the seven dimensions.
+         * @example {
+         *       "assumptions": [],
+         *       "company_id": "acme-logistics",
+         *       "composite": 66.41,
+         *       "param_version": "v1.0",
+         *       "sector": "technology",
+         *       "weights": {
+         *         "ai_governance": 0.15,
+         *         "culture": 0.1,
+         *         "data_infrastructure": 0.18,
+         *         "leadership": 0.13,
+         *         "talent": 0.17,
+         *         "technology_stack": 0.15,
+         *         "use_case_portfolio": 0.12
+         *       }
+         *     }
          */
         CompositeResult: {
             /**
@@ -694,7 +729,42 @@ export interface components {
             sector: components["schemas"]["Sector"];
             weights: components["schemas"]["ReportedWeights"];
         };
-        /** CostSummaryView */
+        /**
+         * CostSummaryView
+         * @example {
+         *       "by_model": [
+         *         {
+         *           "cached_input_tokens": 0,
+         *           "calls": 1480,
+         *           "cost": "12.000000",
+         *           "input_tokens": 2400000,
+         *           "model": "gpt-4o-2024-08-06",
+         *           "output_tokens": 600000,
+         *           "provider": "openai",
+         *           "uncertain_calls": 0
+         *         }
+         *       ],
+         *       "committed": "12.500000",
+         *       "currency": "USD",
+         *       "date": "2026-12-03",
+         *       "forecast": "21.875000",
+         *       "global_share": {
+         *         "committed": "12.500000",
+         *         "held": "0.500000",
+         *         "limit": "250.000000",
+         *         "scope": "global-share:acme",
+         *         "settled": "12.000000",
+         *         "utilisation": "0.0500"
+         *       },
+         *       "held": "0.500000",
+         *       "limit": "25.000000",
+         *       "pricing_version": "2025-11-24",
+         *       "resets_at": "2026-12-04T00:00:00.000Z",
+         *       "scope": "tenant:acme",
+         *       "settled": "12.000000",
+         *       "utilisation": "0.5000"
+         *     }
+         */
         CostSummaryView: {
             /** By Model */
             by_model: components["schemas"]["ModelSpendView"][];
@@ -772,7 +842,31 @@ export interface components {
              */
             status: "ok" | "unavailable";
         };
-        /** DetailedHealth */
+        /**
+         * DetailedHealth
+         * @example {
+         *       "dependencies": [
+         *         {
+         *           "detail": null,
+         *           "latency_ms": 11.4,
+         *           "name": "dynamodb:scores",
+         *           "status": "ok"
+         *         },
+         *         {
+         *           "detail": null,
+         *           "latency_ms": 9.8,
+         *           "name": "dynamodb:costs",
+         *           "status": "ok"
+         *         }
+         *       ],
+         *       "environment": "prod",
+         *       "param_version": "v1.0",
+         *       "service": "orgair",
+         *       "stage": "v1",
+         *       "status": "ok",
+         *       "version": "0.1.0"
+         *     }
+         */
         DetailedHealth: {
             /** Dependencies */
             dependencies: components["schemas"]["DependencyCheck"][];
@@ -894,7 +988,42 @@ export interface components {
              */
             use_case_portfolio: number;
         };
-        /** EntriesView */
+        /**
+         * EntriesView
+         * @example {
+         *       "date": "2026-12-03",
+         *       "items": [
+         *         {
+         *           "anomalous": false,
+         *           "attempt": 1,
+         *           "cache_write_tokens": 0,
+         *           "cached_input_tokens": 0,
+         *           "call_id": "3b6f0d2e-8c41-4a7b-9e15-6d2f8a0c4b71",
+         *           "corrects": null,
+         *           "correlation_id": "9f2c4e1a-5b7d-4c3e-8a6f-2d1b0c9e8f7a",
+         *           "cost": "0.006500",
+         *           "cost_micro_usd": 6500,
+         *           "date": "2026-12-03",
+         *           "degraded": null,
+         *           "input_tokens": 1200,
+         *           "kind": "charge",
+         *           "model": "gpt-4o-2024-08-06",
+         *           "outcome": "success",
+         *           "output_tokens": 350,
+         *           "parent_request_id": "upstream-req-42",
+         *           "price_row_id": "gpt-4o-2024-08-06@2025-11-24T00:00:00Z",
+         *           "pricing_version": "2025-11-24",
+         *           "provider": "openai",
+         *           "purpose": "due-diligence-summary",
+         *           "request_id": "c7a1e9d4-2f60-4b8e-a3d5-0e4f6b2c8d19",
+         *           "source": "external",
+         *           "status": "settled",
+         *           "timestamp": "2026-12-03T10:15:30.123Z"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         EntriesView: {
             /**
              * Date
@@ -916,6 +1045,35 @@ export interface components {
          * GlobalBudgetView
          * @description The global daily budget: every tenant's LLM calls through this service, against
          *     DAILY_COST_BUDGET_USD (template parameter DailyCostBudgetUsd).
+         * @example {
+         *       "available": "457.876544",
+         *       "committed": "42.123456",
+         *       "currency": "USD",
+         *       "date": "2026-12-03",
+         *       "forecast": "96.000000",
+         *       "forecast_exceeds_limit": false,
+         *       "held": "1.123456",
+         *       "limit": "500.000000",
+         *       "resets_at": "2026-12-04T00:00:00.000Z",
+         *       "scope": "global",
+         *       "settled": "41.000000",
+         *       "tenant_share_limit": "250.000000",
+         *       "tenants": [
+         *         {
+         *           "committed": "29.623456",
+         *           "scope": "global-share:globex",
+         *           "share_of_global": "0.0592",
+         *           "tenant_id": "globex"
+         *         },
+         *         {
+         *           "committed": "12.500000",
+         *           "scope": "global-share:acme",
+         *           "share_of_global": "0.0250",
+         *           "tenant_id": "acme"
+         *         }
+         *       ],
+         *       "utilisation": "0.0842"
+         *     }
          */
         GlobalBudgetView: {
             /**
@@ -1030,7 +1188,17 @@ export interface components {
              */
             utilisation: string | null;
         };
-        /** HealthStatus */
+        /**
+         * HealthStatus
+         * @example {
+         *       "environment": "prod",
+         *       "param_version": "v1.0",
+         *       "service": "orgair",
+         *       "stage": "v1",
+         *       "status": "ok",
+         *       "version": "0.1.0"
+         *     }
+         */
         HealthStatus: {
             /** Environment */
             environment: string;
@@ -1048,7 +1216,68 @@ export interface components {
             /** Version */
             version: string;
         };
-        /** HistoryPage */
+        /**
+         * HistoryPage
+         * @example {
+         *       "company_id": "acme-logistics",
+         *       "items": [
+         *         {
+         *           "assessment": null,
+         *           "company_id": "acme-logistics",
+         *           "correlation_id": "9f2c4e1a-5b7d-4c3e-8a6f-2d1b0c9e8f7a",
+         *           "created_at": "2026-12-03T10:15:30.123Z",
+         *           "inputs": {
+         *             "company_id": "acme-logistics",
+         *             "dimensions": {
+         *               "ai_governance": 58,
+         *               "culture": 60,
+         *               "data_infrastructure": 72,
+         *               "leadership": 70,
+         *               "talent": 65,
+         *               "technology_stack": 80,
+         *               "use_case_portfolio": 55
+         *             },
+         *             "sector": "technology"
+         *           },
+         *           "param_version": "v1.0",
+         *           "requires_review": true,
+         *           "result": {
+         *             "assumptions": [],
+         *             "company_id": "acme-logistics",
+         *             "composite": 66.41,
+         *             "param_version": "v1.0",
+         *             "sector": "technology",
+         *             "weights": {
+         *               "ai_governance": 0.15,
+         *               "culture": 0.1,
+         *               "data_infrastructure": 0.18,
+         *               "leadership": 0.13,
+         *               "talent": 0.17,
+         *               "technology_stack": 0.15,
+         *               "use_case_portfolio": 0.12
+         *             }
+         *           },
+         *           "review": {
+         *             "reasons": [
+         *               {
+         *                 "change": 18.21,
+         *                 "code": "score_change",
+         *                 "current": 66.41,
+         *                 "message": "score changed by 18.21 points since the last accepted score, more than 15",
+         *                 "previous": 48.2,
+         *                 "threshold": 15
+         *               }
+         *             ],
+         *             "review_id": "01KBKJ3T2T0E1F2G3H4J5K6M7N",
+         *             "status": "pending"
+         *           },
+         *           "score_id": "01KBKJ3T2S8Q4W6Y0Z1A2B3C4D"
+         *         }
+         *       ],
+         *       "next_cursor": null,
+         *       "param_version": "v1.0"
+         *     }
+         */
         HistoryPage: {
             /** Company Id */
             company_id: string;
@@ -1133,6 +1362,32 @@ export interface components {
         /**
          * IndividualScoreResult
          * @description An individual's AI-R with its components.
+         * @example {
+         *       "adaptive_capacity": 65,
+         *       "ai_fluency": 70,
+         *       "ai_r": 67.9875,
+         *       "alignment": 1,
+         *       "assumptions": [
+         *         {
+         *           "basis": "full alignment",
+         *           "default": 1,
+         *           "field": "alignment"
+         *         }
+         *       ],
+         *       "domain_expertise": 55,
+         *       "domain_expertise_source": "given",
+         *       "hr": 60,
+         *       "parameters": {
+         *         "alpha": 0.6,
+         *         "beta_synergy_coef": 0.15,
+         *         "gamma_experience": 0.15,
+         *         "w_adaptive": 0.2,
+         *         "w_domain": 0.35,
+         *         "w_fluency": 0.45
+         *       },
+         *       "synergy": 38.25,
+         *       "vr": 63.75
+         *     }
          */
         IndividualScoreResult: {
             /** Adaptive Capacity */
@@ -1271,7 +1526,12 @@ export interface components {
              */
             timestamp: string;
         };
-        /** Liveness */
+        /**
+         * Liveness
+         * @example {
+         *       "status": "alive"
+         *     }
+         */
         Liveness: {
             /**
              * Status
@@ -1375,7 +1635,102 @@ export interface components {
              */
             companies: components["schemas"]["CompanyScoreInput"][];
         };
-        /** PortfolioResult */
+        /**
+         * PortfolioResult
+         * @example {
+         *       "param_version": "v1.0",
+         *       "results": [
+         *         {
+         *           "company_id": "acme-logistics",
+         *           "index": 0,
+         *           "problem": null,
+         *           "score": {
+         *             "assessment": null,
+         *             "company_id": "acme-logistics",
+         *             "correlation_id": "9f2c4e1a-5b7d-4c3e-8a6f-2d1b0c9e8f7a",
+         *             "created_at": "2026-12-03T10:15:30.123Z",
+         *             "inputs": {
+         *               "company_id": "acme-logistics",
+         *               "dimensions": {
+         *                 "ai_governance": 58,
+         *                 "culture": 60,
+         *                 "data_infrastructure": 72,
+         *                 "leadership": 70,
+         *                 "talent": 65,
+         *                 "technology_stack": 80,
+         *                 "use_case_portfolio": 55
+         *               },
+         *               "sector": "technology"
+         *             },
+         *             "param_version": "v1.0",
+         *             "requires_review": true,
+         *             "result": {
+         *               "assumptions": [],
+         *               "company_id": "acme-logistics",
+         *               "composite": 66.41,
+         *               "param_version": "v1.0",
+         *               "sector": "technology",
+         *               "weights": {
+         *                 "ai_governance": 0.15,
+         *                 "culture": 0.1,
+         *                 "data_infrastructure": 0.18,
+         *                 "leadership": 0.13,
+         *                 "talent": 0.17,
+         *                 "technology_stack": 0.15,
+         *                 "use_case_portfolio": 0.12
+         *               }
+         *             },
+         *             "review": {
+         *               "reasons": [
+         *                 {
+         *                   "change": 18.21,
+         *                   "code": "score_change",
+         *                   "current": 66.41,
+         *                   "message": "score changed by 18.21 points since the last accepted score, more than 15",
+         *                   "previous": 48.2,
+         *                   "threshold": 15
+         *                 }
+         *               ],
+         *               "review_id": "01KBKJ3T2T0E1F2G3H4J5K6M7N",
+         *               "status": "pending"
+         *             },
+         *             "score_id": "01KBKJ3T2S8Q4W6Y0Z1A2B3C4D"
+         *           },
+         *           "status": "stored"
+         *         },
+         *         {
+         *           "company_id": "globex-retail",
+         *           "index": 1,
+         *           "problem": {
+         *             "detail": "The company does not match the schema.",
+         *             "errors": [
+         *               {
+         *                 "field": "dimensions.talent",
+         *                 "message": "must be a number from 0 to 100"
+         *               }
+         *             ],
+         *             "status": 422,
+         *             "title": "Validation failed",
+         *             "type": "https://api.orgair.io/problems/validation-error"
+         *           },
+         *           "score": null,
+         *           "status": "invalid"
+         *         }
+         *       ],
+         *       "summary": {
+         *         "count": 2,
+         *         "failed": 0,
+         *         "invalid": 1,
+         *         "max": 66.41,
+         *         "mean": 66.41,
+         *         "min": 66.41,
+         *         "requiring_review": [
+         *           "acme-logistics"
+         *         ],
+         *         "stored": 1
+         *       }
+         *     }
+         */
         PortfolioResult: {
             /**
              * Param Version
@@ -1432,7 +1787,26 @@ export interface components {
             field: string;
             message: string;
         };
-        /** ReadinessStatus */
+        /**
+         * ReadinessStatus
+         * @example {
+         *       "checks": [
+         *         {
+         *           "detail": null,
+         *           "latency_ms": 11.4,
+         *           "name": "dynamodb:scores",
+         *           "status": "ok"
+         *         },
+         *         {
+         *           "detail": null,
+         *           "latency_ms": 9.8,
+         *           "name": "dynamodb:costs",
+         *           "status": "ok"
+         *         }
+         *       ],
+         *       "status": "ready"
+         *     }
+         */
         ReadinessStatus: {
             /** Checks */
             checks: components["schemas"]["DependencyCheck"][];
@@ -1492,7 +1866,50 @@ export interface components {
              */
             status: "matched" | "flagged" | "error";
         };
-        /** ReconciliationsView */
+        /**
+         * ReconciliationsView
+         * @example {
+         *       "date": "2026-12-02",
+         *       "items": [
+         *         {
+         *           "alert": null,
+         *           "checked_at": "2026-12-03T10:15:30.123Z",
+         *           "error": null,
+         *           "ledger_total": "12.000000",
+         *           "models": [
+         *             {
+         *               "flagged": [],
+         *               "ledger": {
+         *                 "cost": "12.000000",
+         *                 "tokens": {
+         *                   "cache_write_1h": 0,
+         *                   "cache_write_5m": 0,
+         *                   "cached_input": 0,
+         *                   "input": 2400000,
+         *                   "output": 600000
+         *                 }
+         *               },
+         *               "model": "gpt-4o-2024-08-06",
+         *               "provider": {
+         *                 "cost": "12.000000",
+         *                 "tokens": {
+         *                   "cache_write_1h": 0,
+         *                   "cache_write_5m": 0,
+         *                   "cached_input": 0,
+         *                   "input": 2400000,
+         *                   "output": 600000
+         *                 }
+         *               }
+         *             }
+         *           ],
+         *           "provider": "openai",
+         *           "provider_total": "12.000000",
+         *           "stage": "provisional",
+         *           "status": "matched"
+         *         }
+         *       ]
+         *     }
+         */
         ReconciliationsView: {
             /**
              * Date
@@ -1545,7 +1962,31 @@ export interface components {
              */
             decision: "approve" | "reject";
         };
-        /** ReviewItem */
+        /**
+         * ReviewItem
+         * @example {
+         *       "comment": "Checked against the latest board pack.",
+         *       "company_id": "acme-logistics",
+         *       "created_at": "2026-12-03T10:15:30.123Z",
+         *       "decided_at": "2026-12-03T14:02:11.507Z",
+         *       "decision": "approve",
+         *       "param_version": "v1.0",
+         *       "reasons": [
+         *         {
+         *           "change": 18.21,
+         *           "code": "score_change",
+         *           "current": 66.41,
+         *           "message": "score changed by 18.21 points since the last accepted score, more than 15",
+         *           "previous": 48.2,
+         *           "threshold": 15
+         *         }
+         *       ],
+         *       "review_id": "01KBKJ3T2T0E1F2G3H4J5K6M7N",
+         *       "reviewer_key_id": "01KBKHZQ4M6N8P0R2S4T6V8W0X",
+         *       "score_id": "01KBKJ3T2S8Q4W6Y0Z1A2B3C4D",
+         *       "status": "approved"
+         *     }
+         */
         ReviewItem: {
             /** Comment */
             comment?: string | null;
@@ -1580,7 +2021,36 @@ export interface components {
              */
             status: "pending" | "approved" | "rejected";
         };
-        /** ReviewPage */
+        /**
+         * ReviewPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "comment": null,
+         *           "company_id": "acme-logistics",
+         *           "created_at": "2026-12-03T10:15:30.123Z",
+         *           "decided_at": null,
+         *           "decision": null,
+         *           "param_version": "v1.0",
+         *           "reasons": [
+         *             {
+         *               "change": 18.21,
+         *               "code": "score_change",
+         *               "current": 66.41,
+         *               "message": "score changed by 18.21 points since the last accepted score, more than 15",
+         *               "previous": 48.2,
+         *               "threshold": 15
+         *             }
+         *           ],
+         *           "review_id": "01KBKJ3T2T0E1F2G3H4J5K6M7N",
+         *           "reviewer_key_id": null,
+         *           "score_id": "01KBKJ3T2S8Q4W6Y0Z1A2B3C4D",
+         *           "status": "pending"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         ReviewPage: {
             /** Items */
             items: components["schemas"]["ReviewItem"][];
@@ -1669,6 +2139,58 @@ export interface components {
         /**
          * StoredScore
          * @description A stored score: inputs as submitted, the full breakdown with its parameters, review state.
+         * @example {
+         *       "assessment": null,
+         *       "company_id": "acme-logistics",
+         *       "correlation_id": "9f2c4e1a-5b7d-4c3e-8a6f-2d1b0c9e8f7a",
+         *       "created_at": "2026-12-03T10:15:30.123Z",
+         *       "inputs": {
+         *         "company_id": "acme-logistics",
+         *         "dimensions": {
+         *           "ai_governance": 58,
+         *           "culture": 60,
+         *           "data_infrastructure": 72,
+         *           "leadership": 70,
+         *           "talent": 65,
+         *           "technology_stack": 80,
+         *           "use_case_portfolio": 55
+         *         },
+         *         "sector": "technology"
+         *       },
+         *       "param_version": "v1.0",
+         *       "requires_review": true,
+         *       "result": {
+         *         "assumptions": [],
+         *         "company_id": "acme-logistics",
+         *         "composite": 66.41,
+         *         "param_version": "v1.0",
+         *         "sector": "technology",
+         *         "weights": {
+         *           "ai_governance": 0.15,
+         *           "culture": 0.1,
+         *           "data_infrastructure": 0.18,
+         *           "leadership": 0.13,
+         *           "talent": 0.17,
+         *           "technology_stack": 0.15,
+         *           "use_case_portfolio": 0.12
+         *         }
+         *       },
+         *       "review": {
+         *         "reasons": [
+         *           {
+         *             "change": 18.21,
+         *             "code": "score_change",
+         *             "current": 66.41,
+         *             "message": "score changed by 18.21 points since the last accepted score, more than 15",
+         *             "previous": 48.2,
+         *             "threshold": 15
+         *           }
+         *         ],
+         *         "review_id": "01KBKJ3T2T0E1F2G3H4J5K6M7N",
+         *         "status": "pending"
+         *       },
+         *       "score_id": "01KBKJ3T2S8Q4W6Y0Z1A2B3C4D"
+         *     }
          */
         StoredScore: {
             /** @description For scores produced by POST /assessments: the assessment's cost and ledger ids. */
@@ -1723,7 +2245,45 @@ export interface components {
             /** Score Id */
             score_id: string;
         };
-        /** TenantBudgetDetailView */
+        /**
+         * TenantBudgetDetailView
+         * @example {
+         *       "available": "12.500000",
+         *       "committed": "12.500000",
+         *       "currency": "USD",
+         *       "date": "2026-12-03",
+         *       "forecast": "21.875000",
+         *       "global_share": {
+         *         "committed": "12.500000",
+         *         "held": "0.500000",
+         *         "limit": "250.000000",
+         *         "scope": "global-share:acme",
+         *         "settled": "12.000000",
+         *         "utilisation": "0.0500"
+         *       },
+         *       "held": "0.500000",
+         *       "history": [
+         *         {
+         *           "changed_at": "2026-11-28T09:00:00.000Z",
+         *           "changed_by": "arn:aws:sts::123456789012:assumed-role/operator/alice",
+         *           "limit": "25.000000"
+         *         },
+         *         {
+         *           "changed_at": "2026-10-02T16:45:12.250Z",
+         *           "changed_by": "arn:aws:sts::123456789012:assumed-role/operator/alice",
+         *           "limit": "10.000000"
+         *         }
+         *       ],
+         *       "limit": "25.000000",
+         *       "limit_set_at": "2026-11-28T09:00:00.000Z",
+         *       "limit_set_by": "arn:aws:sts::123456789012:assumed-role/operator/alice",
+         *       "scope": "tenant:acme",
+         *       "settled": "12.000000",
+         *       "share_of_global": "0.0250",
+         *       "tenant_id": "acme",
+         *       "utilisation": "0.5000"
+         *     }
+         */
         TenantBudgetDetailView: {
             /**
              * Available
@@ -1868,7 +2428,39 @@ export interface components {
              */
             utilisation: string | null;
         };
-        /** TenantBudgetsView */
+        /**
+         * TenantBudgetsView
+         * @example {
+         *       "date": "2026-12-03",
+         *       "items": [
+         *         {
+         *           "available": "12.500000",
+         *           "committed": "12.500000",
+         *           "currency": "USD",
+         *           "date": "2026-12-03",
+         *           "forecast": "21.875000",
+         *           "global_share": {
+         *             "committed": "12.500000",
+         *             "held": "0.500000",
+         *             "limit": "250.000000",
+         *             "scope": "global-share:acme",
+         *             "settled": "12.000000",
+         *             "utilisation": "0.0500"
+         *           },
+         *           "held": "0.500000",
+         *           "limit": "25.000000",
+         *           "limit_set_at": "2026-11-28T09:00:00.000Z",
+         *           "limit_set_by": "arn:aws:sts::123456789012:assumed-role/operator/alice",
+         *           "scope": "tenant:acme",
+         *           "settled": "12.000000",
+         *           "share_of_global": "0.0250",
+         *           "tenant_id": "acme",
+         *           "utilisation": "0.5000"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         TenantBudgetsView: {
             /**
              * Date
@@ -1932,7 +2524,39 @@ export interface components {
             /** Output */
             output: number;
         };
-        /** UsageRecorded */
+        /**
+         * UsageRecorded
+         * @example {
+         *       "entry": {
+         *         "anomalous": false,
+         *         "attempt": 1,
+         *         "cache_write_tokens": 0,
+         *         "cached_input_tokens": 0,
+         *         "call_id": "3b6f0d2e-8c41-4a7b-9e15-6d2f8a0c4b71",
+         *         "corrects": null,
+         *         "correlation_id": "9f2c4e1a-5b7d-4c3e-8a6f-2d1b0c9e8f7a",
+         *         "cost": "0.006500",
+         *         "cost_micro_usd": 6500,
+         *         "date": "2026-12-03",
+         *         "degraded": null,
+         *         "input_tokens": 1200,
+         *         "kind": "charge",
+         *         "model": "gpt-4o-2024-08-06",
+         *         "outcome": "success",
+         *         "output_tokens": 350,
+         *         "parent_request_id": "upstream-req-42",
+         *         "price_row_id": "gpt-4o-2024-08-06@2025-11-24T00:00:00Z",
+         *         "pricing_version": "2025-11-24",
+         *         "provider": "openai",
+         *         "purpose": "due-diligence-summary",
+         *         "request_id": "c7a1e9d4-2f60-4b8e-a3d5-0e4f6b2c8d19",
+         *         "source": "external",
+         *         "status": "settled",
+         *         "timestamp": "2026-12-03T10:15:30.123Z"
+         *       },
+         *       "replayed": false
+         *     }
+         */
         UsageRecorded: {
             entry: components["schemas"]["LedgerEntry"];
             /** Replayed */

@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from orgair import response_examples as ex
 from orgair.errors import DependencyUnavailable
 from orgair.health import DependencyCheck, readiness
 from orgair.http import (
@@ -12,12 +13,16 @@ from orgair.http import (
     requires,
 )
 from orgair.settings import get_settings
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 app = create_app()
 
 
 class HealthStatus(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ex.health_status(version) for version in ex.HEALTH]}
+    )
+
     status: Literal["ok"]
     service: str
     version: str
@@ -27,15 +32,29 @@ class HealthStatus(BaseModel):
 
 
 class Liveness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "alive"}]})
+
     status: Literal["alive"]
 
 
 class ReadinessStatus(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ready", "checks": ex.DEPENDENCY_CHECKS}]}
+    )
+
     status: Literal["ready"]
     checks: list[DependencyCheck]
 
 
 class DetailedHealth(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**ex.health_status(version), "dependencies": ex.DEPENDENCY_CHECKS} for version in ex.HEALTH
+            ]
+        }
+    )
+
     status: Literal["ok", "degraded"]
     service: str
     version: str

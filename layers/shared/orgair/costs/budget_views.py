@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from orgair import response_examples as ex
 from orgair.costs.admin import GlobalBudgetStatus, TenantBudgetPage, TenantBudgetStatus
 from orgair.costs.money import format_usd
 from orgair.costs.views import GlobalShareView, Money
@@ -36,6 +37,8 @@ class TenantShareView(BaseModel):
 class GlobalBudgetView(BaseModel):
     """The global daily budget: every tenant's LLM calls through this service, against
     DAILY_COST_BUDGET_USD (template parameter DailyCostBudgetUsd)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.GLOBAL_BUDGET]})
 
     date: IsoDay = Field(examples=["2026-03-02"])
     scope: Literal["global"] = "global"
@@ -174,6 +177,8 @@ class TenantBudgetView(BaseModel):
 
 
 class TenantBudgetDetailView(TenantBudgetView):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.TENANT_BUDGET_DETAIL]})
+
     history: list[BudgetChangeView] = Field(description="The budget's latest changes, newest first.")
 
     @classmethod
@@ -193,6 +198,10 @@ def _change(change: BudgetChange) -> BudgetChangeView:
 
 
 class TenantBudgetsView(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"date": ex.DAY, "items": [ex.TENANT_BUDGET], "next_cursor": None}]}
+    )
+
     date: IsoDay
     items: list[TenantBudgetView]
     next_cursor: str | None

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgair import response_examples as ex
 from orgair.costs.alerts import alert_payload
 from orgair.costs.budget import day_of
 from orgair.costs.check import CheckReport
@@ -163,6 +164,8 @@ class LedgerEntry(BaseModel):
 
 
 class UsageRecorded(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"entry": ex.LEDGER_ENTRY, "replayed": False}]})
+
     entry: LedgerEntry
     replayed: bool
 
@@ -194,6 +197,8 @@ class GlobalShareView(BaseModel):
 
 
 class CostSummaryView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.COST_SUMMARY]})
+
     date: IsoDay
     scope: str
     currency: Literal["USD"] = "USD"
@@ -250,6 +255,10 @@ class CostSummaryView(BaseModel):
 
 
 class EntriesView(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"date": ex.DAY, "items": [ex.LEDGER_ENTRY], "next_cursor": None}]}
+    )
+
     date: IsoDay
     items: list[LedgerEntry]
     next_cursor: str | None
@@ -281,6 +290,8 @@ class AlertView(BaseModel):
 
 
 class AlertsView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ALERTS]})
+
     date: IsoDay
     items: list[AlertView]
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgair import response_examples as ex
 from orgair.jsontypes import DocumentedAs, JsonNumber
 from orgair.scoring import (
     CompanyScoreInput,
@@ -57,6 +58,60 @@ _V1_COMPANY_EXAMPLE: Final = {
 }
 """The example company without v2-only inputs: valid on both stages (a list item's example is not
 filtered per version the way a schema's own `examples` are)."""
+
+
+_INPUTS_OF: Final = {"v1.0": _V1_COMPANY_EXAMPLE, "v2.0": COMPANY_EXAMPLE}
+_VERSIONS: Final = ("v1.0", "v2.0")
+
+
+def _stored_score_example(version: str) -> dict[str, Any]:
+    """The example company stored on the stage of `version`, opening a review (its score moved)."""
+    return {
+        "score_id": ex.SCORE_IDS[version],
+        "company_id": "acme-logistics",
+        "param_version": version,
+        "created_at": ex.AT,
+        "inputs": _INPUTS_OF[version],
+        "result": ex.RESULTS[version],
+        "requires_review": True,
+        "review": ex.review_summary(version),
+        "correlation_id": ex.CORRELATION_ID,
+        "assessment": None,
+    }
+
+
+def _portfolio_example(version: str) -> dict[str, Any]:
+    """Two companies submitted: one stored, one refused on its own (a dimension out of range)."""
+    score = _stored_score_example(version)
+    return {
+        "param_version": version,
+        "results": [
+            {"index": 0, "company_id": "acme-logistics", "status": "stored", "score": score, "problem": None},
+            {
+                "index": 1,
+                "company_id": "globex-retail",
+                "status": "invalid",
+                "score": None,
+                "problem": {
+                    "type": "https://api.orgair.io/problems/validation-error",
+                    "title": "Validation failed",
+                    "status": 422,
+                    "detail": "The company does not match the schema.",
+                    "errors": [{"field": "dimensions.talent", "message": "must be a number from 0 to 100"}],
+                },
+            },
+        ],
+        "summary": {
+            "count": 2,
+            "stored": 1,
+            "invalid": 1,
+            "failed": 0,
+            "mean": ex.CURRENT_SCORES[version],
+            "min": ex.CURRENT_SCORES[version],
+            "max": ex.CURRENT_SCORES[version],
+            "requiring_review": ["acme-logistics"],
+        },
+    }
 
 
 class PortfolioRequest(BaseModel):
@@ -152,6 +207,10 @@ class AssessmentView(BaseModel):
 class StoredScore(BaseModel):
     """A stored score: inputs as submitted, the full breakdown with its parameters, review state."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [_stored_score_example(version) for version in _VERSIONS]}
+    )
+
     score_id: str
     company_id: str
     param_version: Literal["v1.0", "v2.0"]
@@ -170,6 +229,20 @@ class StoredScore(BaseModel):
 
 
 class HistoryPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "company_id": "acme-logistics",
+                    "param_version": version,
+                    "items": [_stored_score_example(version)],
+                    "next_cursor": None,
+                }
+                for version in _VERSIONS
+            ]
+        }
+    )
+
     company_id: str
     param_version: Literal["v1.0", "v2.0"]
     items: list[StoredScore]
@@ -211,12 +284,20 @@ class PortfolioSummary(BaseModel):
 
 
 class PortfolioResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [_portfolio_example(version) for version in _VERSIONS]}
+    )
+
     param_version: Literal["v1.0", "v2.0"]
     results: list[PortfolioItem]
     summary: PortfolioSummary
 
 
 class ReviewItem(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ex.review_item(version, decided=True) for version in _VERSIONS]}
+    )
+
     review_id: str
     score_id: str
     company_id: str
@@ -231,6 +312,15 @@ class ReviewItem(BaseModel):
 
 
 class ReviewPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"items": [ex.review_item(version, decided=False)], "next_cursor": None}
+                for version in _VERSIONS
+            ]
+        }
+    )
+
     items: list[ReviewItem]
     next_cursor: str | None
 

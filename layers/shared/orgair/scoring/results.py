@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgair.response_examples import COMPOSITE_RESULT, INDIVIDUAL_RESULT, ORG_AIR_RESULT
 from orgair.scoring.models import Sector
 from orgair.scoring.numbers import Reported
 from orgair.scoring.parameters import AppliedParameters, ReportedWeights
@@ -30,7 +31,7 @@ class Assumption(BaseModel):
 class CompositeResult(BaseModel):
     """Score of parameter version v1.0: the weighted composite of the seven dimensions."""
 
-    model_config = _RESULT
+    model_config = _RESULT | ConfigDict(json_schema_extra={"examples": [COMPOSITE_RESULT]})
 
     param_version: Literal["v1.0"] = "v1.0"
     company_id: str
@@ -43,7 +44,7 @@ class CompositeResult(BaseModel):
 class OrgAirV2Result(BaseModel):
     """Score of parameter version v2.0: Org-AI-R with every intermediate of the pipeline."""
 
-    model_config = _RESULT
+    model_config = _RESULT | ConfigDict(json_schema_extra={"examples": [ORG_AIR_RESULT]})
 
     param_version: Literal["v2.0"] = "v2.0"
     company_id: str
@@ -95,7 +96,7 @@ class IndividualParameters(BaseModel):
 class IndividualScoreResult(BaseModel):
     """An individual's AI-R with its components."""
 
-    model_config = _RESULT
+    model_config = _RESULT | ConfigDict(json_schema_extra={"examples": [INDIVIDUAL_RESULT]})
 
     ai_fluency: Reported
     domain_expertise: Reported = Field(description="E, given directly or derived from experience.")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from orgair import response_examples as ex
 from orgair.costs.money import format_usd
 from orgair.costs.reconciliation.compare import ModelComparison, ReconciliationResult
 from orgair.costs.reconciliation.figures import ModelFigures
@@ -102,5 +103,7 @@ class ReconciliationView(BaseModel):
 
 
 class ReconciliationsView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.RECONCILIATIONS]})
+
     date: IsoDay
     items: list[ReconciliationView]
