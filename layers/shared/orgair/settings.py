@@ -41,13 +41,6 @@ from orgair.errors import ConfigurationError, DependencyUnavailable
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in staging and production
-SECRET_FIELDS = (
-    "SECRET_KEY",
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "OPENAI_ADMIN_KEY",
-    "ANTHROPIC_ADMIN_KEY",
-)
 OWN_SECRET_KEY_ENVIRONMENTS = ("staging", "production")
 DIMENSION_WEIGHT_FIELDS = (
     "W_DATA_INFRA",
