@@ -101,7 +101,6 @@ class Settings(BaseModel):
     APP_VERSION: str = __version__
     APP_ENV: Literal["development", "staging", "production"] = "development"
     DEBUG: bool = False
-    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     SECRET_KEY: SecretStr | None = None
     SECRET_KEY_SSM_PARAMETER: SecretReference = None
     SECRET_KEY_SECRET_ID: SecretReference = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -47,10 +46,9 @@ from orgair.costs.pricing import (
 from orgair.costs.records import AlertRecord, CallMeta, Counter, Hold, LedgerLine
 from orgair.dal.costs import ConditionFailed, CostsStore, ExternalMarker, ScopeUpdate, ledger_sk
 from orgair.errors import FieldError, MalformedRequest, ValidationFailed
+from orgair.observability import logger
 from orgair.pagination import decode_cursor, encode_cursor
 from orgair.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE: Final = 100
 DEFAULT_PAGE_SIZE: Final = 50
