@@ -27,6 +27,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.auth.keys import verify_key
+from orgair.business_metrics import (
+    API_KEY_ACCEPTED,
+    API_KEY_REJECTED,
+    API_KEY_STORE_UNAVAILABLE,
+    API_KEY_WITHOUT_USAGE_KEY,
+    AUTHORIZER_ERROR,
+)
 from orgair.errors import DependencyUnavailable
 from orgair.observability import logger, metrics
 
@@ -89,7 +96,7 @@ def _policy(effect: str, resource: str) -> dict[str, Any]:
 
 def _deny(resource: str, reason: str) -> dict[str, Any]:
     """An explicit Deny (API Gateway's ACCESS_DENIED, a 401 here): refused, without a function error."""
-    metrics.add_metric(name="ApiKeyRejected", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=API_KEY_REJECTED, unit=MetricUnit.Count, value=1)
     logger.info("request denied", extra={"reason": reason})
     return {"principalId": ANONYMOUS, "policyDocument": _policy("Deny", resource)}
 
@@ -111,7 +118,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     try:
         record = verify_key(token)
     except DependencyUnavailable as error:
-        metrics.add_metric(name="ApiKeyStoreUnavailable", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=API_KEY_STORE_UNAVAILABLE, unit=MetricUnit.Count, value=1)
         logger.error(
             "API key store unreachable; denying the request (fail closed)",
             extra={"error": type(error.__cause__ or error).__name__},
@@ -119,7 +126,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise AuthorizerUnavailable from None
     except Exception as error:
         # Only the type: some botocore messages quote request parameters, and the key hash is one.
-        metrics.add_metric(name="AuthorizerError", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=AUTHORIZER_ERROR, unit=MetricUnit.Count, value=1)
         logger.error(
             "API key check failed; denying the request (fail closed)",
             extra={"error": type(error).__name__},
@@ -128,7 +135,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if record is None:
         return _deny(resource, "unknown, revoked or malformed API key")
     principal = record.principal()
-    metrics.add_metric(name="ApiKeyAccepted", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=API_KEY_ACCEPTED, unit=MetricUnit.Count, value=1)
     logger.info("request allowed", extra={"key_id": principal.key_id, "tenant_id": principal.tenant_id})
     answer: dict[str, Any] = {
         "principalId": principal.key_id,
@@ -137,7 +144,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     }
     if record.usage_key is None:
         # API Gateway refuses the request (INVALID_API_KEY, 403): the tenant has no usage plan key.
-        metrics.add_metric(name="ApiKeyWithoutUsageKey", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=API_KEY_WITHOUT_USAGE_KEY, unit=MetricUnit.Count, value=1)
         logger.warning(
             "API key has no usage key; provision the tenant with `orgair tenants provision`",
             extra={"key_id": principal.key_id, "tenant_id": principal.tenant_id},

@@ -15,7 +15,7 @@ import importlib
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, get_args
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 refused: list[str] = []
@@ -64,11 +64,11 @@ def main() -> None:
     module_name, attribute = handler_name.rsplit(".", 1)
     handler = getattr(importlib.import_module(module_name), attribute)
 
-    from orgair.settings import SECRET_FIELDS, get_settings
+    from orgair.settings import SecretName, get_settings
 
     settings = get_settings()
     secrets = {}
-    for name in SECRET_FIELDS:
+    for name in get_args(SecretName):
         if settings.configured(name):
             value = settings.secret(name)
             secrets[name] = 0 if value is None else len(value.get_secret_value())

@@ -59,7 +59,7 @@ def local_runner(
         "DYNAMODB_PORT": str(free_port()),
         "LOCAL_ADMIN_API_KEY": admin_key,
         "PYTHONUNBUFFERED": "1",
-        "LOG_LEVEL": "WARNING",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
         **(shell or {}),
     }
     command = [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle"]

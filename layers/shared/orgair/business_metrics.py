@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Final, Literal
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from orgair.observability import METRICS_NAMESPACE, SERVICE_NAME
-from orgair.settings import get_settings
 
 if TYPE_CHECKING:
     from orgair.costs.pricing import Provider
@@ -45,12 +44,24 @@ ANOMALOUS_PROVIDER_USAGE: Final = "AnomalousProviderUsage"
 LLM_REPAIRS: Final = "LlmRepairs"
 LLM_DEGRADED_CALLS: Final = "LlmDegradedCalls"
 
+# The authorizer's counts: added to the shared `metrics` buffer (one record per invocation, with
+# the cold-start metric), not emitted through `_emit`; their names live here with every other.
+API_KEY_ACCEPTED: Final = "ApiKeyAccepted"
+API_KEY_REJECTED: Final = "ApiKeyRejected"
+API_KEY_WITHOUT_USAGE_KEY: Final = "ApiKeyWithoutUsageKey"
+API_KEY_STORE_UNAVAILABLE: Final = "ApiKeyStoreUnavailable"
+AUTHORIZER_ERROR: Final = "AuthorizerError"
+
 
 def _emit(
     values: list[tuple[str, MetricUnit, float]],
     dimensions: dict[str, str] | None = None,
 ) -> None:
     """One EMF record with the common dimensions plus the event's own, flushed immediately."""
+    # Imported here: the authorizer imports this module for its metric names only, and its init
+    # does not load the settings module (aws.py loads it with the first client).
+    from orgair.settings import get_settings
+
     record = EphemeralMetrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
     record.add_dimension(name="environment", value=get_settings().APP_ENV)
     for name, value in (dimensions or {}).items():

@@ -92,12 +92,6 @@ class NotFound(OrgairError):
     title = "Not Found"
 
 
-class MethodNotAllowed(OrgairError):
-    status = 405
-    slug = "method-not-allowed"
-    title = "Method Not Allowed"
-
-
 class Conflict(OrgairError):
     status = 409
     slug = "conflict"
@@ -129,12 +123,6 @@ class BudgetExceeded(OrgairError):
     status = 429
     slug = "budget-exceeded"
     title = "Budget exceeded"
-
-
-class RateLimited(OrgairError):
-    status = 429
-    slug = "rate-limited"
-    title = "Too Many Requests"
 
 
 class UpstreamInvalid(OrgairError):

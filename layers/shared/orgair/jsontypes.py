@@ -1,4 +1,4 @@
-"""How Decimals leave the service: scores as JSON numbers, money as 6-place decimal strings.
+"""How Decimals leave the service: scores as JSON numbers (money is a 6-place string, `costs.money`).
 
 Pydantic's JSON mode renders every Decimal as a string; these annotated types say per field which
 rendering the API contract promises. Python-mode dumps (DynamoDB, tests) keep the Decimal.
@@ -14,8 +14,6 @@ from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, Plai
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-MICRO = Decimal("0.000001")
-
 
 def number_value(value: Decimal) -> int | float:
     """Integers stay integers; everything else becomes the nearest double (shortest repr in JSON)."""
@@ -25,16 +23,8 @@ def number_value(value: Decimal) -> int | float:
     return float(value)
 
 
-def _money(value: Decimal) -> str:
-    return str(value.quantize(MICRO))
-
-
 JsonNumber = Annotated[Decimal, PlainSerializer(number_value, return_type=float, when_used="json")]
 """A Decimal rendered as a JSON number (scores, ratios)."""
-
-MoneyString = Annotated[Decimal, PlainSerializer(_money, return_type=str, when_used="json")]
-"""A USD amount rendered as a decimal string with 6 places ("12.345678"), never a float."""
-
 
 IsoDay = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 """A UTC day as `YYYY-MM-DD`, documented as `format: date`."""

@@ -1,7 +1,9 @@
 """One Logger, one Tracer and one Metrics for the whole service (Powertools, EMF, one namespace).
 
 The service name and namespace come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE
-(set in template.yaml); the defaults below keep local runs and tests identical to AWS.
+(set in template.yaml); the defaults below keep local runs and tests identical to AWS. The Logger
+reads its level from POWERTOOLS_LOG_LEVEL (template parameter LogLevel; INFO when unset). Every
+module logs through this one `logger`, never `logging.getLogger`.
 
 The Tracer is built on first use, not at import: building Powertools' Tracer imports the X-Ray SDK
 and constructs its global recorder (outside Lambda its default sampler also builds botocore X-Ray
@@ -31,7 +33,7 @@ METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Orgair")
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
-logger = Logger(service=SERVICE_NAME, level=os.environ.get("LOG_LEVEL", "INFO"))
+logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
 
 

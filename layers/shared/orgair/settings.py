@@ -41,13 +41,6 @@ from orgair.errors import ConfigurationError, DependencyUnavailable
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in staging and production
-SECRET_FIELDS = (
-    "SECRET_KEY",
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "OPENAI_ADMIN_KEY",
-    "ANTHROPIC_ADMIN_KEY",
-)
 OWN_SECRET_KEY_ENVIRONMENTS = ("staging", "production")
 DIMENSION_WEIGHT_FIELDS = (
     "W_DATA_INFRA",
@@ -108,7 +101,6 @@ class Settings(BaseModel):
     APP_VERSION: str = __version__
     APP_ENV: Literal["development", "staging", "production"] = "development"
     DEBUG: bool = False
-    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     SECRET_KEY: SecretStr | None = None
     SECRET_KEY_SSM_PARAMETER: SecretReference = None
     SECRET_KEY_SECRET_ID: SecretReference = None

@@ -177,7 +177,7 @@ def test_invoke_next_to_a_running_runner_publishes_to_its_topics(
     environment = {
         **os.environ,
         "DYNAMODB_PORT": runner.dynamodb_url.rsplit(":", 1)[1],
-        "LOG_LEVEL": "WARNING",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
     finished = subprocess.run(
         [sys.executable, "-m", "devtools.localrun", "invoke", "BudgetCheckFunction"],

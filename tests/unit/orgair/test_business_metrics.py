@@ -3,12 +3,14 @@ dashboard and alarms in template.yaml query; a wrong name, unit or dimension fai
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from orgair import business_metrics as bm
+from support.lambda_events import ROOT
 
 
 def emitted(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -181,3 +183,22 @@ def test_one_record_does_not_leak_its_dimensions_into_the_next(capsys: pytest.Ca
 
     _, fallback = emitted(capsys)
     assert dimension_names(fallback) == {"service", "environment"}
+
+
+def test_no_function_or_layer_module_spells_a_metric_name_inline() -> None:
+    """Every `add_metric(name=...)` outside business_metrics names one of its constants."""
+    sources = [*(ROOT / "functions").rglob("*.py"), *(ROOT / "layers" / "shared" / "orgair").rglob("*.py")]
+    inline = []
+    for path in sources:
+        if path.name == "business_metrics.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "add_metric":
+                names = [keyword.value for keyword in node.keywords if keyword.arg == "name"] + node.args[:1]
+                inline += [
+                    f"{path.relative_to(ROOT)}:{node.lineno}"
+                    for name in names
+                    if isinstance(name, ast.Constant)
+                ]
+    assert sources
+    assert inline == [], f"metric names spelled inline (add a constant to business_metrics): {inline}"

@@ -1,4 +1,4 @@
-"""How Decimals leave the service: scores as JSON numbers, money as 6-place strings."""
+"""How Decimals leave the service: scores as JSON numbers, exact Decimals in Python mode."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import json
 from decimal import Decimal
 
 import pytest
-from orgair.jsontypes import JsonNumber, MoneyString, number_value, plain_json
+from orgair.jsontypes import JsonNumber, number_value, plain_json
 from pydantic import BaseModel
 
 
 class Report(BaseModel):
     score: JsonNumber
-    cost: MoneyString
 
 
 @pytest.mark.parametrize(
@@ -42,29 +41,15 @@ def test_integers_stay_integers_and_fractions_keep_their_shortest_form() -> None
     assert text == "[70, 72.639, 0.1]"
 
 
-def test_a_score_field_is_a_json_number_and_a_money_field_a_six_place_string() -> None:
-    report = Report(score=Decimal("72.6390"), cost=Decimal("12.3456789"))
+def test_a_score_field_is_a_json_number() -> None:
+    report = Report(score=Decimal("72.6390"))
 
-    dumped = json.loads(report.model_dump_json())
-
-    assert dumped == {"score": 72.639, "cost": "12.345679"}
-    assert Report(score=Decimal(1), cost=Decimal(1)).model_dump(mode="json") == {
-        "score": 1,
-        "cost": "1.000000",
-    }
-    assert Report(score=Decimal(1), cost=Decimal("0.0000004")).model_dump(mode="json")["cost"] == "0.000000"
+    assert json.loads(report.model_dump_json()) == {"score": 72.639}
+    assert Report(score=Decimal(1)).model_dump(mode="json") == {"score": 1}
 
 
 def test_python_mode_keeps_the_exact_decimals() -> None:
-    report = Report(score=Decimal("72.6390"), cost=Decimal("12.3456789"))
-
-    assert report.model_dump() == {"score": Decimal("72.6390"), "cost": Decimal("12.3456789")}
-
-
-def test_money_is_never_a_float_even_for_large_amounts() -> None:
-    dumped = Report(score=Decimal(0), cost=Decimal("123456789012.345678")).model_dump(mode="json")
-
-    assert dumped["cost"] == "123456789012.345678"
+    assert Report(score=Decimal("72.6390")).model_dump() == {"score": Decimal("72.6390")}
 
 
 def test_plain_json_turns_stored_structures_into_json_ready_values() -> None:

@@ -144,7 +144,6 @@ def configured(
         "OPENAI_BASE_URL": OPENAI_TEST_URL,
         "ANTHROPIC_BASE_URL": ANTHROPIC_TEST_URL,
         "LLM_MAX_RETRIES": "0",
-        "LOG_LEVEL": "DEBUG",
         "POWERTOOLS_LOG_LEVEL": "DEBUG",
         "POWERTOOLS_LOGGER_LOG_EVENT": "true",
         "ORGAIR_LOCAL": "1",

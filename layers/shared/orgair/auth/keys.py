@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from orgair.auth.principal import SCOPES, Principal
 from orgair.auth.records import ApiKeyRecord, KeyStatus
 from orgair.dal.api_keys import ApiKeyTable, DuplicateKeyError, DuplicateKeyIdError
 from orgair.errors import Conflict, FieldError, NotFound, ValidationFailed
+from orgair.observability import logger
 
 __all__ = [
     "KEY_PREFIX",
@@ -66,8 +66,6 @@ _KEY_SHAPE = re.compile(rf"[\x21-\x7e]{{{MIN_KEY_LENGTH},{MAX_KEY_LENGTH}}}")
 _KEY_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # API Gateway API key values: 20-128 characters; ours are `ouk_` + URL-safe base64.
 _USAGE_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,128}")
-
-log = logging.getLogger(__name__)
 
 
 def hash_key(plaintext: str) -> str:
@@ -335,7 +333,7 @@ def verify_key(
         try:
             table.touch(key_hash, current, unless_used_since=since)
         except Exception as error:
-            log.warning(
+            logger.warning(
                 "could not record API key use; request continues",
                 extra={"key_id": record.key_id, "error": type(error).__name__},
             )

@@ -10,7 +10,6 @@ duplicate on a channel is a run dying between that channel's publish and its rec
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,8 +33,7 @@ from orgair.costs.budget import (
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import usd_to_micros_floor
 from orgair.costs.records import AlertRecord, Counter, LedgerLine
-
-logger = logging.getLogger(__name__)
+from orgair.observability import logger
 
 CLAIM_LEASE: Final = timedelta(minutes=5)
 """Longer than any run of the check can take; after it a claimed-but-unconfirmed alert is re-sent."""

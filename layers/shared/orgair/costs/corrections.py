@@ -15,7 +15,6 @@ concurrent restatement appends nothing twice.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,8 +24,7 @@ from orgair.costs.pricing import ModelPrice, PriceTable, format_instant
 from orgair.costs.records import LedgerLine
 from orgair.dal.costs import CostsStore, correction_sk, line_sk
 from orgair.errors import FieldError, ValidationFailed
-
-logger = logging.getLogger(__name__)
+from orgair.observability import logger
 
 MAX_REASON_LENGTH = 500
 

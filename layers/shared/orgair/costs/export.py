@@ -9,7 +9,6 @@ and `.parquet`; the same lines give the same bytes, so a re-export overwrites wi
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,8 +18,7 @@ from orgair.costs.budget import day_of, start_of_day
 from orgair.costs.focus import FOCUS_VERSION, billed_total, focus_rows, to_csv, to_parquet
 from orgair.costs.ledger import CostLedger
 from orgair.errors import DependencyUnavailable, FieldError, ValidationFailed
-
-logger = logging.getLogger(__name__)
+from orgair.observability import logger
 
 MAX_RANGE_DAYS: Final = 31
 PREFIX: Final = f"focus/v{FOCUS_VERSION}"

@@ -12,11 +12,10 @@ A limit configured in USD is rounded **down** to the micro-dollar. Both errors f
 from __future__ import annotations
 
 import re
-from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from typing import Final
 
 MICROS_PER_USD: Final = 1_000_000
-SIX_PLACES: Final = Decimal("0.000001")
 MONEY_CONTEXT: Final = Context(prec=60)
 """Wide enough that no product of tokens and prices is ever rounded before our own rounding step."""
 
@@ -36,11 +35,6 @@ def usd_to_micros_floor(amount_usd: Decimal) -> int:
     return int(scaled.to_integral_value(rounding=ROUND_FLOOR, context=MONEY_CONTEXT))
 
 
-def micros_to_usd(amount_micros: int) -> Decimal:
-    """Micro-USD as an exact USD `Decimal` with six places."""
-    return (Decimal(amount_micros) / MICROS_PER_USD).quantize(SIX_PLACES, context=MONEY_CONTEXT)
-
-
 def format_usd(amount_micros: int) -> str:
     """The API's rendering of money: a decimal string with exactly six places, never exponent form."""
     sign = "-" if amount_micros < 0 else ""
@@ -57,14 +51,3 @@ def parse_usd(text: str) -> int:
     fraction = int((match["fraction"] or "").ljust(6, "0"))
     value = whole * MICROS_PER_USD + fraction
     return -value if match["sign"] else value
-
-
-def decimal_from_store(value: str) -> int:
-    """A DynamoDB number attribute holding micro-USD, refused unless it is a whole number."""
-    try:
-        number = Decimal(value)
-    except InvalidOperation as error:
-        raise ValueError(f"not a number: {value!r}") from error
-    if number != number.to_integral_value():
-        raise ValueError(f"micro-USD amounts are integers, got {value!r}")
-    return int(number)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import logging
 import random
 import time
 import uuid
@@ -49,9 +48,8 @@ from orgair.llm.providers import (
 )
 from orgair.llm.schema import OutputSchema, UnsupportedSchema, strict_schema
 from orgair.llm.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
+from orgair.observability import logger
 from orgair.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 

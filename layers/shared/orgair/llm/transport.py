@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
@@ -35,10 +35,6 @@ def reset_http_client() -> None:
     if http_client.cache_info().currsize:
         http_client().close()
     http_client.cache_clear()
-
-
-class LambdaContextLike(Protocol):
-    def get_remaining_time_in_millis(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,6 @@ from orgair.scoring.validation import (
     field_errors,
     parse_company_input,
     parse_individual_input,
-    parse_parameter_overrides,
 )
 from orgair.scoring.versions import PARAM_VERSIONS, ParamVersion, score_company
 
@@ -78,7 +77,6 @@ __all__ = [
     "field_errors",
     "parse_company_input",
     "parse_individual_input",
-    "parse_parameter_overrides",
     "q4",
     "review_decision",
     "score_company",

@@ -8,7 +8,6 @@ from pydantic import BaseModel, ValidationError
 
 from orgair.errors import FieldError, ValidationFailed
 from orgair.scoring.models import CompanyScoreInput, IndividualScoreInput
-from orgair.scoring.parameters import ParameterOverrides
 
 
 def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
@@ -42,11 +41,6 @@ def _parse(model: type[M], data: Any, prefix: str, what: str) -> M:
 def parse_company_input(data: Any, prefix: str = "") -> CompanyScoreInput:
     """Validate one company from decoded JSON; raises `ValidationFailed` naming every bad field."""
     return _parse(CompanyScoreInput, data, prefix, "company input")
-
-
-def parse_parameter_overrides(data: Any, prefix: str = "parameters") -> ParameterOverrides:
-    """Validate the what-if `parameters` object; errors are named `parameters.<field>`."""
-    return _parse(ParameterOverrides, data, prefix, "parameter override")
 
 
 def parse_individual_input(data: Any, prefix: str = "") -> IndividualScoreInput:

@@ -36,15 +36,20 @@ def test_template_environment_merges_globals_and_function(project: Path) -> None
 
 
 def test_precedence_template_local_file_then_shell() -> None:
-    function = spec("ScoreFunction", LOG_LEVEL="INFO", W_TALENT="0.17", APP_ENV="development")
-    env_file = {"Parameters": {"LOG_LEVEL": "DEBUG", "EXTRA": "x"}, "ScoreFunction": {"APP_ENV": "staging"}}
+    function = spec("ScoreFunction", POWERTOOLS_LOG_LEVEL="INFO", W_TALENT="0.17", APP_ENV="development")
+    env_file = {
+        "Parameters": {"POWERTOOLS_LOG_LEVEL": "DEBUG", "EXTRA": "x"},
+        "ScoreFunction": {"APP_ENV": "staging"},
+    }
     environment = function_environment(
         function,
         local=LOCAL,
         env_file=env_file,
-        process={"LOG_LEVEL": "WARNING", "PATH": "/bin", "AWS_ACCESS_KEY_ID": "real"},
+        process={"POWERTOOLS_LOG_LEVEL": "WARNING", "PATH": "/bin", "AWS_ACCESS_KEY_ID": "real"},
     )
-    assert environment["LOG_LEVEL"] == "WARNING"  # the shell wins for a variable the template names
+    assert (
+        environment["POWERTOOLS_LOG_LEVEL"] == "WARNING"
+    )  # the shell wins for a variable the template names
     assert environment["APP_ENV"] == "staging"  # the file's function section beats the template
     assert environment["EXTRA"] == "x"  # file entries the template lacks are kept
     assert environment["W_TALENT"] == "0.17"
@@ -63,12 +68,12 @@ def test_merge_names_every_conflicting_variable_and_hides_secrets() -> None:
     with pytest.raises(LocalEnvironmentError) as raised:
         merge_environments(
             {
-                "HealthFunction": {"LOG_LEVEL": "DEBUG", "OPENAI_API_KEY": "sk-a"},
-                "ScoreFunction": {"LOG_LEVEL": "INFO", "OPENAI_API_KEY": "sk-b"},
+                "HealthFunction": {"POWERTOOLS_LOG_LEVEL": "DEBUG", "OPENAI_API_KEY": "sk-a"},
+                "ScoreFunction": {"POWERTOOLS_LOG_LEVEL": "INFO", "OPENAI_API_KEY": "sk-b"},
             }
         )
     message = str(raised.value)
-    assert "LOG_LEVEL ('DEBUG' for HealthFunction; 'INFO' for ScoreFunction)" in message
+    assert "POWERTOOLS_LOG_LEVEL ('DEBUG' for HealthFunction; 'INFO' for ScoreFunction)" in message
     assert "OPENAI_API_KEY" in message
     assert "sk-a" not in message
     assert "sk-b" not in message

@@ -78,6 +78,22 @@ def test_a_report_without_idempotency_key_is_a_problem_naming_the_header(costs: 
     assert body["errors"] == [{"field": "Idempotency-Key", "message": "header required"}]
 
 
+@pytest.mark.parametrize("key", ["has space", "x" * 256, "caf\u00e9", "tab\there"])
+def test_a_report_with_a_malformed_idempotency_key_is_a_422_naming_the_header_and_records_nothing(
+    costs: Any, key: str
+) -> None:
+    status, headers, body = post_report(costs, key)
+    _, _, entries = get(costs, "/costs/entries")
+
+    assert status == 422
+    assert headers["Content-Type"] == "application/problem+json"
+    assert body["type"].endswith("/validation-error")
+    assert body["errors"] == [
+        {"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}
+    ]
+    assert entries["items"] == []
+
+
 def test_reporting_needs_the_costs_write_scope(costs: Any) -> None:
     status, _, body = post_report(costs, "k", scopes="costs:read")
     assert (status, body["status"]) == (403, 403)

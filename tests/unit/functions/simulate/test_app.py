@@ -218,6 +218,10 @@ def test_overrides_also_apply_on_stage_v1_weights(simulate: ModuleType) -> None:
         ({"dimension_weights": {**DEFAULT_WEIGHTS, "culture": -0.1}}, "parameters.dimension_weights.culture"),
         ({"gamma": 0.1}, "parameters.gamma"),
         ({"alpha": "0.6"}, "parameters.alpha"),
+        (
+            {"dimension_weights": {k: v for k, v in DEFAULT_WEIGHTS.items() if k != "culture"}},
+            "parameters.dimension_weights.culture",
+        ),
     ],
 )
 def test_an_override_outside_its_allowed_range_is_422_naming_the_field(
@@ -254,7 +258,10 @@ def test_weights_not_summing_to_one_name_only_the_weights_object(simulate: Modul
 
     assert reply.is_problem(422), reply
     assert reply.fields() == ["parameters.alpha", "parameters.dimension_weights"]
-    assert "sum to 1" in reply.body["errors"][1]["message"]
+    alpha, weights_error = (error["message"] for error in reply.body["errors"])
+    assert "from 0.55 to 0.7" in alpha
+    assert "must sum to 1 within 0.001" in weights_error
+    assert "1.32" in weights_error
 
 
 # ---------------------------------------------------------------- validation of the company

@@ -24,6 +24,7 @@ from orgair.auth.keys import (
 from orgair.auth.principal import SCOPES, Principal
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.errors import Conflict, DependencyUnavailable, NotFound, ValidationFailed
+from orgair.observability import logger
 from pydantic import SecretStr
 from support.dynamodb_faults import fail_operation, record_operations, unreachable_client
 
@@ -265,7 +266,7 @@ def test_failing_last_used_write_does_not_fail_authentication_nor_log_the_key(
 ) -> None:
     plaintext, record = create_key(tenant_id="acme", scopes=READ, name="ci", table=table)
     fail_operation(client, "UpdateItem")
-    with caplog.at_level(logging.WARNING, logger="orgair.auth.keys"):
+    with caplog.at_level(logging.WARNING, logger=logger.name):
         principal = authenticate(plaintext, table=table)
     assert principal is not None
     assert principal.key_id == record.key_id

@@ -7,12 +7,8 @@ from typing import Any
 
 import pytest
 from orgair.errors import FieldError, ValidationFailed
-from orgair.scoring.models import DIMENSION_NAMES, Sector
-from orgair.scoring.validation import (
-    parse_company_input,
-    parse_individual_input,
-    parse_parameter_overrides,
-)
+from orgair.scoring.models import Sector
+from orgair.scoring.validation import parse_company_input, parse_individual_input
 
 Build = Callable[..., dict[str, Any]]
 
@@ -72,31 +68,6 @@ def test_body_that_is_not_an_object_is_reported_against_the_body() -> None:
 def test_prefix_nests_the_field_names(worked_example: Build) -> None:
     exc = failure(parse_company_input, worked_example(alignment=2), prefix="companies.3")
     assert fields_of(exc) == ["companies.3.alignment"]
-
-
-def test_override_weights_not_summing_to_one_blame_parameters_dimension_weights() -> None:
-    weights = dict.fromkeys(DIMENSION_NAMES, 0.2)
-    (error,) = failure(parse_parameter_overrides, {"dimension_weights": weights}).errors
-    assert error.field == "parameters.dimension_weights"
-    assert "must sum to 1 within 0.001" in error.message
-    assert "1.4" in error.message
-
-
-def test_override_out_of_range_uses_the_json_name() -> None:
-    exc = failure(parse_parameter_overrides, {"lambda": 0.6, "alpha": 0.5})
-    assert sorted(fields_of(exc)) == ["parameters.alpha", "parameters.lambda"]
-    assert any("from 0.55 to 0.7" in e.message for e in exc.errors)
-
-
-def test_override_missing_weight_names_it() -> None:
-    weights = dict.fromkeys(DIMENSION_NAMES[:-1], 0.2)
-    assert "parameters.dimension_weights.culture" in fields_of(
-        failure(parse_parameter_overrides, {"dimension_weights": weights})
-    )
-
-
-def test_unknown_override_is_refused() -> None:
-    assert fields_of(failure(parse_parameter_overrides, {"gamma": 0.1})) == ["parameters.gamma"]
 
 
 def test_individual_cross_field_rule_is_named_by_its_field() -> None:

@@ -11,7 +11,6 @@ only the winner publishes to the alert topic. A provider whose report cannot be 
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,12 +33,12 @@ from orgair.costs.reconciliation.figures import (
 from orgair.dal.reconciliations import AlertClaim, ReconciliationStore
 from orgair.errors import ConfigurationError, DependencyUnavailable
 from orgair.llm.transport import Deadline
+from orgair.observability import logger
 
 if TYPE_CHECKING:
     from orgair.costs.records import LedgerLine
     from orgair.settings import Settings
 
-logger = logging.getLogger(__name__)
 
 CLAIM_LEASE: Final = timedelta(minutes=15)
 """Longer than a run can take (the function's timeout). A run that fails to publish releases its
