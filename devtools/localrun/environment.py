@@ -3,7 +3,7 @@
 Per function, later sources win: the template (Globals, then the function), the local DynamoDB's
 endpoint and fake credentials, an env-vars file in `sam local`'s format (`Parameters` for every
 function, then `<LogicalId>`), and finally the developer's shell for the variables the template
-names, so `W_TALENT=0.5 make run` or `LOG_LEVEL=DEBUG make run` takes effect. Unlike `sam local`,
+names, so `W_TALENT=0.5 make run` or `POWERTOOLS_LOG_LEVEL=DEBUG make run` takes effect. Unlike `sam local`,
 file entries the template does not declare are kept, so a local file can add e.g. OPENAI_BASE_URL.
 
 Handlers run in this one process and `os.environ` is shared, so two functions needing different
