@@ -173,6 +173,7 @@ def test_the_budget_check_is_scheduled_by_the_projects_template() -> None:
     assert [(job.function_id, job.expression) for job in jobs] == [
         ("BudgetCheckFunction", Rate(900)),
         ("ExportFunction", parse_schedule("cron(0 2 * * ? *)")),
+        ("ReconciliationFunction", parse_schedule("cron(30 3 * * ? *)")),
     ]
 
 

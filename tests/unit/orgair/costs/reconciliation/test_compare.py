@@ -79,7 +79,7 @@ def test_a_model_only_one_side_knows_is_compared_against_nothing() -> None:
 
 
 def models_of(provider: str) -> list[str]:
-    return sorted(model for model, price in price_table().prices.items() if price.provider == provider)
+    return sorted(model for model, rows in price_table().rows.items() if rows[-1].provider == provider)
 
 
 KINDS = ("input", "cached_input", "cache_write", "output")
@@ -97,7 +97,8 @@ def ledger_days(draw: st.DrawFn, provider: str, large: bool = False) -> dict[str
             input_tokens=draw(counts),
             cached_input_tokens=draw(counts),
             cache_write_tokens=draw(counts) if provider == "anthropic" else 0,  # OpenAI bills no writes
-            output_tokens=draw(st.integers(min_value=50_000_000, max_value=500_000_000))
+            # large: over $25 of output even for the cheapest priced output ($0.40 per million)
+            output_tokens=draw(st.integers(min_value=70_000_000, max_value=500_000_000))
             if large
             else draw(st.integers(min_value=10_000, max_value=50_000_000)),
         )
