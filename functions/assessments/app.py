@@ -11,7 +11,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from orgair.costs.ledger import CostLedger
-from orgair.costs.pricing import effective_price_table, require_priced
 from orgair.http import (
     create_app,
     created,
@@ -23,22 +22,12 @@ from orgair.http import (
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.llm.gateway import LlmGateway
-from orgair.llm.models import require_cheaper
+from orgair.llm.models import require_configured_models
 from orgair.logic.assessments import AssessmentRequest, assess
 from orgair.models.scores import StoredScore
 from orgair.settings import get_settings
 
-_settings = get_settings()
-_prices = effective_price_table(_settings.LOCAL_MODEL_PRICES)
-require_priced(
-    {
-        "DEFAULT_LLM_MODEL": _settings.DEFAULT_LLM_MODEL,
-        "FALLBACK_LLM_MODEL": _settings.FALLBACK_LLM_MODEL,
-        **({"DEGRADED_LLM_MODEL": _settings.DEGRADED_LLM_MODEL} if _settings.DEGRADED_LLM_MODEL else {}),
-    },
-    _prices,
-)
-require_cheaper(_settings.DEGRADED_LLM_MODEL, _settings.DEFAULT_LLM_MODEL, _prices)
+require_configured_models(get_settings())
 app = create_app()
 
 

@@ -15,8 +15,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from orgair.costs.pricing import PriceTable
+from orgair.costs.pricing import PriceTable, effective_price_table, require_priced
 from orgair.errors import ConfigurationError
+from orgair.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +72,18 @@ def require_cheaper(degraded_model: str | None, default_model: str, prices: Pric
             "invalid configuration: DEGRADED_LLM_MODEL: must be cheaper than DEFAULT_LLM_MODEL "
             f"in pricing table {prices.version}"
         )
+
+
+def require_configured_models(settings: Settings) -> None:
+    """For the assessments function's init: every configured model (default, fallback and, when set,
+    degraded) has a price in force, and the degraded model is cheaper than the default one; a
+    ConfigurationError otherwise, so a misconfigured deployment fails to start."""
+    prices = effective_price_table(settings.LOCAL_MODEL_PRICES)
+    models = {
+        "DEFAULT_LLM_MODEL": settings.DEFAULT_LLM_MODEL,
+        "FALLBACK_LLM_MODEL": settings.FALLBACK_LLM_MODEL,
+    }
+    if settings.DEGRADED_LLM_MODEL:
+        models["DEGRADED_LLM_MODEL"] = settings.DEGRADED_LLM_MODEL
+    require_priced(models, prices)
+    require_cheaper(settings.DEGRADED_LLM_MODEL, settings.DEFAULT_LLM_MODEL, prices)
