@@ -104,10 +104,12 @@ def secrets_provider() -> SecretsProvider:
 
 @lru_cache(maxsize=1)
 def s3_client() -> Any:
-    """The container's S3 client (the FOCUS export's writes), with our time budget."""
+    """The container's S3 client (the FOCUS export's writes, evidence documents), with our time
+    budget; Signature Version 4, which pre-signed uploads of SSE-KMS objects need."""
     import boto3
+    from botocore.config import Config
 
-    return boto3.client("s3", config=client_config())
+    return boto3.client("s3", config=client_config().merge(Config(signature_version="s3v4")))
 
 
 def reset_clients() -> None:

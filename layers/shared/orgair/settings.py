@@ -178,6 +178,8 @@ class Settings(BaseModel):
     ALERT_EVENT_BUS_NAME: str = "default"
     EXPORT_BUCKET_NAME: str | None = None
     """The bucket the FOCUS export writes to (ExportFunction only)."""
+    EVIDENCE_BUCKET_NAME: str | None = None
+    """The bucket of evidence documents, `evidence/<tenant>/<evidence_id>` (AssessmentsFunction only)."""
     EXPORT_BILLING_ACCOUNT_ID: str = Field(default="orgair", min_length=1, max_length=128)
     """FOCUS BillingAccountId/Name of every exported row: the deployment (the stack's name)."""
     EXPORT_CLOSE_DELAY_SECONDS: int = Field(default=3600, ge=0, le=86_400)

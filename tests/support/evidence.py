@@ -1,0 +1,44 @@
+"""An evidence bucket on the embedded moto server, named by EVIDENCE_BUCKET_NAME, and reading it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import pytest
+from orgair.aws import s3_client
+
+
+def s3(endpoint_url: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+@contextmanager
+def evidence_bucket(endpoint_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
+    """A fresh bucket for this test (S3 client and name); emptied and removed after."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", endpoint_url)
+    s3_client.cache_clear()
+    client = s3(endpoint_url)
+    name = f"evidence-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name)
+    monkeypatch.setenv("EVIDENCE_BUCKET_NAME", name)
+    try:
+        yield client, name
+    finally:
+        for version in client.list_object_versions(Bucket=name).get("Versions", []):
+            client.delete_object(Bucket=name, Key=version["Key"], VersionId=version["VersionId"])
+        client.delete_bucket(Bucket=name)
+        s3_client.cache_clear()
+
+
+def keys(client: Any, bucket: str) -> list[str]:
+    return sorted(item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", []))
