@@ -99,6 +99,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/costs/entries"): "listCostEntries",
     ("get", "/costs/reconciliations"): "listCostReconciliations",
     ("get", "/costs/summary"): "getCostSummary",
+    ("post", "/evidence"): "createEvidenceUpload",
     ("get", "/health"): "getHealth",
     ("get", "/health/detailed"): "getDetailedHealth",
     ("get", "/health/liveness"): "getLiveness",

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Assess a company from evidence with an LLM, then score and store it
-         * @description Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating of each dimension, then scores and stores the company as POST /scores does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of paying for a second one.
+         * @description Sends the evidence (inline `evidence` text, kept in the evidence bucket first, or on v2 an `evidence_id` uploaded through POST /evidence) to the default model (retries with backoff, then the fallback model) for a rating of each dimension, then scores and stores the company as POST /scores does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of paying for a second one.
          *
          *     **Required scope:** `assessments:write` (or `admin`).
          */
@@ -218,6 +218,28 @@ export interface paths {
         get: operations["getCostSummary"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Announce an evidence document and get a pre-signed S3 upload for it
+         * @description Answers an `evidence_id` and a pre-signed S3 POST (form fields, then the document as `file`) valid for 900 s. Its policy pins the key (`evidence/<tenant>/<evidence_id>`), the content type, the exact size and server-side encryption, so S3 refuses any other upload. At most 20000 bytes (the inline evidence bound). Then assess it on v2: POST /assessments with `evidence_id`.
+         *
+         *     **Required scope:** `assessments:write` (or `admin`).
+         */
+        post: operations["createEvidenceUpload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -612,7 +634,8 @@ export interface components {
         };
         /**
          * AssessmentRequest
-         * @description The body of POST /assessments.
+         * @description The body of POST /assessments: the evidence inline (`evidence`) or, on v2, a document uploaded
+         *     through POST /evidence (`evidence_id`); exactly one of them.
          * @example {
          *       "company_id": "acme-logistics",
          *       "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed lakehouse; an AI policy was approved in January; three models are in production for demand forecasting; no AI training programme for staff yet.",
@@ -622,8 +645,16 @@ export interface components {
         AssessmentRequest: {
             /** Company Id */
             company_id: string;
-            /** Evidence */
-            evidence: string;
+            /**
+             * Evidence
+             * @description The evidence text; required unless `evidence_id` is sent.
+             */
+            evidence?: string | null;
+            /**
+             * Evidence Id
+             * @description An evidence document uploaded through POST /evidence, instead of `evidence`.
+             */
+            evidence_id?: string | null;
             /**
              * Sector
              * @description matched case-insensitively
@@ -633,12 +664,20 @@ export interface components {
         };
         /**
          * AssessmentView
-         * @description For scores produced by POST /assessments: the ratings, the evidence size and the LLM spend.
+         * @description For scores produced by POST /assessments: the ratings, the evidence read, the prompt version
+         *     and the LLM spend.
          */
         AssessmentView: {
+            /** @description The evidence the model read (absent on scores assessed before evidence was kept). */
+            evidence?: components["schemas"]["EvidenceProvenanceView"] | null;
             /** Evidence Chars */
             evidence_chars: number;
             llm: components["schemas"]["AssessmentLlmView"];
+            /**
+             * Prompt Version
+             * @description The version of the assessment prompt that produced the ratings (absent on scores assessed before prompts were versioned).
+             */
+            prompt_version?: string | null;
             ratings: components["schemas"]["DimensionRatingsView"];
         };
         /**
@@ -1029,6 +1068,104 @@ export interface components {
             items: components["schemas"]["LedgerEntry"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * EvidenceProvenanceView
+         * @description Which evidence an assessment read: the document kept in EvidenceBucket and the hash of its bytes.
+         */
+        EvidenceProvenanceView: {
+            /** Content Type */
+            content_type: string;
+            /** Evidence Id */
+            evidence_id: string;
+            /**
+             * Location
+             * @description The document's key in the evidence bucket: `evidence/<tenant>/<evidence_id>`.
+             */
+            location: string;
+            /**
+             * Sha256
+             * @description SHA-256 of the document's bytes, hex.
+             */
+            sha256: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Source
+             * @description `inline`: the request's `evidence` text, kept by the service; `upload`: a document uploaded through POST /evidence.
+             * @enum {string}
+             */
+            source: "inline" | "upload";
+        };
+        /**
+         * EvidenceUpload
+         * @description Where and until when to upload the document; assess it afterwards with its `evidence_id`.
+         * @example {
+         *       "content_type": "text/markdown",
+         *       "evidence_id": "01JEV1DENCE0000000000000AB",
+         *       "expires_at": "2026-12-03T10:30:30.123Z",
+         *       "location": "evidence/pe-firm/01JEV1DENCE0000000000000AB",
+         *       "size_bytes": 5120,
+         *       "upload": {
+         *         "fields": {
+         *           "Content-Type": "text/markdown",
+         *           "key": "evidence/pe-firm/01JEV1DENCE0000000000000AB",
+         *           "policy": "eyJleHBpcmF0aW9uIjogIjIwMjYtMTItMDNUMTA6MzA6MzBaIn0=",
+         *           "x-amz-algorithm": "AWS4-HMAC-SHA256",
+         *           "x-amz-credential": "ASIAEXAMPLE/20261203/us-east-1/s3/aws4_request",
+         *           "x-amz-date": "20261203T101530Z",
+         *           "x-amz-security-token": "IQoJb3JpZ2luX2VjEXAMPLE",
+         *           "x-amz-server-side-encryption": "aws:kms",
+         *           "x-amz-signature": "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+         *         },
+         *         "url": "https://orgair-evidencebucket-1a2b3c.s3.amazonaws.com/"
+         *       }
+         *     }
+         */
+        EvidenceUpload: {
+            /**
+             * Content Type
+             * @enum {string}
+             */
+            content_type: "text/plain" | "text/markdown" | "application/json";
+            /** Evidence Id */
+            evidence_id: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description The upload is refused after this instant (900 s after the answer).
+             * @example 2026-12-03T10:15:30.123Z
+             */
+            expires_at: string;
+            /**
+             * Location
+             * @description The document's key in the evidence bucket.
+             */
+            location: string;
+            /** Size Bytes */
+            size_bytes: number;
+            upload: components["schemas"]["PresignedPost"];
+        };
+        /**
+         * EvidenceUploadRequest
+         * @description The document about to be uploaded: its content type and exact size.
+         * @example {
+         *       "content_type": "text/markdown",
+         *       "size_bytes": 5120
+         *     }
+         */
+        EvidenceUploadRequest: {
+            /**
+             * Content Type
+             * @description The document's media type; the upload must send the same.
+             * @enum {string}
+             */
+            content_type: "text/plain" | "text/markdown" | "application/json";
+            /**
+             * Size Bytes
+             * @description The document's exact size in bytes, at most 20000: S3 refuses any other size.
+             */
+            size_bytes: number;
         };
         /** FiguresView */
         FiguresView: {
@@ -2107,6 +2244,18 @@ export interface components {
             stored: number;
         };
         /**
+         * PresignedPost
+         * @description An HTML-form POST to S3: every field of `fields`, then the document as the last field, `file`.
+         */
+        PresignedPost: {
+            /** Fields */
+            fields: {
+                [key: string]: string;
+            };
+            /** Url */
+            url: string;
+        };
+        /**
          * ProblemDetails
          * @description An RFC 9457 problem; `type` is a stable URI per kind of problem.
          */
@@ -3071,7 +3220,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The stored score with its assessment. */
+            /** @description The stored score with its assessment, the evidence it read (`assessment.evidence`: id, location, sha256, size) and the prompt version. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3107,7 +3256,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed. */
+            /** @description No evidence document `evidence_id` for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed, or the evidence document `evidence_id` has not been uploaded yet. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3924,6 +4082,115 @@ export interface operations {
             };
             /** @description The API key lacks the `costs:read` scope (and is not `admin`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createEvidenceUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The evidence id and its pre-signed upload. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceUpload"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or nests too deep. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,9 @@
 """POST /assessments: evidence text → LLM ratings of the seven dimensions → a stored score.
 
+The evidence is inline text (kept in EvidenceBucket before the model is called) or, on v2, an
+`evidence_id` uploaded through POST /evidence (`orgair.evidence.documents`); the stored score records
+which evidence (id, location, sha256, size) and which prompt (`PROMPT_VERSION`) produced it.
+
 The model only rates; the score is computed and stored (with its review rule) by `store_score` with
 the stage's parameter version, so the LLM never does arithmetic. Every provider attempt (retries, fallback, the one
 repair of an invalid answer) is reserved and settled on the cost ledger by the gateway; an answer
@@ -16,17 +20,26 @@ from orgair.auth.principal import RequestMeta
 from orgair.aws import settings_call_budget_seconds
 from orgair.business_metrics import record_assessment
 from orgair.costs.money import format_usd
+from orgair.errors import FieldError, ValidationFailed
+from orgair.evidence.documents import (
+    EVIDENCE_FIELD,
+    EVIDENCE_ID_PATTERN,
+    MAX_EVIDENCE_CHARS,
+    Evidence,
+    keep_inline,
+    load_evidence,
+)
 from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
 from orgair.llm.transport import Deadline
 from orgair.logic.scores import store_score
 from orgair.models.scores import AssessmentAttemptView, AssessmentLlmView, DegradedView, StoredScore
 from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
-from orgair.scoring.models import CompanyId, SectorName
+from orgair.scoring.models import CompanyId, SectorName, mark_only_in
 from orgair.scoring.versions import ParamVersion
 from orgair.settings import Settings
 
-MAX_EVIDENCE_CHARS: Final = 20_000
-"""Bounds the prompt, hence the reservation (characters / 3 tokens) and the provider's context."""
+__all__ = ["MAX_EVIDENCE_CHARS", "PROMPT_VERSION", "AssessmentRequest", "assess"]
+
 MAX_RATIONALE_CHARS: Final = 600
 LLM_DEADLINE_SECONDS: Final = 25.0
 STORE_CALLS_AFTER_LLM: Final = 2
@@ -35,6 +48,10 @@ keeps the worst case of both (each `orgair.aws.settings_call_budget_seconds`) be
 own timeout, so a store that stalls just then is a 503, not a 504."""
 ANSWER_RESERVE_SECONDS: Final = 1.0
 """Besides those writes: scoring and answering."""
+
+PROMPT_VERSION: Final = "assessment-2026-12-03"
+"""The version of SYSTEM_PROMPT and `user_prompt` together, recorded with every assessed score. Change
+it with either text: a test holds the fingerprint of the prompt each version names."""
 
 SYSTEM_PROMPT: Final = (
     "You are an analyst assessing the organisational AI readiness of a private-equity portfolio "
@@ -45,28 +62,43 @@ SYSTEM_PROMPT: Final = (
 )
 
 
-class AssessmentRequest(BaseModel):
-    """The body of POST /assessments."""
+V2_ONLY_ASSESSMENT_INPUTS: Final = (EVIDENCE_FIELD,)
+"""Inputs of POST /assessments only stage v2 accepts (v1 refuses them with 422)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "company_id": "acme-logistics",
-                    "sector": "technology",
-                    "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed "
-                    "lakehouse; an AI policy was approved in January; three models are in production "
-                    "for demand forecasting; no AI training programme for staff yet.",
-                }
-            ]
-        },
-    )
+ASSESSMENT_EXAMPLE: Final = {
+    "company_id": "acme-logistics",
+    "sector": "technology",
+    "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed "
+    "lakehouse; an AI policy was approved in January; three models are in production "
+    "for demand forecasting; no AI training programme for staff yet.",
+}
+
+
+def _assessment_schema(schema: dict[str, Any]) -> None:
+    """The example, and which inputs only v2.0 reads (left out of the v1 document)."""
+    schema["examples"] = [ASSESSMENT_EXAMPLE]
+    mark_only_in("v2.0", V2_ONLY_ASSESSMENT_INPUTS)(schema)
+
+
+class AssessmentRequest(BaseModel):
+    """The body of POST /assessments: the evidence inline (`evidence`) or, on v2, a document uploaded
+    through POST /evidence (`evidence_id`); exactly one of them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_assessment_schema)
 
     company_id: CompanyId
     sector: SectorName
-    evidence: str = Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)
+    evidence: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_EVIDENCE_CHARS,
+        description="The evidence text; required unless `evidence_id` is sent.",
+    )
+    evidence_id: str | None = Field(
+        default=None,
+        pattern=EVIDENCE_ID_PATTERN,
+        description="An evidence document uploaded through POST /evidence, instead of `evidence`.",
+    )
 
 
 class DimensionRating(BaseModel):
@@ -124,12 +156,38 @@ def assessment_cost(completion: StructuredCompletion[DimensionRatings]) -> Asses
     )
 
 
-def user_prompt(request: AssessmentRequest) -> str:
+def user_prompt(request: AssessmentRequest, evidence: str) -> str:
     return (
         f"Company: {request.company_id}\nSector: {request.sector.value}\n"
         "Evidence (between the markers):\n<<<EVIDENCE\n"
-        f"{request.evidence}\nEVIDENCE>>>"
+        f"{evidence}\nEVIDENCE>>>"
     )
+
+
+def check_evidence_inputs(request: AssessmentRequest, version: ParamVersion) -> AssessmentRequest:
+    """Exactly one of `evidence` and `evidence_id`; v1 refuses `evidence_id` (422, naming it)."""
+    if version == "v1.0" and request.evidence_id is not None:
+        raise ValidationFailed(
+            "evidence_id is accepted only by v2; on v1 send the evidence text, or call /v2.",
+            errors=[FieldError(EVIDENCE_FIELD, "used only by v2.0; not accepted on v1")],
+        )
+    if (request.evidence is None) == (request.evidence_id is None):
+        raise ValidationFailed(
+            "Send the evidence either inline (evidence) or as an uploaded document (evidence_id), "
+            "exactly one of them.",
+            errors=[
+                FieldError(name, "send exactly one of evidence and evidence_id")
+                for name in ("evidence", EVIDENCE_FIELD)
+            ],
+        )
+    return request
+
+
+def read_evidence(request: AssessmentRequest, tenant_id: str, settings: Settings) -> Evidence:
+    """The evidence to assess: the uploaded document, or the inline text once it is kept in S3."""
+    if request.evidence is not None:
+        return keep_inline(tenant_id, request.evidence, settings)
+    return load_evidence(tenant_id, request.evidence_id or "", settings)
 
 
 def assess(
@@ -143,11 +201,15 @@ def assess(
 ) -> StoredScore:
     """Rate the evidence with the LLM (reserved and settled per attempt), then score and store it.
 
-    The stored score carries the ratings with their rationales and where the spend is on the ledger.
+    The stored score carries the ratings with their rationales, where the spend is on the ledger, and
+    which evidence and prompt version produced it. Refusals of the evidence (422, 404, 409, 413) come
+    before any model is called.
     """
+    evidence = read_evidence(check_evidence_inputs(request, version), meta.tenant_id, settings)
     try:
         stored = _assess(
             request,
+            evidence,
             meta=meta,
             version=version,
             settings=settings,
@@ -163,6 +225,7 @@ def assess(
 
 def _assess(
     request: AssessmentRequest,
+    evidence: Evidence,
     *,
     meta: RequestMeta,
     version: ParamVersion,
@@ -177,7 +240,7 @@ def _assess(
             correlation_id=meta.correlation_id,
             request_id=meta.request_id,
             system=SYSTEM_PROMPT,
-            user=user_prompt(request),
+            user=user_prompt(request, evidence.text),
         ),
         DimensionRatings,
         deadline=Deadline.within(
@@ -195,7 +258,9 @@ def _assess(
     )
     record = {
         "ratings": completion.value.model_dump(mode="json"),
-        "evidence_chars": len(request.evidence),
+        "evidence_chars": len(evidence.text),
+        "evidence": evidence.provenance(),
+        "prompt_version": PROMPT_VERSION,
         "llm": assessment_cost(completion).model_dump(mode="json"),
     }
     return store_score(company, version=version, meta=meta, settings=settings, assessment=record)

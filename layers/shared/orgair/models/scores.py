@@ -196,11 +196,37 @@ class AssessmentLlmView(BaseModel):
     )
 
 
+class EvidenceProvenanceView(BaseModel):
+    """Which evidence an assessment read: the document kept in EvidenceBucket and the hash of its bytes."""
+
+    evidence_id: str
+    source: Literal["inline", "upload"] = Field(
+        description="`inline`: the request's `evidence` text, kept by the service; `upload`: a "
+        "document uploaded through POST /evidence."
+    )
+    location: str = Field(
+        description="The document's key in the evidence bucket: `evidence/<tenant>/<evidence_id>`."
+    )
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the document's bytes, hex.")
+    size_bytes: int = Field(ge=1)
+    content_type: str
+
+
 class AssessmentView(BaseModel):
-    """For scores produced by POST /assessments: the ratings, the evidence size and the LLM spend."""
+    """For scores produced by POST /assessments: the ratings, the evidence read, the prompt version
+    and the LLM spend."""
 
     ratings: DimensionRatingsView
     evidence_chars: int
+    evidence: EvidenceProvenanceView | None = Field(
+        default=None,
+        description="The evidence the model read (absent on scores assessed before evidence was kept).",
+    )
+    prompt_version: str | None = Field(
+        default=None,
+        description="The version of the assessment prompt that produced the ratings (absent on scores "
+        "assessed before prompts were versioned).",
+    )
     llm: AssessmentLlmView
 
 

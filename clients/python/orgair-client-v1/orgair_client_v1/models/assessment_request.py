@@ -9,6 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.assessment_request_sector import AssessmentRequestSector
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -21,17 +23,18 @@ T = TypeVar("T", bound="AssessmentRequest")
 
 @_attrs_define
 class AssessmentRequest:
-    """ The body of POST /assessments.
+    """ The body of POST /assessments: the evidence inline (`evidence`) or, on v2, a document uploaded
+    through POST /evidence (`evidence_id`); exactly one of them.
 
         Attributes:
             company_id (str):
-            evidence (str):
             sector (AssessmentRequestSector): matched case-insensitively
+            evidence (None | str | Unset): The evidence text; required unless `evidence_id` is sent.
      """
 
     company_id: str
-    evidence: str
     sector: AssessmentRequestSector
+    evidence: None | str | Unset = UNSET
 
 
 
@@ -40,18 +43,23 @@ class AssessmentRequest:
     def to_dict(self) -> dict[str, Any]:
         company_id = self.company_id
 
-        evidence = self.evidence
-
         sector = self.sector.value
+
+        evidence: None | str | Unset
+        if isinstance(self.evidence, Unset):
+            evidence = UNSET
+        else:
+            evidence = self.evidence
 
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
             "company_id": company_id,
-            "evidence": evidence,
             "sector": sector,
         })
+        if evidence is not UNSET:
+            field_dict["evidence"] = evidence
 
         return field_dict
 
@@ -62,17 +70,25 @@ class AssessmentRequest:
         d = dict(src_dict)
         company_id = d.pop("company_id")
 
-        evidence = d.pop("evidence")
-
         sector = AssessmentRequestSector(d.pop("sector"))
 
 
 
 
+        def _parse_evidence(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        evidence = _parse_evidence(d.pop("evidence", UNSET))
+
+
         assessment_request = cls(
             company_id=company_id,
-            evidence=evidence,
             sector=sector,
+            evidence=evidence,
         )
 
         return assessment_request

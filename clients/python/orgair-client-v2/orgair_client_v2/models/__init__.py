@@ -26,6 +26,12 @@ from .dimension_ratings_view import DimensionRatingsView
 from .dimension_weights import DimensionWeights
 from .dimensions import Dimensions
 from .entries_view import EntriesView
+from .evidence_provenance_view import EvidenceProvenanceView
+from .evidence_provenance_view_source import EvidenceProvenanceViewSource
+from .evidence_upload import EvidenceUpload
+from .evidence_upload_content_type import EvidenceUploadContentType
+from .evidence_upload_request import EvidenceUploadRequest
+from .evidence_upload_request_content_type import EvidenceUploadRequestContentType
 from .figures_view import FiguresView
 from .get_open_api_document_response_200 import GetOpenApiDocumentResponse200
 from .global_budget_view import GlobalBudgetView
@@ -56,6 +62,8 @@ from .portfolio_request import PortfolioRequest
 from .portfolio_result import PortfolioResult
 from .portfolio_result_param_version import PortfolioResultParamVersion
 from .portfolio_summary import PortfolioSummary
+from .presigned_post import PresignedPost
+from .presigned_post_fields import PresignedPostFields
 from .problem_details import ProblemDetails
 from .problem_field_error import ProblemFieldError
 from .readiness_status import ReadinessStatus
@@ -120,6 +128,12 @@ __all__ = (
     "Dimensions",
     "DimensionWeights",
     "EntriesView",
+    "EvidenceProvenanceView",
+    "EvidenceProvenanceViewSource",
+    "EvidenceUpload",
+    "EvidenceUploadContentType",
+    "EvidenceUploadRequest",
+    "EvidenceUploadRequestContentType",
     "FiguresView",
     "GetOpenApiDocumentResponse200",
     "GlobalBudgetView",
@@ -150,6 +164,8 @@ __all__ = (
     "PortfolioResult",
     "PortfolioResultParamVersion",
     "PortfolioSummary",
+    "PresignedPost",
+    "PresignedPostFields",
     "ProblemDetails",
     "ProblemFieldError",
     "ReadinessStatus",

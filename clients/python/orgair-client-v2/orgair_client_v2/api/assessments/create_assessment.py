@@ -75,6 +75,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
 
@@ -155,18 +162,21 @@ def sync_detailed(
 ) -> Response[ProblemDetails | StoredScore]:
     """ Assess a company from evidence with an LLM, then score and store it
 
-     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
-    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
-    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
-    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
-    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
-    paying for a second one.
+     Sends the evidence (inline `evidence` text, kept in the evidence bucket first, or on v2 an
+    `evidence_id` uploaded through POST /evidence) to the default model (retries with backoff, then the
+    fallback model) for a rating of each dimension, then scores and stores the company as POST /scores
+    does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against
+    every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget
+    store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers
+    the first assessment instead of paying for a second one.
 
     **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
-        body (AssessmentRequest): The body of POST /assessments.
+        body (AssessmentRequest): The body of POST /assessments: the evidence inline (`evidence`)
+            or, on v2, a document uploaded
+            through POST /evidence (`evidence_id`); exactly one of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,18 +208,21 @@ def sync(
 ) -> ProblemDetails | StoredScore | None:
     """ Assess a company from evidence with an LLM, then score and store it
 
-     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
-    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
-    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
-    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
-    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
-    paying for a second one.
+     Sends the evidence (inline `evidence` text, kept in the evidence bucket first, or on v2 an
+    `evidence_id` uploaded through POST /evidence) to the default model (retries with backoff, then the
+    fallback model) for a rating of each dimension, then scores and stores the company as POST /scores
+    does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against
+    every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget
+    store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers
+    the first assessment instead of paying for a second one.
 
     **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
-        body (AssessmentRequest): The body of POST /assessments.
+        body (AssessmentRequest): The body of POST /assessments: the evidence inline (`evidence`)
+            or, on v2, a document uploaded
+            through POST /evidence (`evidence_id`); exactly one of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -236,18 +249,21 @@ async def asyncio_detailed(
 ) -> Response[ProblemDetails | StoredScore]:
     """ Assess a company from evidence with an LLM, then score and store it
 
-     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
-    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
-    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
-    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
-    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
-    paying for a second one.
+     Sends the evidence (inline `evidence` text, kept in the evidence bucket first, or on v2 an
+    `evidence_id` uploaded through POST /evidence) to the default model (retries with backoff, then the
+    fallback model) for a rating of each dimension, then scores and stores the company as POST /scores
+    does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against
+    every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget
+    store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers
+    the first assessment instead of paying for a second one.
 
     **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
-        body (AssessmentRequest): The body of POST /assessments.
+        body (AssessmentRequest): The body of POST /assessments: the evidence inline (`evidence`)
+            or, on v2, a document uploaded
+            through POST /evidence (`evidence_id`); exactly one of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -279,18 +295,21 @@ async def asyncio(
 ) -> ProblemDetails | StoredScore | None:
     """ Assess a company from evidence with an LLM, then score and store it
 
-     Sends the evidence to the default model (retries with backoff, then the fallback model) for a rating
-    of each dimension, then scores and stores the company as POST /scores does; every attempt is priced
-    and on the ledger (`assessment.llm`). Admission is checked against every daily budget first: over
-    budget is a 429 with `Retry-After` and no model is called; a budget store or provider that cannot be
-    reached is a 503. Send an `Idempotency-Key` so that a retry answers the first assessment instead of
-    paying for a second one.
+     Sends the evidence (inline `evidence` text, kept in the evidence bucket first, or on v2 an
+    `evidence_id` uploaded through POST /evidence) to the default model (retries with backoff, then the
+    fallback model) for a rating of each dimension, then scores and stores the company as POST /scores
+    does; every attempt is priced and on the ledger (`assessment.llm`). Admission is checked against
+    every daily budget first: over budget is a 429 with `Retry-After` and no model is called; a budget
+    store or provider that cannot be reached is a 503. Send an `Idempotency-Key` so that a retry answers
+    the first assessment instead of paying for a second one.
 
     **Required scope:** `assessments:write` (or `admin`).
 
     Args:
         idempotency_key (str | Unset):
-        body (AssessmentRequest): The body of POST /assessments.
+        body (AssessmentRequest): The body of POST /assessments: the evidence inline (`evidence`)
+            or, on v2, a document uploaded
+            through POST /evidence (`evidence_id`); exactly one of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

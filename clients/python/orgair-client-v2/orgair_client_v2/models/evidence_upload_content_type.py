@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class EvidenceUploadContentType(StrEnum):
+    APPLICATIONJSON = "application/json"
+    TEXTMARKDOWN = "text/markdown"
+    TEXTPLAIN = "text/plain"
+
+    def __str__(self) -> str:
+        return str(self.value)
