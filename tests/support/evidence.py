@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from orgair.aws import s3_client
+from orgair.settings import get_settings
 
 
 def s3(endpoint_url: str) -> Any:
@@ -31,6 +32,7 @@ def evidence_bucket(endpoint_url: str, monkeypatch: pytest.MonkeyPatch) -> Itera
     name = f"evidence-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=name)
     monkeypatch.setenv("EVIDENCE_BUCKET_NAME", name)
+    get_settings.cache_clear()
     try:
         yield client, name
     finally:

@@ -32,6 +32,7 @@ from orgair.llm.transport import reset_http_client
 from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL, FakeClock
+from support.evidence import evidence_bucket
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
 from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, openai_reply, provider_error
 from support.scoring_requests import Reply, company, inject_fault, invoke, local_client, request, scan_all
@@ -284,7 +285,12 @@ def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
 
 
 @pytest.fixture
-def assessments(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+def assessments(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    with evidence_bucket(dynamodb.endpoint_url, monkeypatch):  # inline evidence is kept first
+        yield _assessments(monkeypatch)
+
+
+def _assessments(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-openai-key")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "anthropic-test-key")
     monkeypatch.setenv("OPENAI_BASE_URL", OPENAI_TEST_URL)

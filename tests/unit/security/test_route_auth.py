@@ -34,6 +34,7 @@ ROUTE_SCOPES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/reviews"): "reviews:read",
     ("POST", "/reviews/{review_id}/decision"): "reviews:decide",
     ("POST", "/assessments"): "assessments:write",
+    ("POST", "/evidence"): "assessments:write",
     ("POST", "/costs"): "costs:write",
     ("GET", "/costs/summary"): "costs:read",
     ("GET", "/costs/entries"): "costs:read",

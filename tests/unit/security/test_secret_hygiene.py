@@ -32,6 +32,7 @@ from orgair.llm.transport import reset_http_client
 from orgair.observability import logger as service_logger
 from orgair.settings import get_settings, load_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
+from support.evidence import evidence_bucket
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
 from support.llm import ANTHROPIC_URL, OPENAI_URL
 
@@ -157,7 +158,8 @@ def configured(
     service_logger.setLevel(logging.DEBUG)
     reset_http_client()
     try:
-        yield request.param
+        with evidence_bucket(dynamodb.endpoint_url, monkeypatch):  # assessments keep inline evidence
+            yield request.param
     finally:
         service_logger.setLevel(level)
         reset_http_client()
