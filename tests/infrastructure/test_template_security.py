@@ -180,6 +180,64 @@ def test_every_topic_is_encrypted_and_refuses_plain_http(topic: str) -> None:
     assert all("sns:Publish" in as_list(statement["Action"]) for statement in denials)
 
 
+BUCKETS: Final = sorted(name for name, res in RESOURCES.items() if res["Type"] == "AWS::S3::Bucket")
+
+
+def bucket_denials(bucket: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for resource in RESOURCES.values()
+        if resource["Type"] == "AWS::S3::BucketPolicy" and resource["Properties"]["Bucket"] == {"Ref": bucket}
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Effect"] == "Deny" and statement["Principal"] == "*"
+    ]
+
+
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_every_bucket_is_private_encrypted_versioned_expiring_and_refuses_plain_http(bucket: str) -> None:
+    properties = RESOURCES[bucket]["Properties"]
+    assert set(properties["PublicAccessBlockConfiguration"].values()) == {True}
+    (rule,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(
+        rule.get("NoncurrentVersionExpiration") for rule in properties["LifecycleConfiguration"]["Rules"]
+    )
+    plain_http = [
+        statement
+        for statement in bucket_denials(bucket)
+        if statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+    ]
+    assert plain_http, f"{bucket}: no policy denies aws:SecureTransport false"
+    assert all({"s3:GetObject", "s3:PutObject"} <= set(as_list(s["Action"])) for s in plain_http)
+
+
+def test_evidence_expires_and_every_upload_must_be_encrypted_with_kms() -> None:
+    (rule,) = RESOURCES["EvidenceBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert 0 < rule["ExpirationInDays"] <= 400
+    unencrypted = [
+        statement
+        for statement in bucket_denials("EvidenceBucket")
+        if statement["Action"] == "s3:PutObject"
+        and statement.get("Condition", {}).get("StringNotEquals", {}).get("s3:x-amz-server-side-encryption")
+        == "aws:kms"
+    ]
+    assert unencrypted, "EvidenceBucket: no policy denies an upload without SSE-KMS"
+
+
+def test_only_the_assessments_function_reaches_evidence_and_only_its_objects() -> None:
+    reaching = {
+        function: statement
+        for function in FUNCTIONS
+        for statement in function_statements(function)
+        if "EvidenceBucket" in json.dumps(statement.get("Resource"))
+    }
+    assert set(reaching) == {"AssessmentsFunction"}
+    statement = reaching["AssessmentsFunction"]
+    assert sorted(as_list(statement["Action"])) == ["s3:GetObject", "s3:PutObject"]
+    assert statement["Resource"] == {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_function_has_its_own_log_group_with_a_retention(function: str) -> None:
     groups = [
