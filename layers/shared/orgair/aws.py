@@ -10,7 +10,7 @@ platform's deadline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -146,35 +146,6 @@ def caused_by_unavailable(error: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
-
-
-TRANSIENT_CANCELLATION_REASONS = frozenset(
-    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
-)
-"""Why DynamoDB may cancel a transaction that would succeed if simply retried."""
-
-
-def cancelled_transiently(error: BaseException) -> bool:
-    """A TransactWriteItems cancelled for capacity or a concurrent transaction only (no condition or
-    validation failed): the store could not do it now, which is a 503 to retry, never a 409."""
-    if error_code(error) != "TransactionCanceledException":
-        return False
-    response: Any = getattr(error, "response", None)
-    reasons = response.get("CancellationReasons", []) if isinstance(response, dict) else []
-    codes = {str(reason.get("Code") or "None") for reason in reasons if isinstance(reason, dict)}
-    return bool(codes & TRANSIENT_CANCELLATION_REASONS) and codes <= TRANSIENT_CANCELLATION_REASONS | {"None"}
-
-
-def conditional_write(what: str, write: Callable[[], T]) -> T | None:
-    """Run one conditional DynamoDB write: its result, or None when its condition failed
-    (another caller won), with an unreachable store failing closed as in `store_errors`."""
-    try:
-        with store_errors(what):
-            return write()
-    except Exception as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return None
-        raise
 
 
 @contextmanager

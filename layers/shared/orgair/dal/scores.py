@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
-from orgair.aws import cancelled_transiently, dynamodb_client, error_code, store_errors
-from orgair.dal.codec import from_item, to_item, to_value
-from orgair.errors import Conflict, DependencyUnavailable
+from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.dynamo.codec import from_item, to_item, to_value
+from orgair.dynamo.transact import cancelled_transiently
+from orgair.errors import DependencyUnavailable
 
 INDEX: Final = "gsi1"
 MAX_TRANSACTION_ITEMS: Final = 100
@@ -61,6 +62,10 @@ _jitter = random.SystemRandom()
 def pause_before_retry(attempt: int) -> None:
     """Exponential backoff with full jitter after losing a race for a pointer, so racers spread out."""
     time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt)))
+
+
+class ReviewAlreadyDecided(Exception):
+    """The review was decided by someone else between reading and deciding it (the logic answers 409)."""
 
 
 class PointerMoved(Exception):
@@ -520,7 +525,7 @@ def decide_review(
     """Record the one decision of a pending review, the score's review status and (for an approval)
     the company's moved pointer, atomically.
 
-    A review decided meanwhile is Conflict; a pointer changed since it was read is PointerMoved.
+    A review decided meanwhile is ReviewAlreadyDecided; a pointer changed since it was read is PointerMoved.
     """
     review_id = str(review["review_id"])
     company_id, version = str(review["company_id"]), str(review["param_version"])
@@ -564,6 +569,6 @@ def decide_review(
             failed = failed_conditions(error)
             if 2 in failed and 0 not in failed:
                 raise PointerMoved from None
-            raise Conflict("This review has already been decided.") from None
+            raise ReviewAlreadyDecided from None
         raise
     return {**review, **decision, "status": new_status}

@@ -110,6 +110,8 @@ def decide(
             )
         except scores_dal.PointerMoved:
             continue
+        except scores_dal.ReviewAlreadyDecided:
+            raise Conflict("This review has already been decided.") from None
         record_review_decided(request.decision)
         return _view(updated)
     raise DependencyUnavailable(
