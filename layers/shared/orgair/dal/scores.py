@@ -1,4 +1,5 @@
-"""Stored scores and their history in ScoresTable, and review items in ReviewsTable.
+"""Stored scores and their history in ScoresTable, and the review items a score opens in ReviewsTable
+(reading and deciding reviews: `orgair.dal.reviews`).
 
 Layout (every key starts with the tenant, so no query can reach another tenant's items):
 
@@ -62,10 +63,6 @@ _jitter = random.SystemRandom()
 def pause_before_retry(attempt: int) -> None:
     """Exponential backoff with full jitter after losing a race for a pointer, so racers spread out."""
     time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt)))
-
-
-class ReviewAlreadyDecided(Exception):
-    """The review was decided by someone else between reading and deciding it (the logic answers 409)."""
 
 
 class PointerMoved(Exception):
@@ -420,67 +417,6 @@ def history(
     return items, (from_item(last) if last else None)
 
 
-LIST_QUERIES_PER_PAGE: Final = 8
-"""A page of one version's reviews reads at most this many query pages (other versions are skipped)."""
-
-
-def list_reviews(
-    tenant_id: str,
-    status: str | None,
-    reviews_table: str,
-    *,
-    version: str,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """One page of the tenant's reviews of one parameter version (optionally of one status), newest first.
-
-    Reviews of the other version are filtered out by DynamoDB; the page is filled by further queries
-    (at most LIST_QUERIES_PER_PAGE), so it may come back short, never wrong, with a cursor to go on.
-    """
-    values: dict[str, Any] = {":version": to_value(version)}
-    if status is None:
-        request: dict[str, Any] = {
-            "TableName": reviews_table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-        }
-        values.update({":pk": to_value(f"T#{tenant_id}"), ":prefix": to_value("R#")})
-    else:
-        request = {"TableName": reviews_table, "IndexName": INDEX, "KeyConditionExpression": "gsi1pk = :pk"}
-        values[":pk"] = to_value(review_status_pk(tenant_id, status))
-    request.update(
-        {
-            "ScanIndexForward": False,
-            "FilterExpression": "param_version = :version",
-            "ExpressionAttributeValues": values,
-        }
-    )
-    items: list[dict[str, Any]] = []
-    last: dict[str, Any] | None = to_item(start_key) if start_key else None
-    for _ in range(LIST_QUERIES_PER_PAGE):
-        page = {**request, "Limit": limit - len(items)}
-        if last:
-            page["ExclusiveStartKey"] = last
-        with store_errors("reading reviews"):
-            response = dynamodb_client().query(**page)
-        items.extend(_strip_keys(from_item(item)) for item in response.get("Items", []))
-        last = response.get("LastEvaluatedKey")
-        if not last or len(items) >= limit:
-            break
-    return items, (from_item(last) if last else None)
-
-
-def get_review(tenant_id: str, review_id: str, reviews_table: str) -> dict[str, Any] | None:
-    with store_errors("reading the review"):
-        response = dynamodb_client().get_item(
-            TableName=reviews_table,
-            Key={"pk": to_value(f"T#{tenant_id}"), "sk": to_value(f"R#{review_id}")},
-            ConsistentRead=True,
-        )
-    item = response.get("Item")
-    return _strip_keys(from_item(item)) if item else None
-
-
 def score_mark(
     tenant_id: str, company_id: str, version: str, score_id: str, scores_table: str
 ) -> Mark | None:
@@ -510,65 +446,3 @@ class PointerUpdate:
 
     read: Pointer
     pointer: Pointer
-
-
-def decide_review(
-    tenant_id: str,
-    review: Mapping[str, Any],
-    *,
-    decision: dict[str, Any],
-    new_status: str,
-    pointer: PointerUpdate | None,
-    scores_table: str,
-    reviews_table: str,
-) -> dict[str, Any]:
-    """Record the one decision of a pending review, the score's review status and (for an approval)
-    the company's moved pointer, atomically.
-
-    A review decided meanwhile is ReviewAlreadyDecided; a pointer changed since it was read is PointerMoved.
-    """
-    review_id = str(review["review_id"])
-    company_id, version = str(review["company_id"]), str(review["param_version"])
-    values = {f":{key}": to_value(value) for key, value in decision.items()}
-    assignments = ", ".join(f"#{key} = :{key}" for key in decision)
-    names = {f"#{key}": key for key in decision}
-    pk = company_pk(tenant_id, company_id, version)
-    score_keys = {"pk": to_value(pk), "sk": to_value(score_sk(str(review["score_id"])))}
-    transaction: list[Any] = [
-        {
-            "Update": {
-                "TableName": reviews_table,
-                "Key": {"pk": to_value(f"T#{tenant_id}"), "sk": to_value(f"R#{review_id}")},
-                "UpdateExpression": f"SET {assignments}, #status = :new_status, gsi1pk = :gsi1pk",
-                "ConditionExpression": "#status = :pending",
-                "ExpressionAttributeNames": {**names, "#status": "status"},
-                "ExpressionAttributeValues": {
-                    **values,
-                    ":new_status": to_value(new_status),
-                    ":pending": to_value("pending"),
-                    ":gsi1pk": to_value(review_status_pk(tenant_id, new_status)),
-                },
-            }
-        },
-        {
-            "Update": {
-                "TableName": scores_table,
-                "Key": score_keys,
-                "UpdateExpression": "SET review_status = :new_status",
-                "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeValues": {":new_status": to_value(new_status)},
-            }
-        },
-    ]
-    if pointer is not None:
-        transaction.append(pointer.pointer.put(scores_table, pk, company_id, pointer.read))
-    try:
-        _transact(transaction, "recording the review decision")
-    except Exception as error:
-        if error_code(error) == "TransactionCanceledException":
-            failed = failed_conditions(error)
-            if 2 in failed and 0 not in failed:
-                raise PointerMoved from None
-            raise ReviewAlreadyDecided from None
-        raise
-    return {**review, **decision, "status": new_status}
