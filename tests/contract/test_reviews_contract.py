@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from orgair.dal import scores as scores_dal
+from orgair.dal.pointers import Mark, Pointer, PointerUpdate
 from orgair.dal.reviews import ReviewRepository, ReviewTable
-from orgair.dal.scores import Mark, Pointer, PointerUpdate
 from orgair.records.reviews import ReviewDecision, ReviewRecord
 from support.fakes.reviews import InMemoryReviews
 

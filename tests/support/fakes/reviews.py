@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from orgair.dal.pointers import Pointer, PointerUpdate
 from orgair.dal.reviews import DecideRefusal
-from orgair.dal.scores import Pointer, PointerUpdate
 from orgair.records.reviews import ReviewDecision, ReviewRecord, ReviewStatus
 
 CompanyKey = tuple[str, str, str]

@@ -2,8 +2,8 @@
 
 Layout: pk `T#<tenant>`, sk `R#<review_id>` (review ids sort by time, so a tenant's reviews are one
 descending key-range query); gsi1pk `T#<tenant>#ST#<status>` lists one status, newest first. A
-review is opened in the transaction that stores its score (`orgair.dal.scores.ScoreWrite`); it is
-decided here, once: the decision, the score's `review_status` and (for an approval) the company's
+review is opened in the transaction that stores its score (`orgair.dal.scores.ScoreWrite`, with the
+item `review_item` lays out); it is decided here, once: the decision, the score's `review_status` and (for an approval) the company's
 moved pointer are one transaction.
 
 Typed answers only: a missing review is None, a refused decision a `DecideRefusal`; the logic maps
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 
 from orgair.aws import dynamodb_client, store_errors
-from orgair.dal.scores import INDEX, PointerUpdate, company_pk, review_status_pk, score_sk
+from orgair.dal.pointers import PointerUpdate, company_pk, score_sk
 from orgair.dynamo.codec import from_item, to_item, to_value
 from orgair.dynamo.transact import ConditionFailed, transact
 from orgair.records.reviews import Decision, ReviewDecision, ReviewRecord, ReviewStatus
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
+INDEX: Final = "gsi1"
 LIST_QUERIES_PER_PAGE: Final = 8
 """Queries one page may take to fill up past reviews of the other parameter version."""
 _KEYS: Final = frozenset({"pk", "sk", "gsi1pk", "gsi1sk"})
@@ -61,6 +62,25 @@ class ReviewRepository(Protocol):
         """Record the one decision of a pending review, the score's review status and (for an
         approval) the company's moved pointer, all or nothing: the decided review, or why not."""
         ...
+
+
+def review_status_pk(tenant_id: str, status: str) -> str:
+    return f"T#{tenant_id}#ST#{status}"
+
+
+def review_item(tenant_id: str, review: Mapping[str, Any]) -> dict[str, Any]:
+    """A new review's item (attribute values): its fields and keys; written by the transaction that
+    stores its score (`orgair.dal.scores.ScoreWrite`)."""
+    review_id = str(review["review_id"])
+    return to_item(
+        {
+            **review,
+            "pk": f"T#{tenant_id}",
+            "sk": f"R#{review_id}",
+            "gsi1pk": review_status_pk(tenant_id, str(review["status"])),
+            "gsi1sk": f"R#{review_id}",
+        }
+    )
 
 
 def review_from(item: Mapping[str, Any]) -> ReviewRecord:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from orgair.auth.principal import Principal
 from orgair.business_metrics import record_review_decided
-from orgair.dal import scores as scores_dal
+from orgair.dal import pointers as pointers_dal
 from orgair.dal.reviews import ReviewRepository, ReviewTable
 from orgair.errors import Conflict, DependencyUnavailable, NotFound
 from orgair.ids import is_id
@@ -95,9 +95,9 @@ def decide(
         decided_at=now_rfc3339(),
     )
     reviews = reviews or _repository(settings)
-    for attempt in range(scores_dal.WRITE_ATTEMPTS):
+    for attempt in range(pointers_dal.WRITE_ATTEMPTS):
         if attempt:
-            scores_dal.pause_before_retry(attempt)
+            pointers_dal.pause_before_retry(attempt)
         review = reviews.get(principal.tenant_id, review_id)
         if review is None or review.param_version != version:
             raise NotFound("No review with this id.")
@@ -116,12 +116,14 @@ def decide(
     )
 
 
-def _approval(review: ReviewRecord, settings: Settings) -> scores_dal.PointerUpdate | None:
+def _approval(review: ReviewRecord, settings: Settings) -> pointers_dal.PointerUpdate | None:
     """The company's pointer once the reviewed score is approved (None when it would not change)."""
     tenant_id, company_id, version = review.tenant_id, review.company_id, review.param_version
-    mark = scores_dal.score_mark(tenant_id, company_id, version, review.score_id, settings.SCORES_TABLE_NAME)
+    mark = pointers_dal.score_mark(
+        tenant_id, company_id, version, review.score_id, settings.SCORES_TABLE_NAME
+    )
     if mark is None:
         return None  # the decision's own transaction refuses a review whose score is gone
-    read = scores_dal.pointer(tenant_id, company_id, version, settings.SCORES_TABLE_NAME)
+    read = pointers_dal.pointer(tenant_id, company_id, version, settings.SCORES_TABLE_NAME)
     approved = read.with_approval(mark)
-    return None if approved == read else scores_dal.PointerUpdate(read=read, pointer=approved)
+    return None if approved == read else pointers_dal.PointerUpdate(read=read, pointer=approved)
