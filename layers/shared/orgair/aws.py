@@ -1,4 +1,4 @@
-"""AWS clients (one per container) and the translation of AWS failures into our error hierarchy.
+"""AWS clients (one per container; the one place the service builds them) and the translation of AWS failures into our error hierarchy.
 
 Clients are created on first use, not at import, so functions that never touch DynamoDB never pay
 for boto3. Timeouts are short and retries bounded (settings `AWS_CONNECT_TIMEOUT_SECONDS`,
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
     from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sns import SNSClient
 
     from orgair.settings import Settings
 
@@ -110,9 +112,40 @@ def s3_client() -> Any:
     return boto3.client("s3", config=client_config())
 
 
+def publisher_config() -> Config:
+    """Timeouts of the alert publishers (SNS, EventBridge): a short connect, standard retries."""
+    from botocore.config import Config
+
+    return Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard"})
+
+
+@lru_cache(maxsize=1)
+def sns_client() -> SNSClient:
+    """The container's SNS client (budget and reconciliation alerts)."""
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
+    import boto3
+
+    return boto3.client("sns", config=publisher_config())
+
+
+@lru_cache(maxsize=1)
+def events_client() -> EventBridgeClient:
+    """The container's EventBridge client (budget alert events)."""
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
+    import boto3
+
+    return boto3.client("events", config=publisher_config())
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint; the SnapStart restore hook)."""
     dynamodb_client.cache_clear()
+    sns_client.cache_clear()
+    events_client.cache_clear()
     s3_client.cache_clear()
     ssm_provider.cache_clear()
     secrets_provider.cache_clear()

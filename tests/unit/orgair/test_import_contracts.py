@@ -85,3 +85,21 @@ def test_records_import_only_the_standard_library_and_pydantic() -> None:
             if roots - allowed_roots:
                 found.setdefault(path.name, set()).update(roots - allowed_roots)
     assert found == {}
+
+
+def test_aws_clients_are_built_only_by_orgair_aws() -> None:
+    builders = {"client", "resource"}
+    found = []
+    for root in (ORGAIR, ROOT / "functions"):
+        for path in sorted(root.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found.extend(
+                str(path.relative_to(ROOT))
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in builders
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "boto3"
+            )
+    assert sorted(set(found)) == ["layers/shared/orgair/aws.py"]

@@ -284,7 +284,7 @@ class SnsAlertSink:
         self.topic_arn = topic_arn
 
     def publish(self, subject: str, message: str) -> None:
-        from orgair.costs.alerts import sns_client
+        from orgair.aws import sns_client
 
         sns_client().publish(TopicArn=self.topic_arn, Subject=subject, Message=message)
 
