@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.aws import dynamodb_client, store_errors
 from orgair.dal.pointers import WRITE_ATTEMPTS as WRITE_ATTEMPTS
 from orgair.dal.pointers import Mark as Mark
 from orgair.dal.pointers import Pointer as Pointer
@@ -33,8 +33,7 @@ from orgair.dal.pointers import score_mark as score_mark
 from orgair.dal.pointers import score_sk
 from orgair.dal.reviews import review_item
 from orgair.dynamo.codec import from_item, to_item, to_value
-from orgair.dynamo.transact import cancelled_transiently
-from orgair.errors import DependencyUnavailable
+from orgair.dynamo.transact import ConditionFailed, transact
 
 INDEX: Final = "gsi1"
 MAX_TRANSACTION_ITEMS: Final = 100
@@ -103,30 +102,21 @@ def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key not in {"pk", "sk", "gsi1pk", "gsi1sk"}}
 
 
-def _transact(items: list[Any], what: str) -> None:
-    """One transaction; unreachable, throttled or cancelled for capacity: DependencyUnavailable (503)."""
-    try:
-        with store_errors(what):
-            dynamodb_client().transact_write_items(TransactItems=items)
-    except Exception as error:
-        if cancelled_transiently(error):
-            raise DependencyUnavailable(
-                f"The data store could not take the write while {what}.", retry_after_seconds=1
-            ) from error
-        raise
+class TransactionRefused(Exception):
+    """A score transaction refused by a condition other than a pointer's: a score id or review id
+    already stored, which fresh time-ordered ids never are (a bug, never a caller's mistake)."""
+
+    def __init__(self, failed: frozenset[int]) -> None:
+        super().__init__(f"conditions of transaction items {sorted(failed)} failed")
+        self.failed = failed
 
 
-def failed_conditions(error: BaseException) -> set[int]:
-    """Positions of the items whose condition failed in a cancelled transaction (empty otherwise)."""
-    if error_code(error) != "TransactionCanceledException":
-        return set()
-    response: Any = getattr(error, "response", None)
-    reasons = response.get("CancellationReasons", []) if isinstance(response, dict) else []
-    return {
-        position
-        for position, reason in enumerate(reasons)
-        if isinstance(reason, dict) and reason.get("Code") == "ConditionalCheckFailed"
-    }
+def _write(items: list[Any], what: str) -> frozenset[int]:
+    """One transaction of the shared core, in one attempt: a transient cancellation is a 503 with
+    Retry-After for the caller to retry (the pointer logic re-reads and retries only moved pointers).
+    Returns the positions of the items whose condition failed (empty: all written)."""
+    outcome = transact(dynamodb_client(), items, what, attempts=1)
+    return outcome.failed if isinstance(outcome, ConditionFailed) else frozenset()
 
 
 POINTER_POSITION: Final = 1
@@ -135,12 +125,11 @@ POINTER_POSITION: Final = 1
 
 def save(write: ScoreWrite, scores_table: str, reviews_table: str) -> None:
     """Store one score whole; PointerMoved when its pointer changed since it was read (nothing written)."""
-    try:
-        _transact(write.transact_items(scores_table, reviews_table), "storing the score")
-    except Exception as error:
-        if POINTER_POSITION in failed_conditions(error):
-            raise PointerMoved from None
-        raise
+    failed = _write(write.transact_items(scores_table, reviews_table), "storing the score")
+    if POINTER_POSITION in failed:
+        raise PointerMoved
+    if failed:
+        raise TransactionRefused(failed)
 
 
 def save_many(
@@ -161,12 +150,16 @@ def save_many(
     def flush() -> None:
         if not chunk:
             return
+        failure: BaseException | None = None
         try:
-            _transact(list(chunk_items), "storing the portfolio's scores")
+            failed = _write(list(chunk_items), "storing the portfolio's scores")
         except Exception as error:
-            failure: BaseException = PointerMoved() if failed_conditions(error) & pointer_positions else error
-            for index in chunk:
-                outcome[index] = failure
+            failure = error
+        else:
+            if failed:
+                failure = PointerMoved() if failed & pointer_positions else TransactionRefused(failed)
+        for index in chunk:
+            outcome[index] = failure
         chunk.clear()
         chunk_items.clear()
         pointer_positions.clear()

@@ -43,11 +43,13 @@ class ConditionFailed:
     """The transaction was cancelled because item `index`'s condition failed; nothing was written.
 
     `item` is that item's current attributes when its request set
-    `ReturnValuesOnConditionCheckFailure: ALL_OLD` (and it existed), else None.
+    `ReturnValuesOnConditionCheckFailure: ALL_OLD` (and it existed), else None; `failed` the
+    positions of every item whose condition failed (`index` is the first).
     """
 
     index: int
     item: Mapping[str, Any] | None = None
+    failed: frozenset[int] = frozenset()
 
 
 TransactOutcome = Committed | ConditionFailed
@@ -72,11 +74,14 @@ def cancelled_transiently(error: BaseException) -> bool:
 def _condition_failed(error: BaseException) -> ConditionFailed | None:
     response: Any = getattr(error, "response", None)
     reasons = response.get("CancellationReasons", []) if isinstance(response, dict) else []
-    for index, code in enumerate(cancellation_codes(error)):
-        if code == "ConditionalCheckFailed":
-            reason = reasons[index] if index < len(reasons) and isinstance(reasons[index], dict) else {}
-            return ConditionFailed(index=index, item=reason.get("Item"))
-    return None
+    failed = [
+        index for index, code in enumerate(cancellation_codes(error)) if code == "ConditionalCheckFailed"
+    ]
+    if not failed:
+        return None
+    first = failed[0]
+    reason = reasons[first] if first < len(reasons) and isinstance(reasons[first], dict) else {}
+    return ConditionFailed(index=first, item=reason.get("Item"), failed=frozenset(failed))
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -115,4 +120,6 @@ def transact(
                 return failed
             if not cancelled_transiently(error):
                 raise
-    raise DependencyUnavailable(f"The data store stayed contended while {what}.", retry_after_seconds=1)
+    raise DependencyUnavailable(
+        f"The data store could not take the write while {what}.", retry_after_seconds=1
+    )

@@ -52,13 +52,17 @@ def test_every_item_is_written_when_every_condition_holds(client: Any) -> None:
 def test_a_failed_condition_names_the_item_and_writes_nothing(client: Any) -> None:
     write(client, put("KEY#b", value="first"))
     outcome = write(client, put("KEY#a"), put("KEY#b", old_on_failure=True))
-    assert outcome == ConditionFailed(index=1, item={"pk": {"S": "KEY#b"}, "value": {"S": "first"}})
+    assert outcome == ConditionFailed(
+        index=1, item={"pk": {"S": "KEY#b"}, "value": {"S": "first"}}, failed=frozenset({1})
+    )
     assert stored(client, "KEY#a") is None
 
 
 def test_a_failed_condition_without_return_values_carries_no_item(client: Any) -> None:
     write(client, put("KEY#a"))
-    assert write(client, put("KEY#a"), put("KEY#b")) == ConditionFailed(index=0, item=None)
+    assert write(client, put("KEY#a"), put("KEY#b")) == ConditionFailed(
+        index=0, item=None, failed=frozenset({0})
+    )
 
 
 def test_a_transient_cancellation_is_retried_after_a_jittered_pause(client: Any) -> None:
@@ -94,3 +98,18 @@ def test_an_unreachable_store_is_a_dependency_failure() -> None:
 def test_an_invalid_transaction_is_a_bug_that_propagates(client: Any) -> None:
     with pytest.raises(ClientError):
         write(client, put("KEY#a"), put("KEY#a"))  # two operations on one item
+
+
+def test_every_failed_condition_is_named(client: Any) -> None:
+    write(client, put("KEY#a"), put("KEY#c"))
+    outcome = write(client, put("KEY#a"), put("KEY#b"), put("KEY#c"))
+    assert outcome == ConditionFailed(index=0, item=None, failed=frozenset({0, 2}))
+    assert stored(client, "KEY#b") is None
+
+
+def test_one_attempt_makes_a_transient_cancellation_an_immediate_503(client: Any) -> None:
+    seen = inject_fault(client, "TransactWriteItems", "TransactionCanceledThrottled", calls={1})
+    with pytest.raises(DependencyUnavailable):
+        transact(client, [put("KEY#a")], "writing test items", attempts=1, sleep=lambda _: None)
+    assert seen == [1]
+    assert write(client, put("KEY#a")) == Committed()
