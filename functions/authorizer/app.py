@@ -27,6 +27,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.auth.keys import verify_key
+from orgair.auth.principal import principal_of
 from orgair.business_metrics import (
     API_KEY_ACCEPTED,
     API_KEY_REJECTED,
@@ -134,7 +135,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise AuthorizerUnavailable from None
     if record is None:
         return _deny(resource, "unknown, revoked or malformed API key")
-    principal = record.principal()
+    principal = principal_of(record)
     metrics.add_metric(name=API_KEY_ACCEPTED, unit=MetricUnit.Count, value=1)
     logger.info("request allowed", extra={"key_id": principal.key_id, "tenant_id": principal.tenant_id})
     answer: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""AWS clients (one per container) and the translation of AWS failures into our error hierarchy.
+"""AWS clients (one per container; the one place the service builds them) and the translation of AWS failures into our error hierarchy.
 
 Clients are created on first use, not at import, so functions that never touch DynamoDB never pay
 for boto3. Timeouts are short and retries bounded (settings `AWS_CONNECT_TIMEOUT_SECONDS`,
@@ -10,7 +10,7 @@ platform's deadline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
     from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sns import SNSClient
 
     from orgair.settings import Settings
 
@@ -112,9 +114,40 @@ def s3_client() -> Any:
     return boto3.client("s3", config=client_config().merge(Config(signature_version="s3v4")))
 
 
+def publisher_config() -> Config:
+    """Timeouts of the alert publishers (SNS, EventBridge): a short connect, standard retries."""
+    from botocore.config import Config
+
+    return Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard"})
+
+
+@lru_cache(maxsize=1)
+def sns_client() -> SNSClient:
+    """The container's SNS client (budget and reconciliation alerts)."""
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
+    import boto3
+
+    return boto3.client("sns", config=publisher_config())
+
+
+@lru_cache(maxsize=1)
+def events_client() -> EventBridgeClient:
+    """The container's EventBridge client (budget alert events)."""
+    from orgair.observability import trace_libraries
+
+    trace_libraries("botocore")
+    import boto3
+
+    return boto3.client("events", config=publisher_config())
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint; the SnapStart restore hook)."""
     dynamodb_client.cache_clear()
+    sns_client.cache_clear()
+    events_client.cache_clear()
     s3_client.cache_clear()
     ssm_provider.cache_clear()
     secrets_provider.cache_clear()
@@ -148,35 +181,6 @@ def caused_by_unavailable(error: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
-
-
-TRANSIENT_CANCELLATION_REASONS = frozenset(
-    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
-)
-"""Why DynamoDB may cancel a transaction that would succeed if simply retried."""
-
-
-def cancelled_transiently(error: BaseException) -> bool:
-    """A TransactWriteItems cancelled for capacity or a concurrent transaction only (no condition or
-    validation failed): the store could not do it now, which is a 503 to retry, never a 409."""
-    if error_code(error) != "TransactionCanceledException":
-        return False
-    response: Any = getattr(error, "response", None)
-    reasons = response.get("CancellationReasons", []) if isinstance(response, dict) else []
-    codes = {str(reason.get("Code") or "None") for reason in reasons if isinstance(reason, dict)}
-    return bool(codes & TRANSIENT_CANCELLATION_REASONS) and codes <= TRANSIENT_CANCELLATION_REASONS | {"None"}
-
-
-def conditional_write(what: str, write: Callable[[], T]) -> T | None:
-    """Run one conditional DynamoDB write: its result, or None when its condition failed
-    (another caller won), with an unreachable store failing closed as in `store_errors`."""
-    try:
-        with store_errors(what):
-            return write()
-    except Exception as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return None
-        raise
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from orgair.observability import METRICS_NAMESPACE, SERVICE_NAME
 
 if TYPE_CHECKING:
-    from orgair.costs.pricing import Provider
+    from orgair.records.costs import Provider
     from orgair.scoring.versions import ParamVersion
 
 ReviewDecision = Literal["approve", "reject"]

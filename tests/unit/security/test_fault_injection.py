@@ -239,7 +239,7 @@ def test_usage_the_ledger_cannot_record_is_503_and_leaves_no_line_marker_or_coun
 def test_usage_whose_transaction_stays_throttled_is_503_after_bounded_retries(
     dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("orgair.dal.costs._BACKOFF_CAP_SECONDS", 0.001)
+    monkeypatch.setattr("orgair.dynamo.transact.BACKOFF_CAP_SECONDS", 0.001)
     before = snapshot(dynamodb)
     seen = inject_fault(dynamodb_client(), "TransactWriteItems", "TransactionCanceledThrottled")
 

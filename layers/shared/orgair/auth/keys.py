@@ -11,8 +11,10 @@ key, which the authorizer returns as `usageIdentifierKey` so API Gateway applies
 throttle and quota per tenant (docs/tenants.md). It is drawn here (`ouk_` + 30 random bytes) when
 the tenant has none yet, and like the key itself it is never logged.
 
-Every function takes an optional `table` (the data access), defaulting to the container's client
-and the table named by settings; tools pointed elsewhere (the CLI) pass their own.
+Every function takes an optional `table` (an `ApiKeyRepository`), defaulting to the container's
+client and the table named by settings; tools pointed elsewhere (the CLI) pass their own, tests may
+pass the in-memory fake. The repository answers None or a typed outcome; this module maps them to
+the service's errors (NotFound, Conflict).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from typing import Final
 
 from pydantic import SecretStr
 
-from orgair.auth.principal import SCOPES, Principal
-from orgair.auth.records import ApiKeyRecord, KeyStatus
-from orgair.dal.api_keys import ApiKeyTable, DuplicateKeyError, DuplicateKeyIdError
+from orgair.auth.principal import SCOPES, Principal, principal_of
+from orgair.dal.api_keys import ApiKeyRepository, ApiKeyTable
 from orgair.errors import Conflict, FieldError, NotFound, ValidationFailed
 from orgair.observability import logger
+from orgair.records.api_keys import ApiKeyRecord, KeyStatus
 
 __all__ = [
     "KEY_PREFIX",
@@ -79,7 +81,7 @@ def _now(now: datetime | None) -> datetime:
     return current.replace(microsecond=current.microsecond // 1000 * 1000)
 
 
-def _table(table: ApiKeyTable | None) -> ApiKeyTable:
+def _table(table: ApiKeyRepository | None) -> ApiKeyRepository:
     return table or ApiKeyTable.default()
 
 
@@ -123,9 +125,10 @@ def _store_new(
     scopes: frozenset[str],
     name: str,
     usage_key: SecretStr,
-    table: ApiKeyTable,
-) -> ApiKeyRecord:
-    """Insert the key under a fresh key id (redrawn on the rare collision). Raises DuplicateKeyError."""
+    table: ApiKeyRepository,
+) -> ApiKeyRecord | None:
+    """Insert the key under a fresh key id (redrawn on the rare collision); None when a key with
+    this hash is already stored."""
     key_hash = hash_key(plaintext)
     for _ in range(_ATTEMPTS):
         record = ApiKeyRecord(
@@ -137,11 +140,10 @@ def _store_new(
             created_at=_now(None),
             usage_key=usage_key,
         )
-        try:
-            table.insert(key_hash, record)
-        except DuplicateKeyIdError:
+        outcome = table.insert(key_hash, record)
+        if outcome == "duplicate_key_id":
             continue
-        return record
+        return record if outcome == "inserted" else None
     raise Conflict("Could not allocate a unique key id; try again.")
 
 
@@ -156,7 +158,7 @@ def _usage_key_errors(usage_key: SecretStr | None) -> list[FieldError]:
     return [FieldError("usage_key", "must be 20-128 characters of A-Z, a-z, 0-9, '_' or '-'")]
 
 
-def tenant_usage_key(tenant_id: str, *, table: ApiKeyTable | None = None) -> SecretStr | None:
+def tenant_usage_key(tenant_id: str, *, table: ApiKeyRepository | None = None) -> SecretStr | None:
     """The usage key the tenant's keys carry (of its newest key that has one), or None."""
     for record in reversed(list_keys(tenant_id, table=table)):
         if record.usage_key is not None:
@@ -164,12 +166,12 @@ def tenant_usage_key(tenant_id: str, *, table: ApiKeyTable | None = None) -> Sec
     return None
 
 
-def _usage_key_for(tenant_id: str, usage_key: SecretStr | None, table: ApiKeyTable) -> SecretStr:
+def _usage_key_for(tenant_id: str, usage_key: SecretStr | None, table: ApiKeyRepository) -> SecretStr:
     """The given usage key, else the tenant's, else a new one: one usage key per tenant."""
     return usage_key or tenant_usage_key(tenant_id, table=table) or new_usage_key()
 
 
-def assign_usage_key(tenant_id: str, usage_key: SecretStr, *, table: ApiKeyTable | None = None) -> int:
+def assign_usage_key(tenant_id: str, usage_key: SecretStr, *, table: ApiKeyRepository | None = None) -> int:
     """Give every key of the tenant this usage key; how many keys changed."""
     errors = _tenant_errors(tenant_id) + _usage_key_errors(usage_key)
     if errors:
@@ -191,7 +193,7 @@ def create_key(
     scopes: frozenset[str],
     name: str,
     usage_key: SecretStr | None = None,
-    table: ApiKeyTable | None = None,
+    table: ApiKeyRepository | None = None,
 ) -> tuple[str, ApiKeyRecord]:
     """A new random key for the tenant: the plaintext (shown once, never stored) and its record.
 
@@ -206,13 +208,11 @@ def create_key(
     usage_key = _usage_key_for(tenant_id, usage_key, table)
     for _ in range(_ATTEMPTS):
         plaintext = KEY_PREFIX + secrets.token_urlsafe(KEY_ENTROPY_BYTES)
-        try:
-            record = _store_new(
-                plaintext, tenant_id=tenant_id, scopes=scopes, name=name, usage_key=usage_key, table=table
-            )
-        except DuplicateKeyError:
-            continue
-        return plaintext, record
+        record = _store_new(
+            plaintext, tenant_id=tenant_id, scopes=scopes, name=name, usage_key=usage_key, table=table
+        )
+        if record is not None:
+            return plaintext, record
     raise Conflict("Could not generate a unique API key; try again.")
 
 
@@ -223,7 +223,7 @@ def register_key(
     scopes: frozenset[str],
     name: str,
     usage_key: SecretStr | None = None,
-    table: ApiKeyTable | None = None,
+    table: ApiKeyRepository | None = None,
 ) -> ApiKeyRecord:
     """Store a caller-chosen key (e.g. LOCAL_ADMIN_API_KEY), with a usage key as `create_key` does.
 
@@ -257,21 +257,20 @@ def register_key(
             if record.tenant_id != tenant_id or record.scopes != scopes:
                 raise Conflict("This API key is already registered for another tenant or other scopes.")
             return record
-        try:
-            return _store_new(
-                plaintext,
-                tenant_id=tenant_id,
-                scopes=scopes,
-                name=name,
-                usage_key=_usage_key_for(tenant_id, usage_key, table),
-                table=table,
-            )
-        except DuplicateKeyError:
-            continue
+        inserted = _store_new(
+            plaintext,
+            tenant_id=tenant_id,
+            scopes=scopes,
+            name=name,
+            usage_key=_usage_key_for(tenant_id, usage_key, table),
+            table=table,
+        )
+        if inserted is not None:
+            return inserted
     raise Conflict("Could not register the API key; try again.")
 
 
-def list_keys(tenant_id: str | None, *, table: ApiKeyTable | None = None) -> list[ApiKeyRecord]:
+def list_keys(tenant_id: str | None, *, table: ApiKeyRepository | None = None) -> list[ApiKeyRecord]:
     """One tenant's keys through the index, or (None) every tenant's by a scan; oldest first."""
     table = _table(table)
     if tenant_id is None:
@@ -284,7 +283,9 @@ def list_keys(tenant_id: str | None, *, table: ApiKeyTable | None = None) -> lis
     return sorted(records, key=lambda record: (record.tenant_id, record.created_at, record.key_id))
 
 
-def revoke_key(key_id: str, *, now: datetime | None = None, table: ApiKeyTable | None = None) -> ApiKeyRecord:
+def revoke_key(
+    key_id: str, *, now: datetime | None = None, table: ApiKeyRepository | None = None
+) -> ApiKeyRecord:
     """Revoke by public id. Revoking twice is harmless and keeps the first revocation time.
 
     The message never repeats the given id: an operator who pastes a key here by mistake must not
@@ -299,15 +300,15 @@ def revoke_key(key_id: str, *, now: datetime | None = None, table: ApiKeyTable |
 
 
 def authenticate(
-    plaintext: str, *, now: datetime | None = None, table: ApiKeyTable | None = None
+    plaintext: str, *, now: datetime | None = None, table: ApiKeyRepository | None = None
 ) -> Principal | None:
     """The principal of an active key, or None for anything else (see `verify_key`)."""
     record = verify_key(plaintext, now=now, table=table)
-    return None if record is None else record.principal()
+    return None if record is None else principal_of(record)
 
 
 def verify_key(
-    plaintext: str, *, now: datetime | None = None, table: ApiKeyTable | None = None
+    plaintext: str, *, now: datetime | None = None, table: ApiKeyRepository | None = None
 ) -> ApiKeyRecord | None:
     """The record of an active key, or None for anything else.
 

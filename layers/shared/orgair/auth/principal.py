@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from orgair.errors import Forbidden, Unauthorized
+from orgair.records.api_keys import ApiKeyRecord
 
 ADMIN_SCOPE: Final = "admin"
 SCOPES: Final = frozenset(
@@ -54,6 +55,11 @@ class Principal:
             raise Unauthorized("A valid API key is required.")
         scopes = frozenset(str(context.get("scopes") or "").split())
         return cls(tenant_id=tenant_id, scopes=scopes, key_id=str(context.get("key_id") or ""))
+
+
+def principal_of(record: ApiKeyRecord) -> Principal:
+    """The caller a stored key stands for; a scope unknown to this version of the code grants nothing."""
+    return Principal(tenant_id=record.tenant_id, scopes=record.scopes & SCOPES, key_id=record.key_id)
 
 
 @dataclass(frozen=True, slots=True)

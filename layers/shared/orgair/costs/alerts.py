@@ -8,9 +8,9 @@ recorded for it and records each channel as soon as it succeeded, so a failure o
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from orgair.aws import events_client, sns_client
 from orgair.costs.budget import FORECAST_THRESHOLD
 from orgair.costs.money import format_usd
 from orgair.costs.records import AlertRecord
@@ -55,32 +55,6 @@ def alert_subject(alert: AlertRecord) -> str:
     else:
         what = f"reached {alert.threshold}% of its budget"
     return f"orgair: {alert.scope} {what} on {alert.day.isoformat()}"[:100]
-
-
-@lru_cache(maxsize=1)
-def sns_client() -> SNSClient:
-    import boto3
-    from botocore.config import Config
-
-    from orgair.observability import trace_libraries
-
-    trace_libraries("botocore")
-
-    return boto3.client("sns", config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard"}))
-
-
-@lru_cache(maxsize=1)
-def events_client() -> EventBridgeClient:
-    import boto3
-    from botocore.config import Config
-
-    from orgair.observability import trace_libraries
-
-    trace_libraries("botocore")
-
-    return boto3.client(
-        "events", config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard"})
-    )
 
 
 class SnsAlertPublisher:

@@ -21,13 +21,14 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from orgair.costs.money import MONEY_CONTEXT, ceil_micros
 from orgair.errors import ConfigurationError, FieldError, UnknownModelPrice
+from orgair.records.costs import PROVIDERS as PROVIDERS
+from orgair.records.costs import Provider as Provider
+from orgair.records.costs import Usage as Usage
 
-Provider = Literal["openai", "anthropic"]
-PROVIDERS: Final[tuple[Provider, ...]] = ("openai", "anthropic")
 CHARS_PER_TOKEN_BOUND: Final = 3
 """Input tokens are bounded by characters / 3 (no tokenizer in the layer); a deliberate overestimate."""
 MESSAGE_OVERHEAD_TOKENS: Final = 8
@@ -51,25 +52,6 @@ def _row_id(model: str, effective_from: datetime) -> str:
 def parse_instant(text: str) -> datetime:
     """`2026-03-01T00:00:00Z` as an aware UTC datetime; anything else is a ValueError."""
     return datetime.strptime(text, _INSTANT_FORMAT).replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Tokens of one call by price class. `input_tokens` excludes cached and cache-write tokens."""
-
-    input_tokens: int = 0
-    cached_input_tokens: int = 0
-    cache_write_tokens: int = 0
-    output_tokens: int = 0
-
-    def __post_init__(self) -> None:
-        for name in ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
-
-    @property
-    def total_tokens(self) -> int:
-        return self.input_tokens + self.cached_input_tokens + self.cache_write_tokens + self.output_tokens
 
 
 def _exact_sum(*terms: tuple[int, Decimal]) -> Decimal:

@@ -1,133 +1,39 @@
-"""The records of cost governance: holds, ledger lines, budget counters and alert claims.
+"""The cost records' former home: they live in `orgair.records.costs` (the neutral records package).
 
-Plain immutable data shared by the domain services and the data-access module; amounts are integer
-micro-USD, instants are aware UTC datetimes, days are UTC calendar days.
+Re-exported here while helper work on the cost ledger is in flight, so its files keep importing
+from this path; new code imports `orgair.records.costs`.
 """
 
-from __future__ import annotations
+from orgair.records.costs import (
+    PROVIDERS,
+    AlertRecord,
+    AlertState,
+    CallMeta,
+    Counter,
+    Degradation,
+    DegradeReason,
+    Hold,
+    HoldStatus,
+    LedgerLine,
+    LineKind,
+    LineStatus,
+    Provider,
+    Usage,
+)
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Literal
-
-from orgair.costs.pricing import Usage
-
-HoldStatus = Literal["held", "settled"]
-LineStatus = Literal["settled", "uncertain"]
-LineKind = Literal["charge", "correction"]
-AlertState = Literal["claimed", "published"]
-
-
-DegradeReason = Literal["soft_threshold", "default_not_admissible"]
-
-
-@dataclass(frozen=True, slots=True)
-class Degradation:
-    """Why a call went to DEGRADED_LLM_MODEL instead of the model it would have used.
-
-    `soft_threshold`: `scope` had committed at least `threshold` percent (DEGRADE_AT_PCT) of its
-    limit; `default_not_admissible`: the requested model's reservation no longer fitted in `scope`
-    (threshold `100`). The cheaper model's reservation is still admitted by the same transaction.
-    """
-
-    reason: DegradeReason
-    scope: str
-    threshold: str
-    requested_model: str
-
-
-@dataclass(frozen=True, slots=True)
-class CallMeta:
-    """Who a call is for and why: stamped on its hold and its ledger line."""
-
-    tenant_id: str
-    purpose: str
-    correlation_id: str
-    request_id: str
-    parent_request_id: str
-    attempt: int = 1
-    degradation: Degradation | None = None
-    """Set when the call was routed to the cheaper model (the routing decision and its reason)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Hold:
-    """A reservation of the worst-case cost of one call, charged to the day it was admitted."""
-
-    call_id: str
-    meta: CallMeta
-    provider: str
-    model: str
-    pricing_version: str
-    day: date
-    scopes: tuple[str, ...]
-    estimate_micros: int
-    reserved_at: datetime
-    expires_at: datetime
-    status: HoldStatus = "held"
-    price_row_id: str | None = None
-    """The price row in force at admission (`<model>@<effective_from>`): the call is settled at it."""
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerLine:
-    """One billed (or possibly billed) call. Append-only; a correction is a new compensating line."""
-
-    call_id: str
-    meta: CallMeta
-    day: date
-    timestamp: datetime
-    provider: str
-    model: str
-    usage: Usage
-    cost_micros: int
-    pricing_version: str
-    status: LineStatus
-    outcome: str
-    source: Literal["gateway", "external"]
-    estimate_micros: int | None = None
-    provider_request_id: str | None = None
-    anomalous: bool = False
-    """The provider reported usage above what was reserved: settled at the reservation instead."""
-    price_row_id: str | None = None
-    """The price row that priced this line (None on lines written before rows had ids)."""
-    kind: LineKind = "charge"
-    """`correction`: appended later to restate `corrects` at `price_row_id`; its cost is the
-    difference, its usage the corrected line's tokens (not new consumption)."""
-    corrects: str | None = None
-    """A correction's target: the ledger sort key of the charge line it restates."""
-    reason: str | None = None
-    """A correction's audit note: who appended it and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Counter:
-    """One scope's budget item for one day (missing counters count as zero)."""
-
-    scope: str
-    day: date
-    committed_micros: int = 0
-    settled_micros: int = 0
-    limit_micros: int | None = None
-    settled_by_hour: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def held_micros(self) -> int:
-        return self.committed_micros - self.settled_micros
-
-
-@dataclass(frozen=True, slots=True)
-class AlertRecord:
-    scope: str
-    day: date
-    threshold: str
-    state: AlertState
-    claimed_at: datetime
-    claim_token: str
-    utilisation: str | None
-    committed_micros: int
-    limit_micros: int
-    forecast_micros: int | None
-    published_at: datetime | None = None
-    channels: frozenset[str] = frozenset()
-    """The channels (`sns`, `events`) this alert was confirmed published to, each recorded on its own."""
+__all__ = [
+    "PROVIDERS",
+    "AlertRecord",
+    "AlertState",
+    "CallMeta",
+    "Counter",
+    "Degradation",
+    "DegradeReason",
+    "Hold",
+    "HoldStatus",
+    "LedgerLine",
+    "LineKind",
+    "LineStatus",
+    "Provider",
+    "Usage",
+]

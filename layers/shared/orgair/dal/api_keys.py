@@ -1,4 +1,4 @@
-"""API keys in ApiKeysTable, through the low-level DynamoDB client.
+"""API keys in ApiKeysTable: the repository (`ApiKeyRepository`) and its DynamoDB implementation.
 
 Two items per key, written in one transaction:
 
@@ -8,41 +8,83 @@ Two items per key, written in one transaction:
 - the id item, `pk = KEYID#<key_id>`, pointing at the key item, so a key can be revoked by its public
   id without a scan. It carries no gsi1 attributes, so the index holds key items only.
 
-Unreachable or throttled DynamoDB surfaces as `DependencyUnavailable` (fail closed).
+Typed methods only: a key that is not there is None, a refused insert a typed outcome; no rule about
+what a valid key is and no HTTP error. Unreachable or throttled DynamoDB surfaces as
+`DependencyUnavailable` (fail closed). The in-memory fake the tests use, and the contract suite both
+pass, are in tests/support/fakes/api_keys.py and tests/contract/test_api_keys_contract.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 
 from pydantic import SecretStr
 
-from orgair.auth.records import ApiKeyRecord, KeyStatus
-from orgair.aws import conditional_write, dynamodb_client, error_code, store_errors
+from orgair.aws import dynamodb_client, store_errors
+from orgair.dynamo.codec import optional_text, string, string_set, strings, text
+from orgair.dynamo.transact import ConditionFailed, transact
+from orgair.dynamo.writes import conditional_write
+from orgair.records.api_keys import ApiKeyRecord, KeyStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 KEY_ITEM_PREFIX: Final = "KEY#"
 KEY_ID_ITEM_PREFIX: Final = "KEYID#"
 TENANT_PREFIX: Final = "TENANT#"
 INDEX_NAME: Final = "gsi1"
 
-Item = Mapping[str, "AttributeValueTypeDef"]
+Item = Mapping[str, Any]
+
+InsertOutcome = Literal["inserted", "duplicate_key", "duplicate_key_id"]
+"""`duplicate_key`: a key with this hash (same plaintext) is stored; `duplicate_key_id`: the freshly
+drawn key id is taken (draw another). Nothing is written unless `inserted`."""
 
 
-class DuplicateKeyError(Exception):
-    """A key with this hash is already stored (same plaintext)."""
+class ApiKeyRepository(Protocol):
+    """Reads and writes of API keys; every method fails closed (DependencyUnavailable)."""
+
+    def insert(self, key_hash: str, record: ApiKeyRecord) -> InsertOutcome:
+        """Store a new key, never overwriting one with the same hash or key id."""
+        ...
+
+    def get(self, key_hash: str, *, consistent: bool = False) -> tuple[str, ApiKeyRecord] | None:
+        """The stored hash (as read back) and the record of the key with this hash, if any."""
+        ...
+
+    def key_hash_for(self, key_id: str) -> str | None:
+        """The hash of the key with this public id, if any."""
+        ...
+
+    def list_for_tenant(self, tenant_id: str) -> list[ApiKeyRecord]:
+        """One tenant's keys, oldest first (by creation time, then key id)."""
+        ...
+
+    def tenant_ids(self) -> list[str]:
+        """Every tenant that has (or had) a key, sorted."""
+        ...
+
+    def list_all(self) -> list[ApiKeyRecord]:
+        """Every tenant's keys (operators' views, never a request path)."""
+        ...
+
+    def revoke(self, key_hash: str, now: datetime) -> ApiKeyRecord | None:
+        """Mark the key revoked, keeping the first revocation time; None if no such key."""
+        ...
+
+    def touch(self, key_hash: str, now: datetime, *, unless_used_since: datetime) -> bool:
+        """Set last_used_at to `now` unless it is at or after `unless_used_since`; whether it wrote."""
+        ...
+
+    def set_usage_key(self, key_hash: str, usage_key: SecretStr) -> ApiKeyRecord | None:
+        """Give the key the tenant's usage key (replacing any other); None if no such key."""
+        ...
 
 
-class DuplicateKeyIdError(Exception):
-    """The freshly drawn key id is already taken; draw another."""
-
-
-def _timestamp(value: datetime) -> str:
+def stored_timestamp(value: datetime) -> str:
     """UTC, fixed width, so stored timestamps order correctly as strings (the `touch` condition)."""
     if value.tzinfo is None:
         raise ValueError("API key timestamps must be timezone-aware")
@@ -50,30 +92,49 @@ def _timestamp(value: datetime) -> str:
 
 
 def _optional_timestamp(item: Item, name: str) -> datetime | None:
-    value = item.get(name, {}).get("S")
+    value = optional_text(item, name)
     return datetime.fromisoformat(value) if value else None
 
 
 def _record(item: Item) -> ApiKeyRecord:
-    status = item["status"]["S"]
+    status = text(item, "status")
     if status not in ("active", "revoked"):
         raise ValueError("API key item has an unknown status")
-    usage_key = item.get("usage_key", {}).get("S")
+    usage_key = optional_text(item, "usage_key")
     return ApiKeyRecord(
-        key_id=item["key_id"]["S"],
-        tenant_id=item["tenant_id"]["S"],
-        scopes=frozenset(item.get("scopes", {}).get("SS", ())),
-        name=item.get("name", {}).get("S", ""),
+        key_id=text(item, "key_id"),
+        tenant_id=text(item, "tenant_id"),
+        scopes=strings(item, "scopes"),
+        name=optional_text(item, "name") or "",
         status=cast(KeyStatus, status),
-        created_at=datetime.fromisoformat(item["created_at"]["S"]),
+        created_at=datetime.fromisoformat(text(item, "created_at")),
         last_used_at=_optional_timestamp(item, "last_used_at"),
         revoked_at=_optional_timestamp(item, "revoked_at"),
         usage_key=SecretStr(usage_key) if usage_key else None,
     )
 
 
+def _key_item(key_hash: str, record: ApiKeyRecord) -> dict[str, Any]:
+    created_at = stored_timestamp(record.created_at)
+    item: dict[str, Any] = {
+        "pk": string(KEY_ITEM_PREFIX + key_hash),
+        "entity": string("api_key"),
+        "key_id": string(record.key_id),
+        "tenant_id": string(record.tenant_id),
+        "scopes": string_set(record.scopes),
+        "name": string(record.name),
+        "status": string(record.status),
+        "created_at": string(created_at),
+        "gsi1pk": string(TENANT_PREFIX + record.tenant_id),
+        "gsi1sk": string(f"{created_at}#{record.key_id}"),
+    }
+    if record.usage_key is not None:
+        item["usage_key"] = string(record.usage_key.get_secret_value())
+    return item
+
+
 class ApiKeyTable:
-    """Reads and writes API key items; no rules about what a valid key is."""
+    """The DynamoDB `ApiKeyRepository`: API key items of one table through the low-level client."""
 
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
@@ -86,81 +147,51 @@ class ApiKeyTable:
 
         return cls(dynamodb_client(), get_settings().API_KEYS_TABLE_NAME)
 
-    def insert(self, key_hash: str, record: ApiKeyRecord) -> None:
-        """Store a new key. Raises DuplicateKeyError or DuplicateKeyIdError instead of overwriting anything."""
-        key_item: dict[str, Any] = {
-            "pk": {"S": KEY_ITEM_PREFIX + key_hash},
-            "entity": {"S": "api_key"},
-            "key_id": {"S": record.key_id},
-            "tenant_id": {"S": record.tenant_id},
-            "scopes": {"SS": sorted(record.scopes)},
-            "name": {"S": record.name},
-            "status": {"S": record.status},
-            "created_at": {"S": _timestamp(record.created_at)},
-            "gsi1pk": {"S": TENANT_PREFIX + record.tenant_id},
-            "gsi1sk": {"S": f"{_timestamp(record.created_at)}#{record.key_id}"},
-        }
-        if record.usage_key is not None:
-            key_item["usage_key"] = {"S": record.usage_key.get_secret_value()}
+    def insert(self, key_hash: str, record: ApiKeyRecord) -> InsertOutcome:
+        """Store a new key: the key item and its id item in one transaction, each only if absent."""
         id_item: dict[str, Any] = {
-            "pk": {"S": KEY_ID_ITEM_PREFIX + record.key_id},
-            "entity": {"S": "api_key_id"},
-            "key_hash": {"S": key_hash},
+            "pk": string(KEY_ID_ITEM_PREFIX + record.key_id),
+            "entity": string("api_key_id"),
+            "key_hash": string(key_hash),
         }
-        try:
-            with store_errors("storing an API key"):
-                self._client.transact_write_items(
-                    TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self.table_name,
-                                "Item": key_item,
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self.table_name,
-                                "Item": id_item,
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                    ]
-                )
-        except Exception as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            cancelled = getattr(error, "response", {}).get("CancellationReasons", [])
-            reasons = [str(reason.get("Code", "")) for reason in cancelled]
-            if reasons[:1] == ["ConditionalCheckFailed"]:
-                raise DuplicateKeyError from None
-            if reasons[1:2] == ["ConditionalCheckFailed"]:
-                raise DuplicateKeyIdError from None
-            raise
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for item in (_key_item(key_hash, record), id_item)
+        ]
+        outcome = transact(self._client, cast("list[TransactWriteItemTypeDef]", items), "storing an API key")
+        if isinstance(outcome, ConditionFailed):
+            return "duplicate_key" if outcome.index == 0 else "duplicate_key_id"
+        return "inserted"
 
     def get(self, key_hash: str, *, consistent: bool = False) -> tuple[str, ApiKeyRecord] | None:
         """The stored hash (as read back) and the record of the key with this hash, if any."""
         with store_errors("reading an API key"):
             response = self._client.get_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
                 ConsistentRead=consistent,
             )
         item = response.get("Item")
         if item is None:
             return None
-        return item["pk"]["S"].removeprefix(KEY_ITEM_PREFIX), _record(item)
+        return text(item, "pk").removeprefix(KEY_ITEM_PREFIX), _record(item)
 
     def key_hash_for(self, key_id: str) -> str | None:
         """The hash of the key with this public id (the id item's pointer), if any."""
         with store_errors("looking up an API key id"):
             response = self._client.get_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": KEY_ID_ITEM_PREFIX + key_id}},
+                Key={"pk": string(KEY_ID_ITEM_PREFIX + key_id)},
                 ConsistentRead=True,
             )
         item = response.get("Item")
-        return item["key_hash"]["S"] if item else None
+        return text(item, "key_hash") if item else None
 
     def list_for_tenant(self, tenant_id: str) -> list[ApiKeyRecord]:
         """One tenant's keys, oldest first, from the index (never a scan)."""
@@ -171,7 +202,7 @@ class ApiKeyTable:
                 TableName=self.table_name,
                 IndexName=INDEX_NAME,
                 KeyConditionExpression="gsi1pk = :tenant",
-                ExpressionAttributeValues={":tenant": {"S": TENANT_PREFIX + tenant_id}},
+                ExpressionAttributeValues={":tenant": string(TENANT_PREFIX + tenant_id)},
             ):
                 records.extend(_record(item) for item in page["Items"])
         return records
@@ -188,9 +219,9 @@ class ApiKeyTable:
                 ProjectionExpression="gsi1pk",
             ):
                 tenants.update(
-                    item["gsi1pk"]["S"].removeprefix(TENANT_PREFIX)
+                    pk.removeprefix(TENANT_PREFIX)
                     for item in page["Items"]
-                    if item.get("gsi1pk", {}).get("S", "").startswith(TENANT_PREFIX)
+                    if (pk := optional_text(item, "gsi1pk") or "").startswith(TENANT_PREFIX)
                 )
         return sorted(tenants)
 
@@ -202,7 +233,7 @@ class ApiKeyTable:
             for page in paginator.paginate(
                 TableName=self.table_name,
                 FilterExpression="begins_with(pk, :prefix)",
-                ExpressionAttributeValues={":prefix": {"S": KEY_ITEM_PREFIX}},
+                ExpressionAttributeValues={":prefix": string(KEY_ITEM_PREFIX)},
             ):
                 records.extend(_record(item) for item in page["Items"])
         return records
@@ -213,11 +244,14 @@ class ApiKeyTable:
             "revoking an API key",
             lambda: self._client.update_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
                 UpdateExpression="SET #status = :revoked, revoked_at = if_not_exists(revoked_at, :now)",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":revoked": {"S": "revoked"}, ":now": {"S": _timestamp(now)}},
+                ExpressionAttributeValues={
+                    ":revoked": string("revoked"),
+                    ":now": string(stored_timestamp(now)),
+                },
                 ReturnValues="ALL_NEW",
             ),
         )
@@ -233,14 +267,14 @@ class ApiKeyTable:
             "recording an API key's use",
             lambda: self._client.update_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
                 UpdateExpression="SET last_used_at = :now",
                 ConditionExpression=(
                     "attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :since)"
                 ),
                 ExpressionAttributeValues={
-                    ":now": {"S": _timestamp(now)},
-                    ":since": {"S": _timestamp(unless_used_since)},
+                    ":now": string(stored_timestamp(now)),
+                    ":since": string(stored_timestamp(unless_used_since)),
                 },
             ),
         )
@@ -252,10 +286,10 @@ class ApiKeyTable:
             "setting an API key's usage key",
             lambda: self._client.update_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": KEY_ITEM_PREFIX + key_hash}},
+                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
                 UpdateExpression="SET usage_key = :usage_key",
                 ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":usage_key": {"S": usage_key.get_secret_value()}},
+                ExpressionAttributeValues={":usage_key": string(usage_key.get_secret_value())},
                 ReturnValues="ALL_NEW",
             ),
         )

@@ -23,8 +23,6 @@ own expiry as expired; `expires_at` (TTL) only collects garbage, and moto never 
 from __future__ import annotations
 
 import json
-import random
-import time
 import uuid
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,10 +30,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from orgair.aws import conditional_write, dynamodb_client, error_code, store_errors
-from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta, Counter, Degradation, Hold, LedgerLine
+from orgair.aws import dynamodb_client, store_errors
+from orgair.dynamo.transact import TRANSACTION_ATTEMPTS, transact
+from orgair.dynamo.transact import ConditionFailed as Refused
+from orgair.dynamo.writes import conditional_write
 from orgair.errors import DependencyUnavailable
+from orgair.records.costs import AlertRecord, CallMeta, Counter, Degradation, Hold, LedgerLine, Usage
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -47,14 +47,7 @@ HOLD_SHARDS: Final = 8
 """Open holds spread over this many index partitions so the index never becomes the hot spot."""
 GARBAGE_AFTER: Final = timedelta(days=7)
 """Settled holds are kept a week for investigation, then TTL removes them."""
-TRANSACTION_ATTEMPTS: Final = 8
-_BACKOFF_BASE_SECONDS: Final = 0.02
-_BACKOFF_CAP_SECONDS: Final = 0.5
-_RETRY_REASONS: Final = frozenset(
-    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
-)
 _TOKEN_NAMESPACE: Final = uuid.UUID("6f1c3b52-8f0e-4d2a-9a51-3c5e2d7b9a10")
-_jitter = random.SystemRandom()
 
 
 class ConditionFailed(Exception):
@@ -449,31 +442,12 @@ class CostsStore:
         return cast("TransactWriteItemTypeDef", {"Update": request})
 
     def _transact(self, items: Sequence[TransactWriteItemTypeDef], what: str) -> None:
-        """One TransactWriteItems, retried on conflicts and throttling; conditions raise ConditionFailed."""
+        """One TransactWriteItems (the shared core's: retried on conflicts and throttling) under a
+        token derived from its parameters; a failed condition raises ConditionFailed."""
         token = transaction_token(what, cast("Sequence[Mapping[str, Any]]", items))
-        for attempt in range(TRANSACTION_ATTEMPTS):
-            try:
-                with store_errors(what):
-                    self._client.transact_write_items(TransactItems=list(items), ClientRequestToken=token)
-                return
-            except Exception as error:
-                code = error_code(error)
-                if code == "TransactionInProgressException":
-                    pass
-                elif code == "TransactionCanceledException":
-                    reasons: list[Mapping[str, Any]] = getattr(error, "response", {}).get(
-                        "CancellationReasons", []
-                    )
-                    for index, reason in enumerate(reasons):
-                        if reason.get("Code") == "ConditionalCheckFailed":
-                            raise ConditionFailed(index, reason.get("Item")) from None
-                    if not any(reason.get("Code") in _RETRY_REASONS for reason in reasons):
-                        raise
-                else:
-                    raise
-            delay = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt)
-            time.sleep(_jitter.uniform(0, delay))
-        raise DependencyUnavailable(f"The data store stayed contended while {what}.", retry_after_seconds=1)
+        outcome = transact(self._client, items, what, token=token)
+        if isinstance(outcome, Refused):
+            raise ConditionFailed(outcome.index, outcome.item)
 
     def reserve(self, hold: Hold, scopes: Sequence[ScopeUpdate], now: datetime) -> None:
         """Create the hold and add its estimate to every scope's `committed`: all scopes or none.

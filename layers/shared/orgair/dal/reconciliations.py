@@ -10,38 +10,39 @@ the provider's latest figures); its per-model breakdown is one JSON attribute wh
 by the number of models (at most `MAX_MODELS`). Amounts are kept as the exact decimal strings both
 sides had, tokens as integers. An alert claim is a conditional put: one winner per day, provider
 and stage, like the budget alerts.
+
+`ReconciliationRepository` is the protocol the reconciliation run uses; `ReconciliationStore` its
+DynamoDB implementation. The in-memory fake and the contract suite both pass are in
+tests/support/fakes/reconciliations.py and tests/contract/test_reconciliations_contract.py.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from orgair.aws import conditional_write, dynamodb_client, store_errors
-from orgair.costs.reconciliation.compare import ModelComparison, ReconciliationResult, Status
-from orgair.costs.reconciliation.figures import STAGES, ModelFigures, Stage, Tokens
+from orgair.aws import dynamodb_client, store_errors
+from orgair.dynamo.codec import integer, number, optional_text, string, text
+from orgair.dynamo.writes import conditional_write
+from orgair.records.reconciliations import (
+    STAGES,
+    AlertClaim,
+    ModelComparison,
+    ModelFigures,
+    ReconciliationResult,
+    Stage,
+    Status,
+    Tokens,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 Item = dict[str, Any]
 PK_PREFIX: Final = "RECONCILIATION#"
-ClaimState = Literal["claimed", "published"]
-
-
-@dataclass(frozen=True, slots=True)
-class AlertClaim:
-    day: date
-    provider: str
-    stage: Stage
-    state: ClaimState
-    claim_token: str
-    claimed_at: datetime
-    published_at: datetime | None = None
 
 
 def _iso(instant: datetime) -> str:
@@ -103,8 +104,40 @@ def _status(text: str) -> Status:
     return "error"
 
 
+class ReconciliationRepository(Protocol):
+    """Reconciliation results and alert claims; every method fails closed (DependencyUnavailable)."""
+
+    def put_result(self, result: ReconciliationResult) -> None:
+        """Store the result, replacing any earlier one of its day, provider and stage."""
+        ...
+
+    def results(self, day: date) -> list[ReconciliationResult]:
+        """Every provider's and stage's latest result of the day, in provider then stage order."""
+        ...
+
+    def alert_claims(self, day: date) -> dict[tuple[str, Stage], AlertClaim]:
+        """The day's alert claims by (provider, stage)."""
+        ...
+
+    def claim_alert(self, claim: AlertClaim) -> bool:
+        """Claim (day, provider, stage); True only for the one winner."""
+        ...
+
+    def take_over_alert(self, claim: AlertClaim, stale_token: str) -> bool:
+        """Re-claim an unconfirmed claim still held under `stale_token`; whether this call won."""
+        ...
+
+    def release_alert(self, claim: AlertClaim) -> bool:
+        """Give back an unconfirmed claim this caller holds; whether it was released."""
+        ...
+
+    def mark_alert_published(self, claim: AlertClaim, at: datetime) -> bool:
+        """Confirm publication of a claim this caller holds; whether it was confirmed."""
+        ...
+
+
 class ReconciliationStore:
-    """Reads and writes of reconciliation items; every call fails closed (DependencyUnavailable)."""
+    """The DynamoDB `ReconciliationRepository`: reconciliation items of CostsTable."""
 
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self._table = table_name
@@ -116,23 +149,23 @@ class ReconciliationStore:
 
     @staticmethod
     def _key(day: date, kind: str, provider: str, stage: Stage) -> Item:
-        return {"pk": {"S": f"{PK_PREFIX}{day.isoformat()}"}, "sk": {"S": f"{kind}#{provider}#{stage}"}}
+        return {"pk": string(f"{PK_PREFIX}{day.isoformat()}"), "sk": string(f"{kind}#{provider}#{stage}")}
 
     def put_result(self, result: ReconciliationResult) -> None:
         item: Item = {
             **self._key(result.day, "RESULT", result.provider, result.stage),
-            "type": {"S": "reconciliation"},
-            "day": {"S": result.day.isoformat()},
-            "provider": {"S": result.provider},
-            "stage": {"S": result.stage},
-            "status": {"S": result.status},
-            "checked_at": {"S": _iso(result.checked_at)},
-            "rows": {"S": rows_json(result.rows)},
-            "ledger_total_micros": {"N": str(result.ledger_total_micros)},
-            "provider_total_micros": {"N": str(result.provider_total_micros)},
+            "type": string("reconciliation"),
+            "day": string(result.day.isoformat()),
+            "provider": string(result.provider),
+            "stage": string(result.stage),
+            "status": string(result.status),
+            "checked_at": string(_iso(result.checked_at)),
+            "rows": string(rows_json(result.rows)),
+            "ledger_total_micros": number(result.ledger_total_micros),
+            "provider_total_micros": number(result.provider_total_micros),
         }
         if result.error is not None:
-            item["error"] = {"S": result.error[:1000]}
+            item["error"] = string(result.error[:1000])
         with store_errors("recording a reconciliation"):
             self._client.put_item(TableName=self._table, Item=item)
 
@@ -141,8 +174,8 @@ class ReconciliationStore:
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :kind)",
             "ExpressionAttributeValues": {
-                ":pk": {"S": f"{PK_PREFIX}{day.isoformat()}"},
-                ":kind": {"S": f"{kind}#"},
+                ":pk": string(f"{PK_PREFIX}{day.isoformat()}"),
+                ":kind": string(f"{kind}#"),
             },
             "ConsistentRead": True,
         }
@@ -161,12 +194,14 @@ class ReconciliationStore:
         found = [
             ReconciliationResult(
                 day=day,
-                provider=item["provider"]["S"],
-                stage=_stage(item["stage"]["S"]),
-                status=_status(item["status"]["S"]),
-                checked_at=_parse_iso(item["checked_at"]["S"]),
-                rows=rows_from(item["rows"]["S"]),
-                error=item["error"]["S"] if "error" in item else None,
+                provider=text(item, "provider"),
+                stage=_stage(text(item, "stage")),
+                status=_status(text(item, "status")),
+                checked_at=_parse_iso(text(item, "checked_at")),
+                rows=rows_from(text(item, "rows")),
+                error=optional_text(item, "error"),
+                ledger_total_micros=integer(item, "ledger_total_micros"),
+                provider_total_micros=integer(item, "provider_total_micros"),
             )
             for item in self._items(day, "RESULT")
         ]
@@ -175,14 +210,14 @@ class ReconciliationStore:
     def alert_claims(self, day: date) -> dict[tuple[str, Stage], AlertClaim]:
         claims: dict[tuple[str, Stage], AlertClaim] = {}
         for item in self._items(day, "ALERT"):
-            published = item.get("published_at", {}).get("S")
+            published = optional_text(item, "published_at")
             claim = AlertClaim(
                 day=day,
-                provider=item["provider"]["S"],
-                stage=_stage(item["stage"]["S"]),
-                state="published" if item["state"]["S"] == "published" else "claimed",
-                claim_token=item["claim_token"]["S"],
-                claimed_at=_parse_iso(item["claimed_at"]["S"]),
+                provider=text(item, "provider"),
+                stage=_stage(text(item, "stage")),
+                state="published" if text(item, "state") == "published" else "claimed",
+                claim_token=text(item, "claim_token"),
+                claimed_at=_parse_iso(text(item, "claimed_at")),
                 published_at=_parse_iso(published) if published else None,
             )
             claims[(claim.provider, claim.stage)] = claim
@@ -192,12 +227,12 @@ class ReconciliationStore:
         """Claim (day, provider, stage) with a conditional put; True only for the one winner."""
         item: Item = {
             **self._key(claim.day, "ALERT", claim.provider, claim.stage),
-            "type": {"S": "reconciliation_alert"},
-            "provider": {"S": claim.provider},
-            "stage": {"S": claim.stage},
-            "state": {"S": "claimed"},
-            "claim_token": {"S": claim.claim_token},
-            "claimed_at": {"S": _iso(claim.claimed_at)},
+            "type": string("reconciliation_alert"),
+            "provider": string(claim.provider),
+            "stage": string(claim.stage),
+            "state": string("claimed"),
+            "claim_token": string(claim.claim_token),
+            "claimed_at": string(_iso(claim.claimed_at)),
         }
         return (
             conditional_write(
@@ -221,10 +256,10 @@ class ReconciliationStore:
                     ConditionExpression="#state = :claimed AND claim_token = :stale",
                     ExpressionAttributeNames={"#state": "state"},
                     ExpressionAttributeValues={
-                        ":token": {"S": claim.claim_token},
-                        ":at": {"S": _iso(claim.claimed_at)},
-                        ":claimed": {"S": "claimed"},
-                        ":stale": {"S": stale_token},
+                        ":token": string(claim.claim_token),
+                        ":at": string(_iso(claim.claimed_at)),
+                        ":claimed": string("claimed"),
+                        ":stale": string(stale_token),
                     },
                 ),
             )
@@ -243,8 +278,8 @@ class ReconciliationStore:
                     ConditionExpression="#state = :claimed AND claim_token = :token",
                     ExpressionAttributeNames={"#state": "state"},
                     ExpressionAttributeValues={
-                        ":claimed": {"S": "claimed"},
-                        ":token": {"S": claim.claim_token},
+                        ":claimed": string("claimed"),
+                        ":token": string(claim.claim_token),
                     },
                 ),
             )
@@ -262,9 +297,9 @@ class ReconciliationStore:
                     ConditionExpression="claim_token = :token",
                     ExpressionAttributeNames={"#state": "state"},
                     ExpressionAttributeValues={
-                        ":published": {"S": "published"},
-                        ":at": {"S": _iso(at)},
-                        ":token": {"S": claim.claim_token},
+                        ":published": string("published"),
+                        ":at": string(_iso(at)),
+                        ":token": string(claim.claim_token),
                     },
                 ),
             )

@@ -33,8 +33,6 @@ from orgair.business_metrics import (
 from orgair.costs.degrade import degradation_for, scope_positions
 from orgair.costs.ledger import CostLedger, RequestBudget
 from orgair.costs.money import format_usd
-from orgair.costs.pricing import Provider
-from orgair.costs.records import CallMeta, Degradation, Hold, LedgerLine
 from orgair.errors import DependencyUnavailable, FieldError, UpstreamInvalid
 from orgair.llm.breaker import BreakerRegistry, CircuitBreaker, container_breakers
 from orgair.llm.models import ModelCapabilities, model_capabilities
@@ -49,6 +47,7 @@ from orgair.llm.providers import (
 from orgair.llm.schema import OutputSchema, UnsupportedSchema, strict_schema
 from orgair.llm.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
 from orgair.observability import logger
+from orgair.records.costs import CallMeta, Degradation, Hold, LedgerLine, Provider
 from orgair.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)

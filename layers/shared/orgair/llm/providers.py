@@ -13,8 +13,8 @@ from typing import Any, Final, Literal, Protocol
 
 from pydantic import SecretStr
 
-from orgair.costs.pricing import Provider, Usage
 from orgair.llm.schema import OutputSchema
+from orgair.records.costs import Provider, Usage
 
 ANTHROPIC_VERSION: Final = "2023-06-01"
 Role = Literal["user", "assistant"]

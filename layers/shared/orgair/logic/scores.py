@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
+from decimal import Decimal
 from typing import Any, Final
 
 from orgair.auth.principal import RequestMeta
 from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
+from orgair.dynamo.codec import unstorable
 from orgair.errors import DependencyUnavailable, FieldError, NotFound, OrgairError, ValidationFailed
 from orgair.ids import is_id, new_id
 from orgair.jsontypes import plain_json
@@ -188,15 +189,6 @@ def _contended() -> DependencyUnavailable:
     )
 
 
-SMALLEST_STORABLE: Final = Decimal("1e-130")
-"""DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 (boto3's context goes lower)."""
-
-DYNAMODB_NUMBERS: Final = Context(
-    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
-)
-"""The number context boto3 serialises with, stated here so scoring needs no boto3 import."""
-
-
 def check_version_inputs(
     company: CompanyScoreInput, version: ParamVersion, prefix: str = ""
 ) -> CompanyScoreInput:
@@ -225,7 +217,7 @@ def check_storable(company: CompanyScoreInput, prefix: str = "") -> CompanyScore
     Such a number (more than 38 significant digits, or a magnitude below 1e-130) is within its domain,
     so a simulation scores it; only storing it is impossible without changing the inputs kept.
     """
-    bad = _unstorable(company.model_dump(mode="python", exclude_none=True), prefix)
+    bad = unstorable(company.model_dump(mode="python", exclude_none=True), prefix)
     if bad:
         message = "cannot be stored exactly: use at most 38 significant digits and no magnitude below 1e-130"
         raise ValidationFailed(
@@ -233,23 +225,6 @@ def check_storable(company: CompanyScoreInput, prefix: str = "") -> CompanyScore
             errors=[FieldError(path, message) for path in bad],
         )
     return company
-
-
-def _unstorable(value: Any, path: str) -> list[str]:
-    if isinstance(value, dict):
-        return [
-            bad
-            for key, item in value.items()
-            for bad in _unstorable(item, f"{path}.{key}" if path else str(key))
-        ]
-    if isinstance(value, Decimal):
-        if value and abs(value) < SMALLEST_STORABLE:
-            return [path]  # a subnormal the context accepts, but DynamoDB refuses (ValidationException)
-        try:
-            DYNAMODB_NUMBERS.create_decimal(value)
-        except DecimalException:
-            return [path]
-    return []
 
 
 def store_score(

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from orgair.auth.keys import hash_key, register_key, revoke_key
-from orgair.auth.records import ApiKeyRecord
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.observability import logger as service_logger
+from orgair.records.api_keys import ApiKeyRecord
 from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from orgair.costs.reconciliation.compare import result_of
-from orgair.costs.reconciliation.figures import ModelFigures, Tokens
-from orgair.dal.reconciliations import AlertClaim, ReconciliationStore
+from orgair.dal.reconciliations import ReconciliationStore
+from orgair.records.reconciliations import AlertClaim, ModelFigures, Tokens
 from orgair.settings import get_settings
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 

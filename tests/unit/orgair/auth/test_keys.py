@@ -21,7 +21,7 @@ from orgair.auth.keys import (
     tenant_usage_key,
     verify_key,
 )
-from orgair.auth.principal import SCOPES, Principal
+from orgair.auth.principal import SCOPES, Principal, principal_of
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.errors import Conflict, DependencyUnavailable, NotFound, ValidationFailed
 from orgair.observability import logger
@@ -329,5 +329,5 @@ def test_verify_key_returns_the_record_with_its_usage_key_and_authenticate_the_p
     verified = verify_key(plaintext)
     assert verified is not None
     assert (verified.key_id, verified.usage_key) == (record.key_id, record.usage_key)
-    assert authenticate(plaintext) == record.principal()
+    assert authenticate(plaintext) == principal_of(record)
     assert verify_key("oak_" + "Z" * 43) is None

@@ -23,9 +23,7 @@ from orgair.costs.money import MONEY_CONTEXT
 from orgair.costs.reconciliation.admin_http import pages, results_of
 from orgair.costs.reconciliation.figures import (
     UNATTRIBUTED,
-    ModelFigures,
     ProviderReportError,
-    Tokens,
     add_model,
     bounded_amount,
     bounded_tokens,
@@ -33,6 +31,7 @@ from orgair.costs.reconciliation.figures import (
 from orgair.costs.reconciliation.openai import MODEL_NAME
 from orgair.llm.providers import ANTHROPIC_VERSION
 from orgair.llm.transport import Deadline
+from orgair.records.reconciliations import ModelFigures, Tokens
 
 CENTS_PER_USD: Final = Decimal(100)
 

@@ -9,23 +9,23 @@ no I/O, exact `Decimal` and integer arithmetic only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Final
 
-from orgair.costs.reconciliation.figures import (
+from orgair.costs.reconciliation.figures import micros_of
+from orgair.records.reconciliations import (
     TOKEN_TYPES,
+    ModelComparison,
     ModelFigures,
+    ReconciliationResult,
     Stage,
-    micros_of,
+    Status,
 )
 
 DOLLAR_RELATIVE_TOLERANCE: Final = Decimal("0.005")
 DOLLAR_ABSOLUTE_TOLERANCE_USD: Final = Decimal("0.25")
 TOKEN_RELATIVE_TOLERANCE: Final = Decimal("0.001")
-
-Status = Literal["matched", "flagged", "error"]
 
 
 def dollar_tolerance(provider_usd: Decimal) -> Decimal:
@@ -39,20 +39,6 @@ def dollars_differ(ledger_usd: Decimal, provider_usd: Decimal) -> bool:
 def tokens_differ(ledger_tokens: int, provider_tokens: int) -> bool:
     difference = abs(provider_tokens - ledger_tokens)
     return difference > 0 and (provider_tokens == 0 or difference * 1000 > provider_tokens)
-
-
-@dataclass(frozen=True, slots=True)
-class ModelComparison:
-    """One model's figures on both sides and why it is flagged (empty: within the thresholds)."""
-
-    model: str
-    ledger: ModelFigures
-    provider: ModelFigures
-    reasons: tuple[str, ...]
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.reasons)
 
 
 def compare_model(model: str, ledger: ModelFigures, provider: ModelFigures) -> ModelComparison:
@@ -78,31 +64,6 @@ def compare(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReconciliationResult:
-    """One provider, day and stage: matched, flagged (with the breakdown) or error (with the reason)."""
-
-    day: date
-    provider: str
-    stage: Stage
-    status: Status
-    checked_at: datetime
-    rows: tuple[ModelComparison, ...] = ()
-    error: str | None = None
-
-    @property
-    def flagged_rows(self) -> tuple[ModelComparison, ...]:
-        return tuple(row for row in self.rows if row.flagged)
-
-    @property
-    def ledger_total_micros(self) -> int:
-        return sum(micros_of(row.ledger.amount_usd) for row in self.rows)
-
-    @property
-    def provider_total_micros(self) -> int:
-        return sum(micros_of(row.provider.amount_usd) for row in self.rows)
-
-
 def result_of(
     day: date,
     provider: str,
@@ -114,5 +75,12 @@ def result_of(
     rows = compare(ledger, reported)
     status: Status = "flagged" if any(row.flagged for row in rows) else "matched"
     return ReconciliationResult(
-        day=day, provider=provider, stage=stage, status=status, checked_at=checked_at, rows=rows
+        day=day,
+        provider=provider,
+        stage=stage,
+        status=status,
+        checked_at=checked_at,
+        rows=rows,
+        ledger_total_micros=sum(micros_of(row.ledger.amount_usd) for row in rows),
+        provider_total_micros=sum(micros_of(row.provider.amount_usd) for row in rows),
     )

@@ -10,20 +10,15 @@ which makes that provider's run an `error` result: never a crash, never an alert
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from orgair.costs.money import MICROS_PER_USD, MONEY_CONTEXT
+from orgair.records.reconciliations import ModelFigures, Stage, Tokens
 
-Stage = Literal["provisional", "close"]
-"""T+1: the provider's figures may still move (provisional); T+2: the day is closed."""
-STAGES: Final[tuple[Stage, ...]] = ("provisional", "close")
 STAGE_LAG_DAYS: Final[dict[Stage, int]] = {"provisional": 1, "close": 2}
 
-TokenType = Literal["input", "cached_input", "cache_write", "output"]
-TOKEN_TYPES: Final[tuple[TokenType, ...]] = ("input", "cached_input", "cache_write", "output")
-"""The token types compared: uncached input, cache reads, cache writes (every TTL), output."""
 
 MAX_TOKENS: Final = 10**15
 """More tokens than any organisation is billed for in a day; a larger count is a broken report."""
@@ -62,57 +57,17 @@ def bounded_amount(value: Any, what: str) -> Decimal:
     return amount
 
 
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    """Tokens of one model and day by type; the provider's cache writes keep their TTL split."""
-
-    input: int = 0
-    cached_input: int = 0
-    cache_write_5m: int = 0
-    cache_write_1h: int = 0
-    output: int = 0
-
-    @property
-    def cache_write(self) -> int:
-        return self.cache_write_5m + self.cache_write_1h
-
-    def of(self, token_type: TokenType) -> int:
-        return self.cache_write if token_type == "cache_write" else int(getattr(self, token_type))  # noqa: S105 - a token type, not a secret
-
-    def __add__(self, other: Tokens) -> Tokens:
-        return Tokens(
-            input=self.input + other.input,
-            cached_input=self.cached_input + other.cached_input,
-            cache_write_5m=self.cache_write_5m + other.cache_write_5m,
-            cache_write_1h=self.cache_write_1h + other.cache_write_1h,
-            output=self.output + other.output,
-        )
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "input": self.input,
-            "cached_input": self.cached_input,
-            "cache_write_5m": self.cache_write_5m,
-            "cache_write_1h": self.cache_write_1h,
-            "output": self.output,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ModelFigures:
-    """One side's figures for one model and day: tokens and dollars (exact USD)."""
-
-    tokens: Tokens = field(default_factory=Tokens)
-    amount_usd: Decimal = Decimal(0)
-
-    def plus(self, tokens: Tokens | None = None, amount_usd: Decimal | None = None) -> ModelFigures:
-        return replace(
-            self,
-            tokens=self.tokens + tokens if tokens is not None else self.tokens,
-            amount_usd=MONEY_CONTEXT.add(self.amount_usd, amount_usd)
-            if amount_usd is not None
-            else self.amount_usd,
-        )
+def plus(
+    figures: ModelFigures, tokens: Tokens | None = None, amount_usd: Decimal | None = None
+) -> ModelFigures:
+    """`figures` with `tokens` and `amount_usd` added (exact, in the money context)."""
+    return replace(
+        figures,
+        tokens=figures.tokens + tokens if tokens is not None else figures.tokens,
+        amount_usd=MONEY_CONTEXT.add(figures.amount_usd, amount_usd)
+        if amount_usd is not None
+        else figures.amount_usd,
+    )
 
 
 Figures = Mapping[str, ModelFigures]
@@ -128,7 +83,7 @@ def add_model(
     """Add to a model's figures, refusing more than MAX_MODELS distinct models."""
     if model not in figures and len(figures) >= MAX_MODELS:
         raise ProviderReportError(f"more than {MAX_MODELS} models in one day")
-    figures[model] = figures.get(model, ModelFigures()).plus(tokens, amount_usd)
+    figures[model] = plus(figures.get(model, ModelFigures()), tokens, amount_usd)
 
 
 def micros_of(amount_usd: Decimal) -> int:

@@ -24,14 +24,13 @@ from pydantic import SecretStr
 from orgair.costs.reconciliation.admin_http import pages, results_of
 from orgair.costs.reconciliation.figures import (
     UNATTRIBUTED,
-    ModelFigures,
     ProviderReportError,
-    Tokens,
     add_model,
     bounded_amount,
     bounded_tokens,
 )
 from orgair.llm.transport import Deadline
+from orgair.records.reconciliations import ModelFigures, Tokens
 
 MODEL_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 

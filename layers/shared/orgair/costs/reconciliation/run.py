@@ -19,24 +19,29 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from orgair.costs.money import MICROS_PER_USD, MONEY_CONTEXT, format_usd
-from orgair.costs.reconciliation.compare import ReconciliationResult, result_of
+from orgair.costs.reconciliation.compare import result_of
 from orgair.costs.reconciliation.figures import (
     STAGE_LAG_DAYS,
-    STAGES,
-    ModelFigures,
     ProviderReportError,
-    Stage,
-    Tokens,
     add_model,
     micros_of,
+    plus,
 )
-from orgair.dal.reconciliations import AlertClaim, ReconciliationStore
+from orgair.dal.reconciliations import ReconciliationRepository
 from orgair.errors import ConfigurationError, DependencyUnavailable
 from orgair.llm.transport import Deadline
 from orgair.observability import logger
+from orgair.records.reconciliations import (
+    STAGES,
+    AlertClaim,
+    ModelFigures,
+    ReconciliationResult,
+    Stage,
+    Tokens,
+)
 
 if TYPE_CHECKING:
-    from orgair.costs.records import LedgerLine
+    from orgair.records.costs import LedgerLine
     from orgair.settings import Settings
 
 
@@ -70,7 +75,7 @@ def ledger_figures(lines: Iterable[LedgerLine]) -> dict[str, dict[str, ModelFigu
         )
         amount = MONEY_CONTEXT.divide(Decimal(line.cost_micros), Decimal(MICROS_PER_USD))
         per_model = figures.setdefault(line.provider, {})
-        per_model[line.model] = per_model.get(line.model, ModelFigures()).plus(tokens, amount)
+        per_model[line.model] = plus(per_model.get(line.model, ModelFigures()), tokens, amount)
     return figures
 
 
@@ -171,7 +176,7 @@ class Reconciler:
 
     def __init__(
         self,
-        store: ReconciliationStore,
+        store: ReconciliationRepository,
         sources: list[AdminSource],
         ledger_lines: Callable[[date], Iterable[LedgerLine]],
         sink: AlertSink,
@@ -279,7 +284,7 @@ class SnsAlertSink:
         self.topic_arn = topic_arn
 
     def publish(self, subject: str, message: str) -> None:
-        from orgair.costs.alerts import sns_client
+        from orgair.aws import sns_client
 
         sns_client().publish(TopicArn=self.topic_arn, Subject=subject, Message=message)
 

@@ -12,10 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orgair import response_examples as ex
 from orgair.costs.money import format_usd
-from orgair.costs.reconciliation.compare import ModelComparison, ReconciliationResult
-from orgair.costs.reconciliation.figures import ModelFigures
-from orgair.dal.reconciliations import AlertClaim
 from orgair.jsontypes import IsoDay
+from orgair.records.reconciliations import AlertClaim, ModelComparison, ModelFigures, ReconciliationResult
 from orgair.timestamps import Timestamp, rfc3339
 
 Money = str

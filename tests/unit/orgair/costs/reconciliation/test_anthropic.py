@@ -10,8 +10,9 @@ import httpx
 import pytest
 import respx
 from orgair.costs.reconciliation.anthropic import AnthropicAdmin
-from orgair.costs.reconciliation.figures import UNATTRIBUTED, ProviderReportError, Tokens
+from orgair.costs.reconciliation.figures import UNATTRIBUTED, ProviderReportError
 from orgair.llm.transport import reset_http_client
+from orgair.records.reconciliations import Tokens
 from pydantic import SecretStr
 from support.costs import ANTHROPIC_TEST_URL
 from support.reconciliation import (

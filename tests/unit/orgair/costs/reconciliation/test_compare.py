@@ -25,11 +25,11 @@ from orgair.costs.reconciliation.compare import (
     result_of,
     tokens_differ,
 )
-from orgair.costs.reconciliation.figures import ModelFigures, Tokens
 from orgair.costs.reconciliation.openai import OpenAIAdmin
 from orgair.costs.reconciliation.run import ledger_figures
 from orgair.costs.records import CallMeta, LedgerLine
 from orgair.llm.transport import reset_http_client
+from orgair.records.reconciliations import ModelFigures, Tokens
 from pydantic import SecretStr
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.reconciliation import (

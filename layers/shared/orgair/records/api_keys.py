@@ -1,4 +1,4 @@
-"""What the service knows about one API key, shared by the key logic and its data access.
+"""What the service knows about one API key, shared by the key logic and its repository.
 
 A record never holds the plaintext key or its hash, so it is safe to print, log and return. It
 may hold the tenant's usage key (the value of the tenant's API Gateway API key, which the
@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import SecretStr
-
-from orgair.auth.principal import SCOPES, Principal
 
 KeyStatus = Literal["active", "revoked"]
 
@@ -34,7 +32,3 @@ class ApiKeyRecord:
     @property
     def active(self) -> bool:
         return self.status == "active"
-
-    def principal(self) -> Principal:
-        """The caller this key stands for; a scope unknown to this version of the code grants nothing."""
-        return Principal(tenant_id=self.tenant_id, scopes=self.scopes & SCOPES, key_id=self.key_id)

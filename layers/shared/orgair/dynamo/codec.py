@@ -1,0 +1,124 @@
+"""Values <-> DynamoDB attribute values for the low-level client, and what DynamoDB can store.
+
+Two ways in, one serializer: whole items of plain values (`to_item`/`from_item`, boto3's
+serializer), and typed attributes a repository reads and writes field by field (`string`, `number`,
+`string_set`; `text`, `optional_text`, `integer`, `strings`). Numbers must be Decimal or int: the
+serializer refuses floats, which keeps money and scores exact. `unstorable` names the numbers
+DynamoDB cannot hold exactly (38 significant digits, magnitudes from 1e-130), so callers can refuse
+them before a write fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+Attribute = dict[str, Any]
+"""One attribute value of the low-level client (`{"S": "..."}`, `{"N": "12"}`, ...)."""
+Item = Mapping[str, Any]
+
+SMALLEST_STORABLE: Final = Decimal("1e-130")
+"""DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 (boto3's context goes lower)."""
+
+DYNAMODB_NUMBERS: Final = Context(
+    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
+)
+"""The number context boto3 serialises with, stated here so callers need no boto3 import."""
+
+
+@cache
+def _serializer() -> TypeSerializer:
+    """Created on first use: importing boto3 at module load would cost every cold start ~80 ms."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+@cache
+def _deserializer() -> TypeDeserializer:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    return TypeDeserializer()
+
+
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    serialize = _serializer().serialize
+    return {key: serialize(value) for key, value in values.items() if value is not None}
+
+
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    deserialize = _deserializer().deserialize
+    return {key: deserialize(value) for key, value in item.items()}
+
+
+def to_value(value: Any) -> Any:
+    return _serializer().serialize(value)
+
+
+def storable(value: Decimal | int) -> bool:
+    """Whether DynamoDB holds this number exactly (a write of any other fails validation)."""
+    number = Decimal(value)
+    if number and abs(number) < SMALLEST_STORABLE:
+        return False  # a subnormal the context accepts, but DynamoDB refuses (ValidationException)
+    try:
+        DYNAMODB_NUMBERS.create_decimal(number)
+    except DecimalException:
+        return False
+    return True
+
+
+def unstorable(value: Any, path: str = "") -> list[str]:
+    """The dotted paths of the numbers in a nested mapping that DynamoDB cannot hold exactly."""
+    if isinstance(value, Mapping):
+        return [
+            bad
+            for key, item in value.items()
+            for bad in unstorable(item, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(value, Decimal) and not storable(value):
+        return [path]
+    return []
+
+
+def string(value: str) -> Attribute:
+    return {"S": value}
+
+
+def number(value: int | Decimal) -> Attribute:
+    """A number attribute; refuses a bool (an int to Python) and a number DynamoDB cannot store."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise TypeError("a DynamoDB number must be an int or a Decimal")
+    if not storable(value):
+        raise ValueError("DynamoDB cannot store this number exactly")
+    return {"N": str(value)}
+
+
+def string_set(values: Iterable[str]) -> Attribute:
+    """A string set, sorted for stable requests; DynamoDB has no empty set, so refuse one here."""
+    members = sorted(set(values))
+    if not members:
+        raise ValueError("DynamoDB cannot store an empty set")
+    return {"SS": members}
+
+
+def text(item: Item, name: str) -> str:
+    return str(item[name]["S"])
+
+
+def optional_text(item: Item, name: str) -> str | None:
+    value = item.get(name, {}).get("S")
+    return None if value is None else str(value)
+
+
+def integer(item: Item, name: str) -> int:
+    return int(item[name]["N"])
+
+
+def strings(item: Item, name: str) -> frozenset[str]:
+    """A string set attribute; a missing one is the empty set."""
+    return frozenset(str(value) for value in item.get(name, {}).get("SS", ()))
