@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
 
 from orgair.aws import dynamodb_client, error_code, s3_client, store_errors
-from orgair.dal.codec import from_item, to_item
+from orgair.dynamo.codec import from_item, to_item
 from orgair.errors import (
     ConfigurationError,
     Conflict,
