@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: a clean settings cache and the embedded DynamoDB."""
+"""Fixtures shared by every test: a clean settings cache and the embedded DynamoDB; the test tiers
+(unit, integration, fuzz) and the unit tier's socket guard come from support/tiers.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ import boto3
 import pytest
 from orgair.aws import reset_clients, secrets_provider, ssm_provider
 from orgair.settings import get_settings
+
+from support.tiers import (  # noqa: F401  (pytest finds hooks by name in a conftest)
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_runtest_call,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB, embedded_dynamodb
 

@@ -1,0 +1,139 @@
+"""Test tiers, applied to every collected test (tests/conftest.py imports these hooks).
+
+- `integration`: reaches something over a socket or a subprocess: every test under tests/integration,
+  tests/infrastructure and tests/build, every test that uses the embedded DynamoDB (the `dynamodb` or
+  `dynamodb_server` fixture, directly or through another fixture), and every test marked `network`.
+- `fuzz`: property-based (Hypothesis, including Schemathesis) tests; a fuzz test can be integration too.
+- `unit`: everything else. A unit test runs with the socket guard on in its setup, call and teardown:
+  creating an Internet socket raises `SocketBlocked` (Unix sockets stay allowed: asyncio's self-pipe).
+- `wallclock`: asserts an elapsed time or a race and must not compete for the CPU; marked by hand.
+
+`make unit`, `make integration` and `make fuzz` select by these markers (`-m unit`, `-m "not unit and
+not fuzz"`, `-m fuzz`); `make test` runs every tier.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+INTEGRATION_DIRECTORIES = ("integration", "infrastructure", "build")
+"""Directories below tests/ whose every test is an integration test."""
+INTEGRATION_FIXTURES = frozenset({"dynamodb", "dynamodb_server"})
+"""Fixtures that open sockets (the embedded DynamoDB listens on loopback)."""
+TIERS = ("unit", "integration", "fuzz")
+MARKERS = (
+    "unit: pure logic and handlers in process; no socket may be opened (the socket guard is on)",
+    "integration: runs against the embedded DynamoDB, the local runner, a subprocess or loopback",
+    "fuzz: property-based tests (Hypothesis, Schemathesis)",
+    "network: opens a socket itself without the embedded DynamoDB fixtures (makes a test integration)",
+    "wallclock: asserts an elapsed time or a race; `make test` runs these alone, serially",
+)
+ALLOWED_FAMILIES = frozenset({socket.AF_UNIX})
+
+
+class SocketBlocked(RuntimeError):
+    """A unit test tried to open a socket other than a Unix socket."""
+
+
+_real_socket = socket.socket
+
+
+class _GuardedSocket(_real_socket):
+    def __init__(self, family: Any = -1, type: Any = -1, proto: int = -1, fileno: Any = None) -> None:
+        if fileno is None and family not in ALLOWED_FAMILIES:
+            raise SocketBlocked(
+                f"a unit test opened a socket (family {family!r}); mark it `network` or use a fake"
+            )
+        super().__init__(family, type, proto, fileno)
+
+
+def guard_active() -> bool:
+    """Whether creating an Internet socket is refused in this process right now."""
+    return socket.socket is _GuardedSocket
+
+
+@contextmanager
+def socket_guard() -> Iterator[None]:
+    """Refuse every new non-Unix socket until exit (nests: an inner exit restores the outer state)."""
+    previous = socket.socket
+    socket.socket = _GuardedSocket  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        socket.socket = previous  # type: ignore[misc]
+
+
+def tier_of(item: pytest.Item) -> set[str]:
+    """The tier markers `item` gets from where it lives, the fixtures it uses and its own markers."""
+    tiers: set[str] = set()
+    try:
+        relative = Path(str(item.path)).resolve().relative_to(TESTS)
+    except ValueError:
+        relative = Path(item.path.name)
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if (
+        (relative.parts and relative.parts[0] in INTEGRATION_DIRECTORIES)
+        or fixtures & INTEGRATION_FIXTURES
+        or item.get_closest_marker("network") is not None
+        or item.get_closest_marker("integration") is not None
+    ):
+        tiers.add("integration")
+    function = getattr(item, "function", None)
+    if (
+        getattr(function, "is_hypothesis_test", False)
+        or item.get_closest_marker("fuzz") is not None
+        or hasattr(function, "_schemathesis_test")
+    ):
+        tiers.add("fuzz")
+    if not tiers:
+        tiers.add("unit")
+    return tiers
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for tier in tier_of(item):
+            if item.get_closest_marker(tier) is None:
+                item.add_marker(tier)
+
+
+def _guarded(item: pytest.Item) -> bool:
+    return item.get_closest_marker("unit") is not None and item.get_closest_marker("integration") is None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    if not _guarded(item):
+        return (yield)
+    with socket_guard():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    if not _guarded(item):
+        return (yield)
+    with socket_guard():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+    """A unit test's own teardown runs guarded too; the last test of a file also tears down the
+    module- and session-wide fixtures other tests set up (the embedded DynamoDB), so it runs unguarded."""
+    if not _guarded(item) or nextitem is None or nextitem.path != item.path:
+        return (yield)
+    with socket_guard():
+        return (yield)
