@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import aws_xray_sdk.core  # noqa: F401  (see below)
 import boto3
 import pytest
 from orgair.aws import reset_clients, secrets_provider, ssm_provider
 from orgair.settings import get_settings
 
+# The X-Ray SDK's global recorder makes one UDP socket when first imported (its emitter; it sends
+# nothing while tracing is disabled, as it is outside Lambda). Imported here, before any test, so the
+# unit tier's socket guard sees only sockets a test itself makes; the guard also refuses addressing
+# this one (bind, connect, sendto) during a unit test.
 from support.tiers import (  # noqa: F401  (pytest finds hooks by name in a conftest)
     pytest_collection_modifyitems,
     pytest_configure,

@@ -9,9 +9,12 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
+UNREACHABLE_URL = "http://unreachable.invalid"
+
 
 def closed_endpoint() -> str:
-    """A loopback URL nothing listens on (the port was free a moment ago)."""
+    """A loopback URL nothing listens on (the port was free a moment ago); a test that connects to it
+    opens a socket, so it is marked `network` (support/tiers.py)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -19,22 +22,30 @@ def closed_endpoint() -> str:
 
 
 def unreachable_client() -> Any:
-    """A DynamoDB client whose every call fails to connect, quickly."""
-    return boto3.client(
+    """A DynamoDB client whose every call fails to connect, at once and without a socket: botocore's
+    own connection error is raised where it would send the request, so its retry handling and the
+    caller see exactly what a refused connection gives them."""
+    client = boto3.client(
         "dynamodb",
-        endpoint_url=closed_endpoint(),
+        endpoint_url=UNREACHABLE_URL,
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
         config=Config(connect_timeout=0.5, read_timeout=0.5, retries={"mode": "standard", "max_attempts": 1}),
     )
 
+    def refuse(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url=UNREACHABLE_URL)
+
+    client.meta.events.register("before-send.dynamodb", refuse)
+    return client
+
 
 def fail_operation(client: Any, operation: str) -> None:
     """Make `operation` (e.g. "UpdateItem") on this client fail as if the endpoint were down."""
 
     def refuse(**_: Any) -> None:
-        raise EndpointConnectionError(endpoint_url="http://unreachable.invalid")
+        raise EndpointConnectionError(endpoint_url=UNREACHABLE_URL)
 
     client.meta.events.register(f"before-call.dynamodb.{operation}", refuse)
 

@@ -3,7 +3,8 @@
 - `integration`: reaches something over a socket or a subprocess: every test under tests/integration,
   tests/infrastructure and tests/build, every test that uses the embedded DynamoDB (the `dynamodb` or
   `dynamodb_server` fixture, directly or through another fixture), and every test marked `network`.
-- `fuzz`: property-based (Hypothesis, including Schemathesis) tests; a fuzz test can be integration too.
+- `fuzz`: property-based tests (Hypothesis `@given`, also on a function inside the test; Schemathesis);
+  a fuzz test can be integration too.
 - `unit`: everything else. A unit test runs with the socket guard on in its setup, call and teardown:
   creating an Internet socket raises `SocketBlocked` (Unix sockets stay allowed: asyncio's self-pipe).
 - `wallclock`: asserts an elapsed time or a race and must not compete for the CPU; marked by hand.
@@ -14,15 +15,15 @@ not fuzz"`, `-m fuzz`); `make test` runs every tier.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import socket
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
 INTEGRATION_DIRECTORIES = ("integration", "infrastructure", "build")
 """Directories below tests/ whose every test is an integration test."""
 INTEGRATION_FIXTURES = frozenset({"dynamodb", "dynamodb_server"})
@@ -54,6 +55,21 @@ class _GuardedSocket(_real_socket):
         super().__init__(family, type, proto, fileno)
 
 
+def _refuse_unless_unix(name: str) -> Any:
+    method = getattr(_real_socket, name)
+
+    def refuse(self: socket.socket, *args: Any, **kwargs: Any) -> Any:
+        if self.family not in ALLOWED_FAMILIES:
+            raise SocketBlocked(f"a unit test called {name} on a socket (family {self.family!r})")
+        return method(self, *args, **kwargs)
+
+    return refuse
+
+
+_ADDRESSED = ("bind", "connect", "connect_ex", "sendto")
+"""What a socket made before the guard (the X-Ray SDK's UDP emitter, made at import) may not do."""
+
+
 def guard_active() -> bool:
     """Whether creating an Internet socket is refused in this process right now."""
     return socket.socket is _GuardedSocket
@@ -61,36 +77,55 @@ def guard_active() -> bool:
 
 @contextmanager
 def socket_guard() -> Iterator[None]:
-    """Refuse every new non-Unix socket until exit (nests: an inner exit restores the outer state)."""
+    """Refuse every new non-Unix socket, and addressing any existing one, until exit (nests: an inner
+    exit restores the outer state)."""
     previous = socket.socket
+    methods = {name: _real_socket.__dict__.get(name) for name in _ADDRESSED}
     socket.socket = _GuardedSocket  # type: ignore[misc]
+    for name in _ADDRESSED:
+        setattr(_real_socket, name, _refuse_unless_unix(name))
     try:
         yield
     finally:
         socket.socket = previous  # type: ignore[misc]
+        for name, method in methods.items():
+            if method is None:
+                delattr(_real_socket, name)
+            else:
+                setattr(_real_socket, name, method)
+
+
+@functools.cache
+def _property_based(function: Callable[..., Any]) -> bool:
+    """A Hypothesis test, or a test that runs one inside (`@given` on an inner function)."""
+    if getattr(function, "is_hypothesis_test", False):
+        return True
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return "@given(" in source or "schemathesis" in source
 
 
 def tier_of(item: pytest.Item) -> set[str]:
     """The tier markers `item` gets from where it lives, the fixtures it uses and its own markers."""
     tiers: set[str] = set()
     try:
-        relative = Path(str(item.path)).resolve().relative_to(TESTS)
+        parts = item.path.relative_to(item.config.rootpath).parts
     except ValueError:
-        relative = Path(item.path.name)
+        parts = ()
+    if parts[:1] == ("tests",):
+        parts = parts[1:]
     fixtures = set(getattr(item, "fixturenames", ()))
     if (
-        (relative.parts and relative.parts[0] in INTEGRATION_DIRECTORIES)
+        (parts and parts[0] in INTEGRATION_DIRECTORIES)
         or fixtures & INTEGRATION_FIXTURES
         or item.get_closest_marker("network") is not None
         or item.get_closest_marker("integration") is not None
     ):
         tiers.add("integration")
     function = getattr(item, "function", None)
-    if (
-        getattr(function, "is_hypothesis_test", False)
-        or item.get_closest_marker("fuzz") is not None
-        or hasattr(function, "_schemathesis_test")
-    ):
+    if item.get_closest_marker("fuzz") is not None or (function is not None and _property_based(function)):
         tiers.add("fuzz")
     if not tiers:
         tiers.add("unit")

@@ -12,6 +12,8 @@ import pytest
 
 from devtools.smoke import Answer, check_stage, main, problems_with
 
+pytestmark = pytest.mark.network  # serves and calls real HTTP on loopback
+
 
 class FakeApi(BaseHTTPRequestHandler):
     """/v1/health and /v2/health as the deployed API answers them; `bodies` can be changed per test."""

@@ -124,6 +124,7 @@ def emitted(daemon: socket.socket) -> list[dict[str, Any]]:
         entities.append(json.loads(body))
 
 
+@pytest.mark.network
 def test_dynamodb_and_llm_calls_are_x_ray_subsegments_of_the_invocation(
     daemon: socket.socket, llm_provider: str
 ) -> None:
@@ -151,6 +152,7 @@ def test_dynamodb_and_llm_calls_are_x_ray_subsegments_of_the_invocation(
     assert llm[0]["http"]["response"]["status"] == 200
 
 
+@pytest.mark.network
 def test_a_function_without_downstream_calls_never_loads_the_x_ray_sdk(daemon: socket.socket) -> None:
     env = lambda_environment(daemon, {})
     result = run(

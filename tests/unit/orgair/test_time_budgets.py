@@ -20,7 +20,7 @@ from orgair.aws import call_budget_seconds, reset_clients, settings_call_budget_
 from orgair.errors import ConfigurationError, DependencyUnavailable
 from orgair.logic.assessments import ANSWER_RESERVE_SECONDS, LLM_DEADLINE_SECONDS, STORE_CALLS_AFTER_LLM
 from orgair.settings import get_settings, load_settings
-from support.costs import closed_port_url
+from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -140,6 +140,7 @@ def test_a_stalled_ssm_while_resolving_a_secret_is_a_503_with_retry_after(
     assert elapsed < fast_sdk + 0.5
 
 
+@pytest.mark.network
 def test_a_stalled_secrets_manager_is_dependency_unavailable_within_the_call_budget(
     fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,6 +159,7 @@ def test_a_stalled_secrets_manager_is_dependency_unavailable_within_the_call_bud
     assert elapsed < fast_sdk + 0.5
 
 
+@pytest.mark.network
 def test_an_unreachable_ssm_is_retryable_but_a_missing_parameter_stays_a_configuration_error(
     fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,7 +167,7 @@ def test_an_unreachable_ssm_is_retryable_but_a_missing_parameter_stays_a_configu
 
     monkeypatch.setenv("ANTHROPIC_API_KEY_SSM_PARAMETER", "/orgair/test/anthropic")
     get_settings.cache_clear()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", closed_port_url())
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", closed_endpoint())
     reset_clients()
     with pytest.raises(DependencyUnavailable):
         get_settings().secret("ANTHROPIC_API_KEY")

@@ -15,6 +15,8 @@ from orgair.llm.providers import AnthropicMessages, OpenAIChat
 from devtools.localllm.faults import Fault, FaultPlan
 from devtools.localllm.server import LocalLlm
 
+pytestmark = pytest.mark.network  # serves and calls real HTTP on loopback
+
 CHAT = {
     "model": "gpt-4o",
     "messages": [{"role": "user", "content": "Answer in JSON."}],
