@@ -169,6 +169,7 @@ def test_an_approved_jump_over_http_becomes_the_new_baseline(client: httpx.Clien
 
 
 # Last on purpose: if it overruns, the runner's DynamoDB is busy for a while after it.
+@pytest.mark.wallclock
 def test_a_500_company_portfolio_is_scored_and_stored_in_one_request_under_3_seconds(
     client: httpx.Client,
 ) -> None:

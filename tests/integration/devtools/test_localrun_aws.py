@@ -90,6 +90,7 @@ def ensure_tenant_budget(runner: Runner) -> None:
     )
 
 
+@pytest.mark.wallclock
 def test_a_budget_alert_is_published_end_to_end_and_visible_at_once(
     runner: Runner, client: httpx.Client
 ) -> None:

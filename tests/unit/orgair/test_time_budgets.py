@@ -99,6 +99,7 @@ def test_the_assessment_deadline_keeps_settling_and_storing_inside_its_timeout(
     assert llm_window >= float(settings.LLM_TIMEOUT_SECONDS), "one full provider attempt still fits"
 
 
+@pytest.mark.wallclock
 def test_a_stalled_dynamodb_makes_post_costs_a_503_with_retry_after_not_a_504(
     dynamodb: EmbeddedDynamoDB, fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,6 +122,7 @@ def test_a_stalled_dynamodb_makes_post_costs_a_503_with_retry_after_not_a_504(
     assert elapsed < fast_sdk + 0.5, "ended by the SDK's time budget, not by waiting for the platform"
 
 
+@pytest.mark.wallclock
 def test_a_stalled_ssm_while_resolving_a_secret_is_a_503_with_retry_after(
     dynamodb: EmbeddedDynamoDB, fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,6 +142,7 @@ def test_a_stalled_ssm_while_resolving_a_secret_is_a_503_with_retry_after(
     assert elapsed < fast_sdk + 0.5
 
 
+@pytest.mark.wallclock
 @pytest.mark.network
 def test_a_stalled_secrets_manager_is_dependency_unavailable_within_the_call_budget(
     fast_sdk: float, monkeypatch: pytest.MonkeyPatch
