@@ -2,15 +2,17 @@
 
 - `integration`: reaches something over a socket or a subprocess: every test under tests/integration,
   tests/infrastructure and tests/build, every test that uses the embedded DynamoDB (the `dynamodb` or
-  `dynamodb_server` fixture, directly or through another fixture), and every test marked `network`.
+  `dynamodb_server` fixture, directly or through another fixture), every test that starts moto's
+  in-process AWS (`mock_aws(` in its source), and every test marked `network`.
 - `fuzz`: property-based tests (Hypothesis `@given`, also on a function inside the test; Schemathesis);
   a fuzz test can be integration too.
 - `unit`: everything else. A unit test runs with the socket guard on in its setup, call and teardown:
   creating an Internet socket raises `SocketBlocked` (Unix sockets stay allowed: asyncio's self-pipe).
+- `slow`: pure but seconds of CPU (marked by hand); runs with `make integration`, not `make unit`.
 - `wallclock`: asserts an elapsed time or a race and must not compete for the CPU; marked by hand.
 
 `make unit`, `make integration` and `make fuzz` select by these markers (`-m unit`, `-m "not unit and
-not fuzz"`, `-m fuzz`); `make test` runs every tier.
+not fuzz"`, `-m fuzz`); `make test` runs every test.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ MARKERS = (
     "integration: runs against the embedded DynamoDB, the local runner, a subprocess or loopback",
     "fuzz: property-based tests (Hypothesis, Schemathesis)",
     "network: opens a socket itself without the embedded DynamoDB fixtures (makes a test integration)",
+    "slow: pure but seconds of CPU; not in the unit lane (make integration runs it)",
     "wallclock: asserts an elapsed time or a race; `make test` runs these alone, serially",
 )
 ALLOWED_FAMILIES = frozenset({socket.AF_UNIX})
@@ -96,15 +99,22 @@ def socket_guard() -> Iterator[None]:
 
 
 @functools.cache
+def _source(function: Callable[..., Any]) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
 def _property_based(function: Callable[..., Any]) -> bool:
     """A Hypothesis test, or a test that runs one inside (`@given` on an inner function)."""
-    if getattr(function, "is_hypothesis_test", False):
-        return True
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    return "@given(" in source or "schemathesis" in source
+    source = _source(function)
+    return getattr(function, "is_hypothesis_test", False) or "@given(" in source or "schemathesis" in source
+
+
+def _emulates_aws(function: Callable[..., Any]) -> bool:
+    """A test that starts moto's in-process AWS (`mock_aws`): seconds per test, not a unit test."""
+    return "mock_aws(" in _source(function)
 
 
 def tier_of(item: pytest.Item) -> set[str]:
@@ -117,17 +127,18 @@ def tier_of(item: pytest.Item) -> set[str]:
     if parts[:1] == ("tests",):
         parts = parts[1:]
     fixtures = set(getattr(item, "fixturenames", ()))
+    function = getattr(item, "function", None)
     if (
         (parts and parts[0] in INTEGRATION_DIRECTORIES)
         or fixtures & INTEGRATION_FIXTURES
         or item.get_closest_marker("network") is not None
         or item.get_closest_marker("integration") is not None
+        or (function is not None and _emulates_aws(function))
     ):
         tiers.add("integration")
-    function = getattr(item, "function", None)
     if item.get_closest_marker("fuzz") is not None or (function is not None and _property_based(function)):
         tiers.add("fuzz")
-    if not tiers:
+    if not tiers and item.get_closest_marker("slow") is None:
         tiers.add("unit")
     return tiers
 
