@@ -47,14 +47,20 @@ class SocketBlocked(RuntimeError):
 
 
 _real_socket = socket.socket
+_refused: list[str] = []
+"""What the guard refused since it was last turned on: code under test may catch `SocketBlocked` (a
+health check answering 503 on any error), so the test fails afterwards all the same."""
+
+
+def _refuse(what: str) -> SocketBlocked:
+    _refused.append(what)
+    return SocketBlocked(f"a unit test {what}; mark it `network` or use a fake")
 
 
 class _GuardedSocket(_real_socket):
     def __init__(self, family: Any = -1, type: Any = -1, proto: int = -1, fileno: Any = None) -> None:
         if fileno is None and family not in ALLOWED_FAMILIES:
-            raise SocketBlocked(
-                f"a unit test opened a socket (family {family!r}); mark it `network` or use a fake"
-            )
+            raise _refuse(f"opened a socket (family {family!r})")
         super().__init__(family, type, proto, fileno)
 
 
@@ -63,7 +69,7 @@ def _refuse_unless_unix(name: str) -> Any:
 
     def refuse(self: socket.socket, *args: Any, **kwargs: Any) -> Any:
         if self.family not in ALLOWED_FAMILIES:
-            raise SocketBlocked(f"a unit test called {name} on a socket (family {self.family!r})")
+            raise _refuse(f"called {name} on a socket (family {self.family!r})")
         return method(self, *args, **kwargs)
 
     return refuse
@@ -71,6 +77,13 @@ def _refuse_unless_unix(name: str) -> Any:
 
 _ADDRESSED = ("bind", "connect", "connect_ex", "sendto")
 """What a socket made before the guard (the X-Ray SDK's UDP emitter, made at import) may not do."""
+
+
+def take_refusals() -> list[str]:
+    """What the guard refused so far, forgotten from now on (for a test of the guard itself)."""
+    taken = list(_refused)
+    _refused.clear()
+    return taken
 
 
 def guard_active() -> bool:
@@ -84,6 +97,7 @@ def socket_guard() -> Iterator[None]:
     exit restores the outer state)."""
     previous = socket.socket
     methods = {name: _real_socket.__dict__.get(name) for name in _ADDRESSED}
+    _refused.clear()
     socket.socket = _GuardedSocket  # type: ignore[misc]
     for name in _ADDRESSED:
         setattr(_real_socket, name, _refuse_unless_unix(name))
@@ -159,11 +173,19 @@ def _guarded(item: pytest.Item) -> bool:
     return item.get_closest_marker("unit") is not None and item.get_closest_marker("integration") is None
 
 
+@contextmanager
+def _guarding(item: pytest.Item, phase: str) -> Iterator[None]:
+    with socket_guard():
+        yield
+        if _refused:
+            raise SocketBlocked(f"{item.nodeid} ({phase}) {_refused[0]}; the code under test caught it")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
     if not _guarded(item):
         return (yield)
-    with socket_guard():
+    with _guarding(item, "setup"):
         return (yield)
 
 
@@ -171,7 +193,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     if not _guarded(item):
         return (yield)
-    with socket_guard():
+    with _guarding(item, "call"):
         return (yield)
 
 
@@ -181,5 +203,5 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     module- and session-wide fixtures other tests set up (the embedded DynamoDB), so it runs unguarded."""
     if not _guarded(item) or nextitem is None or nextitem.path != item.path:
         return (yield)
-    with socket_guard():
+    with _guarding(item, "teardown"):
         return (yield)

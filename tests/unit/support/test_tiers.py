@@ -6,7 +6,7 @@ import socket
 import textwrap
 
 import pytest
-from support.tiers import SocketBlocked, guard_active, socket_guard
+from support.tiers import SocketBlocked, guard_active, socket_guard, take_refusals
 
 pytest_plugins = ["pytester"]
 
@@ -23,6 +23,7 @@ def test_a_unit_test_cannot_open_an_internet_socket_or_connect() -> None:
         socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     with pytest.raises(SocketBlocked):
         socket.create_connection(("127.0.0.1", 9), timeout=0.1)
+    assert len(take_refusals()) == 3  # else this test would fail after its call, as the next one shows
 
 
 def test_a_unit_test_may_use_unix_sockets() -> None:
@@ -43,6 +44,7 @@ def test_a_socket_made_before_the_guard_cannot_be_addressed_under_it() -> None:
     assert emitter_socket.family == socket.AF_INET
     with pytest.raises(SocketBlocked):
         emitter_socket.sendto(b"{}", ("127.0.0.1", 2000))
+    assert take_refusals() == ["called sendto on a socket (family <AddressFamily.AF_INET: 2>)"]
 
 
 @pytest.fixture
@@ -85,6 +87,12 @@ def test_every_unit_test_is_guarded_and_integration_and_network_tests_are_not(
             def test_setup_opens(opens_in_setup):
                 pass
 
+            def test_swallows_the_refusal():
+                try:
+                    socket.create_connection(("127.0.0.1", 9))
+                except Exception:
+                    pass
+
             def test_with_the_store_opens(dynamodb_server):
                 socket.socket(socket.AF_INET).close()
 
@@ -100,38 +108,39 @@ def test_every_unit_test_is_guarded_and_integration_and_network_tests_are_not(
             """
         )
     )
+    items, _ = session_of.inline_genitems("-p", "no:cacheprovider")
+    tiers = {item.name: {mark.name for mark in item.iter_markers()} - {"network"} for item in items}
+    assert tiers == {
+        "test_plain_opens": {"unit"},
+        "test_setup_opens": {"unit"},
+        "test_swallows_the_refusal": {"unit"},
+        "test_with_the_store_opens": {"integration"},
+        "test_marked_network_opens": {"integration"},
+        "test_fuzz_inside": {"fuzz"},
+    }
     result = session_of.runpytest_inprocess("-p", "no:cacheprovider", "-q", "-rA")
-    result.assert_outcomes(passed=3, failed=1, errors=1)
+    take_refusals()  # the sample's refusals, not this test's
+    result.assert_outcomes(passed=3, failed=2, errors=1)
     text = result.stdout.str()
     assert "FAILED test_sample.py::test_plain_opens - support.tiers.SocketBlocked" in text
     assert "ERROR test_sample.py::test_setup_opens - support.tiers.SocketBlocked" in text
-    markers = session_of.runpytest_inprocess("-p", "no:cacheprovider", "-q", "--co", "-m", "unit")
-    assert markers.stdout.lines[:2] == [
-        "test_sample.py::test_plain_opens",
-        "test_sample.py::test_setup_opens",
-    ]
-    fuzz = session_of.runpytest_inprocess("-p", "no:cacheprovider", "-q", "--co", "-m", "fuzz")
-    assert fuzz.stdout.lines[0] == "test_sample.py::test_fuzz_inside"
-    integration = session_of.runpytest_inprocess("-p", "no:cacheprovider", "-q", "--co", "-m", "integration")
-    assert integration.stdout.lines[:2] == [
-        "test_sample.py::test_with_the_store_opens",
-        "test_sample.py::test_marked_network_opens",
-    ]
+    assert "FAILED test_sample.py::test_swallows_the_refusal - support.tiers.SocketBlocke" in text
+    assert "SocketBlocked: test_sample.py::test_swallows_the_refusal (call) opened a socket" in text
 
 
 def test_every_test_under_integration_infrastructure_and_build_is_integration(
     session_of: pytest.Pytester,
 ) -> None:
-    for directory in ("integration", "infrastructure", "build", "unit"):
+    directories = ("integration", "infrastructure", "build", "unit")
+    for directory in directories:
         session_of.mkdir(directory)
         (session_of.path / directory / f"test_{directory}.py").write_text("def test_here():\n    pass\n")
     # Named on the command line: pytest does not recurse into a directory named build by itself.
-    directories = ("integration", "infrastructure", "build", "unit")
-    result = session_of.runpytest_inprocess(
-        "-p", "no:cacheprovider", "-q", "--co", "-m", "not unit", *directories
-    )
-    assert sorted(result.stdout.lines[:3]) == [
-        "build/test_build.py::test_here",
-        "infrastructure/test_infrastructure.py::test_here",
-        "integration/test_integration.py::test_here",
-    ]
+    items, _ = session_of.inline_genitems("-p", "no:cacheprovider", *directories)
+    tiers = {str(item.path.relative_to(session_of.path)): item.get_closest_marker("unit") for item in items}
+    assert {path for path, unit in tiers.items() if unit is None} == {
+        "build/test_build.py",
+        "infrastructure/test_infrastructure.py",
+        "integration/test_integration.py",
+    }
+    assert tiers["unit/test_unit.py"] is not None
