@@ -21,24 +21,30 @@ def closed_endpoint() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def unreachable_client() -> Any:
-    """A DynamoDB client whose every call fails to connect, at once and without a socket: botocore's
-    own connection error is raised where it would send the request, so its retry handling and the
-    caller see exactly what a refused connection gives them."""
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=UNREACHABLE_URL,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(connect_timeout=0.5, read_timeout=0.5, retries={"mode": "standard", "max_attempts": 1}),
-    )
+def refuse_connections(client: Any) -> Any:
+    """Make every call of this DynamoDB client fail to connect, at once and without a socket:
+    botocore's own connection error is raised where it would send the request, so its retry
+    handling and the caller see exactly what a refused connection gives them."""
 
     def refuse(**_: Any) -> None:
         raise EndpointConnectionError(endpoint_url=UNREACHABLE_URL)
 
     client.meta.events.register("before-send.dynamodb", refuse)
     return client
+
+
+def unreachable_client() -> Any:
+    """A DynamoDB client whose every call fails to connect (`refuse_connections`)."""
+    return refuse_connections(
+        boto3.client(
+            "dynamodb",
+            endpoint_url=UNREACHABLE_URL,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+            config=Config(retries={"mode": "standard", "max_attempts": 1}),
+        )
+    )
 
 
 def fail_operation(client: Any, operation: str) -> None:

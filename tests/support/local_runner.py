@@ -50,9 +50,11 @@ def local_runner(
     env_vars: dict[str, str] | None = None,
     directory: Path | None = None,
     shell: dict[str, str] | None = None,
+    throttle: bool = False,
 ) -> Iterator[Runner]:
-    """Start the runner (throttling off) with `env_vars` for every function and `shell` variables
-    set as in the shell that runs `make run` (they win over the file); stop it with Ctrl-C after."""
+    """Start the runner (throttling off unless `throttle`) with `env_vars` for every function and
+    `shell` variables set as in the shell that runs `make run` (they win over the file); stop it with
+    Ctrl-C after."""
     environment = {
         **os.environ,
         "PORT": str(free_port()),
@@ -62,7 +64,7 @@ def local_runner(
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         **(shell or {}),
     }
-    command = [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle"]
+    command = [sys.executable, "-m", "devtools.localrun", "serve", *([] if throttle else ["--no-throttle"])]
     if env_vars:
         if directory is None:
             raise ValueError("env_vars need a directory for the env-vars file")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from support.local_runner import free_port
 
 from devtools.template import ROOT, Template, load_template
 
@@ -24,12 +25,6 @@ pytestmark = pytest.mark.integration
 
 ADMIN_KEY = "oak_integration-admin-key-0123456789abcdefghij"
 STARTUP_SECONDS = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
