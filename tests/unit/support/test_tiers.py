@@ -108,7 +108,7 @@ def test_every_unit_test_is_guarded_and_integration_and_network_tests_are_not(
             """
         )
     )
-    items, _ = session_of.inline_genitems("-p", "no:cacheprovider")
+    items, _ = session_of.inline_genitems("-p", "no:cacheprovider", "-p", "no:schemathesis")
     tiers = {item.name: {mark.name for mark in item.iter_markers()} - {"network"} for item in items}
     assert tiers == {
         "test_plain_opens": {"unit"},
@@ -118,7 +118,7 @@ def test_every_unit_test_is_guarded_and_integration_and_network_tests_are_not(
         "test_marked_network_opens": {"integration"},
         "test_fuzz_inside": {"fuzz"},
     }
-    result = session_of.runpytest_inprocess("-p", "no:cacheprovider", "-q", "-rA")
+    result = session_of.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:schemathesis", "-q", "-rA")
     take_refusals()  # the sample's refusals, not this test's
     result.assert_outcomes(passed=3, failed=2, errors=1)
     text = result.stdout.str()
@@ -136,7 +136,7 @@ def test_every_test_under_integration_infrastructure_and_build_is_integration(
         session_of.mkdir(directory)
         (session_of.path / directory / f"test_{directory}.py").write_text("def test_here():\n    pass\n")
     # Named on the command line: pytest does not recurse into a directory named build by itself.
-    items, _ = session_of.inline_genitems("-p", "no:cacheprovider", *directories)
+    items, _ = session_of.inline_genitems("-p", "no:cacheprovider", "-p", "no:schemathesis", *directories)
     tiers = {str(item.path.relative_to(session_of.path)): item.get_closest_marker("unit") for item in items}
     assert {path for path, unit in tiers.items() if unit is None} == {
         "build/test_build.py",
