@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.local_runner import Runner, local_runner
+from support.local_runner import Runner
 from support.scoring_requests import for_v1
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN_KEY = "oak_scores-integration-key-0123456789abcdefghij"
 STARTUP_SECONDS = 30.0
 PORTFOLIO_SECONDS = 3.0
 WORKED_EXAMPLE: dict[str, Any] = {
@@ -45,19 +43,6 @@ if importlib.util.find_spec("devtools.localrun") is None:  # pragma: no cover - 
         "to test the scores routes over real HTTP",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def runner() -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    with httpx.Client(base_url=runner.url, timeout=60, headers=headers) as session:
-        yield session
 
 
 def test_the_worked_example_over_http_is_72_639_with_its_interval(client: httpx.Client) -> None:

@@ -3,12 +3,11 @@ settings as every Lambda container does at init, refuses to start with one line 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
-from support.local_runner import free_port
+from support.local_runner import runner_environment
 
 from devtools.template import ROOT
 
@@ -26,13 +25,7 @@ pytestmark = pytest.mark.integration
 def test_an_invalid_sector_baseline_table_stops_startup_with_one_line_naming_it(
     baselines: str, named: str
 ) -> None:
-    environment = {
-        **os.environ,
-        "PORT": str(free_port()),
-        "DYNAMODB_PORT": str(free_port()),
-        "PYTHONUNBUFFERED": "1",
-        "SECTOR_HR_BASELINES": baselines,
-    }
+    environment = runner_environment(SECTOR_HR_BASELINES=baselines)
 
     completed = subprocess.run(
         [sys.executable, "-m", "devtools.localrun", "serve"],

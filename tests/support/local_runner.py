@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,8 @@ from orgair.scoring import DIMENSION_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30.0
+RUNNER_ADMIN_KEY = "oak_http-integration-key-0123456789abcdefghijkl"
+"""The admin key of the shared `runner` fixture (tests/integration/conftest.py)."""
 DIMENSIONS = DIMENSION_NAMES
 
 
@@ -42,37 +45,37 @@ class Runner:
     def output(self) -> str:
         return "\n".join(self.lines[-80:])
 
+    def wait_for_line(self, pattern: str, timeout: float = 3.0) -> str:
+        """The first output line matching `pattern`, waiting up to `timeout` seconds for it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if re.search(pattern, line):
+                    return line
+            time.sleep(0.02)
+        raise AssertionError(f"no output line matches {pattern!r}:\n{self.output()}")
 
-@contextmanager
-def local_runner(
-    *,
-    admin_key: str,
-    env_vars: dict[str, str] | None = None,
-    directory: Path | None = None,
-    shell: dict[str, str] | None = None,
-    throttle: bool = False,
-) -> Iterator[Runner]:
-    """Start the runner (throttling off unless `throttle`) with `env_vars` for every function and
-    `shell` variables set as in the shell that runs `make run` (they win over the file); stop it with
-    Ctrl-C after."""
-    environment = {
+
+def runner_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with free ports for the runner and its DynamoDB, then `overrides`."""
+    return {
         **os.environ,
         "PORT": str(free_port()),
         "DYNAMODB_PORT": str(free_port()),
-        "LOCAL_ADMIN_API_KEY": admin_key,
         "PYTHONUNBUFFERED": "1",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        **(shell or {}),
+        **overrides,
     }
-    command = [sys.executable, "-m", "devtools.localrun", "serve", *([] if throttle else ["--no-throttle"])]
-    if env_vars:
-        if directory is None:
-            raise ValueError("env_vars need a directory for the env-vars file")
-        env_file = directory / "env.json"
-        env_file.write_text(json.dumps({"Parameters": env_vars}))
-        command += ["--env-vars", str(env_file)]
+
+
+def start(environment: dict[str, str], *arguments: str) -> Runner:
+    """`python -m devtools.localrun serve *arguments` as a developer starts it, once it says Ready."""
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "-m", "devtools.localrun", "serve", *arguments],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     runner = Runner(
         process,
@@ -92,16 +95,48 @@ def local_runner(
             process.kill()
             raise RuntimeError(f"the local runner did not start:\n{runner.output()}")
         time.sleep(0.05)
+    return runner
+
+
+def stop(runner: Runner) -> int:
+    """Ctrl-C, as a developer stops it; its exit status (negative when it had to be killed)."""
+    if runner.process.poll() is None:
+        runner.process.send_signal(signal.SIGINT)
+        try:
+            runner.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            runner.process.kill()
+            runner.process.wait(timeout=5)
+    return runner.process.returncode
+
+
+@contextmanager
+def local_runner(
+    *,
+    admin_key: str,
+    env_vars: dict[str, str] | None = None,
+    directory: Path | None = None,
+    shell: dict[str, str] | None = None,
+    throttle: bool = False,
+) -> Iterator[Runner]:
+    """Start the runner (throttling off unless `throttle`) with `env_vars` for every function and
+    `shell` variables set as in the shell that runs `make run` (they win over the file); stop it with
+    Ctrl-C after."""
+    environment = runner_environment(
+        LOCAL_ADMIN_API_KEY=admin_key, POWERTOOLS_LOG_LEVEL="WARNING", **(shell or {})
+    )
+    arguments = [] if throttle else ["--no-throttle"]
+    if env_vars:
+        if directory is None:
+            raise ValueError("env_vars need a directory for the env-vars file")
+        env_file = directory / "env.json"
+        env_file.write_text(json.dumps({"Parameters": env_vars}))
+        arguments += ["--env-vars", str(env_file)]
+    runner = start(environment, *arguments)
     try:
         yield runner
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        stop(runner)
 
 
 @dataclass

@@ -174,7 +174,12 @@ def _guarded(item: pytest.Item) -> bool:
 
 
 @contextmanager
-def _guarding(item: pytest.Item, phase: str) -> Iterator[None]:
+def _guarding(item: pytest.Item, phase: str, *, guard: bool = True) -> Iterator[None]:
+    """The socket guard around one phase of a unit test (nothing for any other test, or with `guard`
+    false); a refusal the code under test caught fails the phase all the same."""
+    if not (guard and _guarded(item)):
+        yield
+        return
     with socket_guard():
         yield
         if _refused:
@@ -183,16 +188,12 @@ def _guarding(item: pytest.Item, phase: str) -> Iterator[None]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
-    if not _guarded(item):
-        return (yield)
     with _guarding(item, "setup"):
         return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    if not _guarded(item):
-        return (yield)
     with _guarding(item, "call"):
         return (yield)
 
@@ -201,7 +202,5 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
     """A unit test's own teardown runs guarded too; the last test of a file also tears down the
     module- and session-wide fixtures other tests set up (the embedded DynamoDB), so it runs unguarded."""
-    if not _guarded(item) or nextitem is None or nextitem.path != item.path:
-        return (yield)
-    with _guarding(item, "teardown"):
+    with _guarding(item, "teardown", guard=nextitem is not None and nextitem.path == item.path):
         return (yield)

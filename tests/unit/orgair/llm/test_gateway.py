@@ -15,12 +15,19 @@ from orgair.costs.ledger import CostLedger
 from orgair.errors import BudgetExceeded, DependencyUnavailable, UnknownModelPrice, UpstreamInvalid
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.gateway import LlmGateway, LlmRequest, parse_retry_after
-from orgair.llm.transport import Deadline, reset_http_client
+from orgair.llm.transport import Deadline
 from pydantic import BaseModel, Field
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
 from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import FakeLambdaContext
-from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, openai_reply, provider_error
+from support.llm import (
+    ANTHROPIC_URL,
+    OPENAI_URL,
+    anthropic_reply,
+    mocked_providers,
+    openai_reply,
+    provider_error,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -49,10 +56,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+    with mocked_providers() as router:
         yield router
-    reset_http_client()
 
 
 class Sleeps:
