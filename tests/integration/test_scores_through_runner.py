@@ -5,37 +5,16 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from support.local_runner import Runner
-from support.scoring_requests import for_v1
+from support.scoring_requests import WORKED_EXAMPLE, for_v1
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 30.0
 PORTFOLIO_SECONDS = 3.0
-WORKED_EXAMPLE: dict[str, Any] = {
-    "company_id": "acme-portco-1",
-    "sector": "technology",
-    "dimensions": {
-        "data_infrastructure": 80,
-        "ai_governance": 75,
-        "technology_stack": 85,
-        "talent": 82,
-        "leadership": 78,
-        "use_case_portfolio": 70,
-        "culture": 72,
-    },
-    "talent_concentration": 0.12,
-    "market_cap_percentile": 0.95,
-    "alignment": 0.8,
-    "timing_factor": 1.0,
-    "evidence_count": 10,
-}
 
 if importlib.util.find_spec("devtools.localrun") is None:  # pragma: no cover - depends on the checkout
     pytest.skip(
