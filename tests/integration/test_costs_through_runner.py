@@ -45,20 +45,6 @@ def collect(client: httpx.Client, path: str) -> list[dict[str, Any]]:
             return items
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as session:
-        yield session
-
-
 def test_concurrent_and_retried_usage_reports_are_each_recorded_once(client: httpx.Client) -> None:
     reports = {
         f"report-{index:03d}": {
