@@ -139,6 +139,18 @@ def local_runner(
         stop(runner)
 
 
+@contextmanager
+def serve_http(handler: type[BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """`handler` served on loopback (a free port unless `port`) from a thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @dataclass
 class FakeProvider:
     """What the stand-in provider answers with, and how many calls reached it."""
@@ -188,11 +200,6 @@ def fake_openai(*, prompt_tokens: int = 900, completion_tokens: int = 300) -> It
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    provider.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_http(Handler) as url:
+        provider.url = f"{url}/v1"
         yield provider
-    finally:
-        server.shutdown()
-        server.server_close()
