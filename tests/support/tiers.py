@@ -7,7 +7,9 @@
 - `fuzz`: property-based tests (Hypothesis `@given`, also on a function inside the test; Schemathesis);
   a fuzz test can be integration too.
 - `unit`: everything else. A unit test runs with the socket guard on in its setup, call and teardown:
-  creating an Internet socket raises `SocketBlocked` (Unix sockets stay allowed: asyncio's self-pipe).
+  creating an Internet socket, or binding, connecting or sending on one made earlier, raises
+  `SocketBlocked` (Unix sockets stay allowed: asyncio's self-pipe), and a refusal the code under test
+  caught still fails the test.
 - `slow`: pure but seconds of CPU (marked by hand); runs with `make integration`, not `make unit`.
 - `wallclock`: asserts an elapsed time or a race and must not compete for the CPU; marked by hand.
 
@@ -30,7 +32,6 @@ INTEGRATION_DIRECTORIES = ("integration", "infrastructure", "build")
 """Directories below tests/ whose every test is an integration test."""
 INTEGRATION_FIXTURES = frozenset({"dynamodb", "dynamodb_server"})
 """Fixtures that open sockets (the embedded DynamoDB listens on loopback)."""
-TIERS = ("unit", "integration", "fuzz")
 MARKERS = (
     "unit: pure logic and handlers in process; no socket may be opened (the socket guard is on)",
     "integration: runs against the embedded DynamoDB, the local runner, a subprocess or loopback",
