@@ -22,7 +22,7 @@ LAYER_LOCK := layers/shared/requirements.txt
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 
-.PHONY: venv lock run demo invoke test lint typecheck unit validate build bench openapi openapi-baseline clients clients-tools browser docs-screenshot clean
+.PHONY: venv lock run demo invoke test lint typecheck unit integration fuzz validate build bench openapi openapi-baseline clients clients-tools browser docs-screenshot clean
 
 $(PY):
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "$(NO_PY313)" >&2; exit 1; }
@@ -66,8 +66,19 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy layers/shared/orgair functions devtools bench
 
+# Test tiers (markers applied in tests/support/tiers.py, by directory, fixtures and markers):
+# `unit` is in-process logic and handlers with the socket guard on (a unit test that makes an Internet
+# socket fails; Schemathesis' plugin is not loaded); `integration` is everything that is neither unit
+# nor fuzz (embedded DynamoDB, the runner, subprocesses, moto, the template and the build); `fuzz` is
+# the property-based tests. `make test` runs all three.
 unit: venv
-	$(PY) -m pytest
+	$(PY) -m pytest tests/unit -m unit -p no:schemathesis --durations=10
+
+integration: venv
+	$(PY) -m pytest -m "not unit and not fuzz" --durations=15
+
+fuzz: venv
+	$(PY) -m pytest -m fuzz --durations=15
 
 # Checkov reads its decisions (each skip with its reason) from .checkov.yaml; --skip-download keeps
 # it offline (no Bridgecrew platform calls), so the result depends only on the installed version.
@@ -80,14 +91,15 @@ validate: venv
 # (tests/build/conftest.py), then checks the built artifacts: the lock, and every function's init
 # under every samconfig environment in a Lambda-like interpreter (tests/build/). `browser` installs
 # Debian's chromium when missing (tests/integration/test_cors_browser.py drives it).
-# PYTEST_WORKERS spreads test files over processes (pytest-xdist, each file in one worker so its
-# module-scoped runner starts once): `make test PYTEST_WORKERS=2` takes about 11 minutes instead of
-# about 15 on 2 cores, but then the wall-clock tests (500-company portfolio under 3 s, concurrent
-# pointer writers) compete for the CPU and can fail, so the default is serial. The 15 slowest tests
-# are listed at the end.
-PYTEST_WORKERS ?= 0
+# Two passes with one coverage report: the `wallclock` tests (they assert elapsed time or a race:
+# the 500-company portfolio under 3 s, concurrent pointer writers, hostile JSON refused in
+# milliseconds) run alone and serially first, then everything else spread over PYTEST_WORKERS
+# processes (pytest-xdist; --dist loadfile keeps each file, and so its module-scoped runner, in one
+# worker). The 15 slowest tests are listed at the end.
+PYTEST_WORKERS ?= 2
 test: lint typecheck validate browser clients-tools
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 --cov --cov-report=term --cov-report=xml
+	$(PY) -m pytest -m wallclock --cov --cov-report=
+	$(PY) -m pytest -m "not wallclock" -n $(PYTEST_WORKERS) --dist loadfile --durations=15 --cov --cov-append --cov-report=term --cov-report=xml
 
 # Deploy only what `make build` produced: `sam build` alone ships no bytecode and a layer with a
 # second boto3 stack (see devtools/artifacts.py and docs/performance.md). sam needs a python3.13 on

@@ -14,18 +14,17 @@ import json
 import re
 import shutil
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.local_runner import Runner, free_port, local_runner
+from support.local_runner import Runner, free_port, local_runner, serve_http
 
 pytestmark = pytest.mark.integration
 
@@ -107,13 +106,8 @@ def page_server(port: int, api_url: str) -> Iterator[None]:
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_http(Handler, port):
         yield
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def load_in_chromium(url: str, profile: Path) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,20 +44,6 @@ def collect(client: httpx.Client, path: str) -> list[dict[str, Any]]:
         cursor = body["next_cursor"]
         if cursor is None:
             return items
-
-
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as session:
-        yield session
 
 
 def test_concurrent_and_retried_usage_reports_are_each_recorded_once(client: httpx.Client) -> None:
@@ -98,6 +85,19 @@ def test_concurrent_and_retried_usage_reports_are_each_recorded_once(client: htt
     assert sum(Decimal(entry["cost"]) for entry in entries) == Decimal(format_usd(expected))
 
 
+@contextmanager
+def runner_on(
+    provider: FakeProvider, directory: Path, settings: dict[str, str], *, second_tenant: bool = True
+) -> Iterator[Runner]:
+    """The runner with `settings`, calling `provider` as OpenAI; with `second_tenant`, tenant B
+    (OTHER_TENANT_KEY) exists too."""
+    env_vars = {**settings, "OPENAI_API_KEY": "sk-integration-test-key-0000", "OPENAI_BASE_URL": provider.url}
+    with local_runner(admin_key=ADMIN_KEY, env_vars=env_vars, directory=directory) as running:
+        if second_tenant:
+            add_tenant(running)
+        yield running
+
+
 @pytest.fixture(scope="module")
 def provider() -> Iterator[FakeProvider]:
     # Each call reports 16,000 output tokens: about $0.16, so a $1.00 day admits six of them.
@@ -112,11 +112,8 @@ def budget_runner(provider: FakeProvider, tmp_path_factory: pytest.TempPathFacto
         # One tenant drives the global scope here; its share of the global budget is all of it.
         "TENANT_GLOBAL_SHARE_PCT": "1",
         "LLM_MAX_OUTPUT_TOKENS": "16384",
-        "OPENAI_API_KEY": "sk-integration-test-key-0000",
-        "OPENAI_BASE_URL": provider.url,
     }
-    directory: Path = tmp_path_factory.mktemp("budget")
-    with local_runner(admin_key=ADMIN_KEY, env_vars=settings, directory=directory) as running:
+    with runner_on(provider, tmp_path_factory.mktemp("budget"), settings, second_tenant=False) as running:
         yield running
 
 
@@ -196,13 +193,8 @@ def fair_runner(fair_provider: FakeProvider, tmp_path_factory: pytest.TempPathFa
         "DAILY_COST_BUDGET_USD": "1.00",
         "MAX_REQUEST_COST_USD": "1.00",
         "EXTERNAL_USAGE_DAILY_LIMIT_USD": "1.00",
-        "OPENAI_API_KEY": "sk-integration-test-key-0000",
-        "OPENAI_BASE_URL": fair_provider.url,
     }
-    with local_runner(
-        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("fair")
-    ) as running:
-        add_tenant(running)
+    with runner_on(fair_provider, tmp_path_factory.mktemp("fair"), settings) as running:
         yield running
 
 
@@ -285,13 +277,8 @@ def tight_runner(tight_provider: FakeProvider, tmp_path_factory: pytest.TempPath
         "DAILY_COST_BUDGET_USD": "0.05",
         # Tenant A alone uses up the shared budget here; its share of it is all of it.
         "TENANT_GLOBAL_SHARE_PCT": "1",
-        "OPENAI_API_KEY": "sk-integration-test-key-0000",
-        "OPENAI_BASE_URL": tight_provider.url,
     }
-    with local_runner(
-        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("tight")
-    ) as running:
-        add_tenant(running)
+    with runner_on(tight_provider, tmp_path_factory.mktemp("tight"), settings) as running:
         yield running
 
 
@@ -326,13 +313,8 @@ def share_runner(tight_provider: FakeProvider, tmp_path_factory: pytest.TempPath
     # of a $0.10 day is $0.05, so it gets two or three before its share refuses.
     settings = {
         "DAILY_COST_BUDGET_USD": "0.10",
-        "OPENAI_API_KEY": "sk-integration-test-key-0000",
-        "OPENAI_BASE_URL": tight_provider.url,
     }
-    with local_runner(
-        admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path_factory.mktemp("share")
-    ) as running:
-        add_tenant(running)
+    with runner_on(tight_provider, tmp_path_factory.mktemp("share"), settings) as running:
         yield running
 
 

@@ -34,7 +34,7 @@ from requests.structures import CaseInsensitiveDict
 from schemathesis import Case
 from schemathesis.schemas import BaseSchema
 from support.local_runner import ROOT, fake_openai, local_runner
-from support.problem_checks import errors_are_problem_json
+from support.problem_checks import CONFORMANCE_CHECKS, errors_are_problem_json
 
 pytestmark = pytest.mark.integration
 
@@ -84,12 +84,7 @@ def stage_schema(base_url: str, stage: str) -> BaseSchema:
                 },
             },
             "checks": {
-                "enabled": False,
-                "not_a_server_error": {"enabled": True},
-                "status_code_conformance": {"enabled": True},
-                "content_type_conformance": {"enabled": True},
-                "response_headers_conformance": {"enabled": True},
-                "response_schema_conformance": {"enabled": True},
+                **CONFORMANCE_CHECKS,
                 "ignored_auth": {"enabled": True},
             },
         }

@@ -326,6 +326,7 @@ def hostile_documents(draw: st.DrawFn) -> tuple[str, bytes]:
     ],
     database=None,
 )
+@pytest.mark.wallclock
 @given(route=ROUTE_STRATEGY, document=hostile_documents())
 def test_generated_hostile_documents_are_refused_quickly_and_write_nothing(
     client: httpx.Client, runner: Runner, route: tuple[str, str, str], document: tuple[str, bytes]

@@ -5,39 +5,16 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.local_runner import Runner, local_runner
-from support.scoring_requests import for_v1
+from support.local_runner import Runner
+from support.scoring_requests import WORKED_EXAMPLE, for_v1
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN_KEY = "oak_scores-integration-key-0123456789abcdefghij"
-STARTUP_SECONDS = 30.0
 PORTFOLIO_SECONDS = 3.0
-WORKED_EXAMPLE: dict[str, Any] = {
-    "company_id": "acme-portco-1",
-    "sector": "technology",
-    "dimensions": {
-        "data_infrastructure": 80,
-        "ai_governance": 75,
-        "technology_stack": 85,
-        "talent": 82,
-        "leadership": 78,
-        "use_case_portfolio": 70,
-        "culture": 72,
-    },
-    "talent_concentration": 0.12,
-    "market_cap_percentile": 0.95,
-    "alignment": 0.8,
-    "timing_factor": 1.0,
-    "evidence_count": 10,
-}
 
 if importlib.util.find_spec("devtools.localrun") is None:  # pragma: no cover - depends on the checkout
     pytest.skip(
@@ -45,19 +22,6 @@ if importlib.util.find_spec("devtools.localrun") is None:  # pragma: no cover - 
         "to test the scores routes over real HTTP",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def runner() -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    with httpx.Client(base_url=runner.url, timeout=60, headers=headers) as session:
-        yield session
 
 
 def test_the_worked_example_over_http_is_72_639_with_its_interval(client: httpx.Client) -> None:
@@ -169,6 +133,7 @@ def test_an_approved_jump_over_http_becomes_the_new_baseline(client: httpx.Clien
 
 
 # Last on purpose: if it overruns, the runner's DynamoDB is busy for a while after it.
+@pytest.mark.wallclock
 def test_a_500_company_portfolio_is_scored_and_stored_in_one_request_under_3_seconds(
     client: httpx.Client,
 ) -> None:

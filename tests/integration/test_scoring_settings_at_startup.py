@@ -3,22 +3,15 @@ settings as every Lambda container does at init, refuses to start with one line 
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 
 import pytest
+from support.local_runner import runner_environment
 
 from devtools.template import ROOT
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize(
@@ -32,13 +25,7 @@ def free_port() -> int:
 def test_an_invalid_sector_baseline_table_stops_startup_with_one_line_naming_it(
     baselines: str, named: str
 ) -> None:
-    environment = {
-        **os.environ,
-        "PORT": str(free_port()),
-        "DYNAMODB_PORT": str(free_port()),
-        "PYTHONUNBUFFERED": "1",
-        "SECTOR_HR_BASELINES": baselines,
-    }
+    environment = runner_environment(SECTOR_HR_BASELINES=baselines)
 
     completed = subprocess.run(
         [sys.executable, "-m", "devtools.localrun", "serve"],

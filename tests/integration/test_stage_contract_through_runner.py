@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import httpx
 import pytest
 from jsonschema import Draft202012Validator
-from support.local_runner import ROOT, Runner, local_runner
+from support.local_runner import ROOT
 from support.scoring_requests import company, for_stage
 
 pytestmark = pytest.mark.integration
 
-ADMIN_KEY = "oak_stage-contract-key-0123456789abcdefghijk"
 STAGES = ("v1", "v2")
 
 
@@ -39,19 +37,6 @@ def conforms(response: httpx.Response, stage: str, route: str, method: str) -> A
     errors = sorted(Draft202012Validator(schema).iter_errors(body), key=str)
     assert not errors, f"{stage} {method} {route} {response.status_code}: {errors[0]}"
     return body
-
-
-@pytest.fixture(scope="module")
-def runner() -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    with httpx.Client(base_url=runner.url, timeout=60, headers=headers) as session:
-        yield session
 
 
 def other(stage: str) -> str:

@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from schemathesis import Case, Response
 from schemathesis.schemas import BaseSchema
 from support.local_runner import ROOT, fake_openai, local_runner
-from support.problem_checks import errors_are_problem_json
+from support.problem_checks import CONFORMANCE_CHECKS, errors_are_problem_json
 
 pytestmark = pytest.mark.integration
 
@@ -70,12 +70,7 @@ def stage_schema(base_url: str, stage: str) -> BaseSchema:
             "request-timeout": 30,
             "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
             "checks": {
-                "enabled": False,
-                "not_a_server_error": {"enabled": True},
-                "status_code_conformance": {"enabled": True},
-                "content_type_conformance": {"enabled": True},
-                "response_headers_conformance": {"enabled": True},
-                "response_schema_conformance": {"enabled": True},
+                **CONFORMANCE_CHECKS,
             },
         }
     )

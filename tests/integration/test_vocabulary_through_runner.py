@@ -6,30 +6,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from support.local_runner import Runner, local_runner
 from support.scoring_requests import company, for_v1
 
 pytestmark = pytest.mark.integration
 
-ADMIN_KEY = "oak_vocabulary-integration-key-0123456789abc"
 RFC3339_MS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
-
-
-@pytest.fixture(scope="module")
-def runner() -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    with httpx.Client(base_url=runner.url, timeout=60, headers=headers) as session:
-        yield session
 
 
 def _replayed(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -74,11 +73,3 @@ def assert_reconciled(ledger: CostLedger, tenants: list[str], day: Any) -> None:
     global_counter = ledger.store.counter(GLOBAL_SCOPE, day)
     assert global_counter.settled_micros == gateway
     assert global_counter.committed_micros == global_counter.settled_micros
-
-
-def closed_port_url() -> str:
-    """A loopback URL nothing listens on (the port was free a moment ago)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"

@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import respx
+from orgair.llm.transport import reset_http_client
+from orgair.scoring import DIMENSION_NAMES
 
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 
 OPENAI_URL = OPENAI_TEST_URL + "/chat/completions"
 ANTHROPIC_URL = ANTHROPIC_TEST_URL + "/v1/messages"
+
+
+def ratings(scores: int | Sequence[int] = 70) -> dict[str, dict[str, Any]]:
+    """The seven dimension ratings a model answers, one score for all or one per dimension in order."""
+    values = [scores] * len(DIMENSION_NAMES) if isinstance(scores, int) else list(scores)
+    return {
+        name: {"score": value, "rationale": f"Evidence on {name}."}
+        for name, value in zip(DIMENSION_NAMES, values, strict=True)
+    }
+
+
+@contextmanager
+def mocked_providers() -> Iterator[respx.MockRouter]:
+    """Every provider call answered by respx routes (an unrouted call fails), on a fresh client."""
+    reset_http_client()
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        yield router
+    reset_http_client()
 
 
 def openai_reply(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,8 @@ from orgair.scoring import DIMENSION_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30.0
+RUNNER_ADMIN_KEY = "oak_http-integration-key-0123456789abcdefghijkl"
+"""The admin key of the shared `runner` fixture (tests/integration/conftest.py)."""
 DIMENSIONS = DIMENSION_NAMES
 
 
@@ -42,35 +45,37 @@ class Runner:
     def output(self) -> str:
         return "\n".join(self.lines[-80:])
 
+    def wait_for_line(self, pattern: str, timeout: float = 3.0) -> str:
+        """The first output line matching `pattern`, waiting up to `timeout` seconds for it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if re.search(pattern, line):
+                    return line
+            time.sleep(0.02)
+        raise AssertionError(f"no output line matches {pattern!r}:\n{self.output()}")
 
-@contextmanager
-def local_runner(
-    *,
-    admin_key: str,
-    env_vars: dict[str, str] | None = None,
-    directory: Path | None = None,
-    shell: dict[str, str] | None = None,
-) -> Iterator[Runner]:
-    """Start the runner (throttling off) with `env_vars` for every function and `shell` variables
-    set as in the shell that runs `make run` (they win over the file); stop it with Ctrl-C after."""
-    environment = {
+
+def runner_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with free ports for the runner and its DynamoDB, then `overrides`."""
+    return {
         **os.environ,
         "PORT": str(free_port()),
         "DYNAMODB_PORT": str(free_port()),
-        "LOCAL_ADMIN_API_KEY": admin_key,
         "PYTHONUNBUFFERED": "1",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        **(shell or {}),
+        **overrides,
     }
-    command = [sys.executable, "-m", "devtools.localrun", "serve", "--no-throttle"]
-    if env_vars:
-        if directory is None:
-            raise ValueError("env_vars need a directory for the env-vars file")
-        env_file = directory / "env.json"
-        env_file.write_text(json.dumps({"Parameters": env_vars}))
-        command += ["--env-vars", str(env_file)]
+
+
+def start(environment: dict[str, str], *arguments: str) -> Runner:
+    """`python -m devtools.localrun serve *arguments` as a developer starts it, once it says Ready."""
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "-m", "devtools.localrun", "serve", *arguments],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     runner = Runner(
         process,
@@ -90,16 +95,60 @@ def local_runner(
             process.kill()
             raise RuntimeError(f"the local runner did not start:\n{runner.output()}")
         time.sleep(0.05)
+    return runner
+
+
+def stop(runner: Runner) -> int:
+    """Ctrl-C, as a developer stops it; its exit status (negative when it had to be killed)."""
+    if runner.process.poll() is None:
+        runner.process.send_signal(signal.SIGINT)
+        try:
+            runner.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            runner.process.kill()
+            runner.process.wait(timeout=5)
+    return runner.process.returncode
+
+
+@contextmanager
+def local_runner(
+    *,
+    admin_key: str,
+    env_vars: dict[str, str] | None = None,
+    directory: Path | None = None,
+    shell: dict[str, str] | None = None,
+    throttle: bool = False,
+) -> Iterator[Runner]:
+    """Start the runner (throttling off unless `throttle`) with `env_vars` for every function and
+    `shell` variables set as in the shell that runs `make run` (they win over the file); stop it with
+    Ctrl-C after."""
+    environment = runner_environment(
+        LOCAL_ADMIN_API_KEY=admin_key, POWERTOOLS_LOG_LEVEL="WARNING", **(shell or {})
+    )
+    arguments = [] if throttle else ["--no-throttle"]
+    if env_vars:
+        if directory is None:
+            raise ValueError("env_vars need a directory for the env-vars file")
+        env_file = directory / "env.json"
+        env_file.write_text(json.dumps({"Parameters": env_vars}))
+        arguments += ["--env-vars", str(env_file)]
+    runner = start(environment, *arguments)
     try:
         yield runner
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        stop(runner)
+
+
+@contextmanager
+def serve_http(handler: type[BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """`handler` served on loopback (a free port unless `port`) from a thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass
@@ -151,11 +200,6 @@ def fake_openai(*, prompt_tokens: int = 900, completion_tokens: int = 300) -> It
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    provider.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_http(Handler) as url:
+        provider.url = f"{url}/v1"
         yield provider
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -1,20 +1,17 @@
 """Requests and storage probes for the scoring, portfolio and review functions' tests.
 
 Everything here drives the real handlers with API Gateway events and reads the embedded DynamoDB
-with a plain boto3 client; the only thing it fakes is DynamoDB misbehaving, at the botocore level.
+with a plain boto3 client; DynamoDB misbehaving is faked at the botocore level by
+support/dynamodb_faults.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Final
 
 import boto3
-from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
-from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from orgair.scoring import DIMENSION_NAMES
 from orgair.scoring.models import V2_ONLY_INPUTS
 
@@ -139,59 +136,6 @@ def scan_all(client: Any, table: str) -> list[dict[str, Any]]:
 def count_items(client: Any) -> dict[str, int]:
     """How many items each scoring table holds."""
     return {table: len(scan_all(client, table)) for table in (SCORES_TABLE, REVIEWS_TABLE, IDEMPOTENCY_TABLE)}
-
-
-def _error_response(code: str, message: str, status: int, extra: dict[str, Any] | None = None) -> Any:
-    http = AWSResponse("http://dynamodb.invalid", status, HTTPHeaders(), None)
-    parsed = {
-        "Error": {"Code": code, "Message": message},
-        "ResponseMetadata": {"HTTPStatusCode": status},
-        **(extra or {}),
-    }
-    return http, parsed
-
-
-FAULTS: Final[dict[str, Callable[[], Any]]] = {
-    "ProvisionedThroughputExceededException": lambda: _error_response(
-        "ProvisionedThroughputExceededException",
-        "The level of configured provisioned throughput exceeded",
-        400,
-    ),
-    "ThrottlingException": lambda: _error_response("ThrottlingException", "Rate of requests exceeds", 400),
-    "ServiceUnavailable": lambda: _error_response("ServiceUnavailable", "Service unavailable", 503),
-    "InternalServerError": lambda: _error_response("InternalServerError", "Internal server error", 500),
-}
-"""DynamoDB error answers, as botocore would parse them off the wire."""
-
-
-def inject_fault(client: Any, operation: str, fault: str, *, calls: set[int] | None = None) -> list[int]:
-    """Make `operation` on `client` fail with `fault` (a FAULTS key, `ReadTimeout` or `ConnectTimeout`).
-
-    With `calls`, only those call numbers (1-based) of the operation fail and the others go through.
-    Returns the list of call numbers seen, to assert on.
-    """
-    seen: list[int] = []
-
-    def answer(**_: Any) -> Any:
-        seen.append(len(seen) + 1)
-        if calls is not None and seen[-1] not in calls:
-            return None
-        if fault == "ReadTimeout":
-            raise ReadTimeoutError(endpoint_url="http://dynamodb.invalid")
-        if fault == "ConnectTimeout":
-            raise ConnectTimeoutError(endpoint_url="http://dynamodb.invalid")
-        if fault == "TransactionCanceledThrottled":
-            reasons = [{"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity"}]
-            return _error_response(
-                "TransactionCanceledException",
-                "Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError]",
-                400,
-                {"CancellationReasons": reasons},
-            )
-        return FAULTS[fault]()
-
-    client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
-    return seen
 
 
 def record_transactions(client: Any) -> list[list[dict[str, Any]]]:

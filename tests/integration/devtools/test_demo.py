@@ -10,15 +10,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from support.local_runner import ROOT, Runner, free_port, local_runner
+from support.local_runner import ROOT, Runner, free_port
 
 pytestmark = pytest.mark.integration
 
-ADMIN_KEY = "oak_demo-integration-admin-0123456789abcdefghijk"
 """The runner needs an admin key to start; the tour itself never uses it."""
 
 
@@ -46,12 +44,6 @@ def step(report: str, request: str) -> str:
         if re.match(rf"(ok  |FAIL) +\d+  {re.escape(request)}", line):
             return line
     raise AssertionError(f"no step {request!r} in:\n{report}")
-
-
-@pytest.fixture(scope="module")
-def runner() -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import httpx
 import pytest
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage, effective_price_table, price_table
-from support.local_runner import ROOT, Runner, local_runner
+from support.local_runner import ROOT, Runner, local_runner, serve_http
 
 pytestmark = pytest.mark.integration
 
@@ -190,14 +189,9 @@ def recorded_ollama() -> Iterator[Replay]:
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    replay.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_http(Handler) as url:
+        replay.url = url
         yield replay
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_with_openai_base_url_on_an_ollama_style_server_an_assessment_completes_and_is_priced(

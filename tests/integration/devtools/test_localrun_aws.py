@@ -10,20 +10,18 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import httpx
 import pytest
-from support.local_runner import Runner, local_runner
+from support.local_runner import Runner
 
 from devtools.template import ROOT
 
 pytestmark = pytest.mark.integration
 
-ADMIN_KEY = "oak_localaws-integration-key-0123456789abcdefgh"
 TENANT = "local"  # the runner's admin key belongs to tenant `local`
 ALERT_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:orgair-local-budget-alerts"
 LIMIT_MICROS = 1_000_000  # 1 USD a day for the tenant
@@ -39,20 +37,6 @@ def aws(runner: Runner, service: str) -> Any:
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
-
-
-@pytest.fixture(scope="module")
-def runner() -> Iterator[Runner]:
-    with local_runner(admin_key=ADMIN_KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def client(runner: Runner) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=runner.url, timeout=30, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as session:
-        yield session
 
 
 def test_the_runner_creates_the_templates_topics_and_a_capture_rule_on_every_bus(runner: Runner) -> None:
@@ -90,6 +74,7 @@ def ensure_tenant_budget(runner: Runner) -> None:
     )
 
 
+@pytest.mark.wallclock
 def test_a_budget_alert_is_published_end_to_end_and_visible_at_once(
     runner: Runner, client: httpx.Client
 ) -> None:

@@ -4,106 +4,33 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from support.local_runner import Runner, start, stop
+from support.local_runner import runner_environment as local_runner_environment
 
 from devtools.template import ROOT, Template, load_template
 
 pytestmark = pytest.mark.integration
 
 ADMIN_KEY = "oak_integration-admin-key-0123456789abcdefghij"
-STARTUP_SECONDS = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Runner:
-    process: subprocess.Popen[str]
-    url: str
-    lines: list[str] = field(default_factory=list)
-
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def wait_for_line(self, pattern: str, timeout: float = 3.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if re.search(pattern, line):
-                    return line
-            time.sleep(0.02)
-        raise AssertionError(f"no output line matches {pattern!r}:\n{self.output()}")
 
 
 def runner_environment(**overrides: str) -> dict[str, str]:
-    environment = {
-        **os.environ,
-        "PORT": str(free_port()),
-        "DYNAMODB_PORT": str(free_port()),
-        "LOCAL_ADMIN_API_KEY": ADMIN_KEY,
-        "PYTHONUNBUFFERED": "1",
-    }
-    environment.update(overrides)
-    return environment
-
-
-def start(environment: dict[str, str]) -> Runner:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.localrun", "serve"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    runner = Runner(process, f"http://127.0.0.1:{environment['PORT']}")
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            runner.lines.append(line.rstrip("\n"))
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not any(line.startswith("Ready:") for line in runner.lines):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(f"the runner did not start:\n{runner.output()}")
-        time.sleep(0.05)
-    return runner
-
-
-def stop(runner: Runner) -> int:
-    runner.process.send_signal(signal.SIGINT)
-    try:
-        return runner.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        runner.process.kill()
-        raise
+    return local_runner_environment(LOCAL_ADMIN_API_KEY=ADMIN_KEY, **overrides)
 
 
 @pytest.fixture(scope="module")
 def runner() -> Iterator[Runner]:
     running = start(runner_environment())
     yield running
-    if running.process.poll() is None:
-        stop(running)
+    stop(running)
 
 
 @pytest.fixture(scope="module")

@@ -151,6 +151,7 @@ def test_an_unknown_scope_is_refused_with_exit_2_and_named(
     assert "scores:delete" in err
 
 
+@pytest.mark.network
 def test_unreachable_endpoint_is_a_clear_error_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     endpoint = closed_endpoint()
     code = main(["keys", "list", "--endpoint-url", endpoint])
@@ -160,6 +161,7 @@ def test_unreachable_endpoint_is_a_clear_error_with_exit_2(capsys: pytest.Captur
     assert "make run" in err
 
 
+@pytest.mark.network
 def test_default_endpoint_is_the_local_runners_port(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 
 import pytest
+from support.local_runner import serve_http
 
 from devtools.smoke import Answer, check_stage, main, problems_with
+
+pytestmark = pytest.mark.network  # serves and calls real HTTP on loopback
 
 
 class FakeApi(BaseHTTPRequestHandler):
@@ -39,12 +41,8 @@ def health(stage: str, version: str) -> dict[str, Any]:
 @pytest.fixture
 def api() -> Iterator[str]:
     FakeApi.bodies = {"v1": health("v1", "v1.0"), "v2": health("v2", "v2.0")}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_http(FakeApi) as url:
+        yield url
 
 
 def test_healthy_stages_pass(api: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -290,6 +290,7 @@ def test_a_route_reading_its_caller_without_a_declared_scope_is_a_500_never_an_u
 # ---------------------------------------------------------------------- hostile but valid JSON
 
 
+@pytest.mark.wallclock
 def test_a_number_with_an_extreme_exponent_is_a_422_naming_the_field_in_milliseconds() -> None:
     handler = build_handler()
     started = time.perf_counter()

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from orgair.aws import dynamodb_client
 from orgair.errors import Conflict, DependencyUnavailable, ValidationFailed
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
-from support.dynamodb_faults import fail_operation
+from support.dynamodb_faults import inject_fault
 from support.lambda_events import FakeLambdaContext
 from support.scoring_requests import local_client, scan_all
 
@@ -184,7 +184,7 @@ def test_a_failed_run_is_forgotten_so_the_retry_runs_again(dynamodb: EmbeddedDyn
 
 
 def test_an_unreachable_idempotency_store_is_503_and_nothing_runs(dynamodb: EmbeddedDynamoDB) -> None:
-    fail_operation(dynamodb_client(), "PutItem")
+    inject_fault(dynamodb_client(), "PutItem", "EndpointConnection")
     produce = Producer()
 
     with pytest.raises(DependencyUnavailable) as caught:

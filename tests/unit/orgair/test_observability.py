@@ -9,13 +9,13 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.local_runner import serve_http
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -67,14 +67,8 @@ def daemon() -> Iterator[socket.socket]:
 
 @pytest.fixture
 def llm_provider() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Provider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1/models"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_http(_Provider) as url:
+        yield f"{url}/v1/models"
 
 
 def lambda_environment(daemon: socket.socket, extra: dict[str, str]) -> dict[str, str]:
@@ -124,6 +118,7 @@ def emitted(daemon: socket.socket) -> list[dict[str, Any]]:
         entities.append(json.loads(body))
 
 
+@pytest.mark.network
 def test_dynamodb_and_llm_calls_are_x_ray_subsegments_of_the_invocation(
     daemon: socket.socket, llm_provider: str
 ) -> None:
@@ -151,6 +146,7 @@ def test_dynamodb_and_llm_calls_are_x_ray_subsegments_of_the_invocation(
     assert llm[0]["http"]["response"]["status"] == 200
 
 
+@pytest.mark.network
 def test_a_function_without_downstream_calls_never_loads_the_x_ray_sdk(daemon: socket.socket) -> None:
     env = lambda_environment(daemon, {})
     result = run(

@@ -20,7 +20,7 @@ from orgair.aws import call_budget_seconds, reset_clients, settings_call_budget_
 from orgair.errors import ConfigurationError, DependencyUnavailable
 from orgair.logic.assessments import ANSWER_RESERVE_SECONDS, LLM_DEADLINE_SECONDS, STORE_CALLS_AFTER_LLM
 from orgair.settings import get_settings, load_settings
-from support.costs import closed_port_url
+from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -99,6 +99,7 @@ def test_the_assessment_deadline_keeps_settling_and_storing_inside_its_timeout(
     assert llm_window >= float(settings.LLM_TIMEOUT_SECONDS), "one full provider attempt still fits"
 
 
+@pytest.mark.wallclock
 def test_a_stalled_dynamodb_makes_post_costs_a_503_with_retry_after_not_a_504(
     dynamodb: EmbeddedDynamoDB, fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,6 +122,7 @@ def test_a_stalled_dynamodb_makes_post_costs_a_503_with_retry_after_not_a_504(
     assert elapsed < fast_sdk + 0.5, "ended by the SDK's time budget, not by waiting for the platform"
 
 
+@pytest.mark.wallclock
 def test_a_stalled_ssm_while_resolving_a_secret_is_a_503_with_retry_after(
     dynamodb: EmbeddedDynamoDB, fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,6 +142,8 @@ def test_a_stalled_ssm_while_resolving_a_secret_is_a_503_with_retry_after(
     assert elapsed < fast_sdk + 0.5
 
 
+@pytest.mark.wallclock
+@pytest.mark.network
 def test_a_stalled_secrets_manager_is_dependency_unavailable_within_the_call_budget(
     fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,6 +162,7 @@ def test_a_stalled_secrets_manager_is_dependency_unavailable_within_the_call_bud
     assert elapsed < fast_sdk + 0.5
 
 
+@pytest.mark.network
 def test_an_unreachable_ssm_is_retryable_but_a_missing_parameter_stays_a_configuration_error(
     fast_sdk: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,7 +170,7 @@ def test_an_unreachable_ssm_is_retryable_but_a_missing_parameter_stays_a_configu
 
     monkeypatch.setenv("ANTHROPIC_API_KEY_SSM_PARAMETER", "/orgair/test/anthropic")
     get_settings.cache_clear()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", closed_port_url())
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", closed_endpoint())
     reset_clients()
     with pytest.raises(DependencyUnavailable):
         get_settings().secret("ANTHROPIC_API_KEY")

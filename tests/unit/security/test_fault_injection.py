@@ -32,10 +32,11 @@ from orgair.llm.transport import reset_http_client
 from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL, FakeClock
+from support.dynamodb_faults import inject_fault
 from support.evidence import evidence_bucket
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
 from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, openai_reply, provider_error
-from support.scoring_requests import Reply, company, inject_fault, invoke, local_client, request, scan_all
+from support.scoring_requests import Reply, company, invoke, local_client, request, scan_all
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 

@@ -15,6 +15,8 @@ from orgair.llm.providers import AnthropicMessages, OpenAIChat
 from devtools.localllm.faults import Fault, FaultPlan
 from devtools.localllm.server import LocalLlm
 
+pytestmark = pytest.mark.network  # serves and calls real HTTP on loopback
+
 CHAT = {
     "model": "gpt-4o",
     "messages": [{"role": "user", "content": "Answer in JSON."}],
@@ -76,6 +78,7 @@ def test_an_injected_5xx_answers_the_chosen_status_for_the_chosen_provider_only(
     assert control(llm, {}).json()["pending"][0]["count"] == 1
 
 
+@pytest.mark.wallclock
 def test_a_hang_holds_the_call_until_the_client_times_out(llm: LocalLlm) -> None:
     control(llm, {"fail": [{"mode": "hang", "hang_seconds": 5}]})
 
@@ -147,6 +150,7 @@ def test_unknown_routes_and_oversized_bodies_are_refused(llm: LocalLlm) -> None:
     assert big.status_code == 413
 
 
+@pytest.mark.wallclock
 def test_stop_releases_a_hanging_call() -> None:
     llm = LocalLlm(plan=FaultPlan(pending=[Fault("hang", hang_seconds=60)])).start()
     errors: list[BaseException] = []

@@ -92,6 +92,7 @@ def test_import_errors_are_reported_not_raised(tmp_path: Path, fresh_name: str) 
     assert MODULE_PREFIX + fresh_name not in sys.modules
 
 
+@pytest.mark.wallclock
 def test_timeout_returns_and_the_next_call_gets_a_fresh_instance(tmp_path: Path, fresh_name: str) -> None:
     code = (
         "import time\nSTARTS = []\n"

@@ -8,6 +8,7 @@ import pytest
 from devtools.localrun.llm import LOCAL_ANTHROPIC_KEY, LOCAL_OPENAI_KEY, LocalLlmError, start_llm
 
 
+@pytest.mark.network
 def test_without_a_base_url_the_stand_in_serves_with_local_dummy_keys_and_says_so() -> None:
     llm = start_llm("127.0.0.1", {}, {"LOCAL_LLM_FAIL": "openai/429:2", "LOCAL_LLM_LATENCY_MS": "5"})
     try:

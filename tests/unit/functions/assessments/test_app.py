@@ -14,29 +14,17 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.costs.records import CallMeta
 from orgair.evidence.documents import MAX_STORED_BYTES, MAX_UPLOAD_BYTES
-from orgair.llm.transport import reset_http_client
 from orgair.logic.assessments import PROMPT_VERSION
 from orgair.logic.scores import get_score
 from orgair.settings import get_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.evidence import evidence_bucket
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
-from support.llm import OPENAI_URL, openai_reply
+from support.llm import OPENAI_URL, mocked_providers, openai_reply, ratings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
-RATINGS = {
-    name: {"score": score, "rationale": f"Evidence on {name}."}
-    for name, score in {
-        "data_infrastructure": 80,
-        "ai_governance": 75,
-        "technology_stack": 85,
-        "talent": 82,
-        "leadership": 78,
-        "use_case_portfolio": 70,
-        "culture": 72,
-    }.items()
-}
+RATINGS = ratings([80, 75, 85, 82, 78, 70, 72])
 BODY = {
     "company_id": "acme-logistics",
     "sector": "technology",
@@ -46,10 +34,8 @@ BODY = {
 
 @pytest.fixture
 def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+    with mocked_providers() as router:
         yield router
-    reset_http_client()
 
 
 @pytest.fixture

@@ -220,6 +220,7 @@ def assert_authorizer_failure(module: Any, event: dict[str, Any]) -> None:
     assert type(caught.value).__name__ == "AuthorizerUnavailable"
 
 
+@pytest.mark.network
 def test_unreachable_key_store_denies_as_an_authorizer_failure_and_says_so(
     authorizer: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

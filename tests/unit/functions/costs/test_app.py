@@ -14,7 +14,7 @@ from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
 from orgair.costs.records import AlertRecord
 from orgair.settings import get_settings
-from support.costs import closed_port_url
+from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -202,7 +202,7 @@ def test_alerts_of_the_tenant_scope_are_listed_for_the_day(costs: Any) -> None:
 
 
 def test_an_unreachable_store_is_a_503_with_retry_after(costs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", closed_port_url())
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", closed_endpoint())
     reset_clients()
     status, headers, body = get(costs, "/costs/summary")
     reset_clients()

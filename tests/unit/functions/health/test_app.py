@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from orgair.settings import get_settings
+from support.dynamodb_faults import UNREACHABLE_URL, refuse_connections
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -66,12 +67,13 @@ def test_readiness_is_503_with_retry_after_when_a_table_is_missing(
 
 
 def test_readiness_is_503_when_dynamodb_is_unreachable(health: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from orgair.aws import reset_clients
+    from orgair.aws import dynamodb_client, reset_clients
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", UNREACHABLE_URL)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     reset_clients()
+    refuse_connections(dynamodb_client())
     try:
         status, _, body = call(health, api_event("GET", "/health/readiness"))
     finally:

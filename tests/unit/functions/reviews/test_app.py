@@ -11,13 +11,13 @@ import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
 from orgair.dal import scores as scores_dal
+from support.dynamodb_faults import inject_fault
 from support.lambda_events import ROOT, api_event, load_function
 from support.scoring_requests import (
     Reply,
     company,
     for_stage,
     for_v1,
-    inject_fault,
     invoke,
     local_client,
     request,

@@ -18,7 +18,7 @@ import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
 from orgair.scoring.models import V2_ONLY_INPUTS
-from support.dynamodb_faults import fail_operation, record_operations
+from support.dynamodb_faults import inject_fault, record_operations
 from support.lambda_events import load_function
 from support.scoring_requests import (
     DIMENSIONS,
@@ -28,7 +28,6 @@ from support.scoring_requests import (
     count_items,
     for_stage,
     for_v1,
-    inject_fault,
     local_client,
     record_transactions,
     request,
@@ -412,7 +411,7 @@ def test_a_request_that_failed_on_the_store_can_be_retried_with_the_same_key(
 
 
 def test_an_unreachable_idempotency_store_is_503_and_nothing_is_scored(scores: ModuleType, db: Any) -> None:
-    fail_operation(dynamodb_client(), "PutItem")
+    inject_fault(dynamodb_client(), "PutItem", "EndpointConnection")
 
     reply = post_score(scores, WORKED_EXAMPLE, headers={"Idempotency-Key": "k-503"})
 
@@ -699,7 +698,7 @@ def test_a_failing_transaction_is_503_with_retry_after_and_nothing_half_written(
 def test_an_unreachable_store_while_reading_the_previous_score_is_503_and_nothing_is_written(
     scores: ModuleType, db: Any
 ) -> None:
-    fail_operation(dynamodb_client(), "GetItem")
+    inject_fault(dynamodb_client(), "GetItem", "EndpointConnection")
     calls = record_operations(dynamodb_client())
 
     reply = post_score(scores, WORKED_EXAMPLE)
@@ -711,7 +710,7 @@ def test_an_unreachable_store_while_reading_the_previous_score_is_503_and_nothin
 
 def test_reads_fail_closed_with_503_when_dynamodb_is_unreachable(scores: ModuleType) -> None:
     created = post_score(scores, WORKED_EXAMPLE)
-    fail_operation(dynamodb_client(), "Query")
+    inject_fault(dynamodb_client(), "Query", "EndpointConnection")
 
     history = read_history(scores, "acme-portco-1")
     score = read_score(scores, created.body["score_id"])

@@ -26,7 +26,7 @@ from orgair.dal.api_keys import ApiKeyTable
 from orgair.errors import Conflict, DependencyUnavailable, NotFound, ValidationFailed
 from orgair.observability import logger
 from pydantic import SecretStr
-from support.dynamodb_faults import fail_operation, record_operations, unreachable_client
+from support.dynamodb_faults import inject_fault, record_operations, unreachable_client
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -265,7 +265,7 @@ def test_failing_last_used_write_does_not_fail_authentication_nor_log_the_key(
     client: Any, table: ApiKeyTable, caplog: pytest.LogCaptureFixture
 ) -> None:
     plaintext, record = create_key(tenant_id="acme", scopes=READ, name="ci", table=table)
-    fail_operation(client, "UpdateItem")
+    inject_fault(client, "UpdateItem", "EndpointConnection")
     with caplog.at_level(logging.WARNING, logger=logger.name):
         principal = authenticate(plaintext, table=table)
     assert principal is not None

@@ -106,6 +106,7 @@ def day_of_lines(charges: int, restated: int) -> list[LedgerLine]:
     return lines + [synthetic_line(charges + index, table, RESTATED) for index in range(restated)]
 
 
+@pytest.mark.slow  # ~10 s of CPU on 2 cores: a full day of FOCUS rows
 def test_a_day_of_ten_thousand_lines_with_corrections_sums_to_the_ledger_and_is_valid_focus() -> None:
     lines = day_of_lines(9_700, 300)
     prices = restated_table(price_table())

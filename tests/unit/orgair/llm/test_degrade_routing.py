@@ -16,25 +16,14 @@ from orgair.costs.records import Degradation
 from orgair.errors import BudgetExceeded
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.gateway import LlmGateway, LlmRequest
-from orgair.llm.transport import Deadline, reset_http_client
+from orgair.llm.transport import Deadline
 from orgair.logic.assessments import DimensionRatings
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
-from support.llm import OPENAI_URL, openai_reply
+from support.llm import OPENAI_URL, mocked_providers, openai_reply, ratings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
-RATINGS = {
-    name: {"score": 70, "rationale": "Evidence."}
-    for name in (
-        "data_infrastructure",
-        "ai_governance",
-        "technology_stack",
-        "talent",
-        "leadership",
-        "use_case_portfolio",
-        "culture",
-    )
-}
+RATINGS = ratings(70)
 DAY = at("2026-03-02T10:00:00").date()
 
 
@@ -44,10 +33,8 @@ def request(index: int = 0) -> LlmRequest:
 
 @pytest.fixture
 def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+    with mocked_providers() as router:
         yield router
-    reset_http_client()
 
 
 @pytest.fixture

@@ -15,11 +15,19 @@ from orgair.costs.ledger import CostLedger
 from orgair.errors import BudgetExceeded, DependencyUnavailable, UnknownModelPrice, UpstreamInvalid
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.gateway import LlmGateway, LlmRequest, parse_retry_after
-from orgair.llm.transport import Deadline, reset_http_client
+from orgair.llm.transport import Deadline
 from pydantic import BaseModel, Field
-from support.costs import FakeClock, assert_reconciled, at, closed_port_url, cost_settings
+from support.costs import FakeClock, assert_reconciled, at, cost_settings
+from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import FakeLambdaContext
-from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, openai_reply, provider_error
+from support.llm import (
+    ANTHROPIC_URL,
+    OPENAI_URL,
+    anthropic_reply,
+    mocked_providers,
+    openai_reply,
+    provider_error,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -48,10 +56,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+    with mocked_providers() as router:
         yield router
-    reset_http_client()
 
 
 class Sleeps:
@@ -225,10 +231,11 @@ def test_an_answer_still_invalid_after_repair_is_a_502_with_its_cost_on_the_ledg
     assert sum(line.cost_micros for line in lines) == 2 * (1_000 * 2_500 // 1_000 + 200 * 10)
 
 
+@pytest.mark.network
 def test_store_unreachable_is_a_503_and_no_provider_is_called(
     provider: respx.MockRouter, make_gateway: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", closed_port_url())
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", closed_endpoint())
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     reset_clients()

@@ -14,37 +14,22 @@ from orgair.costs.ledger import CostLedger
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.gateway import LlmGateway, LlmRequest
 from orgair.llm.schema import strict_schema
-from orgair.llm.transport import Deadline, reset_http_client
+from orgair.llm.transport import Deadline
 from orgair.logic.assessments import DimensionRatings
 from support.costs import FakeClock, at, cost_settings
-from support.llm import ANTHROPIC_URL, OPENAI_URL, openai_reply, provider_error
+from support.llm import ANTHROPIC_URL, OPENAI_URL, mocked_providers, openai_reply, provider_error, ratings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
-RATINGS = {
-    name: {"score": 60 + index, "rationale": f"Evidence on {name}."}
-    for index, name in enumerate(
-        (
-            "data_infrastructure",
-            "ai_governance",
-            "technology_stack",
-            "talent",
-            "leadership",
-            "use_case_portfolio",
-            "culture",
-        )
-    )
-}
+RATINGS = ratings(range(60, 67))
 REQUEST = LlmRequest("acme", "assessment", "corr-1", "req-1", "You rate readiness.", "Evidence text.")
 SCHEMA = strict_schema(DimensionRatings)
 
 
 @pytest.fixture
 def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+    with mocked_providers() as router:
         yield router
-    reset_http_client()
 
 
 def gateway(**overrides: Any) -> LlmGateway:

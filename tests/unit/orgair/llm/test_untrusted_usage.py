@@ -15,10 +15,10 @@ from orgair.costs.budget import GLOBAL_SCOPE, tenant_scope
 from orgair.costs.ledger import MAX_RECORDED_TOKENS, CostLedger
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.gateway import LlmGateway, LlmRequest
-from orgair.llm.transport import Deadline, reset_http_client
+from orgair.llm.transport import Deadline
 from pydantic import BaseModel
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
-from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, openai_reply
+from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, mocked_providers, openai_reply
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -42,10 +42,8 @@ def request(tenant: str) -> LlmRequest:
 
 @pytest.fixture
 def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+    with mocked_providers() as router:
         yield router
-    reset_http_client()
 
 
 @pytest.fixture

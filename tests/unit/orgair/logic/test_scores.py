@@ -7,6 +7,7 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from orgair.auth.principal import RequestMeta
 from orgair.aws import dynamodb_client
 from orgair.dal import scores as scores_dal
@@ -38,6 +39,7 @@ def stored_ids(dynamodb: EmbeddedDynamoDB, company_id: str) -> list[str]:
     )
 
 
+@pytest.mark.wallclock
 def test_concurrent_writers_leave_the_pointer_on_the_newest_score(dynamodb: EmbeddedDynamoDB) -> None:
     dynamodb_client()  # one client, built before the threads share it
     store("busy", 50)
