@@ -106,7 +106,9 @@ def test_another_tenants_document_is_not_found_for_this_tenant(bucket: tuple[Any
     assert load_evidence("globex", issued.evidence_id).text == DOCUMENT.decode()
 
 
-@pytest.mark.parametrize("evidence_id", [new_id(), "../../etc/passwd", ""])
+@pytest.mark.parametrize(
+    "evidence_id", [new_id(), "../../etc/passwd", ""], ids=["fresh-id", "path-traversal", "empty"]
+)
 def test_an_id_never_announced_is_not_found(bucket: tuple[Any, str], evidence_id: str) -> None:
     with pytest.raises(NotFound):
         load_evidence("acme", evidence_id)
