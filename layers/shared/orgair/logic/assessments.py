@@ -97,6 +97,7 @@ class AssessmentRequest(BaseModel):
     evidence_id: str | None = Field(
         default=None,
         pattern=EVIDENCE_ID_PATTERN,
+        max_length=26,
         description="An evidence document uploaded through POST /evidence, instead of `evidence`.",
     )
 

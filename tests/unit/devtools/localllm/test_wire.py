@@ -25,7 +25,7 @@ def gateway_body(
     built = fmt.build(
         "gpt-4o",
         _instructions(SYSTEM_PROMPT, DimensionRatings),
-        [Message("user", user_prompt(request))],
+        [Message("user", user_prompt(request, evidence))],
         max_tokens,
         KEY,
     )

@@ -8,8 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from orgair.dynamo.transact import Committed, ConditionFailed, TransactOutcome, transact
 from orgair.errors import DependencyUnavailable
-from support.dynamodb_faults import unreachable_client
-from support.scoring_requests import inject_fault
+from support.dynamodb_faults import inject_fault, unreachable_client
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
