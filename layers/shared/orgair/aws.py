@@ -110,10 +110,19 @@ def s3_client() -> Any:
     return boto3.client("s3", config=client_config())
 
 
+@lru_cache(maxsize=1)
+def sqs_client() -> Any:
+    """The container's SQS client (a job's company messages, the worker's backoff), with our time budget."""
+    import boto3
+
+    return boto3.client("sqs", config=client_config())
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint; the SnapStart restore hook)."""
     dynamodb_client.cache_clear()
     s3_client.cache_clear()
+    sqs_client.cache_clear()
     ssm_provider.cache_clear()
     secrets_provider.cache_clear()
 
