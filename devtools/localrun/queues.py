@@ -1,8 +1,8 @@
 """SQS event sources in the runner: each function's queue polled as Lambda's event source mapping
 does, with the template's BatchSize and ScalingConfig.MaximumConcurrency.
 
-Each of up to MaximumConcurrency pollers receives up to BatchSize messages (long polling, one
-second), invokes the function with the `Records` event Lambda would send and, when the function
+Each of up to MaximumConcurrency pollers receives up to BatchSize messages (a short poll, then a
+pause when the queue is empty), invokes the function with the `Records` event Lambda would send and, when the function
 answers, deletes every message but those it reported in `batchItemFailures` (with
 ReportBatchItemFailures; otherwise all of them). A failed or timed-out invocation deletes nothing:
 the messages come back after their visibility timeout, and the queue's RedrivePolicy moves them to
@@ -24,7 +24,9 @@ from devtools.template import LOCAL_REGION, FunctionSpec, QueueSource
 DEFAULT_MAXIMUM_CONCURRENCY: Final = 5
 """Lambda's pollers when ScalingConfig sets no MaximumConcurrency (it starts at five)."""
 SQS_MAX_RECEIVE: Final = 10
-POLL_WAIT_SECONDS: Final = 1
+POLL_WAIT_SECONDS: Final = 0.2
+"""Pause after an empty receive. The runner polls without long polling: moto's server serves a
+waiting ReceiveMessage by holding a lock every other request (the functions' DynamoDB calls) waits on."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class QueuePollers:
                 received = sqs.receive_message(
                     QueueUrl=binding.queue_url,
                     MaxNumberOfMessages=min(binding.source.batch_size, SQS_MAX_RECEIVE),
-                    WaitTimeSeconds=POLL_WAIT_SECONDS,
+                    WaitTimeSeconds=0,
                     AttributeNames=["All"],
                     MessageAttributeNames=["All"],
                 )
@@ -137,6 +139,8 @@ class QueuePollers:
             messages = received.get("Messages", [])
             if messages:
                 self._deliver(sqs, binding, messages)
+            else:
+                self._stop.wait(POLL_WAIT_SECONDS)
 
     def _deliver(self, sqs: Any, binding: QueueBinding, messages: list[dict[str, Any]]) -> None:
         outcome = self._invoke(binding.function_id, sqs_event(messages, binding.queue_name))
