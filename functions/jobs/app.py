@@ -99,7 +99,7 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
     responses={200: {"description": "One page of jobs."}},
 )
 @requires("assessments:write")
-def read_jobs(
+def list_assessment_jobs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> JobList:
@@ -115,7 +115,7 @@ def read_jobs(
     responses={200: {"description": "The job."}, 404: {"description": "No such job for this tenant."}},
 )
 @requires("assessments:write")
-def read_job(job_id: str) -> JobView:
+def read_assessment_job(job_id: str) -> JobView:
     repo = _repo()
     job = find_job(repo, caller(app).tenant_id, job_id)
     return job_view(job, _costs(), repo.tasks(job.job_id))
@@ -134,7 +134,7 @@ def read_job(job_id: str) -> JobView:
     },
 )
 @requires("assessments:write")
-def cancel(job_id: str) -> JobView:
+def cancel_assessment_job(job_id: str) -> JobView:
     settings = get_settings()
     job = cancel_job(_repo(), CostLedger(settings), caller(app).tenant_id, job_id)
     return job_view(job, _costs())

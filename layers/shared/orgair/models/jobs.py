@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -112,8 +112,55 @@ class JobCompanyView(BaseModel):
     problem: ItemProblem | None = None
 
 
+_JOB_EXAMPLE: Final[dict[str, Any]] = {
+    "job_id": "01JD3Q5ZKXW8M4T7V2N6R9B1CE",
+    "status": "partially_failed",
+    "param_version": "v2.0",
+    "model": None,
+    "notify": False,
+    "created_at": "2026-12-03T10:15:30.123Z",
+    "started_at": "2026-12-03T10:15:30.456Z",
+    "finished_at": "2026-12-03T10:16:02.789Z",
+    "companies": {
+        "total": 2,
+        "pending": 0,
+        "succeeded": 1,
+        "failed": 0,
+        "budget_exhausted": 1,
+        "cancelled": 0,
+    },
+    "budget": {"reserved": "0.030000", "spent": "0.021000", "held": "0.000000", "released": True},
+    "results": [
+        {
+            "index": 0,
+            "company_id": "acme-logistics",
+            "status": "succeeded",
+            "score_id": "01JD3Q60AB7C9D1E2F3G4H5J6K",
+        },
+        {
+            "index": 1,
+            "company_id": "globex-retail",
+            "status": "budget_exhausted",
+            "problem": {
+                "type": "https://api.orgair.io/problems/budget-exceeded",
+                "title": "Too Many Requests",
+                "status": 429,
+                "detail": "The job:01JD3Q5ZKXW8M4T7V2N6R9B1CE budget is exhausted.",
+                "errors": [],
+            },
+        },
+    ],
+}
+
+
 class JobView(BaseModel):
     """A job: status, companies by outcome, its budget, and (GET /jobs/{job_id}) each company."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**_JOB_EXAMPLE, "param_version": version} for version in ("v1.0", "v2.0")]
+        }
+    )
 
     job_id: str
     status: Literal["queued", "running", "succeeded", "partially_failed", "failed", "cancelled"]
@@ -129,5 +176,22 @@ class JobView(BaseModel):
 
 
 class JobList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            **{key: value for key, value in _JOB_EXAMPLE.items() if key != "results"},
+                            "param_version": version,
+                        }
+                    ],
+                    "next_cursor": None,
+                }
+                for version in ("v1.0", "v2.0")
+            ]
+        }
+    )
+
     items: list[JobView]
     next_cursor: str | None = None
