@@ -28,7 +28,9 @@ from orgair.settings import get_settings
 
 DEFAULT_LEASE_SECONDS: Final = 900
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every company failed is still reported item by item, not raised: a provider outage
+# would otherwise count as the function's errors (JobsFunctionErrorsAlarm rolls deployments back).
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def _worker(context: LambdaContext | None) -> Worker:
