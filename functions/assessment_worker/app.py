@@ -76,6 +76,12 @@ def _record_handler(worker: Worker) -> Any:
                     VisibilityTimeout=later.delay_seconds,
                 )
             raise
+        except Exception:
+            logger.exception(
+                "a company's work failed; its message returns to the queue",
+                extra={"job_id": message.job_id, "index": message.index, "receive_count": receive_count},
+            )
+            raise
 
     return handle
 

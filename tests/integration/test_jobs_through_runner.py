@@ -31,8 +31,9 @@ DAY_SCOPES = ("global", f"tenant:{TENANT}", f"global-share:{TENANT}")
 
 @pytest.fixture(scope="module")
 def runner() -> Iterator[Runner]:
-    # A little latency per provider call, so a cancellation lands while companies are still queued.
-    shell = {"LOCAL_LLM_LATENCY_MS": "20", "LOCAL_SCHEDULES": "off"}
+    # A little latency per provider call, so a cancellation lands while companies are still queued;
+    # no degraded model, so that a company's worst case is the same from the first call to the last.
+    shell = {"LOCAL_LLM_LATENCY_MS": "20", "LOCAL_SCHEDULES": "off", "DEGRADED_LLM_MODEL": ""}
     with local_runner(admin_key=ADMIN_KEY, shell=shell) as running:
         yield running
 
