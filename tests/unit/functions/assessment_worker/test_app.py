@@ -52,7 +52,11 @@ def provider() -> Iterator[respx.MockRouter]:
 @pytest.fixture
 def queue_url(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     sqs = boto3.client("sqs", endpoint_url=dynamodb.endpoint_url, region_name="us-east-1")
-    url = str(sqs.create_queue(QueueName=f"worker-test-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "0"})["QueueUrl"])
+    url = str(
+        sqs.create_queue(
+            QueueName=f"worker-test-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "0"}
+        )["QueueUrl"]
+    )
     for key, value in {
         "AWS_ENDPOINT_URL": dynamodb.endpoint_url,
         "JOBS_QUEUE_URL": url,
