@@ -37,6 +37,19 @@ if TYPE_CHECKING:
 
 MAX_TRANSACTION_ITEMS: Final = 100
 MAX_BATCH_WRITE: Final = 25
+TASK_OUTCOME_ATTRIBUTES: Final = (
+    "job_id",
+    "index",
+    "company_id",
+    "sector",
+    "status",
+    "run",
+    "lease_until",
+    "score_id",
+    "pending_score_id",
+    "problem",
+    "finished_at",
+)
 
 
 class JobsRepository(Protocol):
@@ -51,7 +64,7 @@ class JobsRepository(Protocol):
         """The tenant's jobs, newest first; the job id the next page starts after (None: last page)."""
 
     def tasks(self, job_id: str) -> Iterator[CompanyTask]:
-        """The job's tasks in input order."""
+        """The job's tasks in input order (their evidence may be left out: "")."""
 
     def task(self, job_id: str, index: int) -> CompanyTask | None: ...
 
@@ -184,7 +197,7 @@ def task_from(values: Mapping[str, Any]) -> CompanyTask:
         index=int(values["index"]),
         company_id=str(values["company_id"]),
         sector=str(values["sector"]),
-        evidence=str(values["evidence"]),
+        evidence=str(values.get("evidence", "")),
         status=cast("TaskStatus", str(values["status"])),
         run=int(values.get("run", 0)),
         lease_until=_instant(values.get("lease_until")),
@@ -321,10 +334,14 @@ class DynamoJobsRepository:
         return jobs, (jobs[-1].job_id if last and jobs else None)
 
     def tasks(self, job_id: str) -> Iterator[CompanyTask]:
+        """Without their evidence (up to 20,000 characters each): a job's outcome never needs it."""
+        names = {f"#{name}": name for name in TASK_OUTCOME_ATTRIBUTES}
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": to_value(f"J#{job_id}")},
+            "ProjectionExpression": ", ".join(names),
+            "ExpressionAttributeNames": names,
             "ConsistentRead": True,
         }
         while True:
