@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from orgair.logic.assessments import MAX_EVIDENCE_CHARS
 from orgair.models.scores import ItemProblem
@@ -76,14 +76,6 @@ class PortfolioAssessmentRequest(BaseModel):
     notify: bool = Field(
         default=False, description="Also publish the job's completion to its SNS topic (JOBS_TOPIC_ARN)."
     )
-
-    @field_validator("budget_usd", mode="before")
-    @classmethod
-    def _no_float_money(cls, value: object) -> object:
-        """Money is a decimal string or an integer; a JSON float would be rounded before we see it."""
-        if isinstance(value, float):
-            raise ValueError('give the budget as a decimal string (e.g. "5.00") or an integer')
-        return value
 
 
 class JobCountsView(BaseModel):
