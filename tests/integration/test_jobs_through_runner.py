@@ -76,9 +76,9 @@ def submit(client: httpx.Client, prefix: str, count: int, budget: str) -> dict[s
     return body
 
 
-def finished(client: httpx.Client, job_id: str) -> dict[str, Any]:
+def finished(client: httpx.Client, job_id: str, seconds: float = FINISH_SECONDS) -> dict[str, Any]:
     """The job once every company ended: followed on the (light) listing, then read whole once."""
-    deadline = time.monotonic() + FINISH_SECONDS
+    deadline = time.monotonic() + seconds
     while True:
         response = client.get("/v2/jobs", params={"limit": "10"})
         assert response.status_code == 200, response.text
@@ -286,6 +286,8 @@ def peak_rss_kib(runner: Runner) -> int:
     return int(line.split()[1])
 
 
+LARGE_JOB_SECONDS = 900.0
+"""500 companies took over 400 s on 2 shared cores at load average 8 (441 done at 400 s)."""
 MEMORY_GROWTH_KIB = 200 * 1024
 """What a 500-company job may add to the runner's peak memory (every function, the queue, moto)."""
 
@@ -305,7 +307,7 @@ def test_a_500_company_job_completes_locally_with_bounded_memory(
     response = client.post("/v2/portfolios/assessments", json=body)
     assert response.status_code == 202, response.text
 
-    done = finished(client, response.json()["job_id"])
+    done = finished(client, response.json()["job_id"], LARGE_JOB_SECONDS)
 
     assert done["status"] == "succeeded", done["companies"]
     assert done["companies"]["succeeded"] == 500
