@@ -5,7 +5,8 @@ how to start it when nothing answers) through the whole journey of docs/api.md: 
 with the operator's CLI (`orgair keys create` on the runner's embedded DynamoDB), a score on v1 and
 on v2, a simulation with parameter overrides, the company's history, a 500-company portfolio, a
 jump that opens a human review, the review queue and a decision, an LLM assessment (the local LLM
-stand-in answers) with its ledger lines, a budget refusal (a 429 with Retry-After, after
+stand-in answers) with its ledger lines, a 20-company background job (POST /v2/portfolios/assessments,
+worked from the runner's queue) followed to its end, a budget refusal (a 429 with Retry-After, after
 `orgair budgets set` gave the tenant a daily budget equal to what it has spent), the budget check run
 on demand and the alert it published (`/_local/published`), and the tenant's cost summary and
 ledger. It prints one line per step: the request, its status and the fact that matters.
@@ -43,6 +44,11 @@ SCOPES: Final = (
 )
 PORTFOLIO_SIZE: Final = 500
 """The portfolio step's companies: the most one request takes."""
+JOB_SIZE: Final = 20
+"""The background job's companies (POST /v2/portfolios/assessments)."""
+JOB_BUDGET_USD: Final = "2.00"
+JOB_SECONDS: Final = 120.0
+"""How long the tour waits for the job to finish (the worker runs from the runner's queue)."""
 SECTORS: Final = ("technology", "financial_services", "healthcare", "manufacturing", "retail")
 DIMENSION_NAMES: Final = (
     "data_infrastructure",
@@ -112,6 +118,7 @@ class Tour:
     committed: str = ""
     published_after: int = 0
     portfolio_size: int = PORTFOLIO_SIZE
+    job_location: str = ""
 
     # ------------------------------------------------------------------ plumbing
 
@@ -311,6 +318,56 @@ class Tour:
             f"the assessment's ledger lines: {facts}",
         )
 
+    def submit_job(self) -> None:
+        companies = [
+            {
+                "company_id": f"{self.tenant}-job-{index:02d}",
+                "sector": SECTORS[index % len(SECTORS)],
+                "evidence": EVIDENCE,
+            }
+            for index in range(JOB_SIZE)
+        ]
+        response = self.call(
+            "POST",
+            "/v2/portfolios/assessments",
+            202,
+            json={"companies": companies, "budget_usd": JOB_BUDGET_USD},
+            headers={"Idempotency-Key": f"{self.tenant}-job"},
+        )
+        job = response.json()
+        self.job_location = response.headers.get("Location", "")
+        self.expect(
+            "POST /v2/portfolios/assessments",
+            "202",
+            self.job_location == f"/v2/jobs/{job['job_id']}",
+            f"{job['companies']['total']} companies queued, {job['budget']['reserved']} USD reserved, "
+            f"Location {self.job_location}",
+        )
+
+    def job_finished(self) -> None:
+        deadline = time.monotonic() + JOB_SECONDS
+        while True:
+            job = self.call("GET", self.job_location, 200).json()
+            if job["finished_at"] is not None and job["companies"]["pending"] == 0:
+                break
+            if time.monotonic() > deadline:
+                self.fail(
+                    "GET /v2/jobs/{job_id}",
+                    "200",
+                    f"not finished after {JOB_SECONDS:g} s: {job['companies']}",
+                )
+            time.sleep(0.5)
+        entries = self.call("GET", "/v2/costs/entries", 200, params={"limit": "100"}).json()["items"]
+        lines = [entry for entry in entries if entry["parent_request_id"] == job["job_id"]]
+        counts, budget = job["companies"], job["budget"]
+        self.expect(
+            "GET /v2/jobs/{job_id}",
+            "200",
+            job["status"] == "succeeded" and counts["succeeded"] == JOB_SIZE and budget["released"],
+            f"{job['status']}: {counts['succeeded']} of {counts['total']} scored, {len(lines)} ledger line(s) "
+            f"under the job's id, spent {budget['spent']} of {budget['reserved']} USD, the rest released",
+        )
+
     def set_budget(self) -> None:
         summary = self.call("GET", "/v2/costs/summary", 200).json()
         self.committed = summary["committed"]
@@ -407,6 +464,8 @@ class Tour:
             self.decide,
             self.assess,
             self.ledger_lines,
+            self.submit_job,
+            self.job_finished,
             self.set_budget,
             self.refused,
             self.budget_check,

@@ -87,6 +87,18 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class QueueSource:
+    """An `SQS` event: the queue (logical id) polled for the function, as the event source mapping does."""
+
+    name: str
+    queue: str
+    batch_size: int = 10
+    maximum_concurrency: int | None = None
+    report_batch_item_failures: bool = False
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     logical_id: str
     code_uri: Path
@@ -98,6 +110,7 @@ class FunctionSpec:
     schedules: tuple[Schedule, ...] = ()
     reserved_concurrency: int | None = None
     """ReservedConcurrentExecutions: at most this many execution environments at once (None: unset)."""
+    queues: tuple[QueueSource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -404,12 +417,15 @@ class Template:
             }
             routes: list[ApiRoute] = []
             schedules: list[Schedule] = []
+            queues: list[QueueSource] = []
             for event_name, event in props.get("Events", {}).items():
                 event_props = event.get("Properties", {})
                 if event.get("Type") == "Api":
                     routes.append(self._route(event_name, event_props))
                 elif event.get("Type") in ("Schedule", "ScheduleV2"):
                     schedules.append(self._schedule(event_name, str(event["Type"]), event_props))
+                elif event.get("Type") == "SQS":
+                    queues.append(self._queue_source(event_name, event_props))
             specs.append(
                 FunctionSpec(
                     logical_id=logical_id,
@@ -421,9 +437,29 @@ class Template:
                     routes=tuple(routes),
                     schedules=tuple(schedules),
                     reserved_concurrency=self._reserved_concurrency(props),
+                    queues=tuple(queues),
                 )
             )
         return specs
+
+    def _queue_source(self, event_name: str, props: dict[str, Any]) -> QueueSource:
+        """An `SQS` event whose `Queue` is `!GetAtt <queue>.Arn` of a queue of this template."""
+        queue = props.get("Queue")
+        if not (isinstance(queue, dict) and "Fn::GetAtt" in queue):
+            raise ValueError(f"SQS event {event_name}: Queue must be !GetAtt <queue>.Arn of this template")
+        target = queue["Fn::GetAtt"]
+        logical_id = str(target[0] if isinstance(target, list) else str(target).split(".")[0])
+        scaling = props.get("ScalingConfig") or {}
+        maximum = scaling.get("MaximumConcurrency")
+        return QueueSource(
+            name=event_name,
+            queue=logical_id,
+            batch_size=int(cfn_string(self.resolve(props.get("BatchSize", 10)))),
+            maximum_concurrency=None if maximum is None else int(cfn_string(self.resolve(maximum))),
+            report_batch_item_failures="ReportBatchItemFailures"
+            in [cfn_string(item) for item in self.resolve(props.get("FunctionResponseTypes", []))],
+            enabled=cfn_string(self.resolve(props.get("Enabled", True))) != "false",
+        )
 
     def _schedule(self, event_name: str, kind: str, props: dict[str, Any]) -> Schedule:
         """A `Schedule` (Schedule, Enabled/State) or `ScheduleV2` (ScheduleExpression, State) event."""

@@ -350,6 +350,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's assessment jobs
+         * @description Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor` for the next page. A cursor that is not one this route gave is a 422.
+         *
+         *     **Required scope:** `assessments:write` (or `admin`).
+         */
+        get: operations["listAssessmentJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One assessment job: status, companies by outcome, budget, each company's result
+         * @description `companies` counts each outcome (they add up to `total`); `budget` has the reserved, spent and still held amounts (USD strings); `results` lists every company in input order with its score id or its problem. A job of another tenant is a 404.
+         *
+         *     **Required scope:** `assessments:write` (or `admin`).
+         */
+        get: operations["getAssessmentJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an assessment job
+         * @description Stops the remaining work and releases the unused reservation at once; companies already being assessed finish, the others end `cancelled`. Cancelling a cancelled job answers it again; a job that had finished is a 409.
+         *
+         *     **Required scope:** `assessments:write` (or `admin`).
+         */
+        post: operations["cancelAssessmentJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -364,6 +430,28 @@ export interface paths {
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portfolios/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assess a portfolio in the background, within a job budget
+         * @description Reserves `budget_usd` whole against the tenant's and the global daily budgets (a 429 naming the scope when one cannot hold it, and nothing is queued), stores the companies and queues one message per company; answers 202 with the job and its `Location`. Each company is assessed as POST /assessments does, every provider attempt drawn from the job's reservation and on the ledger under the job's id; companies left when it runs out end `budget_exhausted`. Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+         *
+         *     **Required scope:** `assessments:write` (or `admin`).
+         */
+        post: operations["createPortfolioAssessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1639,6 +1727,184 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * JobBudgetView
+         * @description USD as decimal strings (6 places). `spent`: settled attempts; `held`: attempts in flight.
+         */
+        JobBudgetView: {
+            /** Held */
+            held: string;
+            /** Released */
+            released: boolean;
+            /** Reserved */
+            reserved: string;
+            /** Spent */
+            spent: string;
+        };
+        /**
+         * JobCompany
+         * @description One company of a job with its evidence inline (the same limit as POST /assessments).
+         *
+         *     Evidence is one field today; a reference to an uploaded evidence document will be an
+         *     alternative to it (`evidence_id`, exactly one of the two), so this object forbids other fields.
+         */
+        JobCompany: {
+            /** Company Id */
+            company_id: string;
+            /** Evidence */
+            evidence: string;
+            /**
+             * Sector
+             * @description matched case-insensitively
+             * @enum {string}
+             */
+            sector: "technology" | "financial_services" | "healthcare" | "business_services" | "retail" | "manufacturing" | "other";
+        };
+        /** JobCompanyView */
+        JobCompanyView: {
+            /** Company Id */
+            company_id: string;
+            /** Index */
+            index: number;
+            problem?: components["schemas"]["ItemProblem"] | null;
+            /** Score Id */
+            score_id?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "budget_exhausted" | "cancelled";
+        };
+        /** JobCountsView */
+        JobCountsView: {
+            /** Budget Exhausted */
+            budget_exhausted: number;
+            /** Cancelled */
+            cancelled: number;
+            /** Failed */
+            failed: number;
+            /** Pending */
+            pending: number;
+            /** Succeeded */
+            succeeded: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * JobList
+         * @example {
+         *       "items": [
+         *         {
+         *           "budget": {
+         *             "held": "0.000000",
+         *             "released": true,
+         *             "reserved": "0.030000",
+         *             "spent": "0.021000"
+         *           },
+         *           "companies": {
+         *             "budget_exhausted": 1,
+         *             "cancelled": 0,
+         *             "failed": 0,
+         *             "pending": 0,
+         *             "succeeded": 1,
+         *             "total": 2
+         *           },
+         *           "created_at": "2026-12-03T10:15:30.123Z",
+         *           "finished_at": "2026-12-03T10:16:02.789Z",
+         *           "job_id": "01JD3Q5ZKXW8M4T7V2N6R9B1CE",
+         *           "model": null,
+         *           "notify": false,
+         *           "param_version": "v2.0",
+         *           "started_at": "2026-12-03T10:15:30.456Z",
+         *           "status": "partially_failed"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        JobList: {
+            /** Items */
+            items: components["schemas"]["JobView"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * JobView
+         * @description A job: status, companies by outcome, its budget, and (GET /jobs/{job_id}) each company.
+         * @example {
+         *       "budget": {
+         *         "held": "0.000000",
+         *         "released": true,
+         *         "reserved": "0.030000",
+         *         "spent": "0.021000"
+         *       },
+         *       "companies": {
+         *         "budget_exhausted": 1,
+         *         "cancelled": 0,
+         *         "failed": 0,
+         *         "pending": 0,
+         *         "succeeded": 1,
+         *         "total": 2
+         *       },
+         *       "created_at": "2026-12-03T10:15:30.123Z",
+         *       "finished_at": "2026-12-03T10:16:02.789Z",
+         *       "job_id": "01JD3Q5ZKXW8M4T7V2N6R9B1CE",
+         *       "model": null,
+         *       "notify": false,
+         *       "param_version": "v2.0",
+         *       "results": [
+         *         {
+         *           "company_id": "acme-logistics",
+         *           "index": 0,
+         *           "score_id": "01JD3Q60AB7C9D1E2F3G4H5J6K",
+         *           "status": "succeeded"
+         *         },
+         *         {
+         *           "company_id": "globex-retail",
+         *           "index": 1,
+         *           "problem": {
+         *             "detail": "The job:01JD3Q5ZKXW8M4T7V2N6R9B1CE budget is exhausted.",
+         *             "errors": [],
+         *             "status": 429,
+         *             "title": "Too Many Requests",
+         *             "type": "https://api.orgair.io/problems/budget-exceeded"
+         *           },
+         *           "status": "budget_exhausted"
+         *         }
+         *       ],
+         *       "started_at": "2026-12-03T10:15:30.456Z",
+         *       "status": "partially_failed"
+         *     }
+         */
+        JobView: {
+            budget: components["schemas"]["JobBudgetView"];
+            companies: components["schemas"]["JobCountsView"];
+            /**
+             * Created At
+             * Format: date-time
+             * @example 2026-12-03T10:15:30.123Z
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Job Id */
+            job_id: string;
+            /** Model */
+            model: string | null;
+            /** Notify */
+            notify: boolean;
+            /** Param Version */
+            param_version: string;
+            /** Results */
+            results?: components["schemas"]["JobCompanyView"][] | null;
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "partially_failed" | "failed" | "cancelled";
+        };
         /** LedgerEntry */
         LedgerEntry: {
             /**
@@ -1993,6 +2259,46 @@ export interface components {
             ebitda_gamma?: number | null;
             /** Lambda */
             lambda?: number | null;
+        };
+        /**
+         * PortfolioAssessmentRequest
+         * @description The body of POST /portfolios/assessments.
+         * @example {
+         *       "budget_usd": "5.00",
+         *       "companies": [
+         *         {
+         *           "company_id": "acme-logistics",
+         *           "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed lakehouse; an AI policy was approved in January; three models are in production for demand forecasting.",
+         *           "sector": "technology"
+         *         },
+         *         {
+         *           "company_id": "globex-retail",
+         *           "evidence": "Board minutes (2025-03): a data platform team of 12 runs a governed lakehouse; an AI policy was approved in January; three models are in production for demand forecasting.",
+         *           "sector": "retail"
+         *         }
+         *       ],
+         *       "notify": false
+         *     }
+         */
+        PortfolioAssessmentRequest: {
+            /**
+             * Budget Usd
+             * @description The most the whole job may spend, reserved up front against the daily budgets (at most JOB_MAX_BUDGET_USD); unused reservation is released when the job ends.
+             */
+            budget_usd: number | string;
+            /** Companies */
+            companies: components["schemas"]["JobCompany"][];
+            /**
+             * Model
+             * @description One of the configured models (DEFAULT_LLM_MODEL, FALLBACK_LLM_MODEL); default: the configured default, then its fallback.
+             */
+            model?: string | null;
+            /**
+             * Notify
+             * @description Also publish the job's completion to its SNS topic (JOBS_TOPIC_ARN).
+             * @default false
+             */
+            notify: boolean;
         };
         /** PortfolioItem */
         PortfolioItem: {
@@ -4571,6 +4877,274 @@ export interface operations {
             };
         };
     };
+    listAssessmentJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAssessmentJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such job for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    cancelAssessmentJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such job for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The job had finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getOpenApiDocument: {
         parameters: {
             query?: never;
@@ -4587,6 +5161,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Too many requests or over budget. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (details only with DEBUG on). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (data store, key store, LLM) is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createPortfolioAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortfolioAssessmentRequest"];
+            };
+        };
+        responses: {
+            /** @description The job, queued; follow `Location` for its progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or nests too deep. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Too many requests or over budget. */

@@ -14,6 +14,7 @@ finds the same resources.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -107,7 +108,9 @@ def create_resources(template: Template, resources: Iterable[LocalResource], end
             clients[service] = aws_client(service, endpoint_url)
         return clients[service]
 
-    for resource in resources:
+    names = {resource.logical_id: resource.name for resource in resources if resource.type == QUEUE}
+    ordered = sorted(resources, key=lambda resource: "RedrivePolicy" in resource.properties)
+    for resource in ordered:  # dead-letter queues before the queues that redrive to them
         props = resource.properties
         if resource.type == TOPIC:
             arn = client("sns").create_topic(Name=resource.name)["TopicArn"]
@@ -121,6 +124,9 @@ def create_resources(template: Template, resources: Iterable[LocalResource], end
                 for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "FifoQueue")
                 if key in props
             }
+            redrive = props.get("RedrivePolicy")
+            if isinstance(redrive, Mapping):
+                attributes["RedrivePolicy"] = json.dumps(_local_redrive(redrive, names))
             client("sqs").create_queue(QueueName=resource.name, Attributes=attributes)
         elif resource.type == BUCKET:
             client("s3").create_bucket(Bucket=resource.name)
@@ -136,6 +142,23 @@ def create_resources(template: Template, resources: Iterable[LocalResource], end
             )
         created.append(f"{resource.logical_id} ({resource.type.split('::', 1)[1]}) {resource.ref}")
     return created
+
+
+def queue_arn(name: str) -> str:
+    return f"arn:aws:sqs:{LOCAL_REGION}:{LOCAL_ACCOUNT}:{name}"
+
+
+def _local_redrive(redrive: Mapping[str, Any], queue_names: Mapping[str, str]) -> dict[str, Any]:
+    """The template's RedrivePolicy with its `!GetAtt <queue>.Arn` as the local queue's ARN."""
+    target = redrive.get("deadLetterTargetArn")
+    if isinstance(target, Mapping) and "Fn::GetAtt" in target:
+        reference = target["Fn::GetAtt"]
+        logical_id = str(reference[0] if isinstance(reference, list) else str(reference).split(".")[0])
+        target = queue_arn(queue_names[logical_id])
+    return {
+        "deadLetterTargetArn": str(target),
+        "maxReceiveCount": int(cfn_string(redrive["maxReceiveCount"])),
+    }
 
 
 def _bus_exists(events: Any, name: str) -> bool:

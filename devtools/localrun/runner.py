@@ -49,6 +49,7 @@ from devtools.localrun.environment import (
 from devtools.localrun.functions import DEFAULT_CONCURRENCY, FunctionRegistry, InvocationOutcome
 from devtools.localrun.llm import LocalLlmError, RunnerLlm, start_llm
 from devtools.localrun.published import PUBLISHED_PATH, PublishedLog
+from devtools.localrun.queues import QueuePollers, queue_bindings
 from devtools.localrun.schedules import (
     ScheduleExpressionError,
     Scheduler,
@@ -265,6 +266,7 @@ def _serve(options: Options) -> int:
     llm: RunnerLlm | None = None
     published: PublishedLog | None = None
     scheduler: Scheduler | None = None
+    pollers: QueuePollers | None = None
     try:
         tables = dynamodb.create_tables(template)
         try:
@@ -354,6 +356,13 @@ def _serve(options: Options) -> int:
             suffix = f"  (schedule {schedules})" if schedules else ""
             _say(f"  POST    {server.url}{LOCAL_INVOKE_PREFIX}{spec.logical_id}{suffix}")
         _say(f"  GET     {server.url}{PUBLISHED_PATH}  (SNS messages and EventBridge events published)")
+        try:
+            bindings = queue_bindings(specs, resources)
+        except ValueError as error:
+            raise StartupError(f"SQS event source: {error}") from None
+        pollers = QueuePollers(bindings, registry.invoke, dynamodb.endpoint_url, stderr_log)
+        for binding in bindings:
+            _say(binding.line())
         scheduler = Scheduler(jobs, scheduled_invoker(registry))
         if jobs and options.schedules:
             for job, due in scheduler.next_runs.items():
@@ -376,6 +385,7 @@ def _serve(options: Options) -> int:
         if not stop.is_set():
             server.start()
             published.start()
+            pollers.start()
             if options.schedules:
                 scheduler.start()
             _say(f"Ready: serving on {server.url} (Ctrl-C to stop)")
@@ -385,6 +395,8 @@ def _serve(options: Options) -> int:
     finally:
         if scheduler is not None:
             scheduler.stop()
+        if pollers is not None:
+            pollers.stop()
         if server is not None:
             server.stop()
         if published is not None:

@@ -190,7 +190,7 @@ def test_the_generated_stack_is_created_in_moto_cloudformation(
     assert len(created) - len(listed) == len(template["Resources"]) - len(expected)
     assert {item["LogicalResourceId"] for item in listed} == expected
     assert {item["ResourceStatus"] for item in listed} == {"CREATE_COMPLETE"}
-    assert len(functions) == 11
+    assert len(functions) == 13
     assert len(published) == len(functions)  # one published version each, behind `live`
     for function in functions:
         variables = function["Environment"]["Variables"]

@@ -38,6 +38,7 @@ ROLLBACK_ALARMS: Final = frozenset(
         "Api5xxRateAlarm",
         "ApiLatencyP95Alarm",
         "FunctionErrorsAlarm",
+        "JobsFunctionErrorsAlarm",
         "FunctionThrottlesAlarm",
         "DynamoDbReadThrottleAlarm",
         "DynamoDbWriteThrottleAlarm",
@@ -45,8 +46,8 @@ ROLLBACK_ALARMS: Final = frozenset(
 )
 STAGES: Final = frozenset({"v1", "v2"})
 # The functions whose code signs pagination cursors with SECRET_KEY (Settings.signing_key():
-# orgair.logic.scores, orgair.logic.reviews, orgair.costs.ledger entries).
-CURSOR_SIGNERS: Final = frozenset({"ScoresFunction", "ReviewsFunction", "CostsFunction"})
+# orgair.logic.scores, orgair.logic.reviews, orgair.costs.ledger entries, orgair.logic.jobs listing).
+CURSOR_SIGNERS: Final = frozenset({"ScoresFunction", "ReviewsFunction", "CostsFunction", "JobsFunction"})
 LAMBDA_DESCRIPTION_LIMIT: Final = 256
 # The longest value a String parameter bounded only by its AllowedPattern can take.
 PATTERN_BOUNDS: Final = {"CostAlertThresholdPct": len("0.123")}

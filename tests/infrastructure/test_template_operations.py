@@ -18,6 +18,7 @@ HEALTH_ALARMS = {
     "Api5xxRateAlarm",
     "ApiLatencyP95Alarm",
     "FunctionErrorsAlarm",
+    "JobsFunctionErrorsAlarm",
     "FunctionThrottlesAlarm",
     "DynamoDbReadThrottleAlarm",
     "DynamoDbWriteThrottleAlarm",
@@ -53,12 +54,13 @@ def watched(raw: dict[str, Any], alarm_name: str, dimension: str) -> list[str]:
 
 
 def scheduled_functions(raw: dict[str, Any]) -> set[str]:
-    """The functions only EventBridge schedules invoke (asynchronously)."""
+    """The functions no caller waits for: invoked only by EventBridge schedules (asynchronously) or
+    by an SQS event source (whose poller retries a throttled batch by itself)."""
     return {
         name
         for name, function in resources_of(raw, "AWS::Serverless::Function").items()
         if (events := function["Properties"].get("Events", {}))
-        and all(event["Type"] == "Schedule" for event in events.values())
+        and all(event["Type"] in ("Schedule", "SQS") for event in events.values())
     }
 
 
@@ -95,9 +97,13 @@ def test_every_function_but_the_authorizer_rolls_back_on_errors(raw: dict[str, A
     """The daily reconciliation's errors notify without rolling back (ScheduledFunctionErrorsAlarm)."""
     functions = set(resources_of(raw, "AWS::Serverless::Function"))
     covered = watched(raw, "FunctionErrorsAlarm", "FunctionName")
+    jobs = watched(raw, "JobsFunctionErrorsAlarm", "FunctionName")
     scheduled = watched(raw, "ScheduledFunctionErrorsAlarm", "FunctionName")
+    rollback = {item["Ref"] for item in raw["Globals"]["Function"]["DeploymentPreference"]["Alarms"]}
 
-    assert set(covered) == functions - {"AuthorizerFunction", "ReconciliationFunction"}
+    assert set(covered) | set(jobs) == functions - {"AuthorizerFunction", "ReconciliationFunction"}
+    assert not set(covered) & set(jobs)
+    assert {"FunctionErrorsAlarm", "JobsFunctionErrorsAlarm"} <= rollback
     assert scheduled == ["ReconciliationFunction"]
     assert len(covered) <= MAX_METRICS_PER_ALARM, "FunctionErrorsAlarm: split it, at most 10 metrics"
 

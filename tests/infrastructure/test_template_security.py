@@ -225,17 +225,24 @@ def test_evidence_expires_and_every_upload_must_be_encrypted_with_kms() -> None:
     assert unencrypted, "EvidenceBucket: no policy denies an upload without SSE-KMS"
 
 
-def test_only_the_assessments_function_reaches_evidence_and_only_its_objects() -> None:
+def test_only_the_assessment_functions_reach_evidence_and_only_its_objects() -> None:
+    """The API function keeps inline text and reads uploads; the jobs worker only keeps the inline
+    text of each company it assesses."""
     reaching = {
         function: statement
         for function in FUNCTIONS
         for statement in function_statements(function)
         if "EvidenceBucket" in json.dumps(statement.get("Resource"))
     }
-    assert set(reaching) == {"AssessmentsFunction"}
-    statement = reaching["AssessmentsFunction"]
-    assert sorted(as_list(statement["Action"])) == ["s3:GetObject", "s3:PutObject"]
-    assert statement["Resource"] == {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}
+    assert set(reaching) == {"AssessmentsFunction", "AssessmentWorkerFunction"}
+    expected = {
+        "AssessmentsFunction": ["s3:GetObject", "s3:PutObject"],
+        "AssessmentWorkerFunction": ["s3:PutObject"],
+    }
+    for function, actions in expected.items():
+        statement = reaching[function]
+        assert sorted(as_list(statement["Action"])) == actions, function
+        assert statement["Resource"] == {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}, function
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)

@@ -143,12 +143,21 @@ def events_client() -> EventBridgeClient:
     return boto3.client("events", config=publisher_config())
 
 
+@lru_cache(maxsize=1)
+def sqs_client() -> Any:
+    """The container's SQS client (a job's company messages, the worker's backoff), with our time budget."""
+    import boto3
+
+    return boto3.client("sqs", config=client_config())
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint; the SnapStart restore hook)."""
     dynamodb_client.cache_clear()
     sns_client.cache_clear()
     events_client.cache_clear()
     s3_client.cache_clear()
+    sqs_client.cache_clear()
     ssm_provider.cache_clear()
     secrets_provider.cache_clear()
 

@@ -26,7 +26,7 @@ AssessmentOutcome = Literal["completed", "failed"]
 LlmOutcome = Literal["success", "error"]
 ScopeKind = Literal["global", "tenant"]
 OutputMode = Literal["structured", "prompt"]
-DegradeScopeKind = Literal["global", "tenant", "global-share"]
+DegradeScopeKind = Literal["global", "tenant", "global-share", "job"]
 
 SCORES_COMPUTED: Final = "ScoresComputed"
 REVIEWS_OPENED: Final = "ReviewsOpened"
@@ -177,6 +177,8 @@ def record_llm_degraded(reason: str, scope: str) -> None:
         kind = "tenant"
     elif scope.startswith("global-share:"):
         kind = "global-share"
+    elif scope.startswith("job:"):
+        kind = "job"  # a job's own budget (orgair.costs.job_budget)
     else:
         raise ValueError(f"unknown budget scope {scope!r}")
     _emit([(LLM_DEGRADED_CALLS, MetricUnit.Count, 1)], {"reason": reason, "scope": kind})

@@ -410,3 +410,10 @@ def created(body: Any, location: str, *, replayed: bool = False) -> Response[Any
         body=body,
         headers=headers,
     )
+
+
+def accepted(body: Any, location: str, *, replayed: bool = False) -> Response[Any]:
+    """202 with a Location header: work was accepted and goes on in the background (a job)."""
+    response = created(body, location, replayed=replayed)
+    response.status_code = HTTPStatus.ACCEPTED
+    return response

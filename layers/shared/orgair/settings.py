@@ -120,6 +120,7 @@ class Settings(BaseModel):
     COSTS_TABLE_NAME: str = "CostsTable"
     IDEMPOTENCY_TABLE_NAME: str = "IdempotencyTable"
     API_KEYS_TABLE_NAME: str = "ApiKeysTable"
+    JOBS_TABLE_NAME: str = "JobsTable"
     # Time budget of every AWS SDK call (DynamoDB, SSM, Secrets Manager): its worst case,
     # attempts × (connect + read) + backoff (orgair.aws.call_budget_seconds), stays well inside the
     # shortest function timeout, so a stalled dependency is a 503, never a 504 at the deadline.
@@ -176,6 +177,16 @@ class Settings(BaseModel):
     HOLD_EXPIRY_SECONDS: int = Field(default=300, ge=30, le=3600)
     ALERT_TOPIC_ARN: str | None = None
     ALERT_EVENT_BUS_NAME: str = "default"
+    JOBS_QUEUE_URL: str | None = None
+    """The queue of background assessment work, one message per company (JobsFunction sends)."""
+    JOBS_TOPIC_ARN: str | None = None
+    """Where a finished job that asked for `notify` is published (SNS), besides EventBridge."""
+    JOB_MAX_BUDGET_USD: Decimal = _decimal("100", ge="0")
+    """The largest budget one job may reserve (POST /portfolios/assessments, `budget_usd`)."""
+    JOB_MAX_DELIVERIES: int = Field(default=3, ge=1, le=10)
+    """Deliveries of a company's message before a provider failure ends it `failed` (the queue's
+    redrive maxReceiveCount is larger, so the dead-letter queue only gets what the worker could not
+    handle at all)."""
     EXPORT_BUCKET_NAME: str | None = None
     """The bucket the FOCUS export writes to (ExportFunction only)."""
     EVIDENCE_BUCKET_NAME: str | None = None

@@ -65,6 +65,8 @@ def test_the_tour_completes_every_step_of_the_journey(completed: subprocess.Comp
         "GET /v2/reviews?status=pending",
         "POST /v2/reviews/{review_id}/decision",
         "POST /v2/assessments",
+        "POST /v2/portfolios/assessments",
+        "GET /v2/jobs/{job_id}",
         "orgair budgets set",
         "POST /v2/assessments (over budget)",
         "POST /_local/invoke/BudgetCheckFunction",
@@ -74,9 +76,10 @@ def test_the_tour_completes_every_step_of_the_journey(completed: subprocess.Comp
     ):
         assert step(report, request).startswith("ok  "), report
     assert "FAIL" not in report
-    assert re.search(r"^17 steps, all as expected", report, re.MULTILINE), report
+    assert re.search(r"^19 steps, all as expected", report, re.MULTILINE), report
     assert "500 of 500 companies scored and stored" in step(report, "POST /v2/portfolios/scores")
     assert "requires_review" in step(report, "POST /v2/scores (a jump)")
+    assert "succeeded: 20 of 20 scored" in step(report, "GET /v2/jobs/{job_id}")
 
 
 def test_the_report_shows_the_assessments_ledger_lines(completed: subprocess.CompletedProcess[str]) -> None:

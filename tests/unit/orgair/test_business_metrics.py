@@ -202,3 +202,13 @@ def test_no_function_or_layer_module_spells_a_metric_name_inline() -> None:
                 ]
     assert sources
     assert inline == [], f"metric names spelled inline (add a constant to business_metrics): {inline}"
+
+
+def test_a_call_degraded_by_its_jobs_budget_counts_under_the_job_kind_never_its_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bm.record_llm_degraded("default_not_admissible", "job:01JD3Q5ZKXW8M4T7V2N6R9B1CE")
+
+    record = only_record(capsys)
+    assert record["scope"] == "job"
+    assert "01JD3Q5ZKXW8M4T7V2N6R9B1CE" not in json.dumps(record)

@@ -243,6 +243,8 @@ def hold_item(hold: Hold) -> Item:
     }
     if hold.price_row_id is not None:
         item["price_row_id"] = _s(hold.price_row_id)
+    if hold.funded_by is not None:
+        item["funded_by"] = _s(hold.funded_by)
     if hold.status == "held":
         item["gsi1pk"] = _s(hold_shard_pk(hold.day, hold.call_id))
         item["gsi1sk"] = _s(f"{_iso(hold.expires_at)}#{hold.call_id}")
@@ -264,6 +266,7 @@ def hold_from(item: Mapping[str, Any]) -> Hold:
         expires_at=_parse_iso(_get_s(item, "hold_expires_at")),
         status="settled" if status == "settled" else "held",
         price_row_id=_get_s(item, "price_row_id") or None,
+        funded_by=_get_s(item, "funded_by") or None,
     )
 
 
@@ -506,6 +509,9 @@ class CostsStore:
             cast("TransactWriteItemTypeDef", line_put),
         ]
         delta = line.cost_micros - hold.estimate_micros
+        if hold.funded_by is not None:
+            self._settle_funded(hold, line, items, now)
+            return
         items.extend(
             self._counter_update(
                 hold.day,
@@ -515,6 +521,188 @@ class CostsStore:
             for scope in hold.scopes
         )
         self._transact(items, "settling a call")
+
+    def _settle_funded(
+        self, hold: Hold, line: LedgerLine, items: list[TransactWriteItemTypeDef], now: datetime
+    ) -> None:
+        """Settle a call a job funded: the job's scope is corrected by actual − estimate; the day's
+        scopes, where the job committed its whole budget up front, get the cost as settled and,
+        only once the job released its unused budget, the correction of `committed` too (the
+        release returned everything but what was still held then). Whether the job was released is
+        a condition of the transaction, so a release racing this settlement is never missed."""
+        job_scope = hold.funded_by or ""
+        hour = hold.reserved_at.astimezone(UTC).hour
+        delta = line.cost_micros - hold.estimate_micros
+        for released in (False, True):
+            scoped = [
+                self._counter_update(
+                    hold.day,
+                    ScopeUpdate(
+                        scope=scope,
+                        committed_delta=delta if released else 0,
+                        settled_delta=line.cost_micros,
+                        hour=hour,
+                    ),
+                    now,
+                )
+                for scope in hold.scopes
+            ]
+            job = self._job_update(
+                job_scope,
+                hold.day,
+                committed_delta=delta,
+                settled_delta=line.cost_micros,
+                condition="attribute_exists(released)" if released else "attribute_not_exists(released)",
+                now=now,
+            )
+            try:
+                self._transact([*items, *scoped, job], "settling a job's call")
+            except ConditionFailed as refusal:
+                if refusal.index == len(items) + len(scoped) and not released:
+                    continue
+                raise
+            return
+
+    def _job_update(
+        self,
+        job_scope: str,
+        day: date,
+        *,
+        committed_delta: int,
+        settled_delta: int,
+        condition: str,
+        now: datetime,
+        values: Item | None = None,
+    ) -> TransactWriteItemTypeDef:
+        return cast(
+            "TransactWriteItemTypeDef",
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": counter_key(job_scope, day),
+                    "UpdateExpression": "SET updated_at = :now ADD committed :committed, settled :settled",
+                    "ConditionExpression": f"attribute_exists(limit_micros) AND {condition}",
+                    "ExpressionAttributeValues": {
+                        ":now": _s(_iso(now)),
+                        ":committed": _n(committed_delta),
+                        ":settled": _n(settled_delta),
+                        **(values or {}),
+                    },
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+        )
+
+    # ------------------------------------------------------------------ job reservations
+
+    def reserve_job(
+        self, job_scope: str, tenant_id: str, day: date, scopes: Sequence[ScopeUpdate], now: datetime
+    ) -> bool:
+        """Reserve a job's whole budget: the job's own counter (its limit is the budget, nothing
+        committed yet) and the budget added to every day scope's `committed` under its ceiling, in
+        one transaction: every scope admits or none does. False when this job had reserved already
+        (a retry); ConditionFailed(1 + i) when scope i refused."""
+        amount = scopes[0].committed_delta if scopes else 0
+        items: list[TransactWriteItemTypeDef] = [
+            cast(
+                "TransactWriteItemTypeDef",
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **counter_key(job_scope, day),
+                            "scope": _s(job_scope),
+                            "day": _s(day.isoformat()),
+                            "tenant_id": _s(_check_tenant(tenant_id)),
+                            "committed": _n(0),
+                            "settled": _n(0),
+                            "limit_micros": _n(amount),
+                            "day_scopes": {"L": [_s(update.scope) for update in scopes]},
+                            "updated_at": _s(_iso(now)),
+                        },
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            )
+        ]
+        items.extend(self._counter_update(day, update, now) for update in scopes)
+        try:
+            self._transact(items, "reserving a job's budget")
+        except ConditionFailed as refusal:
+            if refusal.index == 0:
+                return False
+            raise
+        return True
+
+    def reserve_funded(self, hold: Hold, ceiling: int, now: datetime) -> None:
+        """Create a job-funded call's hold and draw its estimate from the job's reservation, at once
+        (`ceiling`: the job's budget minus the estimate, the most it may have committed before).
+
+        ConditionFailed(0): the hold exists already; ConditionFailed(1): the job's remaining
+        reservation does not cover the estimate, or the job released it (finished or cancelled).
+        """
+        job = self._job_update(
+            hold.funded_by or "",
+            hold.day,
+            committed_delta=hold.estimate_micros,
+            settled_delta=0,
+            condition="attribute_not_exists(released) AND committed <= :ceiling",
+            now=now,
+            values={":ceiling": _n(ceiling)},
+        )
+        hold_put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": hold_item(hold),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+        self._transact([cast("TransactWriteItemTypeDef", hold_put), job], "reserving from a job's budget")
+
+    def release_job(self, job_scope: str, day: date, now: datetime) -> int | None:
+        """Return a job's unused reservation (limit − committed) to every day scope, once.
+
+        Calls of the job still held at that moment keep their estimate committed; each is corrected
+        when it settles (`settle`). None when the job had been released already.
+        """
+        for _attempt in range(TRANSACTION_ATTEMPTS):
+            with store_errors("reading a job's reservation"):
+                response = self._client.get_item(
+                    TableName=self._table, Key=counter_key(job_scope, day), ConsistentRead=True
+                )
+            item = response.get("Item")
+            if not item or "released" in item:
+                return None
+            committed = _get_n(item, "committed")
+            unused = max(0, _get_n(item, "limit_micros") - committed)
+            scopes = [str(value["S"]) for value in item.get("day_scopes", {}).get("L", [])]
+            job = cast(
+                "TransactWriteItemTypeDef",
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": counter_key(job_scope, day),
+                        "UpdateExpression": "SET released = :now, released_micros = :unused",
+                        "ConditionExpression": "attribute_not_exists(released) AND committed = :committed",
+                        "ExpressionAttributeValues": {
+                            ":now": _s(_iso(now)),
+                            ":unused": _n(unused),
+                            ":committed": _n(committed),
+                        },
+                    }
+                },
+            )
+            items = [job]
+            items.extend(
+                self._counter_update(day, ScopeUpdate(scope=scope, committed_delta=-unused), now)
+                for scope in scopes
+            )
+            try:
+                self._transact(items, "releasing a job's budget")
+            except ConditionFailed:
+                continue
+            return unused
+        raise DependencyUnavailable("A job's reservation stayed contended.", retry_after_seconds=1)
 
     def record_external(
         self, marker: ExternalMarker, line: LedgerLine, scopes: Sequence[ScopeUpdate], now: datetime
@@ -662,6 +850,17 @@ class CostsStore:
                 TableName=self._table, Key=counter_key(scope, day), ConsistentRead=True
             )
         return counter_from(scope, day, response.get("Item"))
+
+    def job_released(self, job_scope: str, day: date) -> bool:
+        """Whether a job's reservation was released (its unused budget returned to the day)."""
+        with store_errors("reading a job's reservation"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key=counter_key(job_scope, day),
+                ConsistentRead=True,
+                ProjectionExpression="released",
+            )
+        return "released" in response.get("Item", {})
 
     def counters(self, scopes: Sequence[str], day: date) -> dict[str, Counter]:
         """Every scope's counter for the day (missing ones as zero), in batches of 100."""

@@ -76,6 +76,8 @@ class LlmRequest:
     request_id: str
     system: str
     user: str
+    parent_request_id: str | None = None
+    """The parent id every attempt's ledger line carries (a job's id); None: a fresh one per request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +287,8 @@ class LlmGateway:
             deadline=deadline,
             budget=self.ledger.request_budget(),
         )
+        if request.parent_request_id is not None:
+            run.parent_request_id = request.parent_request_id
         messages = [Message("user", request.user)]
         candidates = self._route(run, candidates, messages)
         for repair in range(repairs + 1):

@@ -12,6 +12,7 @@ still invalid after the repair is a 502 whose cost stays on the ledger.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -199,12 +200,17 @@ def assess(
     settings: Settings,
     gateway: LlmGateway,
     lambda_context: Any = None,
+    parent_request_id: str | None = None,
+    score_id: str | None = None,
+    before_store: Callable[[str], None] | None = None,
 ) -> StoredScore:
     """Rate the evidence with the LLM (reserved and settled per attempt), then score and store it.
 
     The stored score carries the ratings with their rationales, where the spend is on the ledger, and
     which evidence and prompt version produced it. Refusals of the evidence (422, 404, 409, 413) come
-    before any model is called.
+    before any model is called. A job's worker passes its job id as `parent_request_id`, the
+    `score_id` to store under, and `before_store`, called with that id after the model answered and
+    before anything is stored.
     """
     evidence = read_evidence(check_evidence_inputs(request, version), meta.tenant_id, settings)
     try:
@@ -216,6 +222,9 @@ def assess(
             settings=settings,
             gateway=gateway,
             lambda_context=lambda_context,
+            parent_request_id=parent_request_id,
+            score_id=score_id,
+            before_store=before_store,
         )
     except Exception:
         record_assessment("failed")
@@ -233,6 +242,9 @@ def _assess(
     settings: Settings,
     gateway: LlmGateway,
     lambda_context: Any,
+    parent_request_id: str | None = None,
+    score_id: str | None = None,
+    before_store: Callable[[str], None] | None = None,
 ) -> StoredScore:
     completion = gateway.complete_json(
         LlmRequest(
@@ -242,6 +254,7 @@ def _assess(
             request_id=meta.request_id,
             system=SYSTEM_PROMPT,
             user=user_prompt(request, evidence.text),
+            parent_request_id=parent_request_id,
         ),
         DimensionRatings,
         deadline=Deadline.within(
@@ -264,4 +277,8 @@ def _assess(
         "prompt_version": PROMPT_VERSION,
         "llm": assessment_cost(completion).model_dump(mode="json"),
     }
-    return store_score(company, version=version, meta=meta, settings=settings, assessment=record)
+    if score_id is not None and before_store is not None:
+        before_store(score_id)
+    return store_score(
+        company, version=version, meta=meta, settings=settings, assessment=record, score_id=score_id
+    )

@@ -98,8 +98,13 @@ class _Pending:
     created_at: str
 
     @classmethod
-    def of(cls, company: CompanyScoreInput, result: CompositeResult | OrgAirV2Result) -> _Pending:
-        return cls(company, result, new_id(), _now())
+    def of(
+        cls,
+        company: CompanyScoreInput,
+        result: CompositeResult | OrgAirV2Result,
+        score_id: str | None = None,
+    ) -> _Pending:
+        return cls(company, result, score_id or new_id(), _now())
 
 
 def _prepare(
@@ -234,14 +239,17 @@ def store_score(
     meta: RequestMeta,
     settings: Settings,
     assessment: dict[str, Any] | None = None,
+    score_id: str | None = None,
 ) -> StoredScore:
     """Score, compare with the company's references, and store score + pointer (+ review) atomically.
 
     One read (the pointer) and one transactional write conditional on that pointer; if another
     score of the company got in between, the decision is taken again on the new pointer.
+    `score_id`: the id to store under (a new id when None), for a caller that recorded it first
+    (a job's worker, so that a later run finds the score stored instead of storing a second one).
     """
     check_storable(check_version_inputs(company, version))
-    pending = _Pending.of(company, score_company(company, scoring_parameters(settings), version))
+    pending = _Pending.of(company, score_company(company, scoring_parameters(settings), version), score_id)
     for attempt in range(scores_dal.WRITE_ATTEMPTS):
         if attempt:
             scores_dal.pause_before_retry(attempt)

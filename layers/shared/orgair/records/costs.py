@@ -88,6 +88,11 @@ class Hold:
     status: HoldStatus = "held"
     price_row_id: str | None = None
     """The price row in force at admission (`<model>@<effective_from>`): the call is settled at it."""
+    funded_by: str | None = None
+    """`job:<id>` when the call draws from a job's reservation (`orgair.costs.job_budget`): its
+    estimate was admitted in that job's scope only, because the job already committed its whole
+    budget in `scopes` when it was created; settling corrects the job's scope and adds the cost to
+    the settled amount of `scopes`."""
 
 
 @dataclass(frozen=True, slots=True)

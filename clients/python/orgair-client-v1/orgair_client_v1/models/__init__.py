@@ -46,6 +46,15 @@ from .individual_score_result import IndividualScoreResult
 from .individual_score_result_domain_expertise_source import IndividualScoreResultDomainExpertiseSource
 from .item_field_problem import ItemFieldProblem
 from .item_problem import ItemProblem
+from .job_budget_view import JobBudgetView
+from .job_company import JobCompany
+from .job_company_sector import JobCompanySector
+from .job_company_view import JobCompanyView
+from .job_company_view_status import JobCompanyViewStatus
+from .job_counts_view import JobCountsView
+from .job_list import JobList
+from .job_view import JobView
+from .job_view_status import JobViewStatus
 from .ledger_entry import LedgerEntry
 from .ledger_entry_kind import LedgerEntryKind
 from .ledger_entry_source import LedgerEntrySource
@@ -55,6 +64,7 @@ from .liveness import Liveness
 from .model_reconciliation_view import ModelReconciliationView
 from .model_spend_view import ModelSpendView
 from .parameter_overrides import ParameterOverrides
+from .portfolio_assessment_request import PortfolioAssessmentRequest
 from .portfolio_item import PortfolioItem
 from .portfolio_item_status import PortfolioItemStatus
 from .portfolio_request import PortfolioRequest
@@ -147,6 +157,15 @@ __all__ = (
     "IndividualScoreResultDomainExpertiseSource",
     "ItemFieldProblem",
     "ItemProblem",
+    "JobBudgetView",
+    "JobCompany",
+    "JobCompanySector",
+    "JobCompanyView",
+    "JobCompanyViewStatus",
+    "JobCountsView",
+    "JobList",
+    "JobView",
+    "JobViewStatus",
     "LedgerEntry",
     "LedgerEntryKind",
     "LedgerEntrySource",
@@ -156,6 +175,7 @@ __all__ = (
     "ModelReconciliationView",
     "ModelSpendView",
     "ParameterOverrides",
+    "PortfolioAssessmentRequest",
     "PortfolioItem",
     "PortfolioItemStatus",
     "PortfolioRequest",

@@ -1,0 +1,281 @@
+"""The jobs worker on the embedded DynamoDB and SQS, the provider at the HTTP transport (respx):
+exactly one score and one ledger line per attempt per company, however often a message comes;
+a run that died mid-call replaced with no duplicate and no leaked hold; the job budget never
+exceeded; cancellation; a provider outage retried, then a failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+import respx
+from orgair.auth.principal import RequestMeta
+from orgair.aws import reset_clients
+from orgair.costs.budget import GLOBAL_SCOPE, global_share_scope, tenant_scope
+from orgair.costs.check import BudgetCheck
+from orgair.costs.ledger import CostLedger
+from orgair.dal.jobs import DynamoJobsRepository
+from orgair.llm.transport import reset_http_client
+from orgair.logic.jobs import (
+    CompanyMessage,
+    JobQueue,
+    RetryLater,
+    Worker,
+    cancel_job,
+    create_job,
+    funded_gateway,
+)
+from orgair.models.jobs import PortfolioAssessmentRequest
+from orgair.records.jobs import JobRecord
+from orgair.settings import Settings
+from support.costs import cost_settings
+from support.llm import OPENAI_URL, openai_reply, provider_error
+
+from devtools.embedded_dynamodb import EmbeddedDynamoDB
+
+RATINGS = {
+    name: {"score": 70, "rationale": f"Evidence on {name}."}
+    for name in (
+        "data_infrastructure",
+        "ai_governance",
+        "technology_stack",
+        "talent",
+        "leadership",
+        "use_case_portfolio",
+        "culture",
+    )
+}
+META = RequestMeta(tenant_id="acme", key_id="k1", correlation_id="corr-1", request_id="req-1")
+DAY_SCOPES = (GLOBAL_SCOPE, tenant_scope("acme"), global_share_scope("acme"))
+
+
+class Crash(BaseException):
+    """The worker's process ending in the middle of a provider call (not an error it could handle)."""
+
+
+@pytest.fixture
+def provider() -> Iterator[respx.MockRouter]:
+    reset_http_client()
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        yield router
+    reset_http_client()
+
+
+@pytest.fixture
+def settings(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", dynamodb.endpoint_url)
+    reset_clients()
+    sqs = boto3.client("sqs", endpoint_url=dynamodb.endpoint_url, region_name="us-east-1")
+    url = sqs.create_queue(QueueName="jobs-test")["QueueUrl"]
+    yield cost_settings(LLM_MAX_RETRIES=0, JOBS_QUEUE_URL=url, DEGRADED_LLM_MODEL="")
+    reset_clients()
+
+
+class Harness:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.repo = DynamoJobsRepository(settings.JOBS_TABLE_NAME)
+        self.ledger = CostLedger(settings)
+        self.published: list[JobRecord] = []
+        self.now = datetime.now(UTC)
+
+    def create(self, companies: int, budget: str = "5.00") -> JobRecord:
+        request = PortfolioAssessmentRequest.model_validate(
+            {
+                "companies": [
+                    {
+                        "company_id": f"co-{index}",
+                        "sector": "technology",
+                        "evidence": "A governed data platform.",
+                    }
+                    for index in range(companies)
+                ],
+                "budget_usd": budget,
+            }
+        )
+        return create_job(
+            request,
+            meta=META,
+            version="v2.0",
+            settings=self.settings,
+            repo=self.repo,
+            ledger=self.ledger,
+            queue=JobQueue(self.settings.JOBS_QUEUE_URL),
+        )
+
+    def worker(self) -> Worker:
+        return Worker(
+            settings=self.settings,
+            repo=self.repo,
+            gateway_for=funded_gateway(self.settings),
+            publish=self.published.append,
+            clock=lambda: self.now,
+        )
+
+    def deliver(self, job: JobRecord, receive_count: int = 1) -> None:
+        worker = self.worker()
+        for index in range(job.counts.total):
+            worker.handle(CompanyMessage("acme", job.job_id, index), receive_count)
+
+    def job(self, job: JobRecord) -> JobRecord:
+        current = self.repo.get("acme", job.job_id)
+        assert current is not None
+        return current
+
+    def lines(self, job: JobRecord) -> list[Any]:
+        return [
+            line
+            for line in self.ledger.store.ledger_lines("acme", job.day)
+            if line.meta.parent_request_id == job.job_id
+        ]
+
+    def scores(self) -> list[dict[str, Any]]:
+        client = boto3.client("dynamodb")
+        items = client.scan(TableName=self.settings.SCORES_TABLE_NAME)["Items"]
+        return [item for item in items if item["sk"]["S"].startswith("S#")]
+
+    def day_counters(self, job: JobRecord) -> dict[str, tuple[int, int]]:
+        counters = self.ledger.store.counters(list(DAY_SCOPES), job.day)
+        return {
+            scope: (counters[scope].committed_micros, counters[scope].settled_micros) for scope in DAY_SCOPES
+        }
+
+
+@pytest.fixture
+def harness(settings: Settings) -> Harness:
+    return Harness(settings)
+
+
+def test_each_company_is_scored_once_and_redelivering_every_message_changes_nothing(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+    job = harness.create(5)
+
+    harness.deliver(job)
+    finished = harness.job(job)
+    lines, scores = harness.lines(job), harness.scores()
+    harness.deliver(job)
+    harness.deliver(job, receive_count=2)
+
+    assert (finished.status, finished.counts.succeeded, finished.counts.pending) == ("succeeded", 5, 0)
+    assert len(lines) == 5
+    assert len(scores) == 5
+    assert harness.lines(job) == lines
+    assert len(harness.scores()) == 5
+    assert harness.job(job) == finished
+    assert [published.job_id for published in harness.published] == [job.job_id]
+    spent = sum(line.cost_micros for line in lines)
+    assert harness.day_counters(job) == dict.fromkeys(DAY_SCOPES, (spent, spent))
+    assert {task.score_id for task in harness.repo.tasks(job.job_id)} == {
+        item["score_id"]["S"] for item in scores
+    }
+
+
+def test_a_run_that_died_mid_call_is_replaced_after_its_lease_with_no_duplicate_and_no_leaked_hold(
+    harness: Harness, provider: respx.MockRouter, settings: Settings
+) -> None:
+    calls: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise Crash
+        return openai_reply(RATINGS)
+
+    provider.post(OPENAI_URL).mock(side_effect=answer)
+    job = harness.create(2)
+
+    with pytest.raises(Crash):
+        harness.deliver(job)
+    with pytest.raises(RetryLater):  # redelivered while the dead run's lease still holds
+        harness.worker().handle(CompanyMessage("acme", job.job_id, 0), 2)
+    harness.now += timedelta(hours=1)
+    harness.deliver(job, receive_count=2)
+    check = BudgetCheck(CostLedger(settings, clock=lambda: harness.now), publisher={})
+    expired = check.settle_expired_holds((job.day,), harness.now)
+
+    done = harness.job(job)
+    lines = harness.lines(job)
+    assert (done.status, done.counts.succeeded) == ("succeeded", 2)
+    assert len(harness.scores()) == 2
+    assert [line.status for line in expired] == ["uncertain"]
+    assert sorted(line.outcome for line in lines) == ["hold_expired", "ok", "ok"]
+    assert harness.ledger.open_holds([job.day]) == []
+    spent = sum(line.cost_micros for line in lines)
+    assert harness.day_counters(job) == dict.fromkeys(DAY_SCOPES, (spent, spent))
+
+
+def test_companies_left_when_the_job_budget_runs_out_end_budget_exhausted_within_the_budget(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    # Every answer claims more tokens than reserved, so each call costs its whole reservation.
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS, prompt_tokens=10**6))
+    probe = harness.create(1, "1.00")
+    harness.deliver(probe)
+    estimate = harness.lines(probe)[0].estimate_micros
+    assert estimate is not None
+    job = harness.create(6, str(Decimal(estimate * 2 + estimate // 2) / 1_000_000))
+
+    harness.deliver(job)
+
+    done = harness.job(job)
+    spent = sum(line.cost_micros for line in harness.lines(job))
+    statuses = [task.status for task in harness.repo.tasks(job.job_id)]
+    assert done.status == "partially_failed"
+    assert statuses == ["succeeded"] * 2 + ["budget_exhausted"] * 4
+    assert (done.counts.succeeded, done.counts.budget_exhausted) == (2, 4)
+    assert spent == 2 * estimate
+    assert spent <= job.budget_micros
+    task = harness.repo.task(job.job_id, 5)
+    assert task is not None
+    assert task.problem is not None
+    assert task.problem["status"] == 429
+
+
+def test_cancelling_releases_the_unused_budget_and_the_rest_end_cancelled(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+    job = harness.create(4)
+    worker = harness.worker()
+    worker.handle(CompanyMessage("acme", job.job_id, 0), 1)
+
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id)
+    harness.deliver(job)
+
+    done = harness.job(job)
+    spent = sum(line.cost_micros for line in harness.lines(job))
+    assert cancelled.status == "cancelled"
+    assert (done.status, done.counts.succeeded, done.counts.cancelled) == ("cancelled", 1, 3)
+    assert done.finished_at is not None
+    assert harness.day_counters(job) == dict.fromkeys(DAY_SCOPES, (spent, spent))
+    assert len(harness.published) == 1
+
+
+def test_a_provider_outage_returns_the_message_then_fails_the_company_on_its_last_delivery(
+    harness: Harness, provider: respx.MockRouter, settings: Settings
+) -> None:
+    provider.post(OPENAI_URL).mock(return_value=provider_error(503))
+    provider.post(url__regex=r".*/v1/messages").mock(return_value=provider_error(503))
+    job = harness.create(1)
+    worker = harness.worker()
+
+    with pytest.raises(RetryLater) as first:
+        worker.handle(CompanyMessage("acme", job.job_id, 0), 1)
+    with pytest.raises(RetryLater) as second:
+        worker.handle(CompanyMessage("acme", job.job_id, 0), 2)
+    worker.handle(CompanyMessage("acme", job.job_id, 0), settings.JOB_MAX_DELIVERIES)
+
+    done = harness.job(job)
+    assert second.value.delay_seconds > first.value.delay_seconds
+    assert (done.status, done.counts.failed) == ("failed", 1)
+    task = harness.repo.task(job.job_id, 0)
+    assert task is not None
+    assert task.problem is not None
+    assert task.problem["status"] == 503
