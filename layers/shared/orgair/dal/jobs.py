@@ -20,8 +20,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
-from orgair.aws import cancelled_transiently, dynamodb_client, error_code, store_errors
-from orgair.dal.codec import from_item, to_item, to_value
+from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.dynamo.codec import from_item, to_item, to_value
+from orgair.dynamo.transact import Committed, transact
 from orgair.errors import DependencyUnavailable
 from orgair.records.jobs import (
     CompanyTask,
@@ -252,21 +253,8 @@ class DynamoJobsRepository:
         return True
 
     def _transact(self, items: list[Any], what: str) -> bool:
-        """One transaction; False when a condition failed, 503 when it could not be taken."""
-        try:
-            with store_errors(what):
-                self._client.transact_write_items(TransactItems=items)
-        except Exception as error:
-            if error_code(error) == "TransactionCanceledException" and not cancelled_transiently(error):
-                reasons = getattr(error, "response", {}).get("CancellationReasons", [])
-                if any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons):
-                    return False
-            if cancelled_transiently(error):
-                raise DependencyUnavailable(
-                    f"The data store could not take the write while {what}.", retry_after_seconds=1
-                ) from error
-            raise
-        return True
+        """One transaction (transient cancellations retried); False when a condition failed."""
+        return isinstance(transact(self._client, items, what), Committed)
 
     def create(self, job: JobRecord, tasks: Sequence[CompanyTask]) -> bool:
         """The job item first (conditional: one job per id), then the tasks in batches of 25.

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, cast
 
 from orgair.auth.principal import RequestMeta
-from orgair.costs.alerts import events_client, sns_client
+from orgair.aws import events_client, sns_client
 from orgair.costs.job_budget import FundedLedger, is_job_scope, job_position, release_job, reserve_job
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import format_usd, usd_to_micros_floor

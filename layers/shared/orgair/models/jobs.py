@@ -7,7 +7,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orgair.logic.assessments import MAX_EVIDENCE_CHARS
+from orgair.evidence.documents import MAX_EVIDENCE_CHARS
 from orgair.models.scores import ItemProblem
 from orgair.scoring.models import CompanyId, SectorName
 from orgair.timestamps import Timestamp
