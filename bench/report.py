@@ -316,11 +316,11 @@ MISS_CAUSES: tuple[tuple[str, str], ...] = (
     ),
     (
         "/ boto3 floor",
-        "a DynamoDB function pays the floor itself (boto3 and its client, created on the first request) "
-        "plus the stack above (about 1.0x the floor alone, see liveness) plus the X-Ray SDK with botocore "
-        "patched (loaded with the first client) and the first round trips to the embedded moto server "
-        "(milliseconds each, on a new TCP connection per call): near 2x. Below 1.5x needs the stack "
-        "itself halved (pydantic models and Powertools validation built per route on demand).",
+        "a DynamoDB function's cold start is the stack every API function imports (pydantic, Powertools' "
+        "resolver with validation, our models: about 1.0x the floor alone, see liveness) plus, in its "
+        "first request, the floor's own work (boto3 imported and the client built on first use, with "
+        "the X-Ray SDK patching botocore) and its first round trips. Per subject, from this run (import "
+        "profile below):",
     ),
     (
         "/ peer",
@@ -333,6 +333,47 @@ MISS_CAUSES: tuple[tuple[str, str], ...] = (
         "0.2-0.4 ms of it.",
     ),
 )
+
+
+WARM_PROFILE = (
+    "profile (cProfile over 200 warm POST /v2/scores in the Lambda-like interpreter, X-Ray sampled, "
+    "before this run's two changes; cProfile inflates many small calls, so read proportions): of the "
+    "time outside the DynamoDB client calls, X-Ray subsegments (begin, end, streaming over UDP, the "
+    "trace-header injection) about a quarter; marshalling the score and pointer items with boto3's "
+    "TypeSerializer about a fifth (now about half of that: orgair.dal.codec builds str/bool/map/list "
+    "attributes itself); the response dumped, validated into StoredScore again and dumped again "
+    "(removed: the route returns the model); request validation, scoring, the EMF metric line and "
+    "the structured log line 0.2-0.4 ms each.",
+)
+
+
+def dynamodb_causes(results: dict[str, Any], missed: list[dict[str, Any]]) -> list[str]:
+    """Each missed DynamoDB subject's split (imports, first event) against the floor's, with the
+    packages whose import self time is largest for it: the measured cause the issue asks for."""
+    cold = {entry["label"]: entry for entry in results["cold"]}
+    floor = next((entry for entry in results["cold"] if "floor" in entry["tags"]), None)
+    found: list[str] = []
+    for entry in results["cold"]:
+        if not any(row["figure"].startswith(f"cold init {entry['label']} / boto3 floor") for row in missed):
+            continue
+        same = cold.get(entry.get("floor_with_calls") or "")
+        profile = results.get("importtime", {}).get(entry["label"], {})
+        top = ", ".join(f"{name} {ms}" for name, ms in profile.get("packages_ms", [])[:6])
+        floor_text = (
+            f"the floor {_fmt(_p50(floor['cold_ms']), ' ms', 0)} in all" if floor else "no floor measured"
+        )
+        same_text = (
+            f"; the floor + its first DynamoDB calls: imports {_fmt(_p50(same['import_ms']), ' ms', 0)}, "
+            f"calls {_fmt(_p50(same['first_event_ms']), ' ms', 0)}"
+            if same
+            else ""
+        )
+        found.append(
+            f"{entry['label']}: imports {_fmt(_p50(entry['import_ms']), ' ms', 0)} (largest import self "
+            f"times, ms: {top or '–'}), first event {_fmt(_p50(entry['first_event_ms']), ' ms', 0)}; "
+            f"{floor_text}{same_text}."
+        )
+    return found
 
 
 HEADLINE = (
@@ -466,7 +507,12 @@ def markdown(results: dict[str, Any]) -> str:
     causes = [(kind, cause) for kind, cause in MISS_CAUSES if any(kind in row["figure"] for row in missed)]
     if causes:
         lines += ["", "### Why the missed targets are missed", ""]
-        lines += [f"- **{kind}**: {cause}" for kind, cause in causes]
+        for kind, cause in causes:
+            lines.append(f"- **{kind}**: {cause}")
+            if kind == "/ boto3 floor":
+                lines += [f"  - {line}" for line in dynamodb_causes(results, missed)]
+            if kind == "warm POST":
+                lines += [f"  - {line}" for line in WARM_PROFILE]
     lines += _headline(results)
     lines += _interpreter_section(results)
     present = set(results["warm"])

@@ -73,3 +73,21 @@ def test_the_headline_names_the_floor_of_each_ratio() -> None:
     assert "/ boto3 floor + the same first DynamoDB calls (paired median)" in text
     assert "Which floor each ratio uses" in text
     assert f"| {SCORES} | 620 ms | – | 2.00× | 1.55× |" in text
+
+
+def test_a_missed_dynamodb_target_gets_its_measured_split_and_import_profile() -> None:
+    results = _results()
+    results["cold"][0]["import_ms"] = {"n": 3, "p50": 330.0}
+    results["cold"][0]["first_event_ms"] = {"n": 3, "p50": 270.0}
+    results["cold"][2]["import_ms"] = {"n": 3, "p50": 290.0}
+    results["cold"][2]["first_event_ms"] = {"n": 3, "p50": 90.0}
+    results["importtime"] = {
+        SCORES: {"packages_ms": [["orgair", 98.9], ["pydantic", 46.3]], "total_self_ms": 490}
+    }
+
+    (line,) = report.dynamodb_causes(results, [row for row in targets(results) if not row["ok"]])
+
+    assert line == (
+        f"{SCORES}: imports 330 ms (largest import self times, ms: orgair 98.9, pydantic 46.3), first event "
+        "270 ms; the floor 310 ms in all; the floor + its first DynamoDB calls: imports 290 ms, calls 90 ms."
+    )
