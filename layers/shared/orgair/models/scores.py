@@ -31,6 +31,7 @@ class _Model(BaseModel):
 
     model_config = ConfigDict(defer_build=True)
 
+
 ScoreResult = Annotated[CompositeResult | OrgAirV2Result, Field(discriminator="param_version")]
 
 
