@@ -127,7 +127,7 @@ class DynamoDBProbe:
             from botocore import xform_name
 
             with self.lock:
-                self.captured.append((xform_name(str(model.name)), copy.deepcopy(params)))
+                self.captured.append((xform_name(str(model.name)), _literal(copy.deepcopy(params))))
 
     def before_call(self, model: Any, **_: Any) -> None:
         with self.lock:
@@ -162,6 +162,20 @@ class DynamoDBProbe:
         events.register("before-send.dynamodb", self.before_send)
         events.register("after-call.dynamodb", self.after_call)
         events.register("after-call-error.dynamodb", self.after_call)
+
+
+def _literal(value: Any) -> Any:
+    """The parameters as Python literals (their repr is code the floor runs): a str subclass such as
+    a StrEnum member, which botocore sends as its text, becomes that text; tuples become lists."""
+    if isinstance(value, dict):
+        return {_literal(key): _literal(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_literal(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    return value
 
 
 def peak_rss_kb() -> int:
