@@ -22,7 +22,7 @@ LAYER_LOCK := layers/shared/requirements.txt
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 
-.PHONY: venv lock run demo invoke test lint typecheck unit integration fuzz validate build bench openapi openapi-baseline clients clients-tools browser docs-screenshot clean
+.PHONY: venv lock run demo invoke test lint typecheck unit integration fuzz validate build bench bench-independent openapi openapi-baseline clients clients-tools browser docs-screenshot clean
 
 $(PY):
 	@test -n "$(PYTHON_BOOTSTRAP)" || { echo "$(NO_PY313)" >&2; exit 1; }
@@ -113,6 +113,12 @@ build: venv
 # Cold init, warm latency, round trips, throughput, memory and sizes: writes bench/results.{md,json}.
 bench: build
 	$(PY) -m bench --build-dir $(SAM_BUILD_DIR)
+
+# The simulate and liveness ratios measured again by bench/independent.py (its own fresh processes,
+# no code shared with bench/driver.py) and compared with bench/results.json: writes bench/independent.md.
+# Uses the layout `make bench` prepared from the same build.
+bench-independent: build
+	$(PY) -m bench.independent --build-dir $(SAM_BUILD_DIR)
 
 # OpenAPI per stage from the function code: docs/openapi-v{1,2}.json plus the copies OpenApiFunction
 # serves (functions/openapi/). openapi-baseline moves the v1 compatibility baseline forward and

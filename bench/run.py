@@ -43,7 +43,30 @@ from devtools.embedded_dynamodb import dynamodb_environment, local_client
 from devtools.template import FunctionSpec, Template, load_template
 
 DRIVER = Path(__file__).resolve().parent / "driver.py"
-FLOOR_CODE = "import boto3; boto3.client('dynamodb', region_name='us-east-1')"
+FLOOR_CODE = "import boto3; client = boto3.client('dynamodb', region_name='us-east-1')"
+FLOOR_CALLS_CODE = """
+import threading
+CALLS = {calls}
+def call(operation, params):
+    try:
+        getattr(client, operation)(**params)
+    except client.exceptions.ClientError:
+        pass  # a conditional write already applied in an earlier round: the same round trip
+if {concurrent!r}:
+    threads = [threading.Thread(target=call, args=item) for item in CALLS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+else:
+    for item in CALLS:
+        call(*item)
+"""
+"""The floor's first event: the DynamoDB requests a function's first request made, replayed with the
+floor's client (on threads when the function made them concurrently), so the floor pays the same round
+trips to the same embedded server. CALLS is the repr the driver recorded (a Python literal); threading
+is already loaded by boto3."""
+FLOOR_LABEL = "floor: boto3 + DynamoDB client"
 PEER_TABLE = "peer-scores"
 AUTHORIZER_KEY = "oak_sample-local-key-not-secret-0123456789abcdef"
 LIBRARY_COMPANIES = 1000
@@ -59,6 +82,7 @@ class Subject:
     function: str | None = None
     route: str | None = None
     peer_label: str | None = None
+    floor_label: str | None = None
     tags: tuple[str, ...] = ()
     samples: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -246,15 +270,45 @@ def build_subjects(layout: Layout, functions: list[FunctionSpec], endpoint: str)
                 Subject(f"peer {route}", {**spec, "first_event": sample.event()}, env, tags=("peer",))
             )
     floor_env = lambda_env(layout, endpoint, "FloorFunction", str(layout.runtime), {})
-    subjects.append(
-        Subject(
-            "floor: boto3 + DynamoDB client",
-            {"mode": "floor", "code": FLOOR_CODE},
-            floor_env,
-            tags=("floor",),
-        )
-    )
+    subjects.append(Subject(FLOOR_LABEL, {"mode": "floor", "code": FLOOR_CODE}, floor_env, tags=("floor",)))
+    subjects.extend(floors_with_first_calls(layout, subjects, floor_env))
     return subjects
+
+
+def capture_first_calls(layout: Layout, subject: Subject) -> tuple[str, int] | None:
+    """The DynamoDB requests (operation, parameters) of the subject's first event, and how many were
+    in flight at once; None when it made none. One untimed run with botocore hooks on."""
+    _, result, errors = run_driver(layout, {**subject.spec, "hooks": True, "capture": True}, subject.env)
+    if not result:
+        raise RuntimeError(f"capturing the first DynamoDB calls of {subject.label} failed: {errors[-1500:]}")
+    calls = result.get("first_calls")
+    if not calls or calls == "[]":
+        return None
+    return str(calls), int(result.get("first_calls_max_in_flight", 1))
+
+
+def floors_with_first_calls(
+    layout: Layout, subjects: list[Subject], floor_env: dict[str, str]
+) -> list[Subject]:
+    """For each function subject whose first event calls DynamoDB: the floor plus the same calls.
+
+    The plain floor (import boto3, create a client) makes no request, while a DynamoDB function's cold
+    figure includes its first round trips; this floor pays them too, so the ratio compares like with like.
+    """
+    floors: list[Subject] = []
+    for subject in subjects:
+        if subject.function is None or "variant" in subject.tags:
+            continue
+        captured = capture_first_calls(layout, subject)
+        if captured is None:
+            continue
+        calls, in_flight = captured
+        label = f"floor + first DynamoDB calls of {subject.label}"
+        first_code = FLOOR_CALLS_CODE.format(calls=calls, concurrent=in_flight > 1)
+        spec = {"mode": "floor", "code": FLOOR_CODE, "first_code": first_code}
+        subject.floor_label = label
+        floors.append(Subject(label, spec, floor_env, tags=("floor-calls",)))
+    return floors
 
 
 def measure_cold(layout: Layout, subjects: list[Subject], runs: int, rng: random.Random) -> None:
@@ -722,6 +776,7 @@ def main(argv: list[str] | None = None) -> int:
                 "function": subject.function,
                 "route": subject.route,
                 "peer": subject.peer_label,
+                "floor_with_calls": subject.floor_label,
                 "tags": list(subject.tags),
                 "cold_ms": summary([sample["cold_ms"] for sample in subject.samples]),
                 "cold_ms_by_round": {

@@ -48,26 +48,27 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
     version = param_version(app)
     key = check_key(header(app.current_event.raw_event.get("headers"), IDEMPOTENCY_HEADER), required=False)
 
+    stage = app.current_event.request_context.stage
+    if key is None:
+        view = store_score(body, version=version, meta=meta, settings=settings)
+        # The model itself: response validation takes a StoredScore as it is and dumps it once,
+        # where a dict would be dumped here, validated into a StoredScore again and dumped again.
+        return created(view, f"/{stage}/scores/{view.score_id}")
+
     def produce() -> dict[str, Any]:
         view = store_score(body, version=version, meta=meta, settings=settings)
         return view.model_dump(mode="json")
 
-    replayed = False
-    if key is None:
-        stored = produce()
-    else:
-        stored, replayed = run_once(
-            operation=f"scores:{version}",
-            tenant_id=meta.tenant_id,
-            key=key,
-            payload=body.model_dump(mode="json"),
-            produce=produce,
-            table_name=settings.IDEMPOTENCY_TABLE_NAME,
-            context=app.lambda_context,
-        )
-    return created(
-        stored, f"/{app.current_event.request_context.stage}/scores/{stored['score_id']}", replayed=replayed
+    stored, replayed = run_once(
+        operation=f"scores:{version}",
+        tenant_id=meta.tenant_id,
+        key=key,
+        payload=body.model_dump(mode="json"),
+        produce=produce,
+        table_name=settings.IDEMPOTENCY_TABLE_NAME,
+        context=app.lambda_context,
     )
+    return created(stored, f"/{stage}/scores/{stored['score_id']}", replayed=replayed)
 
 
 @app.get(

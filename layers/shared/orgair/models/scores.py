@@ -24,6 +24,14 @@ from orgair.timestamps import Timestamp
 
 MAX_PORTFOLIO_COMPANIES = 500
 
+
+class _Model(BaseModel):
+    """Validators and serializers built on first use, not at import: a function imports this module
+    for the one or two models its routes use (measured: docs/performance.md)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 ScoreResult = Annotated[CompositeResult | OrgAirV2Result, Field(discriminator="param_version")]
 
 
@@ -48,7 +56,7 @@ def _simulate_schema(schema: dict[str, Any]) -> None:
 class SimulateRequest(CompanyScoreInput):
     """A company plus optional what-if parameter overrides; nothing is stored."""
 
-    model_config = ConfigDict(json_schema_extra=_simulate_schema)
+    model_config = ConfigDict(json_schema_extra=_simulate_schema, defer_build=True)
 
     parameters: ParameterOverrides | None = None
 
@@ -114,7 +122,7 @@ def _portfolio_example(version: str) -> dict[str, Any]:
     }
 
 
-class PortfolioRequest(BaseModel):
+class PortfolioRequest(_Model):
     """Up to 500 companies; each is validated on its own, so one bad item does not fail the rest."""
 
     model_config = ConfigDict(
@@ -139,18 +147,18 @@ class PortfolioRequest(BaseModel):
     )
 
 
-class ReviewSummary(BaseModel):
+class ReviewSummary(_Model):
     review_id: str
     status: Literal["pending", "approved", "rejected"]
     reasons: list[ReviewReason]
 
 
-class DimensionRatingView(BaseModel):
+class DimensionRatingView(_Model):
     score: int = Field(ge=0, le=100)
     rationale: str
 
 
-class DimensionRatingsView(BaseModel):
+class DimensionRatingsView(_Model):
     """The model's rating of each dimension, with its rationale."""
 
     data_infrastructure: DimensionRatingView
@@ -162,7 +170,7 @@ class DimensionRatingsView(BaseModel):
     culture: DimensionRatingView
 
 
-class AssessmentAttemptView(BaseModel):
+class AssessmentAttemptView(_Model):
     attempt: int
     call_id: str = Field(description="The ledger line of this attempt (GET /costs/entries).")
     provider: str
@@ -172,7 +180,7 @@ class AssessmentAttemptView(BaseModel):
     cost: str = Field(description="USD, a decimal string with 6 places.")
 
 
-class DegradedView(BaseModel):
+class DegradedView(_Model):
     """Why an assessment (and each of its ledger lines) ran on the cheaper DEGRADED_LLM_MODEL: which
     scope passed which threshold (percent of its limit; `100` when the requested model's worst case
     no longer fitted)."""
@@ -183,7 +191,7 @@ class DegradedView(BaseModel):
     requested_model: str
 
 
-class AssessmentLlmView(BaseModel):
+class AssessmentLlmView(_Model):
     """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
 
     provider: str
@@ -196,7 +204,7 @@ class AssessmentLlmView(BaseModel):
     )
 
 
-class EvidenceProvenanceView(BaseModel):
+class EvidenceProvenanceView(_Model):
     """Which evidence an assessment read: the document kept in EvidenceBucket and the hash of its bytes."""
 
     evidence_id: str
@@ -212,7 +220,7 @@ class EvidenceProvenanceView(BaseModel):
     content_type: str
 
 
-class AssessmentView(BaseModel):
+class AssessmentView(_Model):
     """For scores produced by POST /assessments: the ratings, the evidence read, the prompt version
     and the LLM spend."""
 
@@ -230,7 +238,7 @@ class AssessmentView(BaseModel):
     llm: AssessmentLlmView
 
 
-class StoredScore(BaseModel):
+class StoredScore(_Model):
     """A stored score: inputs as submitted, the full breakdown with its parameters, review state."""
 
     model_config = ConfigDict(
@@ -254,7 +262,7 @@ class StoredScore(BaseModel):
     )
 
 
-class HistoryPage(BaseModel):
+class HistoryPage(_Model):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -275,12 +283,12 @@ class HistoryPage(BaseModel):
     next_cursor: str | None
 
 
-class ItemFieldProblem(BaseModel):
+class ItemFieldProblem(_Model):
     field: str
     message: str
 
 
-class ItemProblem(BaseModel):
+class ItemProblem(_Model):
     """An RFC 9457 problem for one item of a batch."""
 
     type: str
@@ -290,7 +298,7 @@ class ItemProblem(BaseModel):
     errors: list[ItemFieldProblem] = Field(default_factory=list)
 
 
-class PortfolioItem(BaseModel):
+class PortfolioItem(_Model):
     index: int
     company_id: str | None
     status: Literal["stored", "invalid", "failed"]
@@ -298,7 +306,7 @@ class PortfolioItem(BaseModel):
     problem: ItemProblem | None = None
 
 
-class PortfolioSummary(BaseModel):
+class PortfolioSummary(_Model):
     count: int = Field(description="Companies submitted.")
     stored: int
     invalid: int
@@ -309,7 +317,7 @@ class PortfolioSummary(BaseModel):
     requiring_review: list[str] = Field(description="Company ids whose new score opened a review.")
 
 
-class PortfolioResult(BaseModel):
+class PortfolioResult(_Model):
     model_config = ConfigDict(
         json_schema_extra={"examples": [_portfolio_example(version) for version in _VERSIONS]}
     )
@@ -319,7 +327,7 @@ class PortfolioResult(BaseModel):
     summary: PortfolioSummary
 
 
-class ReviewItem(BaseModel):
+class ReviewItem(_Model):
     model_config = ConfigDict(
         json_schema_extra={"examples": [ex.review_item(version, decided=True) for version in _VERSIONS]}
     )
@@ -337,7 +345,7 @@ class ReviewItem(BaseModel):
     decided_at: Timestamp | None = None
 
 
-class ReviewPage(BaseModel):
+class ReviewPage(_Model):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -351,7 +359,7 @@ class ReviewPage(BaseModel):
     next_cursor: str | None
 
 
-class ReviewDecisionRequest(BaseModel):
+class ReviewDecisionRequest(_Model):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
