@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from orgair.costs.ledger import CostLedger
 from orgair.dal.costs import CostsStore
 from orgair.dal.jobs import DynamoJobsRepository
+from orgair.errors import FieldError, ValidationFailed
 from orgair.http import (
     accepted,
     caller,
@@ -26,6 +27,7 @@ from orgair.http import (
     requires,
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
+from orgair.jsonbody import parse_json_body
 from orgair.logic.jobs import JobQueue, cancel_job, create_job, find_job, job_view, list_jobs
 from orgair.models.jobs import JobList, JobView, PortfolioAssessmentRequest
 from orgair.settings import get_settings
@@ -135,9 +137,21 @@ def read_assessment_job(job_id: str) -> JobView:
 )
 @requires("assessments:write")
 def cancel_assessment_job(job_id: str) -> JobView:
+    refuse_body(app.current_event.body)
     settings = get_settings()
     job = cancel_job(_repo(), CostLedger(settings), caller(app).tenant_id, job_id)
     return job_view(job, _costs())
+
+
+def refuse_body(body: str | None) -> None:
+    """Cancelling takes no body: none, or an empty JSON object; anything else is refused (a hostile
+    body is read only by the bounded parser, then named)."""
+    if not body or not body.strip():
+        return
+    if parse_json_body(body) != {}:
+        raise ValidationFailed(
+            "Cancelling a job takes no request body.", errors=[FieldError("body", "send no body or {}")]
+        )
 
 
 lambda_handler = make_handler(app)

@@ -45,6 +45,7 @@ FREE_FORM_BODIES: Final = {
 PATH_PARAMETERS_CHECKED_IN_CODE: Final = {
     "score_id": "orgair.ids.is_id (26 characters) before any read",
     "review_id": "orgair.ids.is_id (26 characters) before any read",
+    "job_id": "orgair.ids.is_id (26 characters) before any read (orgair.logic.jobs)",
     "company_id": "orgair.logic.scores.COMPANY_ID (1-64 characters) before any read",
     "tenant_id": "orgair.auth.keys.validate_tenant_id (1-64 characters) before any read",
 }

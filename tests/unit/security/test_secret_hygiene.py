@@ -94,7 +94,9 @@ def sample_events() -> dict[str, list[dict[str, Any]]]:
                 "source" in event and spec.schedules
             ):
                 by_function[spec.logical_id].append(event)
-            elif "type" not in event:
+            elif "Records" in event and spec.queues:  # an SQS batch for a queue-driven function
+                by_function[spec.logical_id].append(event)
+            elif "type" not in event and "Records" not in event:
                 for route in spec.routes:
                     if (route.method, route.path) == (event.get("httpMethod"), event.get("resource")):
                         by_function[spec.logical_id].append(event)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from orgair.evidence.documents import MAX_EVIDENCE_CHARS
 from orgair.models.scores import ItemProblem
@@ -14,6 +14,22 @@ from orgair.timestamps import Timestamp
 
 MAX_JOB_COMPANIES: Final = 500
 MAX_JOB_BUDGET_PLACES: Final = 6
+MAX_USD_TEXT: Final = 24
+"""A budget sent as a string is at most this long (12 digits, a point and some padding): longer text is
+refused before it is parsed as a number."""
+
+
+def _bounded_usd_text(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_USD_TEXT:
+        raise ValueError(f"a USD amount is at most {MAX_USD_TEXT} characters")
+    return value
+
+
+def _string_form_bounded(schema: dict[str, Any]) -> None:
+    for branch in schema.get("anyOf", []):
+        if isinstance(branch, dict) and branch.get("type") == "string":
+            branch["maxLength"] = MAX_USD_TEXT
+
 
 _EXAMPLE_EVIDENCE = (
     "Board minutes (2025-03): a data platform team of 12 runs a governed lakehouse; an AI policy was "
@@ -60,7 +76,8 @@ class PortfolioAssessmentRequest(BaseModel):
     )
 
     companies: list[JobCompany] = Field(min_length=1, max_length=MAX_JOB_COMPANIES)
-    budget_usd: Decimal = Field(
+    budget_usd: Annotated[Decimal, BeforeValidator(_bounded_usd_text)] = Field(
+        json_schema_extra=_string_form_bounded,
         gt=Decimal(0),
         max_digits=12,
         decimal_places=MAX_JOB_BUDGET_PLACES,

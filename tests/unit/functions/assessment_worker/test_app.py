@@ -22,6 +22,7 @@ from orgair.logic.jobs import JobQueue, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.settings import get_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
+from support.evidence import evidence_bucket
 from support.lambda_events import FakeLambdaContext, load_function
 from support.llm import OPENAI_URL, openai_reply, provider_error
 
@@ -71,7 +72,8 @@ def queue_url(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
     reset_clients()
     events_client.cache_clear()
-    yield url
+    with evidence_bucket(dynamodb.endpoint_url, monkeypatch):  # the worker keeps inline evidence
+        yield url
     get_settings.cache_clear()
     reset_clients()
     events_client.cache_clear()

@@ -34,6 +34,7 @@ from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
 from support.costs import cost_settings
+from support.evidence import evidence_bucket
 from support.llm import OPENAI_URL, openai_reply, provider_error
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -72,7 +73,8 @@ def settings(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Ite
     reset_clients()
     sqs = boto3.client("sqs", endpoint_url=dynamodb.endpoint_url, region_name="us-east-1")
     url = sqs.create_queue(QueueName="jobs-test")["QueueUrl"]
-    yield cost_settings(LLM_MAX_RETRIES=0, JOBS_QUEUE_URL=url, DEGRADED_LLM_MODEL="")
+    with evidence_bucket(dynamodb.endpoint_url, monkeypatch):  # the worker keeps inline evidence
+        yield cost_settings(LLM_MAX_RETRIES=0, JOBS_QUEUE_URL=url, DEGRADED_LLM_MODEL="")
     reset_clients()
 
 
