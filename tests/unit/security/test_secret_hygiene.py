@@ -92,9 +92,7 @@ def sample_events() -> dict[str, list[dict[str, Any]]]:
         for spec in FUNCTIONS:
             if (event.get("type") == "REQUEST" and spec.logical_id == "AuthorizerFunction") or (
                 "source" in event and spec.schedules
-            ):
-                by_function[spec.logical_id].append(event)
-            elif "Records" in event and spec.queues:  # an SQS batch for a queue-driven function
+            ) or ("Records" in event and spec.queues):
                 by_function[spec.logical_id].append(event)
             elif "type" not in event and "Records" not in event:
                 for route in spec.routes:

@@ -1,4 +1,4 @@
-"""The JobsRepository contract, run against DynamoDB (embedded) and the in-memory repository alike."""
+"""The `JobsRepository` contract, proven against the in-memory fake and JobsTable (embedded) alike."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from orgair.dal.jobs import DynamoJobsRepository, JobsRepository
 from orgair.records.jobs import CompanyTask, JobCounts, JobRecord
-from support.jobs import InMemoryJobsRepository
+from support.fakes.jobs import InMemoryJobsRepository
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["dynamodb", "memory"])
-def repo(request: pytest.FixtureRequest) -> Iterator[JobsRepository]:
-    if request.param == "memory":
+@pytest.fixture
+def repo(store: str, request: pytest.FixtureRequest) -> Iterator[JobsRepository]:
+    if store == "fake":
         yield InMemoryJobsRepository()
         return
     request.getfixturevalue("dynamodb")
