@@ -90,9 +90,11 @@ def sample_events() -> dict[str, list[dict[str, Any]]]:
     for path in sorted((ROOT / "events").glob("*.json")):
         event = json.loads(path.read_text())
         for spec in FUNCTIONS:
-            if (event.get("type") == "REQUEST" and spec.logical_id == "AuthorizerFunction") or (
-                "source" in event and spec.schedules
-            ) or ("Records" in event and spec.queues):
+            if (
+                (event.get("type") == "REQUEST" and spec.logical_id == "AuthorizerFunction")
+                or ("source" in event and spec.schedules)
+                or ("Records" in event and spec.queues)
+            ):
                 by_function[spec.logical_id].append(event)
             elif "type" not in event and "Records" not in event:
                 for route in spec.routes:
