@@ -64,7 +64,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 typecheck: venv
-	$(VENV)/bin/mypy layers/shared/orgair functions devtools bench
+	$(VENV)/bin/mypy layers/shared/orgair functions devtools bench tests
 
 # Test tiers (markers applied in tests/support/tiers.py, by directory, fixtures and markers):
 # `unit` is in-process logic and handlers with the socket guard on (a unit test that makes an Internet

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-import aws_xray_sdk.core  # type: ignore[import-untyped]  # noqa: F401  (see below)
+import aws_xray_sdk.core  # noqa: F401  (see below)
 import pytest
 from orgair.aws import reset_clients, secrets_provider, ssm_provider
 from orgair.settings import get_settings

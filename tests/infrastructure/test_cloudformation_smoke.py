@@ -72,13 +72,13 @@ def moto_cloudformation_types() -> set[str]:
     for service in MOTO_SERVICES:
         importlib.import_module(f"moto.{service}.models")
 
-    def subclasses(cls: type[CloudFormationModel]) -> Iterator[type[CloudFormationModel]]:
-        for sub in cls.__subclasses__():
+    def subclasses(classes: list[type[CloudFormationModel]]) -> Iterator[type[CloudFormationModel]]:
+        for sub in classes:
             yield sub
-            yield from subclasses(sub)
+            yield from subclasses(sub.__subclasses__())
 
     types: set[str] = set()
-    for model in subclasses(CloudFormationModel):
+    for model in subclasses(CloudFormationModel.__subclasses__()):
         try:
             types.add(model.cloudformation_type())
         except NotImplementedError:

@@ -47,7 +47,7 @@ def collect(client: httpx.Client, path: str) -> list[dict[str, Any]]:
 
 
 def test_concurrent_and_retried_usage_reports_are_each_recorded_once(client: httpx.Client) -> None:
-    reports = {
+    reports: dict[str, dict[str, Any]] = {
         f"report-{index:03d}": {
             "provider": "openai",
             "model": MODEL,

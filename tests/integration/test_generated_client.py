@@ -23,6 +23,7 @@ from orgair_client_v2.api.scores import create_score, get_score, list_company_sc
 from orgair_client_v2.api.simulate import simulate_score
 from orgair_client_v2.models import (
     CompanyScoreInput,
+    CompanyScoreInputSector,
     CostSummaryView,
     Dimensions,
     HistoryPage,
@@ -32,8 +33,9 @@ from orgair_client_v2.models import (
     ReviewDecisionRequestDecision,
     ReviewItem,
     ReviewItemStatus,
-    Sector,
+    ReviewSummary,
     SimulateRequest,
+    SimulateRequestSector,
     StoredScore,
     UsageRecorded,
     UsageReportBody,
@@ -104,7 +106,10 @@ def test_the_generated_client_completes_the_integrator_journey(client: Authentic
         create_score.sync_detailed(
             client=client,
             body=CompanyScoreInput(
-                company_id=COMPANY, sector=Sector.TECHNOLOGY, dimensions=dimensions(40), confidence_level=0.95
+                company_id=COMPANY,
+                sector=CompanyScoreInputSector.TECHNOLOGY,
+                dimensions=dimensions(40),
+                confidence_level=0.95,
             ),
         ),
         201,
@@ -121,7 +126,9 @@ def test_the_generated_client_completes_the_integrator_journey(client: Authentic
     baseline = ok(
         simulate_score.sync_detailed(
             client=client,
-            body=SimulateRequest(company_id=COMPANY, sector=Sector.TECHNOLOGY, dimensions=dimensions(40)),
+            body=SimulateRequest(
+                company_id=COMPANY, sector=SimulateRequestSector.TECHNOLOGY, dimensions=dimensions(40)
+            ),
         ),
         200,
     )
@@ -130,7 +137,7 @@ def test_the_generated_client_completes_the_integrator_journey(client: Authentic
             client=client,
             body=SimulateRequest(
                 company_id=COMPANY,
-                sector=Sector.TECHNOLOGY,
+                sector=SimulateRequestSector.TECHNOLOGY,
                 dimensions=dimensions(40),
                 parameters=ParameterOverrides(alpha=0.55),
             ),
@@ -145,12 +152,15 @@ def test_the_generated_client_completes_the_integrator_journey(client: Authentic
     jump = ok(
         create_score.sync_detailed(
             client=client,
-            body=CompanyScoreInput(company_id=COMPANY, sector=Sector.TECHNOLOGY, dimensions=dimensions(90)),
+            body=CompanyScoreInput(
+                company_id=COMPANY, sector=CompanyScoreInputSector.TECHNOLOGY, dimensions=dimensions(90)
+            ),
         ),
         201,
     )
     assert isinstance(jump, StoredScore)
     assert jump.requires_review
+    assert isinstance(jump.review, ReviewSummary)
     history = ok(list_company_scores.sync_detailed(COMPANY, client=client), 200)
     assert isinstance(history, HistoryPage)
     assert {item.score_id for item in history.items} == {first.score_id, jump.score_id}

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import httpx
@@ -48,7 +48,7 @@ def client(runner: Runner) -> Iterator[httpx.Client]:
         yield session
 
 
-def aws(runner: Runner, service: str) -> Any:
+def aws(runner: Runner, service: Literal["dynamodb", "sqs"]) -> Any:
     return boto3.client(
         service,
         endpoint_url=runner.dynamodb_url,

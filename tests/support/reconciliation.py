@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -50,7 +50,7 @@ def _json(document: Any) -> httpx.Response:
 
 def paged(*documents: Mapping[str, Any]) -> Any:
     """A respx side effect answering the first document, then the one its `page` parameter names."""
-    by_token = {None: documents[0]}
+    by_token: dict[str | None, Mapping[str, Any]] = {None: documents[0]}
     for previous, document in itertools.pairwise(documents):
         by_token[str(previous["next_page"])] = document
 
@@ -61,14 +61,14 @@ def paged(*documents: Mapping[str, Any]) -> Any:
 
 
 def serve_openai(
-    router: respx.Router, usage: list[Mapping[str, Any]], costs: list[Mapping[str, Any]]
+    router: respx.Router, usage: Sequence[Mapping[str, Any]], costs: Sequence[Mapping[str, Any]]
 ) -> None:
     router.get(OPENAI_USAGE_URL).mock(side_effect=paged(*usage))
     router.get(OPENAI_COSTS_URL).mock(side_effect=paged(*costs))
 
 
 def serve_anthropic(
-    router: respx.Router, usage: list[Mapping[str, Any]], costs: list[Mapping[str, Any]]
+    router: respx.Router, usage: Sequence[Mapping[str, Any]], costs: Sequence[Mapping[str, Any]]
 ) -> None:
     router.get(ANTHROPIC_USAGE_URL).mock(side_effect=paged(*usage))
     router.get(ANTHROPIC_COSTS_URL).mock(side_effect=paged(*costs))

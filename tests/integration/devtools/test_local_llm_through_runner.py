@@ -206,8 +206,8 @@ def test_with_openai_base_url_on_an_ollama_style_server_an_assessment_completes_
         "LOCAL_MODEL_PRICES": json.dumps({LLAMA: LLAMA_PRICE}),
     }
     with local_runner(admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path) as running:
-        line = next(line for line in running.lines if line.startswith("LLM providers: "))
-        assert "set by you; no local stand-in" in line
+        banner = next(line for line in running.lines if line.startswith("LLM providers: "))
+        assert "set by you; no local stand-in" in banner
         response = assess(running, "acme-ollama")
         ledger = entries(running)
 

@@ -91,7 +91,7 @@ def test_records_import_only_the_standard_library_and_pydantic() -> None:
 
 def test_aws_clients_are_built_only_by_orgair_aws() -> None:
     builders = {"client", "resource"}
-    found = []
+    found: list[str] = []
     for root in (ORGAIR, ROOT / "functions"):
         for path in sorted(root.rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -107,7 +107,7 @@ def run(script: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
 def emitted(daemon: socket.socket) -> list[dict[str, Any]]:
     """Every entity the SDK sent: each datagram is a JSON header line, then the entity."""
     daemon.settimeout(0.5)
-    entities = []
+    entities: list[dict[str, Any]] = []
     while True:
         try:
             datagram = daemon.recv(65_535)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 import respx
 from orgair.auth.principal import RequestMeta
-from orgair.aws import reset_clients
-from orgair.costs.alerts import events_client
+from orgair.aws import events_client, reset_clients
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.llm.transport import reset_http_client
@@ -27,6 +26,9 @@ from support.lambda_events import FakeLambdaContext, load_function
 from support.llm import OPENAI_URL, openai_reply, provider_error
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 RATINGS = {
     name: {"score": 60, "rationale": f"Evidence on {name}."}
@@ -79,7 +81,7 @@ def queue_url(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> It
     events_client.cache_clear()
 
 
-def deliver(module: Any, queue_url: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def deliver(module: Any, queue_url: str) -> tuple[dict[str, Any], list[MessageTypeDef]]:
     sqs = boto3.client("sqs")
     messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, AttributeNames=["All"])[
         "Messages"

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from orgair.costs import alerts
+from orgair import aws
 from orgair.costs.alerts import EVENT_DETAIL_TYPE, EVENT_SOURCE
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
@@ -84,16 +84,16 @@ def inbox(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterat
     """
     for service in ("SNS", "EVENTBRIDGE", "SQS"):
         monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", dynamodb.endpoint_url)
-    alerts.sns_client.cache_clear()
-    alerts.events_client.cache_clear()
+    aws.sns_client.cache_clear()
+    aws.events_client.cache_clear()
     box = Inbox(uuid.uuid4().hex[:12])
     monkeypatch.setenv("ALERT_TOPIC_ARN", box.topic_arn)
     monkeypatch.setenv("DAILY_COST_BUDGET_USD", "1")
     monkeypatch.setenv("TENANT_GLOBAL_SHARE_PCT", "1")  # one tenant's calls drive the global alerts
     yield box
     box.close()
-    alerts.sns_client.cache_clear()
-    alerts.events_client.cache_clear()
+    aws.sns_client.cache_clear()
+    aws.events_client.cache_clear()
 
 
 def spend(micros: int, clock: Any = None) -> None:
@@ -196,7 +196,7 @@ def test_sns_accepted_and_eventbridge_failed_sends_sns_once_and_the_event_after_
     def refuse(**_: Any) -> None:
         raise EndpointConnectionError(endpoint_url="http://events.invalid")
 
-    events_client = alerts.events_client()
+    events_client = aws.events_client()
     events_client.meta.events.register("before-call.events.PutEvents", refuse)
     with pytest.raises(DependencyUnavailable, match="claimed but not published"):
         run(check)

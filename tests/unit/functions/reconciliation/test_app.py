@@ -11,8 +11,7 @@ import boto3
 import httpx
 import pytest
 import respx
-from orgair.aws import reset_clients
-from orgair.costs import alerts
+from orgair.aws import reset_clients, sns_client
 from orgair.dal.reconciliations import ReconciliationStore
 from orgair.llm.transport import reset_http_client
 from orgair.settings import get_settings
@@ -30,7 +29,7 @@ def aws(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator
     for service in ("SNS", "SECRETS_MANAGER"):
         monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", dynamodb.endpoint_url)
     reset_clients()
-    alerts.sns_client.cache_clear()
+    sns_client.cache_clear()
     reset_http_client()
     topic = boto3.client("sns", region_name="us-east-1").create_topic(Name="reconciliation-alerts")[
         "TopicArn"
@@ -43,7 +42,7 @@ def aws(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("OPENAI_ADMIN_KEY_SECRET_ID", name)
     monkeypatch.setenv("ANTHROPIC_ADMIN_KEY_SECRET_ID", "")  # the template's value when not reconciled
     yield topic
-    alerts.sns_client.cache_clear()
+    sns_client.cache_clear()
     reset_http_client()
 
 

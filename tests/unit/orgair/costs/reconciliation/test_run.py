@@ -14,7 +14,7 @@ import boto3
 import pytest
 import respx
 from orgair.auth.keys import create_key
-from orgair.costs import alerts
+from orgair.aws import sns_client
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.costs.reconciliation.anthropic import AnthropicAdmin
@@ -102,10 +102,10 @@ class Topic:
 def topic(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[Topic]:
     for service in ("SNS", "SQS"):
         monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", dynamodb.endpoint_url)
-    alerts.sns_client.cache_clear()
+    sns_client.cache_clear()
     reset_http_client()
     yield Topic()
-    alerts.sns_client.cache_clear()
+    sns_client.cache_clear()
     reset_http_client()
 
 
