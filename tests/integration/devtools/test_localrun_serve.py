@@ -49,7 +49,7 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
 
 
 def test_startup_lists_every_route_with_its_url(runner: Runner) -> None:
-    output = runner.output()
+    output = "\n".join(runner.lines)  # the whole startup banner, not only its last lines
     for stage in ("v1", "v2"):
         assert f"GET     {runner.url}/{stage}/health " in output
     assert f"{runner.url}/_local/invoke/HealthFunction" in output
