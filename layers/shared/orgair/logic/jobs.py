@@ -36,6 +36,7 @@ from orgair.errors import (
     OrgairError,
     ValidationFailed,
 )
+from orgair.evidence.documents import EVIDENCE_FIELD, check_uploaded
 from orgair.ids import is_id, new_id
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.assessments import AssessmentRequest, assess
@@ -171,6 +172,40 @@ def check_companies(request: PortfolioAssessmentRequest) -> None:
         raise ValidationFailed("A company may appear only once in a job.", errors=duplicates[:10])
 
 
+def check_evidence(request: PortfolioAssessmentRequest, version: ParamVersion) -> None:
+    """Each company has exactly one of `evidence` and `evidence_id`; v1 refuses `evidence_id` (422
+    naming each company's field, as POST /assessments does)."""
+    errors: list[FieldError] = []
+    for index, company in enumerate(request.companies):
+        where = f"companies.{index}"
+        if version == "v1.0" and company.evidence_id is not None:
+            errors.append(FieldError(f"{where}.{EVIDENCE_FIELD}", "used only by v2.0; not accepted on v1"))
+        elif (company.evidence is None) == (company.evidence_id is None):
+            errors.extend(
+                FieldError(f"{where}.{name}", "send exactly one of evidence and evidence_id")
+                for name in ("evidence", EVIDENCE_FIELD)
+            )
+    if errors:
+        message = (
+            "evidence_id is accepted only by v2; on v1 send the evidence text, or call /v2."
+            if version == "v1.0" and any(company.evidence_id for company in request.companies)
+            else "Send each company's evidence either inline (evidence) or as an uploaded document "
+            "(evidence_id), exactly one of them."
+        )
+        raise ValidationFailed(message, errors=errors[:10])
+
+
+def check_documents(request: PortfolioAssessmentRequest, tenant_id: str, settings: Settings) -> None:
+    """Every referenced evidence document exists for the tenant (404) and was uploaded (409), the
+    refusal naming `companies.<i>.evidence_id`; a document referred to twice is checked once."""
+    checked: set[str] = set()
+    for index, company in enumerate(request.companies):
+        if company.evidence_id is None or company.evidence_id in checked:
+            continue
+        check_uploaded(tenant_id, company.evidence_id, settings, field=f"companies.{index}.{EVIDENCE_FIELD}")
+        checked.add(company.evidence_id)
+
+
 def create_job(
     request: PortfolioAssessmentRequest,
     *,
@@ -182,11 +217,14 @@ def create_job(
     queue: JobQueue,
     clock: Clock = utc_now,
 ) -> JobRecord:
-    """Validate, reserve the whole budget (429 naming the scope when a daily budget cannot hold
-    it), store the job and its companies, then queue one message per company."""
+    """Validate, check the referenced evidence documents, reserve the whole budget (429 naming the
+    scope when a daily budget cannot hold it), store the job and its companies, then queue one
+    message per company."""
     check_model(request, settings)
     check_companies(request)
+    check_evidence(request, version)
     amount = check_budget(request, settings)
+    check_documents(request, meta.tenant_id, settings)
     job_id = new_id()
     day = reserve_job(ledger, meta.tenant_id, job_id, amount)
     job = JobRecord(
@@ -209,6 +247,7 @@ def create_job(
             company_id=company.company_id,
             sector=company.sector.value,
             evidence=company.evidence,
+            evidence_id=company.evidence_id,
         )
         for index, company in enumerate(request.companies)
     ]
@@ -437,7 +476,15 @@ class Worker:
 
         stored = assess(
             AssessmentRequest.model_validate(
-                {"company_id": task.company_id, "sector": task.sector, "evidence": task.evidence}
+                {
+                    "company_id": task.company_id,
+                    "sector": task.sector,
+                    **(
+                        {EVIDENCE_FIELD: task.evidence_id}
+                        if task.evidence_id is not None
+                        else {"evidence": task.evidence}
+                    ),
+                }
             ),
             meta=meta,
             version=cast("ParamVersion", job.param_version),
