@@ -110,27 +110,42 @@ class JobQueue:
         self._client = client
 
     def send(self, messages: Sequence[CompanyMessage]) -> None:
+        """Queue every message, or raise NotQueued naming those the queue did not take (a batch's
+        failed entries after five tries, and every message after a batch that could not be sent)."""
         if not self.queue_url:
-            raise DependencyUnavailable("The jobs queue is not configured (JOBS_QUEUE_URL).")
+            raise NotQueued(messages, "The jobs queue is not configured (JOBS_QUEUE_URL).")
         from orgair.aws import sqs_client, store_errors
 
         client = self._client or sqs_client()
         for start in range(0, len(messages), SQS_BATCH):
+            batch = messages[start : start + SQS_BATCH]
             entries = [
-                {"Id": str(offset), "MessageBody": message.body()}
-                for offset, message in enumerate(messages[start : start + SQS_BATCH])
+                {"Id": str(offset), "MessageBody": message.body()} for offset, message in enumerate(batch)
             ]
-            for _attempt in range(5):
-                with store_errors("queueing a job's companies"):
-                    response = client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
-                failed = {entry["Id"] for entry in response.get("Failed", [])}
-                entries = [entry for entry in entries if entry["Id"] in failed]
-                if not entries:
-                    break
+            try:
+                for _attempt in range(5):
+                    with store_errors("queueing a job's companies"):
+                        response = client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
+                    failed = {entry["Id"] for entry in response.get("Failed", [])}
+                    entries = [entry for entry in entries if entry["Id"] in failed]
+                    if not entries:
+                        break
+            except Exception as error:
+                unsent = [batch[int(entry["Id"])] for entry in entries]
+                raise NotQueued([*unsent, *messages[start + SQS_BATCH :]]) from error
             if entries:
-                raise DependencyUnavailable(
-                    "The jobs queue did not take every company.", retry_after_seconds=5
-                )
+                unsent = [batch[int(entry["Id"])] for entry in entries]
+                raise NotQueued([*unsent, *messages[start + SQS_BATCH :]])
+
+
+class NotQueued(DependencyUnavailable):
+    """The queue did not take `unqueued` (503): those companies are ended `failed` by `create_job`."""
+
+    def __init__(
+        self, unqueued: Sequence[CompanyMessage], detail: str = "The jobs queue did not take every company."
+    ) -> None:
+        super().__init__(detail, retry_after_seconds=5)
+        self.unqueued = list(unqueued)
 
 
 # ---------------------------------------------------------------------- the API side
@@ -253,11 +268,37 @@ def create_job(
     ]
     try:
         repo.create(job, tasks)
-        queue.send([CompanyMessage(meta.tenant_id, job_id, task.index) for task in tasks])
     except Exception:
         release_job(ledger, job_id, day)
         raise
+    try:
+        queue.send([CompanyMessage(meta.tenant_id, job_id, task.index) for task in tasks])
+    except NotQueued as failure:
+        job = end_unqueued(repo, ledger, job, failure, clock)
+        if job.counts.failed == job.counts.total:
+            raise
     return job
+
+
+def end_unqueued(
+    repo: JobsRepository, ledger: CostLedger, job: JobRecord, failure: NotQueued, clock: Clock
+) -> JobRecord:
+    """End the companies the queue did not take `failed` with the queue's problem, so the job can
+    end: when none is left to do (nothing was queued, or the queued ones ended meanwhile) its unused
+    budget is released and it completes here. Returns the job as stored after."""
+    problem = _problem(failure)
+    for message in failure.unqueued:
+        repo.finish(job, message.index, None, "failed", clock(), problem=problem)
+    current = repo.get(job.tenant_id, job.job_id) or job
+    if current.counts.pending == 0 and current.finished_at is None:
+        release_job(ledger, job.job_id, job.day)
+        repo.complete(job.tenant_id, job.job_id, final_status(current), clock())
+        current = repo.get(job.tenant_id, job.job_id) or current
+    logger.warning(
+        "the jobs queue did not take every company; those companies ended failed",
+        extra={"job_id": job.job_id, "unqueued": len(failure.unqueued)},
+    )
+    return current
 
 
 def find_job(repo: JobsRepository, tenant_id: str, job_id: str) -> JobRecord:
