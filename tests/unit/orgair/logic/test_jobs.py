@@ -24,15 +24,8 @@ from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.errors import DependencyUnavailable
 from orgair.llm.transport import reset_http_client
-from orgair.logic.jobs import (
-    CompanyMessage,
-    JobQueue,
-    RetryLater,
-    Worker,
-    cancel_job,
-    create_job,
-    funded_gateway,
-)
+from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
+from orgair.logic.jobs import CompanyMessage, JobQueue, cancel_job, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
