@@ -447,7 +447,7 @@ export interface paths {
         put?: never;
         /**
          * Assess a portfolio in the background, within a job budget
-         * @description Reserves `budget_usd` whole against the tenant's and the global daily budgets (a 429 naming the scope when one cannot hold it, and nothing is queued), stores the companies and queues one message per company; answers 202 with the job and its `Location`. Each company is assessed as POST /assessments does, every provider attempt drawn from the job's reservation and on the ledger under the job's id; companies left when it runs out end `budget_exhausted`. Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+         * @description Reserves `budget_usd` whole against the tenant's and the global daily budgets (a 429 naming the scope when one cannot hold it, and nothing is queued), stores the companies and queues one message per company; answers 202 with the job and its `Location`. Each company is assessed as POST /assessments does, every provider attempt drawn from the job's reservation and on the ledger under the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`). Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
          *
          *     **Required scope:** `assessments:write` (or `admin`).
          */
@@ -1743,16 +1743,22 @@ export interface components {
         };
         /**
          * JobCompany
-         * @description One company of a job with its evidence inline (the same limit as POST /assessments).
-         *
-         *     Evidence is one field today; a reference to an uploaded evidence document will be an
-         *     alternative to it (`evidence_id`, exactly one of the two), so this object forbids other fields.
+         * @description One company of a job: its evidence inline (the same limit as POST /assessments) or, on v2, a
+         *     document uploaded through POST /evidence (`evidence_id`); exactly one of them.
          */
         JobCompany: {
             /** Company Id */
             company_id: string;
-            /** Evidence */
-            evidence: string;
+            /**
+             * Evidence
+             * @description The evidence text; required unless `evidence_id` is sent.
+             */
+            evidence?: string | null;
+            /**
+             * Evidence Id
+             * @description An evidence document uploaded through POST /evidence, instead of `evidence` (v2 only); checked to exist and be uploaded when the job is created.
+             */
+            evidence_id?: string | null;
             /**
              * Sector
              * @description matched case-insensitively
@@ -5245,7 +5251,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed. */
+            /** @description A company's `evidence_id` names no evidence document of this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed, or a company's evidence document was announced but not uploaded. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@
 Powertools batch processing reports each failed message back to SQS (`batchItemFailures`), so only
 those come back. A company that cannot be done now (a provider outage before its last delivery,
 another run holding it) is pushed back with a backoff (ChangeMessageVisibility); everything else,
-success or a final problem, is recorded on the job by `orgair.logic.jobs.Worker`.
+success or a final problem, is recorded on the job by `orgair.logic.job_worker.Worker`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.aws import sqs_client
 from orgair.dal.jobs import DynamoJobsRepository
-from orgair.logic.jobs import (
-    LEASE_MARGIN_SECONDS,
-    CompanyMessage,
-    RetryLater,
-    Worker,
-    aws_publisher,
-    funded_gateway,
-)
+from orgair.logic.job_worker import LEASE_MARGIN_SECONDS, RetryLater, Worker, aws_publisher, funded_gateway
+from orgair.logic.jobs import CompanyMessage
 from orgair.observability import logger, tracer
 from orgair.settings import get_settings
 

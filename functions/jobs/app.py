@@ -28,7 +28,8 @@ from orgair.http import (
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.jsonbody import parse_json_body
-from orgair.logic.jobs import JobQueue, cancel_job, create_job, find_job, job_view, list_jobs
+from orgair.logic.job_views import job_view, list_jobs
+from orgair.logic.jobs import JobQueue, cancel_job, create_job, find_job
 from orgair.models.jobs import JobList, JobView, PortfolioAssessmentRequest
 from orgair.settings import get_settings
 
@@ -51,10 +52,17 @@ def _costs() -> CostsStore:
     "queues one message per company; answers 202 with the job and its `Location`. Each company is "
     "assessed as POST /assessments does, every provider attempt drawn from the job's reservation and "
     "on the ledger under the job's id; companies left when it runs out end `budget_exhausted`. "
+    "On v2 a company may refer to a document uploaded through POST /evidence (`evidence_id`, "
+    "instead of `evidence`); each is checked before anything is reserved (404 unknown, 409 not "
+    "uploaded, naming `companies.<i>.evidence_id`). "
     "Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.",
     responses={
         202: {"description": "The job, queued; follow `Location` for its progress."},
-        409: {"description": "A request with this Idempotency-Key is still being processed."},
+        404: {"description": "A company's `evidence_id` names no evidence document of this tenant."},
+        409: {
+            "description": "A request with this Idempotency-Key is still being processed, or a "
+            "company's evidence document was announced but not uploaded."
+        },
     },
 )
 @requires("assessments:write")

@@ -226,18 +226,19 @@ def test_evidence_expires_and_every_upload_must_be_encrypted_with_kms() -> None:
 
 
 def test_only_the_assessment_functions_reach_evidence_and_only_its_objects() -> None:
-    """The API function keeps inline text and reads uploads; the jobs worker only keeps the inline
-    text of each company it assesses."""
+    """The API function and the jobs worker keep inline text and read uploads; the jobs API only
+    checks (HeadObject, which needs s3:GetObject) that a referenced document was uploaded."""
     reaching = {
         function: statement
         for function in FUNCTIONS
         for statement in function_statements(function)
         if "EvidenceBucket" in json.dumps(statement.get("Resource"))
     }
-    assert set(reaching) == {"AssessmentsFunction", "AssessmentWorkerFunction"}
+    assert set(reaching) == {"AssessmentsFunction", "AssessmentWorkerFunction", "JobsFunction"}
     expected = {
         "AssessmentsFunction": ["s3:GetObject", "s3:PutObject"],
-        "AssessmentWorkerFunction": ["s3:PutObject"],
+        "AssessmentWorkerFunction": ["s3:GetObject", "s3:PutObject"],
+        "JobsFunction": ["s3:GetObject"],
     }
     for function, actions in expected.items():
         statement = reaching[function]

@@ -17,19 +17,28 @@ in-memory one (tests/support/jobs.py).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Final, Protocol, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.dal.job_items import (
+    TASK_OUTCOME_ATTRIBUTES,
+    expression_values,
+    iso,
+    job_from,
+    job_key,
+    job_values,
+    task_from,
+    task_key,
+    task_values,
+)
 from orgair.dynamo.codec import from_item, to_item, to_value
 from orgair.dynamo.transact import Committed, transact
 from orgair.errors import DependencyUnavailable
 from orgair.records.jobs import (
     CompanyTask,
-    JobCounts,
     JobRecord,
     JobStatus,
-    TaskStatus,
     TerminalTaskStatus,
 )
 
@@ -38,19 +47,6 @@ if TYPE_CHECKING:
 
 MAX_TRANSACTION_ITEMS: Final = 100
 MAX_BATCH_WRITE: Final = 25
-TASK_OUTCOME_ATTRIBUTES: Final = (
-    "job_id",
-    "index",
-    "company_id",
-    "sector",
-    "status",
-    "run",
-    "lease_until",
-    "score_id",
-    "pending_score_id",
-    "problem",
-    "finished_at",
-)
 
 
 class JobsRepository(Protocol):
@@ -102,127 +98,6 @@ class JobsRepository(Protocol):
         """Set the final status and `finished_at`, once (a cancelled job keeps `cancelled`)."""
 
     def mark_notified(self, tenant_id: str, job_id: str) -> bool: ...
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _instant(value: Any) -> datetime | None:
-    if not value:
-        return None
-    return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def job_key(tenant_id: str, job_id: str) -> dict[str, Any]:
-    if not tenant_id or "#" in tenant_id:
-        raise ValueError("a tenant id is non-empty and never contains '#'")
-    return {"pk": to_value(f"T#{tenant_id}"), "sk": to_value(f"JOB#{job_id}")}
-
-
-def task_key(job_id: str, index: int) -> dict[str, Any]:
-    return {"pk": to_value(f"J#{job_id}"), "sk": to_value(f"C#{index:05d}")}
-
-
-def job_values(job: JobRecord) -> dict[str, Any]:
-    return {
-        "type": "job",
-        "job_id": job.job_id,
-        "tenant_id": job.tenant_id,
-        "status": job.status,
-        "param_version": job.param_version,
-        "model": job.model,
-        "budget_micros": job.budget_micros,
-        "day": job.day.isoformat(),
-        "total": job.counts.total,
-        "succeeded": job.counts.succeeded,
-        "failed": job.counts.failed,
-        "budget_exhausted": job.counts.budget_exhausted,
-        "cancelled": job.counts.cancelled,
-        "created_at": _iso(job.created_at),
-        "correlation_id": job.correlation_id,
-        "notify": job.notify,
-        "started_at": _iso(job.started_at) if job.started_at else None,
-        "finished_at": _iso(job.finished_at) if job.finished_at else None,
-        "notified": job.notified,
-    }
-
-
-def job_from(values: Mapping[str, Any]) -> JobRecord:
-    return JobRecord(
-        job_id=str(values["job_id"]),
-        tenant_id=str(values["tenant_id"]),
-        status=cast("JobStatus", str(values["status"])),
-        param_version=str(values["param_version"]),
-        model=str(values["model"]) if values.get("model") else None,
-        budget_micros=int(values["budget_micros"]),
-        day=date.fromisoformat(str(values["day"])),
-        counts=JobCounts(
-            total=int(values["total"]),
-            succeeded=int(values.get("succeeded", 0)),
-            failed=int(values.get("failed", 0)),
-            budget_exhausted=int(values.get("budget_exhausted", 0)),
-            cancelled=int(values.get("cancelled", 0)),
-        ),
-        created_at=_instant(values["created_at"]) or datetime.now(UTC),
-        correlation_id=str(values.get("correlation_id", "")),
-        notify=bool(values.get("notify", False)),
-        started_at=_instant(values.get("started_at")),
-        finished_at=_instant(values.get("finished_at")),
-        notified=bool(values.get("notified", False)),
-    )
-
-
-def task_values(task: CompanyTask) -> dict[str, Any]:
-    return {
-        "type": "job_task",
-        "job_id": task.job_id,
-        "index": task.index,
-        "company_id": task.company_id,
-        "sector": task.sector,
-        "evidence": task.evidence,
-        "status": task.status,
-        "run": task.run,
-        "lease_until": _iso(task.lease_until) if task.lease_until else None,
-        "score_id": task.score_id,
-        "pending_score_id": task.pending_score_id,
-        "problem": dict(task.problem) if task.problem else None,
-        "finished_at": _iso(task.finished_at) if task.finished_at else None,
-    }
-
-
-def task_from(values: Mapping[str, Any]) -> CompanyTask:
-    problem = values.get("problem")
-    return CompanyTask(
-        job_id=str(values["job_id"]),
-        index=int(values["index"]),
-        company_id=str(values["company_id"]),
-        sector=str(values["sector"]),
-        evidence=str(values.get("evidence", "")),
-        status=cast("TaskStatus", str(values["status"])),
-        run=int(values.get("run", 0)),
-        lease_until=_instant(values.get("lease_until")),
-        score_id=str(values["score_id"]) if values.get("score_id") else None,
-        pending_score_id=str(values["pending_score_id"]) if values.get("pending_score_id") else None,
-        problem=_plain(problem) if isinstance(problem, Mapping) else None,
-        finished_at=_instant(values.get("finished_at")),
-    )
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal: the problem's `status` is an int again."""
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if hasattr(value, "as_integer_ratio") and not isinstance(value, (int, bool)):
-        return int(value) if value == int(value) else str(value)
-    return value
-
-
-def _values(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Expression attribute values, serialised."""
-    return {key: to_value(value) for key, value in raw.items()}
 
 
 class DynamoJobsRepository:
@@ -356,8 +231,8 @@ class DynamoJobsRepository:
             "SET #status = :running, started_at = :now",
             "#status = :queued",
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=_values(
-                {":running": "running", ":queued": "queued", ":now": _iso(now)}
+            ExpressionAttributeValues=expression_values(
+                {":running": "running", ":queued": "queued", ":now": iso(now)}
             ),
         )
 
@@ -372,12 +247,12 @@ class DynamoJobsRepository:
                         "attribute_exists(pk) AND (#status = :pending OR (#status = :running AND lease_until < :now))"
                     ),
                     ExpressionAttributeNames={"#status": "status", "#run": "run"},
-                    ExpressionAttributeValues=_values(
+                    ExpressionAttributeValues=expression_values(
                         {
                             ":running": "running",
                             ":pending": "pending",
-                            ":lease": _iso(lease_until),
-                            ":now": _iso(now),
+                            ":lease": iso(lease_until),
+                            ":now": iso(now),
                             ":one": 1,
                         }
                     ),
@@ -395,7 +270,9 @@ class DynamoJobsRepository:
             "SET pending_score_id = :score",
             "#status = :running AND #run = :run",
             ExpressionAttributeNames={"#status": "status", "#run": "run"},
-            ExpressionAttributeValues=_values({":score": score_id, ":running": "running", ":run": run}),
+            ExpressionAttributeValues=expression_values(
+                {":score": score_id, ":running": "running", ":run": run}
+            ),
         )
 
     def release(self, job_id: str, index: int, run: int) -> bool:
@@ -404,7 +281,9 @@ class DynamoJobsRepository:
             "SET #status = :pending REMOVE lease_until",
             "#status = :running AND #run = :run",
             ExpressionAttributeNames={"#status": "status", "#run": "run"},
-            ExpressionAttributeValues=_values({":pending": "pending", ":running": "running", ":run": run}),
+            ExpressionAttributeValues=expression_values(
+                {":pending": "pending", ":running": "running", ":run": run}
+            ),
         )
 
     def finish(
@@ -419,7 +298,7 @@ class DynamoJobsRepository:
         problem: Mapping[str, Any] | None = None,
     ) -> bool:
         names = {"#status": "status"}
-        values: dict[str, Any] = {":end": status, ":now": _iso(now)}
+        values: dict[str, Any] = {":end": status, ":now": iso(now)}
         sets = ["#status = :end", "finished_at = :now"]
         if score_id is not None:
             values[":score"] = score_id
@@ -442,7 +321,7 @@ class DynamoJobsRepository:
                 "UpdateExpression": f"SET {', '.join(sets)} REMOVE lease_until",
                 "ConditionExpression": condition,
                 "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": _values(values),
+                "ExpressionAttributeValues": expression_values(values),
             }
         }
         count = {
@@ -452,7 +331,7 @@ class DynamoJobsRepository:
                 "UpdateExpression": "ADD #count :one",
                 "ConditionExpression": "attribute_exists(pk)",
                 "ExpressionAttributeNames": {"#count": status},
-                "ExpressionAttributeValues": _values({":one": 1}),
+                "ExpressionAttributeValues": expression_values({":one": 1}),
             }
         }
         return self._transact([task_update, count], "ending a job's company")
@@ -463,8 +342,8 @@ class DynamoJobsRepository:
             "SET #status = :cancelled, cancelled_at = :now",
             "#status IN (:queued, :running)",
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=_values(
-                {":cancelled": "cancelled", ":queued": "queued", ":running": "running", ":now": _iso(now)}
+            ExpressionAttributeValues=expression_values(
+                {":cancelled": "cancelled", ":queued": "queued", ":running": "running", ":now": iso(now)}
             ),
         )
 
@@ -475,8 +354,8 @@ class DynamoJobsRepository:
             "SET #status = :status, finished_at = :now",
             "attribute_not_exists(finished_at) AND #status IN (:queued, :running)",
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=_values(
-                {":status": status, ":now": _iso(now), ":queued": "queued", ":running": "running"}
+            ExpressionAttributeValues=expression_values(
+                {":status": status, ":now": iso(now), ":queued": "queued", ":running": "running"}
             ),
         ):
             return True
@@ -485,7 +364,7 @@ class DynamoJobsRepository:
             "SET finished_at = :now",
             "attribute_not_exists(finished_at) AND #status = :cancelled",
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=_values({":now": _iso(now), ":cancelled": "cancelled"}),
+            ExpressionAttributeValues=expression_values({":now": iso(now), ":cancelled": "cancelled"}),
         )
 
     def mark_notified(self, tenant_id: str, job_id: str) -> bool:
@@ -493,5 +372,5 @@ class DynamoJobsRepository:
             job_key(tenant_id, job_id),
             "SET notified = :yes",
             "attribute_exists(pk) AND (attribute_not_exists(notified) OR notified = :no)",
-            ExpressionAttributeValues=_values({":yes": True, ":no": False}),
+            ExpressionAttributeValues=expression_values({":yes": True, ":no": False}),
         )

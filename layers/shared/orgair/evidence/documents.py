@@ -220,8 +220,34 @@ def keep_inline(tenant_id: str, text: str, settings: Settings | None = None) -> 
     )
 
 
-def _problem_field(message: str) -> list[FieldError]:
-    return [FieldError(EVIDENCE_FIELD, message)]
+def _problem_field(message: str, field: str = EVIDENCE_FIELD) -> list[FieldError]:
+    return [FieldError(field, message)]
+
+
+def check_uploaded(
+    tenant_id: str, evidence_id: str, settings: Settings | None = None, *, field: str = EVIDENCE_FIELD
+) -> None:
+    """The caller's document `evidence_id` exists (404) and its object was uploaded (409), each
+    refusal naming `field`; the document is not read (a job checks its references before queueing)."""
+    settings = settings or get_settings()
+    record = _get_record(tenant_id, evidence_id, settings) if is_id(evidence_id) else None
+    if record is None:
+        raise NotFound(
+            f"No evidence document {evidence_id} for this tenant.",
+            errors=_problem_field("no such evidence document for this tenant", field),
+        )
+    bucket = _bucket(settings)
+    try:
+        with store_errors("checking an evidence document"):
+            s3_client().head_object(Bucket=bucket, Key=object_key(tenant_id, evidence_id))
+    except Exception as error:
+        if error_code(error) in {"NoSuchKey", "404", "NotFound"}:
+            raise Conflict(
+                f"Evidence document {evidence_id} has not been uploaded yet: upload it with the "
+                "pre-signed POST of POST /evidence, then refer to it.",
+                errors=_problem_field("announced but not uploaded yet", field),
+            ) from None
+        raise
 
 
 def load_evidence(tenant_id: str, evidence_id: str, settings: Settings | None = None) -> Evidence:

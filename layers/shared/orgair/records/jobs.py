@@ -73,7 +73,10 @@ class CompanyTask:
     index: int
     company_id: str
     sector: str
-    evidence: str
+    evidence: str | None
+    """The evidence text, or None when the company refers to an uploaded document."""
+    evidence_id: str | None = None
+    """The uploaded evidence document the company is assessed by (instead of `evidence`)."""
     status: TaskStatus = "pending"
     run: int = 0
     lease_until: datetime | None = None

@@ -13,9 +13,11 @@ import boto3
 import pytest
 import respx
 from orgair.auth.principal import RequestMeta
-from orgair.aws import events_client, reset_clients
+from orgair.aws import events_client, reset_clients, s3_client
 from orgair.costs.ledger import CostLedger
+from orgair.dal import scores as scores_dal
 from orgair.dal.jobs import DynamoJobsRepository
+from orgair.evidence.documents import issue_upload
 from orgair.llm.transport import reset_http_client
 from orgair.logic.jobs import JobQueue, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
@@ -106,13 +108,15 @@ def deliver(module: Any, queue_url: str) -> tuple[dict[str, Any], list[MessageTy
     return result, messages
 
 
-def submit(companies: int) -> str:
+def submit(companies: int, evidence_id: str | None = None) -> str:
+    """A job of `companies` companies with inline evidence, or all referring to `evidence_id`."""
     settings = get_settings()
+    evidence = {"evidence_id": evidence_id} if evidence_id else {"evidence": "A data platform."}
     job = create_job(
         PortfolioAssessmentRequest.model_validate(
             {
                 "companies": [
-                    {"company_id": f"w-{index}", "sector": "technology", "evidence": "A data platform."}
+                    {"company_id": f"w-{index}", "sector": "technology", **evidence}
                     for index in range(companies)
                 ],
                 "budget_usd": "2",
@@ -171,3 +175,27 @@ def test_a_message_that_is_not_a_jobs_company_is_dropped(queue_url: str) -> None
     result, _ = deliver(module, queue_url)
 
     assert result == {"batchItemFailures": []}
+
+
+def test_a_company_referring_to_an_uploaded_document_is_assessed_by_it(
+    queue_url: str, provider: respx.MockRouter
+) -> None:
+    route = provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+    settings = get_settings()
+    document = b"Board minutes: an AI policy was approved and a model review board meets monthly."
+    upload = issue_upload("acme", content_type="text/markdown", size_bytes=len(document))
+    s3_client().put_object(Bucket=settings.EVIDENCE_BUCKET_NAME, Key=upload.location, Body=document)
+    job_id = submit(1, evidence_id=upload.evidence_id)
+    module = load_function("assessment_worker")
+
+    result, _ = deliver(module, queue_url)
+
+    assert result == {"batchItemFailures": []}
+    assert document.decode() in json.loads(route.calls.last.request.content)["messages"][-1]["content"]
+    task = DynamoJobsRepository(settings.JOBS_TABLE_NAME).task(job_id, 0)
+    assert task is not None
+    assert (task.status, task.evidence_id) == ("succeeded", upload.evidence_id)
+    stored = scores_dal.get("acme", task.score_id or "", settings.SCORES_TABLE_NAME)
+    assert stored is not None
+    assert stored["assessment"]["evidence"]["evidence_id"] == upload.evidence_id
+    assert stored["assessment"]["evidence"]["source"] == "upload"

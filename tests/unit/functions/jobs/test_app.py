@@ -1,6 +1,8 @@
 """JobsFunction end to end on API Gateway events, the embedded DynamoDB and SQS: 202 with Location
 and one message per company, an Idempotency-Key retry answering the first job (one reservation),
-bad input refused with a 422 naming the field before anything is reserved or queued."""
+bad input refused with a 422 naming the field before anything is reserved or queued, companies
+referring to uploaded evidence documents (v2 only; each reference checked before anything is
+reserved: 404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,10 @@ import pytest
 from orgair.aws import reset_clients
 from orgair.costs.budget import tenant_scope
 from orgair.costs.ledger import CostLedger
+from orgair.dal.jobs import DynamoJobsRepository
+from orgair.evidence.documents import issue_upload
 from orgair.settings import get_settings
+from support.evidence import evidence_bucket
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -39,15 +44,43 @@ def queue_url(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 @pytest.fixture
-def jobs(queue_url: str) -> Any:
+def bucket(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
+    with evidence_bucket(dynamodb.endpoint_url, monkeypatch) as found:
+        yield found
+
+
+@pytest.fixture
+def jobs(queue_url: str, bucket: tuple[Any, str]) -> Any:
     return load_function("jobs")
 
 
+def announced(tenant: str = "acme") -> str:
+    """An evidence document announced through POST /evidence's logic, not uploaded yet."""
+    return issue_upload(tenant, content_type="text/plain", size_bytes=9).evidence_id
+
+
+def uploaded(bucket: tuple[Any, str], tenant: str = "acme") -> str:
+    evidence_id = announced(tenant)
+    client, name = bucket
+    client.put_object(Bucket=name, Key=f"evidence/{tenant}/{evidence_id}", Body=b"A policy.")
+    return evidence_id
+
+
 def call(
-    module: Any, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    module: Any,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    stage: str = "v2",
 ) -> tuple[int, dict[str, Any], dict[str, Any]]:
     event = api_event(
-        method, path, body=body, headers=headers, authorizer=principal_context("acme", "assessments:write")
+        method,
+        path,
+        stage=stage,
+        body=body,
+        headers=headers,
+        authorizer=principal_context("acme", "assessments:write"),
     )
     result = module.lambda_handler(event, FakeLambdaContext("JobsFunction", timeout_ms=29_000))
     out_headers = dict(result.get("headers") or {})
@@ -142,3 +175,81 @@ def test_a_job_of_another_tenant_or_an_unknown_id_is_not_found(jobs: Any) -> Non
 
     assert result["statusCode"] == 404
     assert unknown[0] == 404
+
+
+def test_a_company_may_refer_to_an_uploaded_document_and_its_task_keeps_the_reference(
+    jobs: Any, queue_url: str, bucket: tuple[Any, str]
+) -> None:
+    evidence_id = uploaded(bucket)
+    companies = [COMPANIES[0], {"company_id": "globex", "sector": "retail", "evidence_id": evidence_id}]
+
+    status, _, body = call(
+        jobs, "POST", "/portfolios/assessments", {"companies": companies, "budget_usd": "1"}
+    )
+
+    assert status == 202, body
+    repo = DynamoJobsRepository(get_settings().JOBS_TABLE_NAME)
+    tasks = [repo.task(body["job_id"], index) for index in (0, 1)]
+    assert [(task.evidence, task.evidence_id) for task in tasks if task] == [
+        (COMPANIES[0]["evidence"], None),
+        (None, evidence_id),
+    ]
+    assert queued(queue_url) == 2
+
+
+def test_v1_refuses_a_company_evidence_id_with_422_naming_it_and_reserves_nothing(
+    jobs: Any, queue_url: str, bucket: tuple[Any, str]
+) -> None:
+    companies = [COMPANIES[0], {"company_id": "globex", "sector": "retail", "evidence_id": uploaded(bucket)}]
+
+    status, _, problem = call(
+        jobs, "POST", "/portfolios/assessments", {"companies": companies, "budget_usd": "1"}, stage="v1"
+    )
+
+    assert status == 422
+    assert [error["field"] for error in problem["errors"]] == ["companies.1.evidence_id"]
+    assert (tenant_committed(), queued(queue_url)) == (0, 0)
+
+
+@pytest.mark.parametrize("extra", [{}, {"evidence": "text", "evidence_id": "01JEV1DENCE0000000000000AB"}])
+def test_each_company_has_exactly_one_of_evidence_and_evidence_id(
+    jobs: Any, queue_url: str, extra: dict[str, str]
+) -> None:
+    company = {"company_id": "globex", "sector": "retail", **extra}
+
+    status, _, problem = call(
+        jobs, "POST", "/portfolios/assessments", {"companies": [COMPANIES[0], company], "budget_usd": "1"}
+    )
+
+    assert status == 422
+    assert [error["field"] for error in problem["errors"]] == [
+        "companies.1.evidence",
+        "companies.1.evidence_id",
+    ]
+    assert (tenant_committed(), queued(queue_url)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        (lambda bucket: "01JEV1DENCE0000000000000AB", 404),
+        (lambda bucket: uploaded(bucket, tenant="beta"), 404),
+        (lambda bucket: announced(), 409),
+    ],
+    ids=["unknown", "another-tenants", "announced-not-uploaded"],
+)
+def test_a_reference_to_a_missing_or_not_uploaded_document_is_refused_naming_it_before_reserving(
+    jobs: Any, queue_url: str, bucket: tuple[Any, str], reference: Any, expected: int
+) -> None:
+    companies = [COMPANIES[0], {"company_id": "globex", "sector": "retail", "evidence_id": reference(bucket)}]
+
+    status, headers, problem = call(
+        jobs, "POST", "/portfolios/assessments", {"companies": companies, "budget_usd": "1"}
+    )
+
+    assert status == expected, problem
+    assert headers["Content-Type"] == "application/problem+json"
+    assert [error["field"] for error in problem["errors"]] == ["companies.1.evidence_id"]
+    assert (tenant_committed(), queued(queue_url)) == (0, 0)
+    listed = call(jobs, "GET", "/jobs")[2]
+    assert listed["items"] == []

@@ -19,6 +19,7 @@ from orgair.evidence.documents import (
     MAX_STORED_BYTES,
     MAX_UPLOAD_BYTES,
     UPLOAD_EXPIRY_SECONDS,
+    check_uploaded,
     issue_upload,
     keep_inline,
     load_evidence,
@@ -174,3 +175,21 @@ def test_inline_text_is_kept_under_the_tenants_prefix_and_reads_back_identically
     assert kept.size_bytes == len(text.encode()) > len(text)
     assert kept.source == "inline"
     assert load_evidence("acme", kept.evidence_id) == kept
+
+
+def test_checking_a_reference_passes_an_uploaded_document_and_names_the_given_field_otherwise(
+    bucket: tuple[Any, str],
+) -> None:
+    client, name = bucket
+    done = issue_upload("acme", content_type="text/plain", size_bytes=len(DOCUMENT))
+    client.put_object(Bucket=name, Key=done.location, Body=DOCUMENT)
+    pending = issue_upload("acme", content_type="text/plain", size_bytes=len(DOCUMENT))
+
+    check_uploaded("acme", done.evidence_id)
+    with pytest.raises(NotFound) as unknown:
+        check_uploaded("beta", done.evidence_id, field="companies.3.evidence_id")
+    with pytest.raises(Conflict) as not_uploaded:
+        check_uploaded("acme", pending.evidence_id, field="companies.4.evidence_id")
+
+    assert [error.field for error in unknown.value.errors] == ["companies.3.evidence_id"]
+    assert [error.field for error in not_uploaded.value.errors] == ["companies.4.evidence_id"]

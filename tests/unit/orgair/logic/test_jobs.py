@@ -14,22 +14,18 @@ import boto3
 import httpx
 import pytest
 import respx
+from botocore.exceptions import EndpointConnectionError
 from orgair.auth.principal import RequestMeta
 from orgair.aws import reset_clients
 from orgair.costs.budget import GLOBAL_SCOPE, global_share_scope, tenant_scope
 from orgair.costs.check import BudgetCheck
+from orgair.costs.job_budget import job_position
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
+from orgair.errors import DependencyUnavailable
 from orgair.llm.transport import reset_http_client
-from orgair.logic.jobs import (
-    CompanyMessage,
-    JobQueue,
-    RetryLater,
-    Worker,
-    cancel_job,
-    create_job,
-    funded_gateway,
-)
+from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
+from orgair.logic.jobs import CompanyMessage, JobQueue, cancel_job, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
@@ -86,7 +82,7 @@ class Harness:
         self.published: list[JobRecord] = []
         self.now = datetime.now(UTC)
 
-    def create(self, companies: int, budget: str = "5.00") -> JobRecord:
+    def create(self, companies: int, budget: str = "5.00", queue: JobQueue | None = None) -> JobRecord:
         request = PortfolioAssessmentRequest.model_validate(
             {
                 "companies": [
@@ -107,7 +103,7 @@ class Harness:
             settings=self.settings,
             repo=self.repo,
             ledger=self.ledger,
-            queue=JobQueue(self.settings.JOBS_QUEUE_URL),
+            queue=queue or JobQueue(self.settings.JOBS_QUEUE_URL),
         )
 
     def worker(self) -> Worker:
@@ -281,3 +277,49 @@ def test_a_provider_outage_returns_the_message_then_fails_the_company_on_its_las
     assert task is not None
     assert task.problem is not None
     assert task.problem["status"] == 503
+
+
+def failing_queue(settings: Settings, calls: set[int]) -> JobQueue:
+    """The jobs queue whose SendMessageBatch calls numbered `calls` (1-based) cannot connect."""
+    client = boto3.client("sqs")
+    seen: list[int] = []
+
+    def refuse(**_: Any) -> None:
+        seen.append(len(seen) + 1)
+        if seen[-1] in calls:
+            raise EndpointConnectionError(endpoint_url="http://unreachable.invalid")
+
+    client.meta.events.register("before-call.sqs.SendMessageBatch", refuse)
+    return JobQueue(settings.JOBS_QUEUE_URL, client=client)
+
+
+def test_companies_the_queue_did_not_take_end_failed_and_the_job_still_ends_and_releases(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+
+    job = harness.create(15, queue=failing_queue(harness.settings, {2}))  # the second batch of ten
+
+    assert (job.status, job.counts.failed, job.counts.pending) == ("queued", 5, 10)
+    failed = [task for task in harness.repo.tasks(job.job_id) if task.status == "failed"]
+    assert [task.index for task in failed] == list(range(10, 15))
+    assert all(task.problem and task.problem["status"] == 503 for task in failed)
+    worker = harness.worker()
+    for index in range(10):
+        worker.handle(CompanyMessage("acme", job.job_id, index), 1)
+    done = harness.job(job)
+    assert (done.status, done.counts.succeeded, done.counts.failed) == ("partially_failed", 10, 5)
+    assert job_position(harness.ledger.store, job.job_id, job.day).released
+    assert all(committed == settled for committed, settled in harness.day_counters(job).values())
+
+
+def test_a_job_the_queue_took_nothing_of_is_a_503_ended_failed_with_its_budget_released(
+    harness: Harness,
+) -> None:
+    with pytest.raises(DependencyUnavailable):
+        harness.create(3, queue=failing_queue(harness.settings, {1}))
+
+    (job,) = harness.repo.list("acme", 10, None)[0]
+    assert (job.status, job.counts.failed, job.finished_at is not None) == ("failed", 3, True)
+    assert job_position(harness.ledger.store, job.job_id, job.day).released
+    assert harness.day_counters(job)[tenant_scope("acme")] == (0, 0)

@@ -9,6 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.job_company_sector import JobCompanySector
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -21,20 +23,21 @@ T = TypeVar("T", bound="JobCompany")
 
 @_attrs_define
 class JobCompany:
-    """ One company of a job with its evidence inline (the same limit as POST /assessments).
-
-    Evidence is one field today; a reference to an uploaded evidence document will be an
-    alternative to it (`evidence_id`, exactly one of the two), so this object forbids other fields.
+    """ One company of a job: its evidence inline (the same limit as POST /assessments) or, on v2, a
+    document uploaded through POST /evidence (`evidence_id`); exactly one of them.
 
         Attributes:
             company_id (str):
-            evidence (str):
             sector (JobCompanySector): matched case-insensitively
+            evidence (None | str | Unset): The evidence text; required unless `evidence_id` is sent.
+            evidence_id (None | str | Unset): An evidence document uploaded through POST /evidence, instead of `evidence`
+                (v2 only); checked to exist and be uploaded when the job is created.
      """
 
     company_id: str
-    evidence: str
     sector: JobCompanySector
+    evidence: None | str | Unset = UNSET
+    evidence_id: None | str | Unset = UNSET
 
 
 
@@ -43,18 +46,31 @@ class JobCompany:
     def to_dict(self) -> dict[str, Any]:
         company_id = self.company_id
 
-        evidence = self.evidence
-
         sector = self.sector.value
+
+        evidence: None | str | Unset
+        if isinstance(self.evidence, Unset):
+            evidence = UNSET
+        else:
+            evidence = self.evidence
+
+        evidence_id: None | str | Unset
+        if isinstance(self.evidence_id, Unset):
+            evidence_id = UNSET
+        else:
+            evidence_id = self.evidence_id
 
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
             "company_id": company_id,
-            "evidence": evidence,
             "sector": sector,
         })
+        if evidence is not UNSET:
+            field_dict["evidence"] = evidence
+        if evidence_id is not UNSET:
+            field_dict["evidence_id"] = evidence_id
 
         return field_dict
 
@@ -65,17 +81,36 @@ class JobCompany:
         d = dict(src_dict)
         company_id = d.pop("company_id")
 
-        evidence = d.pop("evidence")
-
         sector = JobCompanySector(d.pop("sector"))
 
 
 
 
+        def _parse_evidence(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        evidence = _parse_evidence(d.pop("evidence", UNSET))
+
+
+        def _parse_evidence_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        evidence_id = _parse_evidence_id(d.pop("evidence_id", UNSET))
+
+
         job_company = cls(
             company_id=company_id,
-            evidence=evidence,
             sector=sector,
+            evidence=evidence,
+            evidence_id=evidence_id,
         )
 
         return job_company

@@ -70,6 +70,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
 
@@ -146,8 +153,10 @@ def sync_detailed(
     scope when one cannot hold it, and nothing is queued), stores the companies and queues one message
     per company; answers 202 with the job and its `Location`. Each company is assessed as POST
     /assessments does, every provider attempt drawn from the job's reservation and on the ledger under
-    the job's id; companies left when it runs out end `budget_exhausted`. Send an `Idempotency-Key` so
-    that a retry answers the first job instead of reserving again.
+    the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
+    document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
+    before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
 
     **Required scope:** `assessments:write` (or `admin`).
 
@@ -186,8 +195,10 @@ def sync(
     scope when one cannot hold it, and nothing is queued), stores the companies and queues one message
     per company; answers 202 with the job and its `Location`. Each company is assessed as POST
     /assessments does, every provider attempt drawn from the job's reservation and on the ledger under
-    the job's id; companies left when it runs out end `budget_exhausted`. Send an `Idempotency-Key` so
-    that a retry answers the first job instead of reserving again.
+    the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
+    document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
+    before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
 
     **Required scope:** `assessments:write` (or `admin`).
 
@@ -221,8 +232,10 @@ async def asyncio_detailed(
     scope when one cannot hold it, and nothing is queued), stores the companies and queues one message
     per company; answers 202 with the job and its `Location`. Each company is assessed as POST
     /assessments does, every provider attempt drawn from the job's reservation and on the ledger under
-    the job's id; companies left when it runs out end `budget_exhausted`. Send an `Idempotency-Key` so
-    that a retry answers the first job instead of reserving again.
+    the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
+    document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
+    before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
 
     **Required scope:** `assessments:write` (or `admin`).
 
@@ -261,8 +274,10 @@ async def asyncio(
     scope when one cannot hold it, and nothing is queued), stores the companies and queues one message
     per company; answers 202 with the job and its `Location`. Each company is assessed as POST
     /assessments does, every provider attempt drawn from the job's reservation and on the ledger under
-    the job's id; companies left when it runs out end `budget_exhausted`. Send an `Idempotency-Key` so
-    that a retry answers the first job instead of reserving again.
+    the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
+    document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
+    before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
 
     **Required scope:** `assessments:write` (or `admin`).
 
