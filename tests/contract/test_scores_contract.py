@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from orgair.dal.pointers import Pointer
 from orgair.dal.scores import ScoreRepository, ScoreTable
 from orgair.ids import new_id
+from orgair.records import reviews as reviews_records
+from orgair.records import scores as scores_records
 from support.fakes.scores import InMemoryScores
 from support.score_records import an_assessment, score_record, score_write
 
@@ -108,3 +112,7 @@ def test_history_pages_newest_first_within_one_version(scores: ScoreRepository) 
     rest, _ = scores.history(owner, "c1", "v2.0", limit=2, start_key=start)
     assert rest == [stored[0]]
     assert scores.history(tenant(), "c1", "v2.0", limit=2, start_key=None) == ([], None)
+
+
+def test_a_scores_review_status_is_the_reviews_status() -> None:
+    assert get_args(scores_records.ReviewStatus) == get_args(reviews_records.ReviewStatus)
