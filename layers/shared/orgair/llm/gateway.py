@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Generic, Literal, TypeVar
+from typing import Final, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -41,6 +41,7 @@ from orgair.llm.answers import (
     validation_errors,
 )
 from orgair.llm.breaker import BreakerRegistry, CircuitBreaker, container_breakers
+from orgair.llm.completions import AttemptRecord, LlmRequest, StructuredCompletion
 from orgair.llm.models import ModelCapabilities, model_capabilities
 from orgair.llm.providers import (
     AnthropicMessages,
@@ -66,48 +67,6 @@ BACKOFF_CAP_SECONDS: Final = 8.0
 MAX_REPAIR_ECHO_CHARS: Final = 8_000
 
 _SYSTEM_RANDOM: Final = random.SystemRandom()
-
-AttemptStatus = Literal["settled", "uncertain", "unsettled"]
-
-
-@dataclass(frozen=True, slots=True)
-class LlmRequest:
-    """One logical completion: who it is for, why, and the prompt."""
-
-    tenant_id: str
-    purpose: str
-    correlation_id: str
-    request_id: str
-    system: str
-    user: str
-    parent_request_id: str | None = None
-    """The parent id every attempt's ledger line carries (a job's id); None: a fresh one per request."""
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptRecord:
-    attempt: int
-    call_id: str
-    provider: str
-    model: str
-    outcome: str
-    status: AttemptStatus
-    cost_micros: int
-
-
-@dataclass(frozen=True, slots=True)
-class StructuredCompletion(Generic[T]):
-    value: T
-    provider: str
-    model: str
-    parent_request_id: str
-    attempts: tuple[AttemptRecord, ...]
-    degradation: Degradation | None = None
-    """Set when the request ran on DEGRADED_LLM_MODEL instead of the model it asked for."""
-
-    @property
-    def cost_micros(self) -> int:
-        return sum(attempt.cost_micros for attempt in self.attempts)
 
 
 @dataclass(frozen=True, slots=True)

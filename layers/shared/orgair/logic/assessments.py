@@ -30,7 +30,8 @@ from orgair.evidence.documents import (
     keep_inline,
     load_evidence,
 )
-from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
+from orgair.llm.completions import LlmRequest, StructuredCompletion
+from orgair.llm.gateway import LlmGateway
 from orgair.llm.transport import Deadline
 from orgair.logic.scores import store_score
 from orgair.models.scores import AssessmentAttemptView, AssessmentLlmView, DegradedView, StoredScore
