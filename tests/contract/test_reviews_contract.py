@@ -1,6 +1,6 @@
 """The `ReviewRepository` contract, proven against the in-memory fake and ReviewsTable alike.
 
-A review is opened the way the service opens one: in the store, by `orgair.dal.scores.save` of an
+A review is opened the way the service opens one: in the store, by `ScoreTable.save` (orgair.dal.scores) of an
 accepted score and then of a score needing review; in the fake, by `open_review` with the pointer
 that leaves behind.
 """
@@ -17,6 +17,7 @@ from orgair.dal.pointers import Mark, Pointer, PointerUpdate
 from orgair.dal.reviews import ReviewRepository, ReviewTable
 from orgair.records.reviews import ReviewDecision, ReviewRecord
 from support.fakes.reviews import InMemoryReviews
+from support.score_records import score_record
 
 SCORES, REVIEWS = "ScoresTable", "ReviewsTable"
 TENANT = "acme"
@@ -51,23 +52,21 @@ def pointer_after_opening(number: int) -> Pointer:
 
 
 def _save(
-    tenant: str, company: str, version: str, mark: Mark, read: Pointer, review: dict[str, Any] | None
+    tenant: str, company: str, version: str, mark: Mark, read: Pointer, review: ReviewRecord | None
 ) -> None:
-    write = scores_dal.ScoreWrite(
+    record = score_record(
+        company,
         tenant_id=tenant,
-        company_id=company,
         version=version,
+        score=str(mark.score),
+        ebitda=None if mark.ebitda_impact_pct is None else str(mark.ebitda_impact_pct),
         score_id=mark.score_id,
-        score={
-            "score_id": mark.score_id,
-            "headline": mark.score,
-            "result": {"ebitda_impact_pct": mark.ebitda_impact_pct},
-        },
-        read=read,
-        pointer=read.with_score(mark, accepted=review is None),
-        review=review,
+        review_id=None if review is None else review.review_id,
     )
-    scores_dal.save(write, SCORES, REVIEWS)
+    write = scores_dal.ScoreWrite(
+        score=record, read=read, pointer=read.with_score(mark, accepted=review is None), review=review
+    )
+    assert scores_dal.ScoreTable.default(SCORES, REVIEWS).save(write) == "stored"
 
 
 @pytest.fixture
@@ -91,17 +90,7 @@ def setup(store: str, request: pytest.FixtureRequest) -> tuple[ReviewRepository,
         record = review_record(number, company=company, version=version, tenant=tenant)
         _save(tenant, company, version, accepted(number), Pointer(), None)
         first = scores_dal.pointer(tenant, company, version, SCORES)
-        review = {
-            "review_id": record.review_id,
-            "tenant_id": tenant,
-            "score_id": record.score_id,
-            "company_id": company,
-            "param_version": version,
-            "status": "pending",
-            "reasons": list(record.reasons),
-            "created_at": record.created_at,
-        }
-        _save(tenant, company, version, reviewed(number), first, review)
+        _save(tenant, company, version, reviewed(number), first, record)
         assert scores_dal.pointer(tenant, company, version, SCORES) == pointer_after_opening(number)
         return record
 

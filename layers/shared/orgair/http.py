@@ -17,7 +17,7 @@ from decimal import Decimal
 from http import HTTPStatus
 from typing import Any, Final, Literal, TypeVar, cast
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
@@ -29,6 +29,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orgair.auth.principal import Principal, RequestMeta
+from orgair.cors import CORRELATION_HEADER, cors_config, cors_headers
 from orgair.errors import (
     PROBLEM_CONTENT_TYPE,
     ConfigurationError,
@@ -51,7 +52,6 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 RouteFunction = TypeVar("RouteFunction", bound=Callable[..., Any])
 
 STAGE_VERSIONS: dict[str, ParamVersion] = {"v1": "v1.0", "v2": "v2.0"}
-CORRELATION_HEADER = "X-Correlation-ID"
 MAX_CORRELATION_ID_LENGTH: Final = 128
 _CORRELATION_ID_CHARS: Final = frozenset(chr(code) for code in range(0x21, 0x7F))
 REQUIRED_SCOPE_ATTRIBUTE: Final = "__orgair_required_scope__"
@@ -152,44 +152,15 @@ def _message(item: Mapping[str, Any]) -> str:
     return message
 
 
-class _CorsConfig(CORSConfig):
-    """Powertools' CORS headers plus `Vary: Origin`: the allow-origin header depends on the caller's
-    Origin, so no cache may serve one origin's answer to another (docs/cors.md)."""
-
-    def to_dict(self, origin: str | None) -> dict[str, str]:
-        headers = super().to_dict(origin)
-        if headers:
-            headers["Vary"] = "Origin"
-        return headers
-
-
-def _cors_config() -> _CorsConfig | None:
-    """CORS for the origins in settings (CORS_ORIGINS, from the CorsOrigins parameter); None: off."""
-    settings = get_settings()
-    if not settings.CORS_ORIGINS:
-        return None
-    first, *others = settings.CORS_ORIGINS
-    return _CorsConfig(
-        allow_origin=first,
-        extra_origins=others,
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
-        expose_headers=[CORRELATION_HEADER, "X-Request-ID", "X-Process-Time", "Location", "Retry-After"],
-        max_age=600,
-    )
-
-
 def _cors_headers(event: Mapping[str, Any]) -> dict[str, str]:
     """The CORS headers of an answer made without the resolver (a body refused before routing)."""
-    cors = _cors_config()
-    origin = header(event.get("headers"), "Origin")
-    allowed = cors.allowed_origin(origin) if cors is not None and origin else None
-    return cors.to_dict(allowed) if cors is not None and allowed else {}
+    return cors_headers(header(event.get("headers"), "Origin"))
 
 
 def create_app() -> APIGatewayRestResolver:
     """A resolver with validation, problem+json errors and CORS from settings."""
     app = APIGatewayRestResolver(
-        cors=_cors_config(),
+        cors=cors_config(),
         enable_validation=True,
         json_body_deserializer=parse_json_body,
         serializer=dumps,

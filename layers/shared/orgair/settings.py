@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import types
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -38,6 +36,7 @@ from pydantic.fields import FieldInfo
 
 from orgair import __version__
 from orgair.errors import ConfigurationError, DependencyUnavailable
+from orgair.settings_checks import local_price_problems, request_breaking_problems
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 DEV_SECRET_KEY = "orgair-local-development-secret-key-not-for-production"  # noqa: S105 - dev default, refused in staging and production
@@ -52,18 +51,6 @@ DIMENSION_WEIGHT_FIELDS = (
     "W_CULTURE",
 )
 INDIVIDUAL_WEIGHT_FIELDS = ("W_FLUENCY", "W_DOMAIN", "W_ADAPTIVE")
-SECTORS = (
-    "technology",
-    "financial_services",
-    "healthcare",
-    "business_services",
-    "retail",
-    "manufacturing",
-    "other",
-)
-"""The specification's sectors (`orgair.scoring.Sector`, kept equal by a test): named here so that
-checking SECTOR_HR_BASELINES at init does not load the scoring package into every function."""
-HR_BASELINE_RANGE = (Decimal(0), Decimal(100))
 
 Weight = Annotated[Decimal, Field(ge=0, le=1)]
 SecretName = Literal[
@@ -249,14 +236,18 @@ class Settings(BaseModel):
                 problems.append(
                     f"{', '.join(names)}: {label} weights must sum to 1 within {WEIGHT_TOLERANCE} (sum is {total})"
                 )
-        problems += _request_breaking_problems(self)
+        problems += request_breaking_problems(
+            self.SECTOR_HR_BASELINES,
+            {name: getattr(self, name) for name in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL")},
+            self.table_names,
+        )
         # Shared environments never sign cursors with the development key, which is in the source.
         if self.APP_ENV in OWN_SECRET_KEY_ENVIRONMENTS and (
             not self.configured("SECRET_KEY")
             or (self.SECRET_KEY is not None and not _strong_secret_key(self.SECRET_KEY.get_secret_value()))
         ):
             problems.append(f"SECRET_KEY: must be set to at least 32 characters in {self.APP_ENV}")
-        problems += _local_price_problems(self)
+        problems += local_price_problems(self.APP_ENV, self.LOCAL_MODEL_PRICES)
         if self.APP_ENV == "production":
             if self.DEBUG:
                 problems.append("DEBUG: must be false when APP_ENV is production")
@@ -335,57 +326,6 @@ class Settings(BaseModel):
         """The key that signs pagination cursors (a development default in development only)."""
         value = self.secret("SECRET_KEY")
         return (value.get_secret_value() if value is not None else DEV_SECRET_KEY).encode()
-
-
-TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
-"""What DynamoDB accepts as a table name; any other name fails every request that uses the table."""
-
-
-def _request_breaking_problems(settings: Settings) -> list[str]:
-    """Settings that would otherwise only fail requests: the sector baseline table (every scoring
-    request), unusable provider URLs and table names. Messages name the setting, never its value.
-
-    The other scoring settings are checked by their field ranges and the weight sums above, which are
-    the scoring parameters' own rules, so a deployment that starts can always build its parameters.
-    """
-    problems: list[str] = []
-    low, high = HR_BASELINE_RANGE
-    for sector, baseline in settings.SECTOR_HR_BASELINES.items():
-        if sector.lower() not in SECTORS:
-            problems.append(f"SECTOR_HR_BASELINES.{sector}: must be one of: {', '.join(SECTORS)}")
-        elif not low <= baseline <= high:
-            problems.append(f"SECTOR_HR_BASELINES.{sector}: must be a number from {low} to {high}")
-    for name in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
-        try:
-            url = urlsplit(getattr(settings, name))
-            usable = url.scheme in ("http", "https") and bool(url.hostname)
-        except ValueError:  # e.g. an unbalanced IPv6 bracket
-            usable = False
-        if not usable:
-            problems.append(f"{name}: must be an absolute http(s) URL")
-    for name, table in settings.table_names.items():
-        if not TABLE_NAME.match(table):
-            problems.append(
-                f"{name.upper()}_TABLE_NAME: must be 3 to 255 letters, digits, '_', '-' or '.' (a DynamoDB table name)"
-            )
-    return problems
-
-
-def _local_price_problems(settings: Settings) -> list[str]:
-    """LOCAL_MODEL_PRICES: development only, and only rows the shipped table can accept as additions."""
-    if not settings.LOCAL_MODEL_PRICES:
-        return []
-    if settings.APP_ENV != "development":
-        return [
-            f"LOCAL_MODEL_PRICES: local model prices are refused in {settings.APP_ENV} (development only)"
-        ]
-    from orgair.costs.pricing import effective_price_table
-
-    try:
-        effective_price_table(settings.LOCAL_MODEL_PRICES)
-    except ConfigurationError as error:
-        return [str(error).removeprefix("invalid configuration: ")]
-    return []
 
 
 def _strong_secret_key(value: str) -> bool:

@@ -45,17 +45,6 @@ def pause_before_retry(attempt: int) -> None:
     time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2**attempt)))
 
 
-class PointerMoved(Exception):
-    """The company's pointer changed between reading it and writing: read it again and retry.
-
-    A signal between the data access and the logic (which retries, then answers 503), never a
-    problem a caller sees.
-    """
-
-    def __init__(self) -> None:
-        super().__init__("Another score of this company was stored at the same time.")
-
-
 @dataclass(frozen=True, slots=True)
 class Mark:
     """One score as the pointer records it: the values the human-review rule compares."""

@@ -9,21 +9,25 @@ Layout (every key starts with the tenant, so no query can reach another tenant's
   baseline and anchor, each moving only forward, under a revision every write is conditional on;
 - review: ReviewsTable (`orgair.dal.reviews`, which lays out the item this module writes).
 
-A score, its pointer and its review are written in one transaction: nothing half-written. The
-pointer names are re-exported here for the score logic, which reads them as `scores_dal.Pointer`.
+A score, its pointer and its review are written in one transaction: nothing half-written.
+
+Typed answers only (`ScoreRepository`): scores are `ScoreRecord`s, a write refused because the
+company's pointer moved is the outcome `"pointer_moved"`; the logic retries and maps them to errors.
+The in-memory fake and the contract suite both pass are in tests/support/fakes/scores.py and
+tests/contract/test_scores_contract.py. The pointer names are re-exported here for the score logic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 
 from orgair.aws import dynamodb_client, store_errors
 from orgair.dal.pointers import WRITE_ATTEMPTS as WRITE_ATTEMPTS
 from orgair.dal.pointers import Mark as Mark
 from orgair.dal.pointers import Pointer as Pointer
-from orgair.dal.pointers import PointerMoved as PointerMoved
 from orgair.dal.pointers import PointerUpdate as PointerUpdate
 from orgair.dal.pointers import company_pk as company_pk
 from orgair.dal.pointers import pause_before_retry as pause_before_retry
@@ -34,13 +38,132 @@ from orgair.dal.pointers import score_sk
 from orgair.dal.reviews import review_item
 from orgair.dynamo.codec import from_item, to_item, to_value
 from orgair.dynamo.transact import ConditionFailed, transact
+from orgair.records.reviews import ReviewRecord, ReviewStatus
+from orgair.records.scores import AssessmentRecord, EvidenceProvenance, EvidenceSource, ScoreRecord
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 INDEX: Final = "gsi1"
 MAX_TRANSACTION_ITEMS: Final = 100
 
+SaveOutcome = Literal["stored", "pointer_moved"]
+"""`pointer_moved`: the company's pointer changed since it was read; nothing was written (read it
+again and retry)."""
+
 
 def score_index_pk(tenant_id: str, score_id: str) -> str:
     return f"T#{tenant_id}#S#{score_id}"
+
+
+def _evidence_values(evidence: EvidenceProvenance) -> dict[str, Any]:
+    return {
+        "evidence_id": evidence.evidence_id,
+        "source": evidence.source,
+        "location": evidence.location,
+        "sha256": evidence.sha256,
+        "size_bytes": evidence.size_bytes,
+        "content_type": evidence.content_type,
+    }
+
+
+def _assessment_values(assessment: AssessmentRecord) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "ratings": assessment.ratings,
+        "evidence_chars": assessment.evidence_chars,
+        "llm": assessment.llm,
+    }
+    if assessment.evidence is not None:
+        values["evidence"] = _evidence_values(assessment.evidence)
+    if assessment.prompt_version is not None:
+        values["prompt_version"] = assessment.prompt_version
+    return values
+
+
+def score_values(score: ScoreRecord) -> dict[str, Any]:
+    """A score's stored attributes (None ones are left out of the item)."""
+    return {
+        "tenant_id": score.tenant_id,
+        "company_id": score.company_id,
+        "score_id": score.score_id,
+        "param_version": score.param_version,
+        "created_at": score.created_at,
+        "inputs": score.inputs,
+        "result": score.result,
+        "headline": score.headline,
+        "requires_review": score.requires_review,
+        "review_id": score.review_id,
+        "review_status": score.review_status,
+        "review_reasons": list(score.review_reasons),
+        "correlation_id": score.correlation_id,
+        "request_id": score.request_id,
+        "key_id": score.key_id,
+        "assessment": None if score.assessment is None else _assessment_values(score.assessment),
+    }
+
+
+def _evidence_from(values: Mapping[str, Any]) -> EvidenceProvenance:
+    return EvidenceProvenance(
+        evidence_id=str(values["evidence_id"]),
+        source=cast(EvidenceSource, values["source"]),
+        location=str(values["location"]),
+        sha256=str(values["sha256"]),
+        size_bytes=int(values["size_bytes"]),
+        content_type=str(values["content_type"]),
+    )
+
+
+def _assessment_from(values: Mapping[str, Any]) -> AssessmentRecord:
+    evidence = values.get("evidence")
+    prompt_version = values.get("prompt_version")
+    return AssessmentRecord(
+        ratings=dict(values["ratings"]),
+        evidence_chars=int(values["evidence_chars"]),
+        llm=dict(values["llm"]),
+        evidence=_evidence_from(evidence) if evidence else None,
+        prompt_version=None if prompt_version is None else str(prompt_version),
+    )
+
+
+def score_from(values: Mapping[str, Any]) -> ScoreRecord:
+    """A stored score item (plain values) as its record; scores stored before a field was kept read
+    it as absent."""
+    assessment = values.get("assessment")
+    return ScoreRecord(
+        tenant_id=str(values["tenant_id"]),
+        company_id=str(values["company_id"]),
+        score_id=str(values["score_id"]),
+        param_version=str(values["param_version"]),
+        created_at=str(values["created_at"]),
+        inputs=dict(values["inputs"]),
+        result=dict(values["result"]),
+        headline=Decimal(values["headline"]),
+        requires_review=bool(values.get("requires_review")),
+        review_id=values.get("review_id") or None,
+        review_status=cast("ReviewStatus | None", values.get("review_status")),
+        review_reasons=tuple(dict(reason) for reason in values.get("review_reasons") or ()),
+        correlation_id=str(values.get("correlation_id") or ""),
+        request_id=values.get("request_id"),
+        key_id=values.get("key_id"),
+        assessment=_assessment_from(assessment) if assessment else None,
+    )
+
+
+def _review_values(review: ReviewRecord) -> dict[str, Any]:
+    return {
+        "review_id": review.review_id,
+        "tenant_id": review.tenant_id,
+        "score_id": review.score_id,
+        "company_id": review.company_id,
+        "param_version": review.param_version,
+        "status": review.status,
+        "reasons": list(review.reasons),
+        "created_at": review.created_at,
+        "decision": review.decision,
+        "comment": review.comment,
+        "reviewer_key_id": review.reviewer_key_id,
+        "decided_at": review.decided_at,
+    }
 
 
 @dataclass(frozen=True)
@@ -50,29 +173,24 @@ class ScoreWrite:
     `read` is the pointer as read before deciding on review; `pointer` the one to write in its place.
     """
 
-    tenant_id: str
-    company_id: str
-    version: str
-    score_id: str
-    score: dict[str, Any]
+    score: ScoreRecord
     read: Pointer
     pointer: Pointer
-    review: dict[str, Any] | None = None
-    keys: dict[str, str] = field(init=False)
+    review: ReviewRecord | None = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "keys",
-            {"pk": company_pk(self.tenant_id, self.company_id, self.version), "sk": score_sk(self.score_id)},
-        )
+    @property
+    def company_key(self) -> tuple[str, str, str]:
+        """(tenant, company, parameter version): the pointer this write replaces."""
+        return (self.score.tenant_id, self.score.company_id, self.score.param_version)
 
     def transact_items(self, scores_table: str, reviews_table: str) -> list[Any]:
-        pk = self.keys["pk"]
+        score = self.score
+        pk = company_pk(score.tenant_id, score.company_id, score.param_version)
         score_item = {
-            **self.score,
-            **self.keys,
-            "gsi1pk": score_index_pk(self.tenant_id, self.score_id),
+            **score_values(score),
+            "pk": pk,
+            "sk": score_sk(score.score_id),
+            "gsi1pk": score_index_pk(score.tenant_id, score.score_id),
             "gsi1sk": "SCORE",
         }
         items: list[Any] = [
@@ -83,23 +201,19 @@ class ScoreWrite:
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
-            self.pointer.put(scores_table, pk, self.company_id, self.read),
+            self.pointer.put(scores_table, pk, score.company_id, self.read),
         ]
         if self.review is not None:
             items.append(
                 {
                     "Put": {
                         "TableName": reviews_table,
-                        "Item": review_item(self.tenant_id, self.review),
+                        "Item": review_item(score.tenant_id, _review_values(self.review)),
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 }
             )
         return items
-
-
-def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in item.items() if key not in {"pk", "sk", "gsi1pk", "gsi1sk"}}
 
 
 class TransactionRefused(Exception):
@@ -111,107 +225,142 @@ class TransactionRefused(Exception):
         self.failed = failed
 
 
-def _write(items: list[Any], what: str) -> frozenset[int]:
-    """One transaction of the shared core, in one attempt: a transient cancellation is a 503 with
-    Retry-After for the caller to retry (the pointer logic re-reads and retries only moved pointers).
-    Returns the positions of the items whose condition failed (empty: all written)."""
-    outcome = transact(dynamodb_client(), items, what, attempts=1)
-    return outcome.failed if isinstance(outcome, ConditionFailed) else frozenset()
+class ScoreRepository(Protocol):
+    """A tenant's stored scores and company pointers; every method fails closed (DependencyUnavailable)."""
+
+    def pointer(self, tenant_id: str, company_id: str, version: str) -> Pointer:
+        """The company's pointer (empty when it has no score of this version yet), strongly consistent."""
+        ...
+
+    def pointers(self, tenant_id: str, company_ids: Iterable[str], version: str) -> dict[str, Pointer]:
+        """The pointers of many companies; companies without a score of this version are absent."""
+        ...
+
+    def save(self, write: ScoreWrite) -> SaveOutcome:
+        """Store one score, its pointer and its review whole, or nothing."""
+        ...
+
+    def save_many(self, writes: Sequence[ScoreWrite]) -> list[SaveOutcome | BaseException]:
+        """Store many scores, each whole: per write, its outcome or the error of the write that carried it."""
+        ...
+
+    def get(self, tenant_id: str, score_id: str) -> ScoreRecord | None:
+        """The tenant's score with this id, of any version."""
+        ...
+
+    def history(
+        self, tenant_id: str, company_id: str, version: str, *, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[ScoreRecord], dict[str, Any] | None]:
+        """One page of a company's scores of one version, newest first, and the next page's start key."""
+        ...
 
 
 POINTER_POSITION: Final = 1
 """Where a score write's pointer Put sits among its transaction items (after the score)."""
 
 
-def save(write: ScoreWrite, scores_table: str, reviews_table: str) -> None:
-    """Store one score whole; PointerMoved when its pointer changed since it was read (nothing written)."""
-    failed = _write(write.transact_items(scores_table, reviews_table), "storing the score")
-    if POINTER_POSITION in failed:
-        raise PointerMoved
-    if failed:
-        raise TransactionRefused(failed)
+class ScoreTable:
+    """The DynamoDB `ScoreRepository`: ScoresTable, and ReviewsTable for the reviews scores open."""
 
+    def __init__(self, client: DynamoDBClient, scores_table: str, reviews_table: str) -> None:
+        self._client = client
+        self._scores = scores_table
+        self._reviews = reviews_table
 
-def save_many(
-    writes: Sequence[ScoreWrite], scores_table: str, reviews_table: str
-) -> list[BaseException | None]:
-    """Store many scores in as few transactions as fit (≤ 100 items each), each score whole.
+    @classmethod
+    def default(cls, scores_table: str, reviews_table: str) -> ScoreTable:
+        """The container's client on the named tables."""
+        return cls(dynamodb_client(), scores_table, reviews_table)
 
-    Returns, per write, None when stored or the error of the transaction that carried it, so a
-    failed chunk is reported on exactly its own companies and nothing is ever half-written. A chunk
-    cancelled because a pointer changed since it was read reports PointerMoved on every company of
-    the chunk (none of them was written): the caller reads their pointers again and retries them.
-    """
-    outcome: list[BaseException | None] = [None] * len(writes)
-    chunk: list[int] = []
-    chunk_items: list[Any] = []
-    pointer_positions: set[int] = set()
+    def pointer(self, tenant_id: str, company_id: str, version: str) -> Pointer:
+        return pointer(tenant_id, company_id, version, self._scores)
 
-    def flush() -> None:
-        if not chunk:
-            return
-        failure: BaseException | None = None
-        try:
-            failed = _write(list(chunk_items), "storing the portfolio's scores")
-        except Exception as error:
-            failure = error
-        else:
-            if failed:
-                failure = PointerMoved() if failed & pointer_positions else TransactionRefused(failed)
-        for index in chunk:
-            outcome[index] = failure
-        chunk.clear()
-        chunk_items.clear()
-        pointer_positions.clear()
+    def pointers(self, tenant_id: str, company_ids: Iterable[str], version: str) -> dict[str, Pointer]:
+        return pointers(tenant_id, company_ids, version, self._scores)
 
-    for index, write in enumerate(writes):
-        items = write.transact_items(scores_table, reviews_table)
-        if len(chunk_items) + len(items) > MAX_TRANSACTION_ITEMS:
-            flush()
-        chunk.append(index)
-        pointer_positions.add(len(chunk_items) + POINTER_POSITION)
-        chunk_items.extend(items)
-    flush()
-    return outcome
+    def _write(self, items: list[Any], what: str) -> frozenset[int]:
+        """One transaction of the shared core, in one attempt: a transient cancellation is a 503 with
+        Retry-After for the caller to retry (the logic re-reads and retries only moved pointers).
+        Returns the positions of the items whose condition failed (empty: all written)."""
+        outcome = transact(self._client, items, what, attempts=1)
+        return outcome.failed if isinstance(outcome, ConditionFailed) else frozenset()
 
+    def save(self, write: ScoreWrite) -> SaveOutcome:
+        failed = self._write(write.transact_items(self._scores, self._reviews), "storing the score")
+        if POINTER_POSITION in failed:
+            return "pointer_moved"
+        if failed:
+            raise TransactionRefused(failed)
+        return "stored"
 
-def get(tenant_id: str, score_id: str, scores_table: str) -> dict[str, Any] | None:
-    with store_errors("reading the score"):
-        response = dynamodb_client().query(
-            TableName=scores_table,
-            IndexName=INDEX,
-            KeyConditionExpression="gsi1pk = :pk",
-            ExpressionAttributeValues={":pk": to_value(score_index_pk(tenant_id, score_id))},
-            Limit=1,
-        )
-    items = response.get("Items", [])
-    return _strip_keys(from_item(items[0])) if items else None
+    def save_many(self, writes: Sequence[ScoreWrite]) -> list[SaveOutcome | BaseException]:
+        """In as few transactions as fit (≤ 100 items each), each score whole.
 
+        A failed chunk is reported on exactly its own companies and nothing is ever half-written. A
+        chunk cancelled because a pointer changed since it was read reports `pointer_moved` on every
+        company of the chunk (none of them was written): the caller reads their pointers again.
+        """
+        outcome: list[SaveOutcome | BaseException] = ["stored"] * len(writes)
+        chunk: list[int] = []
+        chunk_items: list[Any] = []
+        pointer_positions: set[int] = set()
 
-def history(
-    tenant_id: str,
-    company_id: str,
-    version: str,
-    scores_table: str,
-    *,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """One page of a company's scores of one version, newest first, and the next page's start key."""
-    request: dict[str, Any] = {
-        "TableName": scores_table,
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-        "ExpressionAttributeValues": {
-            ":pk": to_value(company_pk(tenant_id, company_id, version)),
-            ":prefix": to_value("S#"),
-        },
-        "ScanIndexForward": False,
-        "Limit": limit,
-    }
-    if start_key:
-        request["ExclusiveStartKey"] = to_item(start_key)
-    with store_errors("reading the score history"):
-        response = dynamodb_client().query(**request)
-    items = [_strip_keys(from_item(item)) for item in response.get("Items", [])]
-    last = response.get("LastEvaluatedKey")
-    return items, (from_item(last) if last else None)
+        def flush() -> None:
+            if not chunk:
+                return
+            result: SaveOutcome | BaseException = "stored"
+            try:
+                failed = self._write(list(chunk_items), "storing the portfolio's scores")
+            except Exception as error:
+                result = error
+            else:
+                if failed:
+                    result = "pointer_moved" if failed & pointer_positions else TransactionRefused(failed)
+            for index in chunk:
+                outcome[index] = result
+            chunk.clear()
+            chunk_items.clear()
+            pointer_positions.clear()
+
+        for index, write in enumerate(writes):
+            items = write.transact_items(self._scores, self._reviews)
+            if len(chunk_items) + len(items) > MAX_TRANSACTION_ITEMS:
+                flush()
+            chunk.append(index)
+            pointer_positions.add(len(chunk_items) + POINTER_POSITION)
+            chunk_items.extend(items)
+        flush()
+        return outcome
+
+    def get(self, tenant_id: str, score_id: str) -> ScoreRecord | None:
+        with store_errors("reading the score"):
+            response = self._client.query(
+                TableName=self._scores,
+                IndexName=INDEX,
+                KeyConditionExpression="gsi1pk = :pk",
+                ExpressionAttributeValues={":pk": to_value(score_index_pk(tenant_id, score_id))},
+                Limit=1,
+            )
+        items = response.get("Items", [])
+        return score_from(from_item(items[0])) if items else None
+
+    def history(
+        self, tenant_id: str, company_id: str, version: str, *, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[ScoreRecord], dict[str, Any] | None]:
+        request: dict[str, Any] = {
+            "TableName": self._scores,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": to_value(company_pk(tenant_id, company_id, version)),
+                ":prefix": to_value("S#"),
+            },
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if start_key:
+            request["ExclusiveStartKey"] = to_item(start_key)
+        with store_errors("reading the score history"):
+            response = self._client.query(**request)
+        items = [score_from(from_item(item)) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return items, (from_item(last) if last else None)

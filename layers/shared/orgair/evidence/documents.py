@@ -30,6 +30,7 @@ from orgair.errors import (
     ValidationFailed,
 )
 from orgair.ids import is_id, new_id
+from orgair.records.scores import EvidenceProvenance
 from orgair.settings import Settings, get_settings
 from orgair.timestamps import rfc3339
 
@@ -77,16 +78,16 @@ class Evidence:
     """The object's key in EvidenceBucket (`evidence/<tenant>/<evidence_id>`)."""
     source: Source
 
-    def provenance(self) -> dict[str, Any]:
+    def provenance(self) -> EvidenceProvenance:
         """What a stored score records of the evidence it was produced from (never the text)."""
-        return {
-            "evidence_id": self.evidence_id,
-            "source": self.source,
-            "location": self.location,
-            "sha256": self.sha256,
-            "size_bytes": self.size_bytes,
-            "content_type": self.content_type,
-        }
+        return EvidenceProvenance(
+            evidence_id=self.evidence_id,
+            source=self.source,
+            location=self.location,
+            sha256=self.sha256,
+            size_bytes=self.size_bytes,
+            content_type=self.content_type,
+        )
 
 
 @dataclass(frozen=True, slots=True)

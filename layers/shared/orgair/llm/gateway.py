@@ -10,15 +10,12 @@ Lambda's remaining time. Without a configured key there is no call and no invent
 
 from __future__ import annotations
 
-import email.utils
-import json
 import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Final, Generic, Literal, TypeVar
+from typing import Final, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -33,8 +30,18 @@ from orgair.business_metrics import (
 from orgair.costs.degrade import degradation_for, scope_positions
 from orgair.costs.ledger import CostLedger, RequestBudget
 from orgair.costs.money import format_usd
-from orgair.errors import DependencyUnavailable, FieldError, UpstreamInvalid
+from orgair.errors import DependencyUnavailable, UpstreamInvalid
+from orgair.llm.answers import (
+    instructions,
+    output_schema,
+    parse_retry_after,
+    read_answer,
+    repair_prompt,
+    structured_instructions,
+    validation_errors,
+)
 from orgair.llm.breaker import BreakerRegistry, CircuitBreaker, container_breakers
+from orgair.llm.completions import AttemptRecord, LlmRequest, StructuredCompletion
 from orgair.llm.models import ModelCapabilities, model_capabilities
 from orgair.llm.providers import (
     AnthropicMessages,
@@ -44,7 +51,7 @@ from orgair.llm.providers import (
     ProviderFormat,
     Reply,
 )
-from orgair.llm.schema import OutputSchema, UnsupportedSchema, strict_schema
+from orgair.llm.schema import OutputSchema
 from orgair.llm.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
 from orgair.observability import logger
 from orgair.records.costs import CallMeta, Degradation, Hold, LedgerLine, Provider
@@ -57,53 +64,9 @@ MIN_ATTEMPT_SECONDS: Final = 1.0
 """An attempt with less time than this left is not started: it could only time out and be billed."""
 BACKOFF_BASE_SECONDS: Final = 0.5
 BACKOFF_CAP_SECONDS: Final = 8.0
-RETRY_AFTER_CAP_SECONDS: Final = 60.0
 MAX_REPAIR_ECHO_CHARS: Final = 8_000
-MAX_REPORTED_ERRORS: Final = 10
 
 _SYSTEM_RANDOM: Final = random.SystemRandom()
-
-AttemptStatus = Literal["settled", "uncertain", "unsettled"]
-
-
-@dataclass(frozen=True, slots=True)
-class LlmRequest:
-    """One logical completion: who it is for, why, and the prompt."""
-
-    tenant_id: str
-    purpose: str
-    correlation_id: str
-    request_id: str
-    system: str
-    user: str
-    parent_request_id: str | None = None
-    """The parent id every attempt's ledger line carries (a job's id); None: a fresh one per request."""
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptRecord:
-    attempt: int
-    call_id: str
-    provider: str
-    model: str
-    outcome: str
-    status: AttemptStatus
-    cost_micros: int
-
-
-@dataclass(frozen=True, slots=True)
-class StructuredCompletion(Generic[T]):
-    value: T
-    provider: str
-    model: str
-    parent_request_id: str
-    attempts: tuple[AttemptRecord, ...]
-    degradation: Degradation | None = None
-    """Set when the request ran on DEGRADED_LLM_MODEL instead of the model it asked for."""
-
-    @property
-    def cost_micros(self) -> int:
-        return sum(attempt.cost_micros for attempt in self.attempts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,87 +97,9 @@ class _Outcome:
     retry_after: float | None = None
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds (delta-seconds or HTTP-date), capped; None when absent or unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if seconds != seconds:  # NaN
-        return None
-    return min(max(0.0, seconds), RETRY_AFTER_CAP_SECONDS)
-
-
-def extract_json_object(text: str) -> str:
-    """The JSON object in a model's answer (tolerating code fences and surrounding prose)."""
-    start = text.find("{")
-    end = text.rfind("}")
-    if start == -1 or end < start:
-        raise ValueError("the answer contains no JSON object")
-    return text[start : end + 1]
-
-
-def read_answer(schema: type[T], reply: Reply) -> T:
-    """The answer as `schema`, or ValidationError/ValueError: the one test of whether a reply needs
-    a (paid) repair, for every mode (native structured outputs or the schema in the prompt)."""
-    return schema.model_validate_json(extract_json_object(reply.text))
-
-
 def candidate_provider(hold: Hold) -> Provider:
     """The provider of a hold (holds only ever name the two providers the price table knows)."""
     return "anthropic" if hold.provider == "anthropic" else "openai"
-
-
-def _validation_errors(error: ValidationError | ValueError) -> list[FieldError]:
-    if isinstance(error, ValidationError):
-        return [
-            FieldError(".".join(str(part) for part in item["loc"]) or "answer", item["msg"])
-            for item in error.errors(include_url=False, include_input=False)[:MAX_REPORTED_ERRORS]
-        ]
-    return [FieldError("answer", str(error))]
-
-
-def _instructions(system: str, schema: type[BaseModel]) -> str:
-    """The prompt of a model without native structured outputs: the schema is in the prompt."""
-    return (
-        f"{system}\n\nAnswer with exactly one JSON object and nothing else. "
-        f"It must validate against this JSON Schema:\n{json.dumps(schema.model_json_schema(), sort_keys=True)}"
-    )
-
-
-def _structured_instructions(system: str, output: OutputSchema) -> str:
-    """The prompt of a model that receives the schema natively (not repeated here: it is billed once)."""
-    return (
-        f"{system}\n\nGive your answer as one {output.name} object in the structure supplied with "
-        "this request; respect the constraints stated in each field's description."
-    )
-
-
-def _output_schema(schema: type[BaseModel]) -> OutputSchema | None:
-    try:
-        return strict_schema(schema)
-    except UnsupportedSchema as problem:
-        logger.warning(
-            "schema %s cannot be sent natively (%s); asking in the prompt", schema.__name__, problem
-        )
-        return None
-
-
-def _repair_prompt(errors: Sequence[FieldError]) -> str:
-    listed = "\n".join(f"- {error.field}: {error.message}" for error in errors)
-    return (
-        "Your previous answer was not valid against the JSON Schema:\n"
-        f"{listed}\nReply with only the corrected JSON object."
-    )
 
 
 class LlmGateway:
@@ -283,7 +168,7 @@ class LlmGateway:
         run = _Run(
             request=request,
             schema=schema,
-            output=_output_schema(schema) if any(candidate.structured for candidate in candidates) else None,
+            output=output_schema(schema) if any(candidate.structured for candidate in candidates) else None,
             deadline=deadline,
             budget=self.ledger.request_budget(),
         )
@@ -296,7 +181,7 @@ class LlmGateway:
             try:
                 value = read_answer(schema, reply)
             except (ValidationError, ValueError) as problem:
-                errors = _validation_errors(problem)
+                errors = validation_errors(problem)
                 if repair == repairs:
                     raise UpstreamInvalid(
                         f"The model's answer did not match the expected structure after {repairs} repair "
@@ -314,7 +199,7 @@ class LlmGateway:
                 messages = [
                     *messages,
                     Message("assistant", reply.text[:MAX_REPAIR_ECHO_CHARS]),
-                    Message("user", _repair_prompt(errors)),
+                    Message("user", repair_prompt(errors)),
                 ]
                 candidates = [served, *(candidate for candidate in candidates if candidate is not served)]
                 continue
@@ -370,8 +255,8 @@ class LlmGateway:
     def _system(self, run: _Run, candidate: _Candidate) -> str:
         output = self._structure(run, candidate)
         if output is None:
-            return _instructions(run.request.system, run.schema)
-        return _structured_instructions(run.request.system, output)
+            return instructions(run.request.system, run.schema)
+        return structured_instructions(run.request.system, output)
 
     def _estimate(self, run: _Run, candidate: _Candidate, messages: Sequence[Message]) -> int:
         """The worst case of one attempt: prompt, messages and the schema sent natively (billed as input)."""

@@ -30,10 +30,12 @@ from orgair.evidence.documents import (
     keep_inline,
     load_evidence,
 )
-from orgair.llm.gateway import LlmGateway, LlmRequest, StructuredCompletion
+from orgair.llm.completions import LlmRequest, StructuredCompletion
+from orgair.llm.gateway import LlmGateway
 from orgair.llm.transport import Deadline
 from orgair.logic.scores import store_score
 from orgair.models.scores import AssessmentAttemptView, AssessmentLlmView, DegradedView, StoredScore
+from orgair.records.scores import AssessmentRecord
 from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
 from orgair.scoring.models import CompanyId, SectorName, mark_only_in
 from orgair.scoring.versions import ParamVersion
@@ -270,13 +272,13 @@ def _assess(
         sector=request.sector,
         dimensions=Dimensions.model_validate(completion.value.scores()),
     )
-    record = {
-        "ratings": completion.value.model_dump(mode="json"),
-        "evidence_chars": len(evidence.text),
-        "evidence": evidence.provenance(),
-        "prompt_version": PROMPT_VERSION,
-        "llm": assessment_cost(completion).model_dump(mode="json"),
-    }
+    record = AssessmentRecord(
+        ratings=completion.value.model_dump(mode="json"),
+        evidence_chars=len(evidence.text),
+        evidence=evidence.provenance(),
+        prompt_version=PROMPT_VERSION,
+        llm=assessment_cost(completion).model_dump(mode="json"),
+    )
     if score_id is not None and before_store is not None:
         before_store(score_id)
     return store_score(

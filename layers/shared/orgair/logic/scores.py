@@ -4,24 +4,26 @@ Every stored score keeps tenant, company, parameter version, the inputs as valid
 parameter and weight used, the full breakdown, the defaults applied, timestamps and correlation id.
 A score that moved too far from the company's last accepted score, or drifted too far from its last
 approved one (same tenant, same version), opens a pending review in the same transaction; see
-`orgair.scoring.review` for the rule and `orgair.dal.scores.Pointer` for how the references are kept.
+`orgair.scoring.review` for the rule and `orgair.dal.scores.Pointer` for how the references are kept;
+each write is prepared by `orgair.logic.score_writes`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
 from orgair.auth.principal import RequestMeta
 from orgair.business_metrics import record_review_opened, record_score_computed
 from orgair.dal import scores as scores_dal
+from orgair.dal.scores import ScoreRepository
 from orgair.dynamo.codec import unstorable
-from orgair.errors import DependencyUnavailable, FieldError, NotFound, OrgairError, ValidationFailed
-from orgair.ids import is_id, new_id
+from orgair.errors import FieldError, NotFound, OrgairError, ValidationFailed
+from orgair.ids import is_id
 from orgair.jsontypes import plain_json
-from orgair.logic.scoring_config import review_thresholds, scoring_parameters
+from orgair.logic.score_writes import Pending, assessment_view, contended, prepare, score_repository
+from orgair.logic.scoring_config import scoring_parameters
 from orgair.models.scores import (
     HistoryPage,
     ItemFieldProblem,
@@ -35,6 +37,7 @@ from orgair.models.scores import (
     StoredScore,
 )
 from orgair.pagination import decode_cursor, encode_cursor
+from orgair.records.scores import AssessmentRecord, ScoreRecord
 from orgair.scoring import (
     CompanyScoreInput,
     CompositeResult,
@@ -42,24 +45,18 @@ from orgair.scoring import (
     OrgAirV2Result,
     ParameterOverrides,
     ParamVersion,
-    ScoreSnapshot,
     parse_company_input,
     parse_individual_input,
     q4,
-    review_decision,
     score_company,
     score_individual,
 )
 from orgair.scoring.models import V2_ONLY_INPUTS
 from orgair.scoring.parameters import V2_ONLY_PARAMETERS
 from orgair.settings import Settings
-from orgair.timestamps import as_rfc3339, now_rfc3339
+from orgair.timestamps import as_rfc3339
 
 COMPANY_ID: Final = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def _now() -> str:
-    return now_rfc3339()
 
 
 def headline(result: CompositeResult | OrgAirV2Result) -> Decimal:
@@ -82,116 +79,6 @@ def simulate(
 
 def score_person(body: Any, settings: Settings) -> IndividualScoreResult:
     return score_individual(parse_individual_input(body), scoring_parameters(settings))
-
-
-def _snapshot(mark: scores_dal.Mark | None) -> ScoreSnapshot | None:
-    return None if mark is None else ScoreSnapshot(mark.score, mark.ebitda_impact_pct)
-
-
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A scored company waiting to be stored; its id and time stay the same across write attempts."""
-
-    company: CompanyScoreInput
-    result: CompositeResult | OrgAirV2Result
-    score_id: str
-    created_at: str
-
-    @classmethod
-    def of(
-        cls,
-        company: CompanyScoreInput,
-        result: CompositeResult | OrgAirV2Result,
-        score_id: str | None = None,
-    ) -> _Pending:
-        return cls(company, result, score_id or new_id(), _now())
-
-
-def _prepare(
-    pending: _Pending,
-    read: scores_dal.Pointer,
-    *,
-    version: ParamVersion,
-    meta: RequestMeta,
-    settings: Settings,
-    assessment: dict[str, Any] | None,
-) -> tuple[scores_dal.ScoreWrite, StoredScore]:
-    """Decide on review against the pointer as read, and build the write that replaces that pointer."""
-    company, result, score_id, created_at = (
-        pending.company,
-        pending.result,
-        pending.score_id,
-        pending.created_at,
-    )
-    snapshot = ScoreSnapshot.of(result)
-    decision = review_decision(
-        _snapshot(read.baseline), snapshot, review_thresholds(settings), anchor=_snapshot(read.anchor)
-    )
-    review_id = new_id() if decision.requires_review else None
-    reasons = [reason.model_dump() for reason in decision.reasons]
-    inputs = company.model_dump(mode="python", exclude_none=True)
-    score_item: dict[str, Any] = {
-        "tenant_id": meta.tenant_id,
-        "company_id": company.company_id,
-        "score_id": score_id,
-        "param_version": version,
-        "created_at": created_at,
-        "inputs": inputs,
-        "result": result.model_dump(mode="python"),
-        "headline": snapshot.score,
-        "requires_review": decision.requires_review,
-        "review_id": review_id,
-        "review_status": "pending" if review_id else None,
-        "review_reasons": reasons,
-        "correlation_id": meta.correlation_id,
-        "request_id": meta.request_id,
-        "key_id": meta.key_id,
-        "assessment": assessment,
-    }
-    mark = scores_dal.Mark(score_id, snapshot.score, snapshot.ebitda_impact_pct)
-    review = None
-    if review_id is not None:
-        review = {
-            "review_id": review_id,
-            "tenant_id": meta.tenant_id,
-            "score_id": score_id,
-            "company_id": company.company_id,
-            "param_version": version,
-            "status": "pending",
-            "reasons": reasons,
-            "created_at": created_at,
-        }
-    write = scores_dal.ScoreWrite(
-        tenant_id=meta.tenant_id,
-        company_id=company.company_id,
-        version=version,
-        score_id=score_id,
-        score=score_item,
-        read=read,
-        pointer=read.with_score(mark, accepted=not decision.requires_review),
-        review=review,
-    )
-    view = StoredScore(
-        score_id=score_id,
-        company_id=company.company_id,
-        param_version=version,
-        created_at=created_at,
-        inputs=plain_json(inputs),
-        result=result,
-        requires_review=decision.requires_review,
-        review=ReviewSummary(review_id=review_id, status="pending", reasons=list(decision.reasons))
-        if review_id
-        else None,
-        correlation_id=meta.correlation_id,
-        assessment=plain_json(assessment) if assessment else None,
-    )
-    return write, view
-
-
-def _contended() -> DependencyUnavailable:
-    return DependencyUnavailable(
-        "Other scores of this company were being stored at the same time; retry.", retry_after_seconds=1
-    )
 
 
 def check_version_inputs(
@@ -238,8 +125,9 @@ def store_score(
     version: ParamVersion,
     meta: RequestMeta,
     settings: Settings,
-    assessment: dict[str, Any] | None = None,
+    assessment: AssessmentRecord | None = None,
     score_id: str | None = None,
+    scores: ScoreRepository | None = None,
 ) -> StoredScore:
     """Score, compare with the company's references, and store score + pointer (+ review) atomically.
 
@@ -249,21 +137,19 @@ def store_score(
     (a job's worker, so that a later run finds the score stored instead of storing a second one).
     """
     check_storable(check_version_inputs(company, version))
-    pending = _Pending.of(company, score_company(company, scoring_parameters(settings), version), score_id)
+    pending = Pending.of(company, score_company(company, scoring_parameters(settings), version), score_id)
+    scores = scores or score_repository(settings)
     for attempt in range(scores_dal.WRITE_ATTEMPTS):
         if attempt:
             scores_dal.pause_before_retry(attempt)
-        read = scores_dal.pointer(meta.tenant_id, company.company_id, version, settings.SCORES_TABLE_NAME)
-        write, view = _prepare(
+        read = scores.pointer(meta.tenant_id, company.company_id, version)
+        write, view = prepare(
             pending, read, version=version, meta=meta, settings=settings, assessment=assessment
         )
-        try:
-            scores_dal.save(write, settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME)
-        except scores_dal.PointerMoved:
-            continue
-        break
+        if scores.save(write) == "stored":
+            break
     else:
-        raise _contended()
+        raise contended()
     record_score_computed(version)
     if view.requires_review:
         record_review_opened()
@@ -281,7 +167,12 @@ def _problem(error: OrgairError) -> ItemProblem:
 
 
 def store_portfolio(
-    request: PortfolioRequest, *, version: ParamVersion, meta: RequestMeta, settings: Settings
+    request: PortfolioRequest,
+    *,
+    version: ParamVersion,
+    meta: RequestMeta,
+    settings: Settings,
+    scores: ScoreRepository | None = None,
 ) -> PortfolioResult:
     """Validate every company on its own, then read previous scores and write in batches.
 
@@ -289,6 +180,7 @@ def store_portfolio(
     transaction failed gets a 503 problem, and no company is ever stored half-way.
     """
     parameters = scoring_parameters(settings)
+    scores = scores or score_repository(settings)
     items: list[PortfolioItem | None] = [None] * len(request.companies)
     valid: list[tuple[int, CompanyScoreInput]] = []
     seen: set[str] = set()
@@ -320,24 +212,21 @@ def store_portfolio(
         valid.append((index, company))
 
     waiting = [
-        (index, _Pending.of(company, score_company(company, parameters, version))) for index, company in valid
+        (index, Pending.of(company, score_company(company, parameters, version))) for index, company in valid
     ]
     for attempt in range(scores_dal.WRITE_ATTEMPTS):
         if not waiting:
             break
         if attempt:
             scores_dal.pause_before_retry(attempt)
-        read = scores_dal.pointers(
-            meta.tenant_id,
-            (pending.company.company_id for _, pending in waiting),
-            version,
-            settings.SCORES_TABLE_NAME,
+        read = scores.pointers(
+            meta.tenant_id, (pending.company.company_id for _, pending in waiting), version
         )
         prepared = [
             (
                 index,
                 pending,
-                *_prepare(
+                *prepare(
                     pending,
                     read.get(pending.company.company_id, scores_dal.Pointer()),
                     version=version,
@@ -348,16 +237,14 @@ def store_portfolio(
             )
             for index, pending in waiting
         ]
-        outcomes = scores_dal.save_many(
-            [write for _, _, write, _ in prepared], settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME
-        )
+        outcomes = scores.save_many([write for _, _, write, _ in prepared])
         waiting = []
         for (index, pending, _, view), outcome in zip(prepared, outcomes, strict=True):
-            if outcome is None:
+            if outcome == "stored":
                 items[index] = PortfolioItem(
                     index=index, company_id=view.company_id, status="stored", score=view
                 )
-            elif isinstance(outcome, scores_dal.PointerMoved):
+            elif outcome == "pointer_moved":
                 waiting.append((index, pending))
             else:
                 failure = (
@@ -373,7 +260,7 @@ def store_portfolio(
             index=index,
             company_id=pending.company.company_id,
             status="failed",
-            problem=_problem(_contended()),
+            problem=_problem(contended()),
         )
     stored = [item.score for item in items if item is not None and item.score is not None]
     if stored:
@@ -397,37 +284,44 @@ def store_portfolio(
     )
 
 
-def view_of(item: dict[str, Any]) -> StoredScore:
-    """The API view of a stored score item."""
+def view_of(score: ScoreRecord) -> StoredScore:
+    """The API view of a stored score."""
     review = None
-    if item.get("review_id"):
-        review = ReviewSummary(
-            review_id=item["review_id"], status=item["review_status"], reasons=item.get("review_reasons", [])
+    if score.review_id:
+        review = ReviewSummary.model_validate(
+            {"review_id": score.review_id, "status": score.review_status, "reasons": score.review_reasons}
         )
     return StoredScore(
-        score_id=item["score_id"],
-        company_id=item["company_id"],
-        param_version=item["param_version"],
-        created_at=as_rfc3339(item["created_at"]),
-        inputs=plain_json(item["inputs"]),
-        result=item["result"],
-        requires_review=bool(item.get("requires_review")),
+        score_id=score.score_id,
+        company_id=score.company_id,
+        param_version=score.param_version,
+        created_at=as_rfc3339(score.created_at),
+        inputs=plain_json(score.inputs),
+        result=score.result,
+        requires_review=score.requires_review,
         review=review,
-        correlation_id=item.get("correlation_id", ""),
-        assessment=plain_json(item["assessment"]) if item.get("assessment") else None,
+        correlation_id=score.correlation_id,
+        assessment=assessment_view(score.assessment),
     )
 
 
-def get_score(tenant_id: str, score_id: str, *, version: ParamVersion, settings: Settings) -> StoredScore:
+def get_score(
+    tenant_id: str,
+    score_id: str,
+    *,
+    version: ParamVersion,
+    settings: Settings,
+    scores: ScoreRepository | None = None,
+) -> StoredScore:
     """Another tenant's score, another stage's score and an unknown id look the same: 404.
 
     Each stage renders only its own model (v1.0 composite, v2.0 Org-AI-R), so a score stored on the
     other stage does not exist on this one.
     """
-    item = scores_dal.get(tenant_id, score_id, settings.SCORES_TABLE_NAME) if is_id(score_id) else None
-    if item is None or item.get("param_version") != version:
+    score = (scores or score_repository(settings)).get(tenant_id, score_id) if is_id(score_id) else None
+    if score is None or score.param_version != version:
         raise NotFound("No score with this id.")
-    return view_of(item)
+    return view_of(score)
 
 
 def check_company_id(company_id: str) -> str:
@@ -447,14 +341,15 @@ def company_history(
     limit: int,
     cursor: str | None,
     settings: Settings,
+    scores: ScoreRepository | None = None,
 ) -> HistoryPage:
     """One page of the company's scores of this stage's version, newest first; never a scan."""
     check_company_id(company_id)
     secret = settings.signing_key()
     scope = f"{tenant_id}|history|{company_id}|{version}"
     start = decode_cursor(cursor, secret=secret, scope=scope)
-    items, last = scores_dal.history(
-        tenant_id, company_id, version, settings.SCORES_TABLE_NAME, limit=limit, start_key=start
+    items, last = (scores or score_repository(settings)).history(
+        tenant_id, company_id, version, limit=limit, start_key=start
     )
     return HistoryPage(
         company_id=company_id,

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from orgair.llm.gateway import _instructions
+from orgair.llm.answers import instructions
 from orgair.llm.providers import AnthropicMessages, Message, OpenAIChat
 from orgair.logic.assessments import SYSTEM_PROMPT, AssessmentRequest, DimensionRatings, user_prompt
 from pydantic import SecretStr
@@ -24,7 +24,7 @@ def gateway_body(
     request = AssessmentRequest(company_id="acme", sector="technology", evidence=evidence)
     built = fmt.build(
         "gpt-4o",
-        _instructions(SYSTEM_PROMPT, DimensionRatings),
+        instructions(SYSTEM_PROMPT, DimensionRatings),
         [Message("user", user_prompt(request, evidence))],
         max_tokens,
         KEY,

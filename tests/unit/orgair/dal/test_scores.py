@@ -7,13 +7,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from orgair.aws import dynamodb_client
 from orgair.dal import scores as dal
 from orgair.ids import new_id
 from support.dynamodb_faults import record_operations
+from support.score_records import score_record, score_write
 from support.scoring_requests import (
     local_client,
     record_transactions,
@@ -34,36 +34,15 @@ def write(
     score: str = "50",
     read: dal.Pointer | None = None,
 ) -> dal.ScoreWrite:
-    score_id = new_id()
-    created_at = "2030-01-01T00:00:00.000+00:00"
-    before = read or dal.Pointer()
-    return dal.ScoreWrite(
-        tenant_id=tenant_id,
-        company_id=company_id,
-        version="v2.0",
-        score_id=score_id,
-        score={
-            "tenant_id": tenant_id,
-            "company_id": company_id,
-            "score_id": score_id,
-            "headline": Decimal(score),
-        },
-        read=before,
-        # Accepted even with a review: these writes exercise storage, and a first score is always accepted.
-        pointer=before.with_score(dal.Mark(score_id, Decimal(score)), accepted=True),
-        review={
-            "review_id": new_id(),
-            "tenant_id": tenant_id,
-            "score_id": score_id,
-            "company_id": company_id,
-            "param_version": "v2.0",
-            "status": "pending",
-            "reasons": [],
-            "created_at": created_at,
-        }
-        if review
-        else None,
+    # Accepted even with a review: these writes exercise storage, and a first score is always accepted.
+    record = score_record(
+        company_id, tenant_id=tenant_id, score=score, review_id=new_id() if review else None
     )
+    return score_write(record, read or dal.Pointer(), accepted=True)
+
+
+def table() -> dal.ScoreTable:
+    return dal.ScoreTable.default(SCORES, REVIEWS)
 
 
 def written_by(transaction: list[dict[str, Any]]) -> set[str]:
@@ -80,9 +59,9 @@ def test_save_many_keeps_every_companys_items_in_one_transaction(dynamodb: Embed
     writes = [write(f"c{i:03d}", review=i % 3 != 0) for i in range(120)]
     transactions = record_transactions(dynamodb_client())
 
-    outcome = dal.save_many(writes, SCORES, REVIEWS)
+    outcome = table().save_many(writes)
 
-    assert outcome == [None] * 120
+    assert outcome == ["stored"] * 120
     assert all(len(transaction) <= dal.MAX_TRANSACTION_ITEMS for transaction in transactions)
     owners: dict[str, int] = {}
     for number, transaction in enumerate(transactions):
@@ -113,10 +92,10 @@ def test_save_many_reports_a_failed_transaction_on_exactly_its_companies(dynamod
 
     dynamodb_client().meta.events.register("before-call.dynamodb.TransactWriteItems", fail_second)
 
-    outcome = dal.save_many(writes, SCORES, REVIEWS)
+    outcome = table().save_many(writes)
 
-    assert [error is not None for error in outcome] == [False] * 50 + [True] * 50 + [False] * 20
-    assert {type(error).__name__ for error in outcome if error is not None} == {"DependencyUnavailable"}
+    assert [outcome_ != "stored" for outcome_ in outcome] == [False] * 50 + [True] * 50 + [False] * 20
+    assert {type(error).__name__ for error in outcome if error != "stored"} == {"DependencyUnavailable"}
     stored = {item["company_id"]["S"] for item in scan_all(local_client(dynamodb.endpoint_url), SCORES)}
     assert stored == {f"c{i:03d}" for i in range(120)} - {f"c{i:03d}" for i in range(50, 100)}
 
@@ -124,13 +103,13 @@ def test_save_many_reports_a_failed_transaction_on_exactly_its_companies(dynamod
 def test_save_many_of_nothing_makes_no_call(dynamodb: EmbeddedDynamoDB) -> None:
     calls = record_operations(dynamodb_client())
 
-    assert dal.save_many([], SCORES, REVIEWS) == []
+    assert table().save_many([]) == []
     assert calls == []
 
 
 def test_pointers_reads_more_than_100_companies_in_batches(dynamodb: EmbeddedDynamoDB) -> None:
     writes = [write(f"c{i:03d}", score=str(i)) for i in range(150)]
-    dal.save_many(writes, SCORES, REVIEWS)
+    table().save_many(writes)
     calls = record_operations(dynamodb_client())
     wanted = [f"c{i:03d}" for i in range(150)] + ["c000", "c149", "never-scored"]
 
@@ -139,13 +118,13 @@ def test_pointers_reads_more_than_100_companies_in_batches(dynamodb: EmbeddedDyn
     assert set(found) == {f"c{i:03d}" for i in range(150)}
     latest = found["c123"].latest
     assert latest is not None
-    assert (latest.score, latest.score_id) == (Decimal(123), writes[123].score_id)
+    assert (latest.score, latest.score_id) == (Decimal(123), writes[123].score.score_id)
     assert found["c123"].baseline == found["c123"].anchor == latest
     assert calls == ["BatchGetItem", "BatchGetItem"]
 
 
 def test_pointers_retries_unprocessed_keys(dynamodb: EmbeddedDynamoDB) -> None:
-    dal.save_many([write(f"c{i:03d}") for i in range(120)], SCORES, REVIEWS)
+    table().save_many([write(f"c{i:03d}") for i in range(120)])
     calls = record_operations(dynamodb_client())
     throttled: list[int] = []
 
@@ -169,7 +148,7 @@ def test_pointers_retries_unprocessed_keys(dynamodb: EmbeddedDynamoDB) -> None:
 
 
 def test_pointers_is_scoped_to_the_tenant(dynamodb: EmbeddedDynamoDB) -> None:
-    dal.save_many([write("shared", tenant_id="acme"), write("mine", tenant_id="acme")], SCORES, REVIEWS)
+    table().save_many([write("shared", tenant_id="acme"), write("mine", tenant_id="acme")])
 
     assert dal.pointers("globex", ["shared", "mine"], "v2.0", SCORES) == {}
     assert dal.pointers("acme", ["shared"], "v1.0", SCORES) == {}
@@ -213,14 +192,13 @@ def stored_pointer(company_id: str) -> dal.Pointer:
 
 
 def test_a_write_made_from_a_stale_pointer_is_refused_and_writes_nothing(dynamodb: EmbeddedDynamoDB) -> None:
-    dal.save(write("c1", score="40"), SCORES, REVIEWS)
+    table().save(write("c1", score="40"))
     read = stored_pointer("c1")
     newer = write("c1", score="50", read=read)
     stale = write("c1", score="60", read=read)  # read the same pointer, lost the race
-    dal.save(newer, SCORES, REVIEWS)
+    table().save(newer)
 
-    with pytest.raises(dal.PointerMoved):
-        dal.save(stale, SCORES, REVIEWS)
+    assert table().save(stale) == "pointer_moved"
 
     assert stored_pointer("c1").revision == 2
     assert stored_pointer("c1").baseline == newer.pointer.baseline
@@ -228,25 +206,18 @@ def test_a_write_made_from_a_stale_pointer_is_refused_and_writes_nothing(dynamod
 
 
 def test_the_store_refuses_to_move_the_latest_score_back_in_time(dynamodb: EmbeddedDynamoDB) -> None:
-    dal.save(write("c1", score="40"), SCORES, REVIEWS)
+    table().save(write("c1", score="40"))
     older_id, newer_id = new_id(), new_id()
     read = stored_pointer("c1")
     newer = read.with_score(mark("50", newer_id), accepted=True)
-    dal.save(
-        dal.ScoreWrite("acme", "c1", "v2.0", newer_id, {"company_id": "c1"}, read=read, pointer=newer),
-        SCORES,
-        REVIEWS,
-    )
+    table().save(dal.ScoreWrite(score_record("c1", score_id=newer_id), read=read, pointer=newer))
     # A pointer built without the newer score (as a buggy caller would) cannot take it back.
     moved = stored_pointer("c1")
     older = mark("45", older_id)
     backwards = dal.Pointer(revision=moved.revision, latest=older, baseline=older, anchor=older)
-    rollback = dal.ScoreWrite(
-        "acme", "c1", "v2.0", older_id, {"company_id": "c1"}, read=moved, pointer=backwards
-    )
+    rollback = dal.ScoreWrite(score_record("c1", score_id=older_id), read=moved, pointer=backwards)
 
-    with pytest.raises(dal.PointerMoved):
-        dal.save(rollback, SCORES, REVIEWS)
+    assert table().save(rollback) == "pointer_moved"
 
     assert stored_pointer("c1").latest == newer.latest
 
@@ -254,15 +225,15 @@ def test_the_store_refuses_to_move_the_latest_score_back_in_time(dynamodb: Embed
 def test_a_portfolio_chunk_with_a_stale_pointer_reports_every_company_of_the_chunk_as_moved(
     dynamodb: EmbeddedDynamoDB,
 ) -> None:
-    dal.save(write("c000", score="40"), SCORES, REVIEWS)
+    table().save(write("c000", score="40"))
     read = stored_pointer("c000")
-    dal.save(write("c000", score="45", read=read), SCORES, REVIEWS)
+    table().save(write("c000", score="45", read=read))
     writes = [write("c000", score="50", read=read)] + [write(f"c{i:03d}") for i in range(1, 60)]
 
-    outcome = dal.save_many(writes, SCORES, REVIEWS)
+    outcome = table().save_many(writes)
 
-    assert all(isinstance(error, dal.PointerMoved) for error in outcome[:50])  # the first chunk
-    assert outcome[50:] == [None] * 10
+    assert outcome[:50] == ["pointer_moved"] * 50  # the first chunk
+    assert outcome[50:] == ["stored"] * 10
     stored = {item["company_id"]["S"] for item in scan_all(local_client(dynamodb.endpoint_url), SCORES)}
     assert stored == {"c000"} | {f"c{i:03d}" for i in range(50, 60)}
 
@@ -289,5 +260,5 @@ def test_a_pointer_written_before_revisions_is_read_as_baseline_and_anchor(
     assert pointer.latest == pointer.baseline == pointer.anchor
     assert pointer.latest is not None
     assert (pointer.latest.score_id, pointer.latest.score) == (score_id, Decimal("61.5"))
-    dal.save(write("old", score="62", read=pointer), SCORES, REVIEWS)  # the first revision replaces it
+    table().save(write("old", score="62", read=pointer))  # the first revision replaces it
     assert stored_pointer("old").revision == 1

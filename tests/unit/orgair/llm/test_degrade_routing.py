@@ -15,7 +15,8 @@ from orgair.costs.money import usd_to_micros_floor
 from orgair.costs.records import Degradation
 from orgair.errors import BudgetExceeded
 from orgair.llm.breaker import BreakerRegistry
-from orgair.llm.gateway import LlmGateway, LlmRequest
+from orgair.llm.completions import LlmRequest
+from orgair.llm.gateway import LlmGateway
 from orgair.llm.transport import Deadline
 from orgair.logic.assessments import DimensionRatings
 from support.costs import FakeClock, assert_reconciled, at, cost_settings

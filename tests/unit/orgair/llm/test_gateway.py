@@ -13,8 +13,10 @@ from orgair.aws import reset_clients
 from orgair.costs.budget import GLOBAL_SCOPE
 from orgair.costs.ledger import CostLedger
 from orgair.errors import BudgetExceeded, DependencyUnavailable, UnknownModelPrice, UpstreamInvalid
+from orgair.llm.answers import parse_retry_after
 from orgair.llm.breaker import BreakerRegistry
-from orgair.llm.gateway import LlmGateway, LlmRequest, parse_retry_after
+from orgair.llm.completions import LlmRequest
+from orgair.llm.gateway import LlmGateway
 from orgair.llm.transport import Deadline
 from pydantic import BaseModel, Field
 from support.costs import FakeClock, assert_reconciled, at, cost_settings

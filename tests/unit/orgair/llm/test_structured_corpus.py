@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from orgair.llm.gateway import read_answer
+from orgair.llm.answers import read_answer
 from orgair.llm.models import ModelCapabilities, model_capabilities
 from orgair.llm.providers import AnthropicMessages, Message, OpenAIChat, ProviderFormat
 from orgair.llm.schema import strict_schema

@@ -12,7 +12,8 @@ import pytest
 import respx
 from orgair.costs.ledger import CostLedger
 from orgair.llm.breaker import BreakerRegistry
-from orgair.llm.gateway import LlmGateway, LlmRequest
+from orgair.llm.completions import LlmRequest
+from orgair.llm.gateway import LlmGateway
 from orgair.llm.schema import strict_schema
 from orgair.llm.transport import Deadline
 from orgair.logic.assessments import DimensionRatings

@@ -14,7 +14,8 @@ from orgair.business_metrics import ANOMALOUS_PROVIDER_USAGE
 from orgair.costs.budget import GLOBAL_SCOPE, tenant_scope
 from orgair.costs.ledger import MAX_RECORDED_TOKENS, CostLedger
 from orgair.llm.breaker import BreakerRegistry
-from orgair.llm.gateway import LlmGateway, LlmRequest
+from orgair.llm.completions import LlmRequest
+from orgair.llm.gateway import LlmGateway
 from orgair.llm.transport import Deadline
 from pydantic import BaseModel
 from support.costs import FakeClock, assert_reconciled, at, cost_settings

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from orgair import settings as settings_module
+from orgair import settings_checks
 from orgair.errors import ConfigurationError
 from orgair.logic.scoring_config import configuration_problems, review_thresholds, scoring_parameters
 from orgair.scoring import Sector
@@ -223,7 +223,7 @@ def test_a_baseline_setting_that_is_not_a_json_object_fails_init_naming_it(
 
 
 def test_the_sectors_settings_check_are_the_scoring_sectors() -> None:
-    assert tuple(sector.value for sector in Sector) == settings_module.SECTORS
+    assert tuple(sector.value for sector in Sector) == settings_checks.SECTORS
 
 
 SCORING_SETTINGS = (
