@@ -195,7 +195,13 @@ def test_a_company_referring_to_an_uploaded_document_is_assessed_by_it(
     task = DynamoJobsRepository(settings.JOBS_TABLE_NAME).task(job_id, 0)
     assert task is not None
     assert (task.status, task.evidence_id) == ("succeeded", upload.evidence_id)
-    stored = scores_dal.get("acme", task.score_id or "", settings.SCORES_TABLE_NAME)
+    stored = scores_dal.ScoreTable.default(settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME).get(
+        "acme", task.score_id or ""
+    )
     assert stored is not None
-    assert stored["assessment"]["evidence"]["evidence_id"] == upload.evidence_id
-    assert stored["assessment"]["evidence"]["source"] == "upload"
+    assert stored.assessment is not None
+    assert stored.assessment.evidence is not None
+    assert (stored.assessment.evidence.evidence_id, stored.assessment.evidence.source) == (
+        upload.evidence_id,
+        "upload",
+    )
