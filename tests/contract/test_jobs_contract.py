@@ -151,3 +151,16 @@ def test_jobs_are_listed_newest_first_in_pages_per_tenant(repo: JobsRepository) 
     second, last = repo.list("acme", 2, after)
     assert [item.job_id for item in second] == ["01A"]
     assert last is None
+
+
+def test_a_claim_to_announce_given_back_can_be_claimed_again_and_only_a_held_one_is_given_back(
+    repo: JobsRepository,
+) -> None:
+    repo.create(job("01A"), tasks("01A"))
+    assert not repo.unmark_notified("acme", "01A")  # nothing claimed yet
+    assert repo.mark_notified("acme", "01A")
+
+    assert repo.unmark_notified("acme", "01A")
+    assert not repo.unmark_notified("acme", "01A")
+    assert repo.mark_notified("acme", "01A")
+    assert not repo.unmark_notified("acme", "unknown")

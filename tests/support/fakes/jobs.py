@@ -152,3 +152,11 @@ class InMemoryJobsRepository:
                 return False
             self._jobs[(tenant_id, job_id)] = replace(job, notified=True)
             return True
+
+    def unmark_notified(self, tenant_id: str, job_id: str) -> bool:
+        with self._lock:
+            job = self._jobs.get((tenant_id, job_id))
+            if job is None or not job.notified:
+                return False
+            self._jobs[(tenant_id, job_id)] = replace(job, notified=False)
+            return True

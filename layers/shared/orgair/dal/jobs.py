@@ -99,6 +99,10 @@ class JobsRepository(Protocol):
 
     def mark_notified(self, tenant_id: str, job_id: str) -> bool: ...
 
+    def unmark_notified(self, tenant_id: str, job_id: str) -> bool:
+        """Give back a claim to announce the job (its publish failed); False when it held none."""
+        ...
+
 
 class DynamoJobsRepository:
     """JobsRepository over the low-level DynamoDB client; every call fails closed (503)."""
@@ -372,5 +376,13 @@ class DynamoJobsRepository:
             job_key(tenant_id, job_id),
             "SET notified = :yes",
             "attribute_exists(pk) AND (attribute_not_exists(notified) OR notified = :no)",
+            ExpressionAttributeValues=expression_values({":yes": True, ":no": False}),
+        )
+
+    def unmark_notified(self, tenant_id: str, job_id: str) -> bool:
+        return self._update(
+            job_key(tenant_id, job_id),
+            "SET notified = :no",
+            "attribute_exists(pk) AND notified = :yes",
             ExpressionAttributeValues=expression_values({":yes": True, ":no": False}),
         )

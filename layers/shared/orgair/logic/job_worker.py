@@ -184,9 +184,18 @@ class Worker:
             release_job(CostLedger(self.settings), job.job_id, job.day)
             self.repo.complete(tenant_id, job_id, final_status(job), self.clock())
         job = self.repo.get(tenant_id, job_id)
-        if job is not None and job.finished_at is not None and not job.notified:
+        if job is None or job.finished_at is None or job.notified:
+            return
+        # Claim the announcement before making it: of two workers ending the last companies together,
+        # only the one whose claim lands publishes. A publish that fails gives the claim back, so the
+        # message's redelivery announces the job instead of losing the event.
+        if not self.repo.mark_notified(tenant_id, job_id):
+            return
+        try:
             self.publish(job)
-            self.repo.mark_notified(tenant_id, job_id)
+        except Exception:
+            self.repo.unmark_notified(tenant_id, job_id)
+            raise
 
 
 def funded_gateway(settings: Settings) -> Callable[[JobRecord, CompanyTask], LlmGateway]:

@@ -323,3 +323,47 @@ def test_a_job_the_queue_took_nothing_of_is_a_503_ended_failed_with_its_budget_r
     assert (job.status, job.counts.failed, job.finished_at is not None) == ("failed", 3, True)
     assert job_position(harness.ledger.store, job.job_id, job.day).released
     assert harness.day_counters(job)[tenant_scope("acme")] == (0, 0)
+
+
+def test_two_workers_ending_a_job_together_announce_it_once(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    """The second worker finishes the job while the first is publishing: only the claim holder
+    publishes (publishing before claiming announced the job twice in a 500-company runner run)."""
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+    job = harness.create(1)
+    other = harness.worker()
+    published: list[JobRecord] = []
+
+    def publish_while_the_other_finishes(record: JobRecord) -> None:
+        published.append(record)
+        other.finish_job("acme", record.job_id)
+
+    first = harness.worker()
+    first.publish = publish_while_the_other_finishes
+    first.handle(CompanyMessage("acme", job.job_id, 0), 1)
+
+    assert [record.job_id for record in published] == [job.job_id]
+    assert harness.published == []  # the other worker's publisher was never called
+    assert harness.job(job).notified
+
+
+def test_a_failed_announcement_is_made_by_the_redelivery(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
+    job = harness.create(1)
+
+    def unreachable(record: JobRecord) -> None:
+        raise ConnectionError("EventBridge is unreachable")
+
+    first = harness.worker()
+    first.publish = unreachable
+    with pytest.raises(ConnectionError):
+        first.handle(CompanyMessage("acme", job.job_id, 0), 1)
+    assert not harness.job(job).notified
+
+    harness.worker().handle(CompanyMessage("acme", job.job_id, 0), 2)
+
+    assert [record.job_id for record in harness.published] == [job.job_id]
+    assert harness.job(job).notified
