@@ -21,9 +21,9 @@ from orgair.costs.reconciliation.run import (
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.dal.reconciliations import ReconciliationStore
 from orgair.errors import DependencyUnavailable
-from orgair.llm.transport import Deadline
 from orgair.observability import logger, tracer
 from orgair.settings import get_settings
+from orgair.transport import Deadline
 
 RESERVE_SECONDS = 20.0
 """Kept back from the function's timeout to store the last result and publish its alert."""

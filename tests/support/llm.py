@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import respx
-from orgair.llm.transport import reset_http_client
 from orgair.scoring import DIMENSION_NAMES
+from orgair.transport import reset_http_client
 
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import respx
-from orgair.llm.transport import Deadline
 from orgair.records.reconciliations import Tokens
+from orgair.transport import Deadline
 
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.lambda_events import ROOT

@@ -7,7 +7,7 @@ once, snapshots the memory, and starts each new environment from a copy. The run
 - before the snapshot (`before_snapshot`): open connections and fetched secrets are dropped, so the
   snapshot holds neither: the AWS clients with their pooled sockets and the Powertools parameter
   providers with their cached secret values (`orgair.aws.reset_clients`), and the LLM HTTP client
-  (`orgair.llm.transport.reset_http_client`).
+  (`orgair.transport.reset_http_client`).
 - after each restore (`after_restore`): the same again (a client created after the snapshot was taken
   would otherwise be shared by every copy), and `random` is reseeded: retry jitter and shard choices
   would otherwise be identical in every copy. (`secrets`, `uuid4` and orgair.ids read the OS entropy
@@ -29,7 +29,7 @@ def _forget_connections_and_secrets() -> None:
     aws = sys.modules.get("orgair.aws")
     if aws is not None:
         aws.reset_clients()
-    transport = sys.modules.get("orgair.llm.transport")
+    transport = sys.modules.get("orgair.transport")
     if transport is not None:
         transport.reset_http_client()
 

@@ -27,7 +27,7 @@ import json, sys
 from orgair.observability import tracer
 loaded_at_import = "aws_xray_sdk" in sys.modules
 from orgair.aws import dynamodb_client
-from orgair.llm.transport import http_client
+from orgair.transport import http_client
 dynamodb_client().list_tables()
 http_client().get(sys.argv[1])
 print(json.dumps({"loaded_at_import": loaded_at_import, "built": tracer.built}))

@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 
 import pytest
-from orgair import aws, snapstart
-from orgair.llm import transport
+from orgair import aws, snapstart, transport
 
 
 class Runtime:
@@ -89,11 +88,11 @@ def test_each_restored_copy_gets_its_own_random_state_and_clients(runtime: Runti
 
 
 def test_the_hooks_load_nothing_themselves(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(sys.modules, "orgair.llm.transport")
+    monkeypatch.delitem(sys.modules, "orgair.transport")
     monkeypatch.delitem(sys.modules, "orgair.aws")
 
     runtime.snapshot()
     runtime.restore()
 
     assert "orgair.aws" not in sys.modules
-    assert "orgair.llm.transport" not in sys.modules
+    assert "orgair.transport" not in sys.modules

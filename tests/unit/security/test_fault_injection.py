@@ -28,9 +28,9 @@ from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
 from orgair.costs.records import AlertRecord
 from orgair.llm import breaker
-from orgair.llm.transport import reset_http_client
 from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
+from orgair.transport import reset_http_client
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL, FakeClock
 from support.dynamodb_faults import inject_fault
 from support.evidence import evidence_bucket

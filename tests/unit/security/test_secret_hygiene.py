@@ -28,9 +28,9 @@ from orgair.auth.keys import hash_key, register_key, revoke_key
 from orgair.aws import dynamodb_client
 from orgair.errors import ConfigurationError
 from orgair.llm import breaker
-from orgair.llm.transport import reset_http_client
 from orgair.observability import logger as service_logger
 from orgair.settings import get_settings, load_settings
+from orgair.transport import reset_http_client
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.evidence import evidence_bucket
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context

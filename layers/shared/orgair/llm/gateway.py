@@ -52,10 +52,10 @@ from orgair.llm.providers import (
     Reply,
 )
 from orgair.llm.schema import OutputSchema
-from orgair.llm.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
 from orgair.observability import logger
 from orgair.records.costs import CallMeta, Degradation, Hold, LedgerLine, Provider
 from orgair.settings import Settings
+from orgair.transport import CONNECT_TIMEOUT_SECONDS, Deadline, http_client
 
 T = TypeVar("T", bound=BaseModel)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import SecretStr
 
 from orgair.llm.schema import OutputSchema
 from orgair.records.costs import Provider, Usage
+from orgair.transport import ANTHROPIC_VERSION
 
-ANTHROPIC_VERSION: Final = "2023-06-01"
 Role = Literal["user", "assistant"]
 
 

@@ -32,7 +32,6 @@ from orgair.evidence.documents import (
 )
 from orgair.llm.completions import LlmRequest, StructuredCompletion
 from orgair.llm.gateway import LlmGateway
-from orgair.llm.transport import Deadline
 from orgair.logic.scores import store_score
 from orgair.models.scores import AssessmentAttemptView, AssessmentLlmView, DegradedView, StoredScore
 from orgair.records.scores import AssessmentRecord
@@ -40,6 +39,7 @@ from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
 from orgair.scoring.models import CompanyId, SectorName, mark_only_in
 from orgair.scoring.versions import ParamVersion
 from orgair.settings import Settings
+from orgair.transport import Deadline
 
 __all__ = ["MAX_EVIDENCE_CHARS", "PROMPT_VERSION", "AssessmentRequest", "assess"]
 

@@ -18,10 +18,10 @@ from orgair.costs.ledger import CostLedger
 from orgair.dal import scores as scores_dal
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.evidence.documents import issue_upload
-from orgair.llm.transport import reset_http_client
 from orgair.logic.jobs import JobQueue, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.settings import get_settings
+from orgair.transport import reset_http_client
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.evidence import evidence_bucket
 from support.lambda_events import FakeLambdaContext, load_function

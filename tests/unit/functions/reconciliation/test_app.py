@@ -13,8 +13,8 @@ import pytest
 import respx
 from orgair.aws import reset_clients, sns_client
 from orgair.dal.reconciliations import ReconciliationStore
-from orgair.llm.transport import reset_http_client
 from orgair.settings import get_settings
+from orgair.transport import reset_http_client
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
 from support.reconciliation import OPENAI_COSTS_URL, OPENAI_USAGE_URL
 

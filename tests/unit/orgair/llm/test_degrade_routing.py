@@ -17,8 +17,8 @@ from orgair.errors import BudgetExceeded
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
-from orgair.llm.transport import Deadline
 from orgair.logic.assessments import DimensionRatings
+from orgair.transport import Deadline
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
 from support.llm import OPENAI_URL, mocked_providers, openai_reply, ratings
 

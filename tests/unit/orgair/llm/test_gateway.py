@@ -17,7 +17,7 @@ from orgair.llm.answers import parse_retry_after
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
-from orgair.llm.transport import Deadline
+from orgair.transport import Deadline
 from pydantic import BaseModel, Field
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
 from support.dynamodb_faults import closed_endpoint

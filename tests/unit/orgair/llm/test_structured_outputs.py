@@ -15,8 +15,8 @@ from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
 from orgair.llm.schema import strict_schema
-from orgair.llm.transport import Deadline
 from orgair.logic.assessments import DimensionRatings
+from orgair.transport import Deadline
 from support.costs import FakeClock, at, cost_settings
 from support.llm import ANTHROPIC_URL, OPENAI_URL, mocked_providers, openai_reply, provider_error, ratings
 

@@ -16,7 +16,7 @@ from orgair.costs.ledger import MAX_RECORDED_TOKENS, CostLedger
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
-from orgair.llm.transport import Deadline
+from orgair.transport import Deadline
 from pydantic import BaseModel
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
 from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, mocked_providers, openai_reply

@@ -23,12 +23,12 @@ from orgair.costs.job_budget import job_position
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.errors import DependencyUnavailable
-from orgair.llm.transport import reset_http_client
 from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
 from orgair.logic.jobs import CompanyMessage, JobQueue, cancel_job, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
+from orgair.transport import reset_http_client
 from support.costs import cost_settings
 from support.evidence import evidence_bucket
 from support.llm import OPENAI_URL, openai_reply, provider_error

@@ -17,7 +17,7 @@ from typing import Any, Final
 import httpx
 
 from orgair.costs.reconciliation.figures import ProviderReportError
-from orgair.llm.transport import Deadline, http_client
+from orgair.transport import Deadline, http_client
 
 MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 MAX_PAGES: Final = 50

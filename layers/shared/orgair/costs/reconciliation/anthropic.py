@@ -29,9 +29,8 @@ from orgair.costs.reconciliation.figures import (
     bounded_tokens,
 )
 from orgair.costs.reconciliation.openai import MODEL_NAME
-from orgair.llm.providers import ANTHROPIC_VERSION
-from orgair.llm.transport import Deadline
 from orgair.records.reconciliations import ModelFigures, Tokens
+from orgair.transport import ANTHROPIC_VERSION, Deadline
 
 CENTS_PER_USD: Final = Decimal(100)
 

@@ -29,8 +29,8 @@ from orgair.costs.reconciliation.figures import (
     bounded_amount,
     bounded_tokens,
 )
-from orgair.llm.transport import Deadline
 from orgair.records.reconciliations import ModelFigures, Tokens
+from orgair.transport import Deadline
 
 MODEL_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 

@@ -29,7 +29,6 @@ from orgair.costs.reconciliation.figures import (
 )
 from orgair.dal.reconciliations import ReconciliationRepository
 from orgair.errors import ConfigurationError, DependencyUnavailable
-from orgair.llm.transport import Deadline
 from orgair.observability import logger
 from orgair.records.reconciliations import (
     STAGES,
@@ -39,6 +38,7 @@ from orgair.records.reconciliations import (
     Stage,
     Tokens,
 )
+from orgair.transport import Deadline
 
 if TYPE_CHECKING:
     from orgair.records.costs import LedgerLine

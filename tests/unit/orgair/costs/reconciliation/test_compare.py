@@ -28,8 +28,8 @@ from orgair.costs.reconciliation.compare import (
 from orgair.costs.reconciliation.openai import OpenAIAdmin
 from orgair.costs.reconciliation.run import ledger_figures
 from orgair.costs.records import CallMeta, LedgerLine
-from orgair.llm.transport import reset_http_client
 from orgair.records.reconciliations import ModelFigures, Tokens
+from orgair.transport import reset_http_client
 from pydantic import SecretStr
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.reconciliation import (

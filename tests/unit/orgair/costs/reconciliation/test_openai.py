@@ -11,8 +11,8 @@ import pytest
 import respx
 from orgair.costs.reconciliation.figures import UNATTRIBUTED, ProviderReportError
 from orgair.costs.reconciliation.openai import OpenAIAdmin, line_item_model
-from orgair.llm.transport import reset_http_client
 from orgair.records.reconciliations import Tokens
+from orgair.transport import reset_http_client
 from pydantic import SecretStr
 from support.costs import OPENAI_TEST_URL
 from support.reconciliation import (

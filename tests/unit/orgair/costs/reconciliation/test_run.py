@@ -30,8 +30,8 @@ from orgair.costs.reconciliation.run import (
 from orgair.costs.records import CallMeta
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.dal.reconciliations import ReconciliationStore
-from orgair.llm.transport import reset_http_client
 from orgair.settings import get_settings
+from orgair.transport import reset_http_client
 from pydantic import SecretStr
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL, FakeClock, at, cost_settings
 from support.reconciliation import (

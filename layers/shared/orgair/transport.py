@@ -2,6 +2,8 @@
 
 Created on first use and reused by every invocation of a warm container, so TLS handshakes are
 paid once. Per-attempt timeouts are passed on each request, bounded by the caller's deadline.
+Neutral (it imports no feature package): the LLM gateway and the providers' usage reconciliation
+both call providers through it.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
 CONNECT_TIMEOUT_SECONDS = 3.0
+ANTHROPIC_VERSION: Final = "2023-06-01"
+"""The `anthropic-version` header every Anthropic API call sends (Messages and the Admin API)."""
 
 
 @lru_cache(maxsize=1)
