@@ -103,14 +103,16 @@ class JobQueue:
                 raise NotQueued([*unsent, *messages[start + SQS_BATCH :]])
 
 
-class NotQueued(DependencyUnavailable):
-    """The queue did not take `unqueued` (503): those companies are ended `failed` by `create_job`."""
+class NotQueued(Exception):
+    """The queue did not take `unqueued`: those companies are ended `failed` by `create_job` with
+    `error` (a 503 problem), which is also the answer when the queue took none."""
 
     def __init__(
         self, unqueued: Sequence[CompanyMessage], detail: str = "The jobs queue did not take every company."
     ) -> None:
-        super().__init__(detail, retry_after_seconds=5)
+        super().__init__(detail)
         self.unqueued = list(unqueued)
+        self.error = DependencyUnavailable(detail, retry_after_seconds=5)
 
 
 # ---------------------------------------------------------------------- the API side
@@ -241,7 +243,7 @@ def create_job(
     except NotQueued as failure:
         job = end_unqueued(repo, ledger, job, failure, clock)
         if job.counts.failed == job.counts.total:
-            raise
+            raise failure.error from failure
     return job
 
 
@@ -251,7 +253,7 @@ def end_unqueued(
     """End the companies the queue did not take `failed` with the queue's problem, so the job can
     end: when none is left to do (nothing was queued, or the queued ones ended meanwhile) its unused
     budget is released and it completes here. Returns the job as stored after."""
-    problem = problem_of(failure)
+    problem = problem_of(failure.error)
     for message in failure.unqueued:
         repo.finish(job, message.index, None, "failed", clock(), problem=problem)
     current = repo.get(job.tenant_id, job.job_id) or job
