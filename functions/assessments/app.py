@@ -76,19 +76,15 @@ def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
         )
         return stored.model_dump(mode="json")
 
-    replayed = False
-    if key is None:
-        result = produce()
-    else:
-        result, replayed = run_once(
-            operation=f"assessments:{version}",
-            tenant_id=meta.tenant_id,
-            key=key,
-            payload=body.model_dump(mode="json"),
-            produce=produce,
-            table_name=settings.IDEMPOTENCY_TABLE_NAME,
-            context=app.lambda_context,
-        )
+    result, replayed = run_once(
+        operation=f"assessments:{version}",
+        tenant_id=meta.tenant_id,
+        key=key,
+        payload=body.model_dump(mode="json"),
+        produce=produce,
+        table_name=settings.IDEMPOTENCY_TABLE_NAME,
+        context=app.lambda_context,
+    )
     return created(
         result, f"/{app.current_event.request_context.stage}/scores/{result['score_id']}", replayed=replayed
     )

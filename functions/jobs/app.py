@@ -84,19 +84,15 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
         )
         return job_view(job, _costs()).model_dump(mode="json")
 
-    replayed = False
-    if key is None:
-        result = produce()
-    else:
-        result, replayed = run_once(
-            operation=f"portfolio-assessments:{version}",
-            tenant_id=meta.tenant_id,
-            key=key,
-            payload=body.model_dump(mode="json"),
-            produce=produce,
-            table_name=settings.IDEMPOTENCY_TABLE_NAME,
-            context=app.lambda_context,
-        )
+    result, replayed = run_once(
+        operation=f"portfolio-assessments:{version}",
+        tenant_id=meta.tenant_id,
+        key=key,
+        payload=body.model_dump(mode="json"),
+        produce=produce,
+        table_name=settings.IDEMPOTENCY_TABLE_NAME,
+        context=app.lambda_context,
+    )
     stage = app.current_event.request_context.stage
     return accepted(result, f"/{stage}/jobs/{result['job_id']}", replayed=replayed)
 

@@ -61,7 +61,7 @@ def run_once(
     *,
     operation: str,
     tenant_id: str,
-    key: str,
+    key: str | None,
     payload: Any,
     produce: Callable[[], dict[str, Any]],
     table_name: str,
@@ -69,8 +69,11 @@ def run_once(
 ) -> tuple[dict[str, Any], bool]:
     """Run `produce` once per (operation, tenant, key); later calls get its stored JSON-ready result.
 
-    Returns the result and whether it is a replay (`produce` did not run for this call).
+    Returns the result and whether it is a replay (`produce` did not run for this call). Without a
+    key (the caller sent none) `produce` simply runs: there is nothing to replay.
     """
+    if key is None:
+        return produce(), False
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
