@@ -4,7 +4,7 @@ Two ways in, one serializer: whole items of plain values (`to_item`/`from_item`,
 serializer), and typed attributes a repository reads and writes field by field (`string`, `number`,
 `string_set`; `text`, `optional_text`, `integer`, `strings`). Numbers must be Decimal or int: the
 serializer refuses floats, which keeps money and scores exact. `unstorable` names the numbers
-DynamoDB cannot hold exactly (38 significant digits, magnitudes from 1e-130), so callers can refuse
+DynamoDB cannot hold exactly (38 significant digits, magnitudes from 1e-130 up to 9.99...e125), so callers can refuse
 them before a write fails.
 """
 
@@ -26,9 +26,11 @@ SMALLEST_STORABLE: Final = Decimal("1e-130")
 """DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 (boto3's context goes lower)."""
 
 DYNAMODB_NUMBERS: Final = Context(
-    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
+    Emin=-128, Emax=125, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
 )
-"""The number context boto3 serialises with, stated here so callers need no boto3 import."""
+"""DynamoDB's number range: 38 significant digits, magnitudes up to 9.99...E+125 (DynamoDB's
+documented maximum). boto3 serialises with Emax=126, so it would send 1E+126, which DynamoDB then
+refuses with a ValidationException; this context refuses it before the write."""
 
 
 @cache

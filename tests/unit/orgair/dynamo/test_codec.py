@@ -44,6 +44,8 @@ def test_plain_values_round_trip_without_none_and_without_floats() -> None:
         Decimal("-1e-131"),
         Decimal("1" * 39),
         Decimal("1e127"),
+        Decimal("1e126"),
+        Decimal("-1e126"),
         Decimal("1.5e-130") / 10**10,
     ],
 )
@@ -54,7 +56,17 @@ def test_numbers_dynamodb_cannot_hold_exactly_are_unstorable(value: Decimal) -> 
 
 
 @pytest.mark.parametrize(
-    "value", [0, Decimal(0), Decimal("1e-130"), Decimal("9" * 38), -(10**30), Decimal("0.5")]
+    "value",
+    [
+        0,
+        Decimal(0),
+        Decimal("1e-130"),
+        Decimal("9" * 38),
+        -(10**30),
+        Decimal("0.5"),
+        Decimal("9." + "9" * 37 + "e125"),
+        Decimal("-9." + "9" * 37 + "e125"),
+    ],
 )
 def test_numbers_within_dynamodbs_limits_are_storable(value: Decimal | int) -> None:
     assert storable(value) is True
