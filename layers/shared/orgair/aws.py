@@ -75,15 +75,21 @@ def client_config() -> Config:
     )
 
 
-@lru_cache(maxsize=1)
-def dynamodb_client() -> DynamoDBClient:
-    """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
+def _traced_client(service: str, config: Config) -> Any:
+    """A boto3 client whose calls are traced (botocore is patched for X-Ray before boto3 loads)."""
     from orgair.observability import trace_libraries
 
     trace_libraries("botocore")
     import boto3
 
-    return boto3.client("dynamodb", config=client_config())
+    return boto3.client(service, config=config)  # type: ignore[call-overload]  # a str, not one literal
+
+
+@lru_cache(maxsize=1)
+def dynamodb_client() -> DynamoDBClient:
+    """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
+    client: DynamoDBClient = _traced_client("dynamodb", client_config())
+    return client
 
 
 @lru_cache(maxsize=1)
@@ -124,23 +130,15 @@ def publisher_config() -> Config:
 @lru_cache(maxsize=1)
 def sns_client() -> SNSClient:
     """The container's SNS client (budget and reconciliation alerts)."""
-    from orgair.observability import trace_libraries
-
-    trace_libraries("botocore")
-    import boto3
-
-    return boto3.client("sns", config=publisher_config())
+    client: SNSClient = _traced_client("sns", publisher_config())
+    return client
 
 
 @lru_cache(maxsize=1)
 def events_client() -> EventBridgeClient:
     """The container's EventBridge client (budget alert events)."""
-    from orgair.observability import trace_libraries
-
-    trace_libraries("botocore")
-    import boto3
-
-    return boto3.client("events", config=publisher_config())
+    client: EventBridgeClient = _traced_client("events", publisher_config())
+    return client
 
 
 @lru_cache(maxsize=1)
