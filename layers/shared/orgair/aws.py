@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from orgair.errors import DependencyUnavailable
 
@@ -88,8 +88,7 @@ def _traced_client(service: str, config: Config) -> Any:
 @lru_cache(maxsize=1)
 def dynamodb_client() -> DynamoDBClient:
     """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
-    client: DynamoDBClient = _traced_client("dynamodb", client_config())
-    return client
+    return cast("DynamoDBClient", _traced_client("dynamodb", client_config()))
 
 
 @lru_cache(maxsize=1)
@@ -130,15 +129,13 @@ def publisher_config() -> Config:
 @lru_cache(maxsize=1)
 def sns_client() -> SNSClient:
     """The container's SNS client (budget and reconciliation alerts)."""
-    client: SNSClient = _traced_client("sns", publisher_config())
-    return client
+    return cast("SNSClient", _traced_client("sns", publisher_config()))
 
 
 @lru_cache(maxsize=1)
 def events_client() -> EventBridgeClient:
     """The container's EventBridge client (budget alert events)."""
-    client: EventBridgeClient = _traced_client("events", publisher_config())
-    return client
+    return cast("EventBridgeClient", _traced_client("events", publisher_config()))
 
 
 @lru_cache(maxsize=1)

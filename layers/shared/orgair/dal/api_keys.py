@@ -169,28 +169,24 @@ class ApiKeyTable:
             return "duplicate_key" if outcome.index == 0 else "duplicate_key_id"
         return "inserted"
 
+    def _get(self, what: str, pk: str, *, consistent: bool) -> Item | None:
+        """The item with this partition key, if any."""
+        with store_errors(what):
+            response = self._client.get_item(
+                TableName=self.table_name, Key={"pk": string(pk)}, ConsistentRead=consistent
+            )
+        return response.get("Item")
+
     def get(self, key_hash: str, *, consistent: bool = False) -> tuple[str, ApiKeyRecord] | None:
         """The stored hash (as read back) and the record of the key with this hash, if any."""
-        with store_errors("reading an API key"):
-            response = self._client.get_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
-                ConsistentRead=consistent,
-            )
-        item = response.get("Item")
+        item = self._get("reading an API key", KEY_ITEM_PREFIX + key_hash, consistent=consistent)
         if item is None:
             return None
         return text(item, "pk").removeprefix(KEY_ITEM_PREFIX), _record(item)
 
     def key_hash_for(self, key_id: str) -> str | None:
         """The hash of the key with this public id (the id item's pointer), if any."""
-        with store_errors("looking up an API key id"):
-            response = self._client.get_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ID_ITEM_PREFIX + key_id)},
-                ConsistentRead=True,
-            )
-        item = response.get("Item")
+        item = self._get("looking up an API key id", KEY_ID_ITEM_PREFIX + key_id, consistent=True)
         return text(item, "key_hash") if item else None
 
     def _items(self, operation: Literal["query", "scan"], what: str, **request: Any) -> Iterator[Item]:
@@ -223,12 +219,13 @@ class ApiKeyTable:
 
     def list_for_tenant(self, tenant_id: str) -> list[ApiKeyRecord]:
         """One tenant's keys, oldest first, from the index (never a scan)."""
+        tenant = {":tenant": string(TENANT_PREFIX + tenant_id)}
         items = self._items(
             "query",
             "listing API keys",
             IndexName=INDEX_NAME,
             KeyConditionExpression="gsi1pk = :tenant",
-            ExpressionAttributeValues={":tenant": string(TENANT_PREFIX + tenant_id)},
+            ExpressionAttributeValues=tenant,
         )
         return [_record(item) for item in items]
 
@@ -246,11 +243,12 @@ class ApiKeyTable:
 
     def list_all(self) -> list[ApiKeyRecord]:
         """Every tenant's keys (a scan: for operators, never on a request path)."""
+        keys = {":prefix": string(KEY_ITEM_PREFIX)}
         items = self._items(
             "scan",
             "listing API keys",
             FilterExpression="begins_with(pk, :prefix)",
-            ExpressionAttributeValues={":prefix": string(KEY_ITEM_PREFIX)},
+            ExpressionAttributeValues=keys,
         )
         return [_record(item) for item in items]
 
