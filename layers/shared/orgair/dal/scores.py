@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
+from typing import Any, Final, Literal, Protocol, cast
 
-from orgair.aws import dynamodb_client, store_errors
+from orgair.aws import store_errors
 from orgair.dal.pointers import WRITE_ATTEMPTS as WRITE_ATTEMPTS
 from orgair.dal.pointers import Mark as Mark
 from orgair.dal.pointers import Pointer as Pointer
@@ -36,13 +36,11 @@ from orgair.dal.pointers import pointers as pointers
 from orgair.dal.pointers import score_mark as score_mark
 from orgair.dal.pointers import score_sk
 from orgair.dal.reviews import review_item
+from orgair.dal.tables import ScoreAndReviewTables
 from orgair.dynamo.codec import from_item, record_values, to_item, to_value
 from orgair.dynamo.transact import ConditionFailed, transact
 from orgair.records.reviews import ReviewRecord, ReviewStatus
 from orgair.records.scores import AssessmentRecord, EvidenceProvenance, EvidenceSource, ScoreRecord
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 INDEX: Final = "gsi1"
 MAX_TRANSACTION_ITEMS: Final = 100
@@ -201,18 +199,8 @@ POINTER_POSITION: Final = 1
 """Where a score write's pointer Put sits among its transaction items (after the score)."""
 
 
-class ScoreTable:
+class ScoreTable(ScoreAndReviewTables):
     """The DynamoDB `ScoreRepository`: ScoresTable, and ReviewsTable for the reviews scores open."""
-
-    def __init__(self, client: DynamoDBClient, scores_table: str, reviews_table: str) -> None:
-        self._client = client
-        self._scores = scores_table
-        self._reviews = reviews_table
-
-    @classmethod
-    def default(cls, scores_table: str, reviews_table: str) -> ScoreTable:
-        """The container's client on the named tables."""
-        return cls(dynamodb_client(), scores_table, reviews_table)
 
     def pointer(self, tenant_id: str, company_id: str, version: str) -> Pointer:
         return pointer(tenant_id, company_id, version, self._scores)

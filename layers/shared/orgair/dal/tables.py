@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from orgair.aws import dynamodb_client
 
@@ -27,3 +27,18 @@ class TableStore:
     @property
     def _client(self) -> DynamoDBClient:
         return self._client_override or dynamodb_client()
+
+
+class ScoreAndReviewTables:
+    """A repository over ScoresTable and ReviewsTable together: a score opens its review in the same
+    transaction, and a review's decision moves its score's pointer, so both repositories hold both."""
+
+    def __init__(self, client: DynamoDBClient, scores_table: str, reviews_table: str) -> None:
+        self._client = client
+        self._scores = scores_table
+        self._reviews = reviews_table
+
+    @classmethod
+    def default(cls, scores_table: str, reviews_table: str) -> Self:
+        """The container's client on the named tables."""
+        return cls(dynamodb_client(), scores_table, reviews_table)
