@@ -15,16 +15,8 @@ from aws_lambda_powertools.event_handler import Response
 from orgair.costs.ledger import CostLedger
 from orgair.evidence.documents import MAX_UPLOAD_BYTES, UPLOAD_EXPIRY_SECONDS, issue_upload
 from orgair.evidence.models import EvidenceUpload, EvidenceUploadRequest
-from orgair.http import (
-    create_app,
-    created,
-    header,
-    make_handler,
-    param_version,
-    request_meta,
-    requires,
-)
-from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
+from orgair.http import create_app, make_handler, param_version, request_meta, requires
+from orgair.idempotent_create import create_once
 from orgair.llm.gateway import LlmGateway
 from orgair.llm.models import require_configured_models
 from orgair.logic.assessments import AssessmentRequest, assess
@@ -63,31 +55,19 @@ def create_assessment(body: AssessmentRequest) -> Response[StoredScore]:
     meta = request_meta(app)
     settings = get_settings()
     version = param_version(app)
-    key = check_key(header(app.current_event.headers, IDEMPOTENCY_HEADER), required=False)
 
-    def produce() -> dict[str, Any]:
-        stored = assess(
+    def produce() -> StoredScore:
+        gateway = LlmGateway(settings, CostLedger(settings))
+        return assess(
             body,
             meta=meta,
             version=version,
             settings=settings,
-            gateway=LlmGateway(settings, CostLedger(settings)),
+            gateway=gateway,
             lambda_context=app.lambda_context,
         )
-        return stored.model_dump(mode="json")
 
-    result, replayed = run_once(
-        operation=f"assessments:{version}",
-        tenant_id=meta.tenant_id,
-        key=key,
-        payload=body.model_dump(mode="json"),
-        produce=produce,
-        table_name=settings.IDEMPOTENCY_TABLE_NAME,
-        context=app.lambda_context,
-    )
-    return created(
-        result, f"/{app.current_event.request_context.stage}/scores/{result['score_id']}", replayed=replayed
-    )
+    return create_once(app, f"assessments:{version}", body, produce, collection="scores", id_field="score_id")
 
 
 @app.post(

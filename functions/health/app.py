@@ -12,7 +12,7 @@ from orgair.http import (
     param_version,
     requires,
 )
-from orgair.settings import get_settings
+from orgair.settings import Settings, get_settings
 from pydantic import BaseModel, ConfigDict
 
 app = create_app()
@@ -64,6 +64,17 @@ class DetailedHealth(BaseModel):
     dependencies: list[DependencyCheck]
 
 
+def _service(settings: Settings) -> dict[str, str]:
+    """What /health and /health/detailed both say of the running service and the stage."""
+    return {
+        "service": settings.APP_NAME,
+        "version": settings.APP_VERSION,
+        "stage": current_stage(app),
+        "param_version": param_version(app),
+        "environment": settings.APP_ENV,
+    }
+
+
 @app.get(
     "/health",
     summary="Is the API up (no dependency checked)",
@@ -72,15 +83,7 @@ class DetailedHealth(BaseModel):
     responses={200: {"description": "Up."}},
 )
 def health() -> HealthStatus:
-    settings = get_settings()
-    return HealthStatus(
-        status="ok",
-        service=settings.APP_NAME,
-        version=settings.APP_VERSION,
-        stage=current_stage(app),
-        param_version=param_version(app),
-        environment=settings.APP_ENV,
-    )
+    return HealthStatus(status="ok", **_service(get_settings()))
 
 
 @app.get(
@@ -122,13 +125,7 @@ def detailed() -> DetailedHealth:
     settings = get_settings()
     result = readiness(settings)
     return DetailedHealth(
-        status="ok" if result.ready else "degraded",
-        service=settings.APP_NAME,
-        version=settings.APP_VERSION,
-        stage=current_stage(app),
-        param_version=param_version(app),
-        environment=settings.APP_ENV,
-        dependencies=result.checks,
+        status="ok" if result.ready else "degraded", dependencies=result.checks, **_service(settings)
     )
 
 

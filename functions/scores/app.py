@@ -1,21 +1,12 @@
 """Stored scores: POST /scores, GET /scores/{score_id}, GET /companies/{company_id}/scores,
 POST /portfolios/scores. The stage selects the parameter version and the response model."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from orgair.http import (
-    caller,
-    create_app,
-    created,
-    header,
-    make_handler,
-    param_version,
-    request_meta,
-    requires,
-)
-from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
+from orgair.http import caller, create_app, make_handler, param_version, request_meta, requires
+from orgair.idempotent_create import create_once
 from orgair.logic.scores import company_history, get_score, store_portfolio, store_score
 from orgair.models.scores import HistoryPage, PortfolioRequest, PortfolioResult, StoredScore
 from orgair.scoring import CompanyScoreInput
@@ -46,29 +37,11 @@ def create_score(body: CompanyScoreInput) -> Response[StoredScore]:
     meta = request_meta(app)
     settings = get_settings()
     version = param_version(app)
-    key = check_key(header(app.current_event.raw_event.get("headers"), IDEMPOTENCY_HEADER), required=False)
 
-    stage = app.current_event.request_context.stage
-    if key is None:
-        view = store_score(body, version=version, meta=meta, settings=settings)
-        # The model itself: response validation takes a StoredScore as it is and dumps it once,
-        # where a dict would be dumped here, validated into a StoredScore again and dumped again.
-        return created(view, f"/{stage}/scores/{view.score_id}")
+    def produce() -> StoredScore:
+        return store_score(body, version=version, meta=meta, settings=settings)
 
-    def produce() -> dict[str, Any]:
-        view = store_score(body, version=version, meta=meta, settings=settings)
-        return view.model_dump(mode="json")
-
-    stored, replayed = run_once(
-        operation=f"scores:{version}",
-        tenant_id=meta.tenant_id,
-        key=key,
-        payload=body.model_dump(mode="json"),
-        produce=produce,
-        table_name=settings.IDEMPOTENCY_TABLE_NAME,
-        context=app.lambda_context,
-    )
-    return created(stored, f"/{stage}/scores/{stored['score_id']}", replayed=replayed)
+    return create_once(app, f"scores:{version}", body, produce, collection="scores", id_field="score_id")
 
 
 @app.get(

@@ -94,7 +94,7 @@ def setup(store: str, request: pytest.FixtureRequest) -> tuple[ReviewRepository,
         assert scores_dal.pointer(tenant, company, version, SCORES) == pointer_after_opening(number)
         return record
 
-    return ReviewTable(dynamodb.client(), REVIEWS, SCORES), open_in_store
+    return ReviewTable(dynamodb.client(), SCORES, REVIEWS), open_in_store
 
 
 def decision(choice: str = "reject", comment: str | None = "not convinced") -> ReviewDecision:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from orgair.errors import DependencyUnavailable
 
@@ -75,15 +75,20 @@ def client_config() -> Config:
     )
 
 
-@lru_cache(maxsize=1)
-def dynamodb_client() -> DynamoDBClient:
-    """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
+def _traced_client(service: str, config: Config) -> Any:
+    """A boto3 client whose calls are traced (botocore is patched for X-Ray before boto3 loads)."""
     from orgair.observability import trace_libraries
 
     trace_libraries("botocore")
     import boto3
 
-    return boto3.client("dynamodb", config=client_config())
+    return boto3.client(service, config=config)  # type: ignore[call-overload]  # a str, not one literal
+
+
+@lru_cache(maxsize=1)
+def dynamodb_client() -> DynamoDBClient:
+    """The container's DynamoDB client (honours AWS_ENDPOINT_URL_DYNAMODB for the local runner)."""
+    return cast("DynamoDBClient", _traced_client("dynamodb", client_config()))
 
 
 @lru_cache(maxsize=1)
@@ -124,23 +129,13 @@ def publisher_config() -> Config:
 @lru_cache(maxsize=1)
 def sns_client() -> SNSClient:
     """The container's SNS client (budget and reconciliation alerts)."""
-    from orgair.observability import trace_libraries
-
-    trace_libraries("botocore")
-    import boto3
-
-    return boto3.client("sns", config=publisher_config())
+    return cast("SNSClient", _traced_client("sns", publisher_config()))
 
 
 @lru_cache(maxsize=1)
 def events_client() -> EventBridgeClient:
     """The container's EventBridge client (budget alert events)."""
-    from orgair.observability import trace_libraries
-
-    trace_libraries("botocore")
-    import boto3
-
-    return boto3.client("events", config=publisher_config())
+    return cast("EventBridgeClient", _traced_client("events", publisher_config()))
 
 
 @lru_cache(maxsize=1)

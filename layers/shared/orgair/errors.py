@@ -26,11 +26,26 @@ class FieldError:
 
 
 class OrgairError(Exception):
-    """Base of every error the service reports. Subclasses set status, slug and title."""
+    """Base of every error the service reports.
+
+    A subclass states its problem kind in its class line, `class NotFound(OrgairError, status=404,
+    slug="not-found", title="Not Found")`; what a subclass does not restate it inherits.
+    """
 
     status: ClassVar[int] = 500
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal Server Error"
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, slug: str | None = None, title: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if slug is not None:
+            cls.slug = slug
+        if title is not None:
+            cls.title = title
 
     def __init__(
         self,
@@ -68,92 +83,53 @@ class OrgairError(Exception):
         return body
 
 
-class MalformedRequest(OrgairError):
-    status = 400
-    slug = "malformed-request"
-    title = "Malformed request"
+class MalformedRequest(OrgairError, status=400, slug="malformed-request", title="Malformed request"): ...
 
 
-class Unauthorized(OrgairError):
-    status = 401
-    slug = "unauthorized"
-    title = "Unauthorized"
+class Unauthorized(OrgairError, status=401, slug="unauthorized", title="Unauthorized"): ...
 
 
-class Forbidden(OrgairError):
-    status = 403
-    slug = "forbidden"
-    title = "Forbidden"
+class Forbidden(OrgairError, status=403, slug="forbidden", title="Forbidden"): ...
 
 
-class NotFound(OrgairError):
-    status = 404
-    slug = "not-found"
-    title = "Not Found"
+class NotFound(OrgairError, status=404, slug="not-found", title="Not Found"): ...
 
 
-class Conflict(OrgairError):
-    status = 409
-    slug = "conflict"
-    title = "Conflict"
+class Conflict(OrgairError, status=409, slug="conflict", title="Conflict"): ...
 
 
-class PayloadTooLarge(OrgairError):
-    status = 413
-    slug = "payload-too-large"
-    title = "Payload Too Large"
+class PayloadTooLarge(OrgairError, status=413, slug="payload-too-large", title="Payload Too Large"): ...
 
 
-class ValidationFailed(OrgairError):
+class ValidationFailed(OrgairError, status=422, slug="validation-error", title="Validation failed"):
     """Schema or domain violation of the request (422) with one entry per offending field."""
 
-    status = 422
-    slug = "validation-error"
-    title = "Validation failed"
 
-
-class UnknownModelPrice(ValidationFailed):
+class UnknownModelPrice(ValidationFailed, slug="unpriced-model", title="Model has no price"):
     """A model without a price is refused before any call, never priced at zero."""
 
-    slug = "unpriced-model"
-    title = "Model has no price"
+
+class BudgetExceeded(OrgairError, status=429, slug="budget-exceeded", title="Budget exceeded"): ...
 
 
-class BudgetExceeded(OrgairError):
-    status = 429
-    slug = "budget-exceeded"
-    title = "Budget exceeded"
-
-
-class UpstreamInvalid(OrgairError):
+class UpstreamInvalid(OrgairError, status=502, slug="upstream-invalid-response", title="Bad Gateway"):
     """The LLM provider answered, but not with anything usable (502)."""
 
-    status = 502
-    slug = "upstream-invalid-response"
-    title = "Bad Gateway"
 
-
-class DependencyUnavailable(OrgairError):
+class DependencyUnavailable(
+    OrgairError, status=503, slug="dependency-unavailable", title="Service Unavailable"
+):
     """A dependency (DynamoDB, an LLM provider) cannot be reached: fail closed with 503."""
-
-    status = 503
-    slug = "dependency-unavailable"
-    title = "Service Unavailable"
 
     def __init__(self, detail: str, *, retry_after_seconds: int = 5, **kwargs: Any) -> None:
         super().__init__(detail, **kwargs)
         self.headers.setdefault("Retry-After", str(retry_after_seconds))
 
 
-class ConfigurationError(OrgairError):
+class ConfigurationError(OrgairError, status=500, slug="configuration-error", title="Configuration error"):
     """The deployment's configuration is invalid. Raised at init; message names fields, never values."""
 
-    status = 500
-    slug = "configuration-error"
-    title = "Configuration error"
 
-
-class UnsupportedMediaType(OrgairError):
-    status = 415
-    slug = "unsupported-media-type"
-    title = "Unsupported Media Type"
+class UnsupportedMediaType(
+    OrgairError, status=415, slug="unsupported-media-type", title="Unsupported Media Type"
+): ...

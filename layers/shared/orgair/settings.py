@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from orgair import __version__
+from orgair import scoring_defaults as spec
 from orgair.errors import ConfigurationError, DependencyUnavailable
 from orgair.settings_checks import local_price_problems, request_breaking_problems
 
@@ -76,6 +77,11 @@ def _decimal(default: str, ge: str | None = None, le: str | None = None) -> Any:
         ge=Decimal(ge) if ge is not None else None,
         le=Decimal(le) if le is not None else None,
     )
+
+
+def _scoring(tunable: spec.Tunable) -> Any:
+    """A scoring parameter's setting: the specification's default and allowed range."""
+    return _decimal(tunable.default, ge=tunable.low, le=tunable.high)
 
 
 class Settings(BaseModel):
@@ -185,25 +191,25 @@ class Settings(BaseModel):
     its holds is open: longer than HOLD_EXPIRY_SECONDS plus one budget-check interval."""
 
     # Org-AI-R scoring parameters (allowed ranges from the scoring specification)
-    ALPHA_VR_WEIGHT: Decimal = _decimal("0.60", ge="0.55", le="0.70")
-    BETA_SYNERGY_WEIGHT: Decimal = _decimal("0.12", ge="0.08", le="0.20")
-    LAMBDA_PENALTY: Decimal = _decimal("0.25", ge="0", le="0.50")
-    DELTA_POSITION: Decimal = _decimal("0.15", ge="0.10", le="0.20")
-    EBITDA_GAMMA: Decimal = _decimal("0.035", ge="0.02", le="0.05")
-    W_DATA_INFRA: Weight = Decimal("0.18")
-    W_AI_GOVERNANCE: Weight = Decimal("0.15")
-    W_TECH_STACK: Weight = Decimal("0.15")
-    W_TALENT: Weight = Decimal("0.17")
-    W_LEADERSHIP: Weight = Decimal("0.13")
-    W_USE_CASES: Weight = Decimal("0.12")
-    W_CULTURE: Weight = Decimal("0.10")
-    W_FLUENCY: Weight = Decimal("0.45")
-    W_DOMAIN: Weight = Decimal("0.35")
-    W_ADAPTIVE: Weight = Decimal("0.20")
-    BETA_SYNERGY_COEF: Decimal = _decimal("0.15", ge="0.05", le="0.20")
-    GAMMA_EXPERIENCE: Decimal = _decimal("0.15", ge="0.10", le="0.25")
-    HITL_SCORE_CHANGE_THRESHOLD: Decimal = _decimal("15", ge="5", le="30")
-    HITL_EBITDA_PROJECTION_THRESHOLD: Decimal = _decimal("10", ge="5", le="25")
+    ALPHA_VR_WEIGHT: Decimal = _scoring(spec.ALPHA)
+    BETA_SYNERGY_WEIGHT: Decimal = _scoring(spec.BETA)
+    LAMBDA_PENALTY: Decimal = _scoring(spec.LAMBDA)
+    DELTA_POSITION: Decimal = _scoring(spec.DELTA)
+    EBITDA_GAMMA: Decimal = _scoring(spec.EBITDA_GAMMA)
+    W_DATA_INFRA: Weight = Decimal(spec.DIMENSION_WEIGHTS["data_infrastructure"])
+    W_AI_GOVERNANCE: Weight = Decimal(spec.DIMENSION_WEIGHTS["ai_governance"])
+    W_TECH_STACK: Weight = Decimal(spec.DIMENSION_WEIGHTS["technology_stack"])
+    W_TALENT: Weight = Decimal(spec.DIMENSION_WEIGHTS["talent"])
+    W_LEADERSHIP: Weight = Decimal(spec.DIMENSION_WEIGHTS["leadership"])
+    W_USE_CASES: Weight = Decimal(spec.DIMENSION_WEIGHTS["use_case_portfolio"])
+    W_CULTURE: Weight = Decimal(spec.DIMENSION_WEIGHTS["culture"])
+    W_FLUENCY: Weight = Decimal(spec.INDIVIDUAL_WEIGHTS["fluency"])
+    W_DOMAIN: Weight = Decimal(spec.INDIVIDUAL_WEIGHTS["domain"])
+    W_ADAPTIVE: Weight = Decimal(spec.INDIVIDUAL_WEIGHTS["adaptive"])
+    BETA_SYNERGY_COEF: Decimal = _scoring(spec.BETA_SYNERGY_COEF)
+    GAMMA_EXPERIENCE: Decimal = _scoring(spec.GAMMA_EXPERIENCE)
+    HITL_SCORE_CHANGE_THRESHOLD: Decimal = _scoring(spec.SCORE_CHANGE_THRESHOLD)
+    HITL_EBITDA_PROJECTION_THRESHOLD: Decimal = _scoring(spec.EBITDA_CHANGE_THRESHOLD)
     SECTOR_HR_BASELINES: dict[str, Decimal] = Field(
         default_factory=dict,
         description='Operator calibration of the H^R baseline per sector, JSON (e.g. {"technology": 72}); '

@@ -16,7 +16,7 @@ pass, are in tests/support/fakes/api_keys.py and tests/contract/test_api_keys_co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 
@@ -169,93 +169,98 @@ class ApiKeyTable:
             return "duplicate_key" if outcome.index == 0 else "duplicate_key_id"
         return "inserted"
 
+    def _get(self, what: str, pk: str, *, consistent: bool) -> Item | None:
+        """The item with this partition key, if any."""
+        with store_errors(what):
+            response = self._client.get_item(
+                TableName=self.table_name, Key={"pk": string(pk)}, ConsistentRead=consistent
+            )
+        return response.get("Item")
+
     def get(self, key_hash: str, *, consistent: bool = False) -> tuple[str, ApiKeyRecord] | None:
         """The stored hash (as read back) and the record of the key with this hash, if any."""
-        with store_errors("reading an API key"):
-            response = self._client.get_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
-                ConsistentRead=consistent,
-            )
-        item = response.get("Item")
+        item = self._get("reading an API key", KEY_ITEM_PREFIX + key_hash, consistent=consistent)
         if item is None:
             return None
         return text(item, "pk").removeprefix(KEY_ITEM_PREFIX), _record(item)
 
     def key_hash_for(self, key_id: str) -> str | None:
         """The hash of the key with this public id (the id item's pointer), if any."""
-        with store_errors("looking up an API key id"):
-            response = self._client.get_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ID_ITEM_PREFIX + key_id)},
-                ConsistentRead=True,
-            )
-        item = response.get("Item")
+        item = self._get("looking up an API key id", KEY_ID_ITEM_PREFIX + key_id, consistent=True)
         return text(item, "key_hash") if item else None
+
+    def _items(self, operation: Literal["query", "scan"], what: str, **request: Any) -> Iterator[Item]:
+        """Every item a query or scan of the table finds, page after page."""
+        with store_errors(what):
+            paginator = self._client.get_paginator(operation)
+            for page in paginator.paginate(TableName=self.table_name, **request):
+                yield from page["Items"]
+
+    def _update_key(self, what: str, key_hash: str, **request: Any) -> Mapping[str, Any] | None:
+        """A conditional update of the key's item: DynamoDB's answer, or None where its condition failed."""
+        return conditional_write(
+            what,
+            lambda: self._client.update_item(
+                TableName=self.table_name, Key={"pk": string(KEY_ITEM_PREFIX + key_hash)}, **request
+            ),
+        )
+
+    def _change(self, what: str, key_hash: str, update: str, **request: Any) -> ApiKeyRecord | None:
+        """Update an existing key's item: its record as changed, or None where there is no such key."""
+        response = self._update_key(
+            what,
+            key_hash,
+            UpdateExpression=update,
+            ConditionExpression="attribute_exists(pk)",
+            ReturnValues="ALL_NEW",
+            **request,
+        )
+        return None if response is None else _record(response["Attributes"])
 
     def list_for_tenant(self, tenant_id: str) -> list[ApiKeyRecord]:
         """One tenant's keys, oldest first, from the index (never a scan)."""
-        records: list[ApiKeyRecord] = []
-        with store_errors("listing API keys"):
-            paginator = self._client.get_paginator("query")
-            for page in paginator.paginate(
-                TableName=self.table_name,
-                IndexName=INDEX_NAME,
-                KeyConditionExpression="gsi1pk = :tenant",
-                ExpressionAttributeValues={":tenant": string(TENANT_PREFIX + tenant_id)},
-            ):
-                records.extend(_record(item) for item in page["Items"])
-        return records
+        tenant = {":tenant": string(TENANT_PREFIX + tenant_id)}
+        items = self._items(
+            "query",
+            "listing API keys",
+            IndexName=INDEX_NAME,
+            KeyConditionExpression="gsi1pk = :tenant",
+            ExpressionAttributeValues=tenant,
+        )
+        return [_record(item) for item in items]
 
     def tenant_ids(self) -> list[str]:
         """Every tenant that has (or had) a key, sorted: a scan of the index's partition keys only
         (one small item per key, no secrets read), for operators' views, never a tenant's request."""
-        tenants: set[str] = set()
-        with store_errors("listing tenants"):
-            paginator = self._client.get_paginator("scan")
-            for page in paginator.paginate(
-                TableName=self.table_name,
-                IndexName=INDEX_NAME,
-                ProjectionExpression="gsi1pk",
-            ):
-                tenants.update(
-                    pk.removeprefix(TENANT_PREFIX)
-                    for item in page["Items"]
-                    if (pk := optional_text(item, "gsi1pk") or "").startswith(TENANT_PREFIX)
-                )
-        return sorted(tenants)
+        items = self._items("scan", "listing tenants", IndexName=INDEX_NAME, ProjectionExpression="gsi1pk")
+        return sorted(
+            {
+                pk.removeprefix(TENANT_PREFIX)
+                for item in items
+                if (pk := optional_text(item, "gsi1pk") or "").startswith(TENANT_PREFIX)
+            }
+        )
 
     def list_all(self) -> list[ApiKeyRecord]:
         """Every tenant's keys (a scan: for operators, never on a request path)."""
-        records: list[ApiKeyRecord] = []
-        with store_errors("listing API keys"):
-            paginator = self._client.get_paginator("scan")
-            for page in paginator.paginate(
-                TableName=self.table_name,
-                FilterExpression="begins_with(pk, :prefix)",
-                ExpressionAttributeValues={":prefix": string(KEY_ITEM_PREFIX)},
-            ):
-                records.extend(_record(item) for item in page["Items"])
-        return records
+        keys = {":prefix": string(KEY_ITEM_PREFIX)}
+        items = self._items(
+            "scan",
+            "listing API keys",
+            FilterExpression="begins_with(pk, :prefix)",
+            ExpressionAttributeValues=keys,
+        )
+        return [_record(item) for item in items]
 
     def revoke(self, key_hash: str, now: datetime) -> ApiKeyRecord | None:
         """Mark the key revoked (keeping the first revocation time); None if no such key."""
-        response = conditional_write(
+        return self._change(
             "revoking an API key",
-            lambda: self._client.update_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
-                UpdateExpression="SET #status = :revoked, revoked_at = if_not_exists(revoked_at, :now)",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":revoked": string("revoked"),
-                    ":now": string(stored_timestamp(now)),
-                },
-                ReturnValues="ALL_NEW",
-            ),
+            key_hash,
+            "SET #status = :revoked, revoked_at = if_not_exists(revoked_at, :now)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":revoked": string("revoked"), ":now": string(stored_timestamp(now))},
         )
-        return None if response is None else _record(response["Attributes"])
 
     def touch(self, key_hash: str, now: datetime, *, unless_used_since: datetime) -> bool:
         """Set last_used_at to now unless it is already at or after `unless_used_since`.
@@ -263,34 +268,25 @@ class ApiKeyTable:
         The condition makes concurrent authorizers write at most once per window. Returns whether
         this call wrote.
         """
-        response = conditional_write(
+        response = self._update_key(
             "recording an API key's use",
-            lambda: self._client.update_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
-                UpdateExpression="SET last_used_at = :now",
-                ConditionExpression=(
-                    "attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :since)"
-                ),
-                ExpressionAttributeValues={
-                    ":now": string(stored_timestamp(now)),
-                    ":since": string(stored_timestamp(unless_used_since)),
-                },
+            key_hash,
+            UpdateExpression="SET last_used_at = :now",
+            ConditionExpression=(
+                "attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :since)"
             ),
+            ExpressionAttributeValues={
+                ":now": string(stored_timestamp(now)),
+                ":since": string(stored_timestamp(unless_used_since)),
+            },
         )
         return response is not None
 
     def set_usage_key(self, key_hash: str, usage_key: SecretStr) -> ApiKeyRecord | None:
         """Give the key the tenant's usage key (replacing any other); None if no such key."""
-        response = conditional_write(
+        return self._change(
             "setting an API key's usage key",
-            lambda: self._client.update_item(
-                TableName=self.table_name,
-                Key={"pk": string(KEY_ITEM_PREFIX + key_hash)},
-                UpdateExpression="SET usage_key = :usage_key",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":usage_key": string(usage_key.get_secret_value())},
-                ReturnValues="ALL_NEW",
-            ),
+            key_hash,
+            "SET usage_key = :usage_key",
+            ExpressionAttributeValues={":usage_key": string(usage_key.get_secret_value())},
         )
-        return None if response is None else _record(response["Attributes"])

@@ -22,9 +22,10 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import Any, Final, Protocol
 
-from orgair.aws import dynamodb_client, store_errors
+from orgair.aws import store_errors
+from orgair.dal.tables import TableStore
 from orgair.dynamo.codec import integer, number, optional_text, string, text
 from orgair.dynamo.writes import conditional_write
 from orgair.records.reconciliations import (
@@ -37,9 +38,6 @@ from orgair.records.reconciliations import (
     Status,
     Tokens,
 )
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 Item = dict[str, Any]
 PK_PREFIX: Final = "RECONCILIATION#"
@@ -136,16 +134,8 @@ class ReconciliationRepository(Protocol):
         ...
 
 
-class ReconciliationStore:
+class ReconciliationStore(TableStore):
     """The DynamoDB `ReconciliationRepository`: reconciliation items of CostsTable."""
-
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client_override = client
-
-    @property
-    def _client(self) -> DynamoDBClient:
-        return self._client_override or dynamodb_client()
 
     @staticmethod
     def _key(day: date, kind: str, provider: str, stage: Stage) -> Item:
@@ -244,64 +234,55 @@ class ReconciliationStore:
             is not None
         )
 
+    def _change_alert(
+        self, what: str, claim: AlertClaim, condition: str, values: Mapping[str, str], update: str | None
+    ) -> bool:
+        """Update (with `update`) or else delete the claim's alert item if `condition` holds; whether it did."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": self._key(claim.day, "ALERT", claim.provider, claim.stage),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": {name: string(value) for name, value in values.items()},
+        }
+        if update is None:
+            return conditional_write(what, lambda: self._client.delete_item(**request)) is not None
+        return (
+            conditional_write(what, lambda: self._client.update_item(UpdateExpression=update, **request))
+            is not None
+        )
+
     def take_over_alert(self, claim: AlertClaim, stale_token: str) -> bool:
         """Re-claim an alert whose claimant never confirmed it (its run died or SNS failed)."""
-        return (
-            conditional_write(
-                "re-claiming a reconciliation alert",
-                lambda: self._client.update_item(
-                    TableName=self._table,
-                    Key=self._key(claim.day, "ALERT", claim.provider, claim.stage),
-                    UpdateExpression="SET claim_token = :token, claimed_at = :at",
-                    ConditionExpression="#state = :claimed AND claim_token = :stale",
-                    ExpressionAttributeNames={"#state": "state"},
-                    ExpressionAttributeValues={
-                        ":token": string(claim.claim_token),
-                        ":at": string(_iso(claim.claimed_at)),
-                        ":claimed": string("claimed"),
-                        ":stale": string(stale_token),
-                    },
-                ),
-            )
-            is not None
+        return self._change_alert(
+            "re-claiming a reconciliation alert",
+            claim,
+            condition="#state = :claimed AND claim_token = :stale",
+            values={
+                ":token": claim.claim_token,
+                ":at": _iso(claim.claimed_at),
+                ":claimed": "claimed",
+                ":stale": stale_token,
+            },
+            update="SET claim_token = :token, claimed_at = :at",
         )
 
     def release_alert(self, claim: AlertClaim) -> bool:
         """Give a claim back after its publication failed, so the next run (or the invocation's
         retry) claims and sends it; only the claim's holder can release it."""
-        return (
-            conditional_write(
-                "releasing a reconciliation alert",
-                lambda: self._client.delete_item(
-                    TableName=self._table,
-                    Key=self._key(claim.day, "ALERT", claim.provider, claim.stage),
-                    ConditionExpression="#state = :claimed AND claim_token = :token",
-                    ExpressionAttributeNames={"#state": "state"},
-                    ExpressionAttributeValues={
-                        ":claimed": string("claimed"),
-                        ":token": string(claim.claim_token),
-                    },
-                ),
-            )
-            is not None
+        return self._change_alert(
+            "releasing a reconciliation alert",
+            claim,
+            condition="#state = :claimed AND claim_token = :token",
+            values={":claimed": "claimed", ":token": claim.claim_token},
+            update=None,
         )
 
     def mark_alert_published(self, claim: AlertClaim, at: datetime) -> bool:
-        return (
-            conditional_write(
-                "confirming a reconciliation alert",
-                lambda: self._client.update_item(
-                    TableName=self._table,
-                    Key=self._key(claim.day, "ALERT", claim.provider, claim.stage),
-                    UpdateExpression="SET #state = :published, published_at = :at",
-                    ConditionExpression="claim_token = :token",
-                    ExpressionAttributeNames={"#state": "state"},
-                    ExpressionAttributeValues={
-                        ":published": string("published"),
-                        ":at": string(_iso(at)),
-                        ":token": string(claim.claim_token),
-                    },
-                ),
-            )
-            is not None
+        return self._change_alert(
+            "confirming a reconciliation alert",
+            claim,
+            condition="claim_token = :token",
+            values={":published": "published", ":at": _iso(at), ":token": claim.claim_token},
+            update="SET #state = :published, published_at = :at",
         )

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 
-from orgair.aws import dynamodb_client, store_errors
+from orgair.aws import store_errors
 from orgair.dal.pointers import PointerUpdate, company_pk, score_sk
+from orgair.dal.tables import ScoreAndReviewTables
 from orgair.dynamo.codec import from_item, to_item, to_value
 from orgair.dynamo.transact import ConditionFailed, transact
 from orgair.records.reviews import Decision, ReviewDecision, ReviewRecord, ReviewStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 INDEX: Final = "gsi1"
@@ -102,18 +102,8 @@ def review_from(item: Mapping[str, Any]) -> ReviewRecord:
     )
 
 
-class ReviewTable:
+class ReviewTable(ScoreAndReviewTables):
     """The DynamoDB `ReviewRepository`: ReviewsTable, and ScoresTable for what a decision moves."""
-
-    def __init__(self, client: DynamoDBClient, reviews_table: str, scores_table: str) -> None:
-        self._client = client
-        self._reviews = reviews_table
-        self._scores = scores_table
-
-    @classmethod
-    def default(cls, reviews_table: str, scores_table: str) -> ReviewTable:
-        """The container's client on the named tables."""
-        return cls(dynamodb_client(), reviews_table, scores_table)
 
     def get(self, tenant_id: str, review_id: str) -> ReviewRecord | None:
         with store_errors("reading the review"):

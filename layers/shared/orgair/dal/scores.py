@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
+from typing import Any, Final, Literal, Protocol, cast
 
-from orgair.aws import dynamodb_client, store_errors
+from orgair.aws import store_errors
 from orgair.dal.pointers import WRITE_ATTEMPTS as WRITE_ATTEMPTS
 from orgair.dal.pointers import Mark as Mark
 from orgair.dal.pointers import Pointer as Pointer
@@ -36,13 +36,11 @@ from orgair.dal.pointers import pointers as pointers
 from orgair.dal.pointers import score_mark as score_mark
 from orgair.dal.pointers import score_sk
 from orgair.dal.reviews import review_item
-from orgair.dynamo.codec import from_item, to_item, to_value
+from orgair.dal.tables import ScoreAndReviewTables
+from orgair.dynamo.codec import from_item, record_values, to_item, to_value
 from orgair.dynamo.transact import ConditionFailed, transact
 from orgair.records.reviews import ReviewRecord, ReviewStatus
 from orgair.records.scores import AssessmentRecord, EvidenceProvenance, EvidenceSource, ScoreRecord
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 INDEX: Final = "gsi1"
 MAX_TRANSACTION_ITEMS: Final = 100
@@ -56,50 +54,9 @@ def score_index_pk(tenant_id: str, score_id: str) -> str:
     return f"T#{tenant_id}#S#{score_id}"
 
 
-def _evidence_values(evidence: EvidenceProvenance) -> dict[str, Any]:
-    return {
-        "evidence_id": evidence.evidence_id,
-        "source": evidence.source,
-        "location": evidence.location,
-        "sha256": evidence.sha256,
-        "size_bytes": evidence.size_bytes,
-        "content_type": evidence.content_type,
-    }
-
-
-def _assessment_values(assessment: AssessmentRecord) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "ratings": assessment.ratings,
-        "evidence_chars": assessment.evidence_chars,
-        "llm": assessment.llm,
-    }
-    if assessment.evidence is not None:
-        values["evidence"] = _evidence_values(assessment.evidence)
-    if assessment.prompt_version is not None:
-        values["prompt_version"] = assessment.prompt_version
-    return values
-
-
 def score_values(score: ScoreRecord) -> dict[str, Any]:
     """A score's stored attributes (None ones are left out of the item)."""
-    return {
-        "tenant_id": score.tenant_id,
-        "company_id": score.company_id,
-        "score_id": score.score_id,
-        "param_version": score.param_version,
-        "created_at": score.created_at,
-        "inputs": score.inputs,
-        "result": score.result,
-        "headline": score.headline,
-        "requires_review": score.requires_review,
-        "review_id": score.review_id,
-        "review_status": score.review_status,
-        "review_reasons": list(score.review_reasons),
-        "correlation_id": score.correlation_id,
-        "request_id": score.request_id,
-        "key_id": score.key_id,
-        "assessment": None if score.assessment is None else _assessment_values(score.assessment),
-    }
+    return record_values(score)
 
 
 def _evidence_from(values: Mapping[str, Any]) -> EvidenceProvenance:
@@ -149,23 +106,6 @@ def score_from(values: Mapping[str, Any]) -> ScoreRecord:
     )
 
 
-def _review_values(review: ReviewRecord) -> dict[str, Any]:
-    return {
-        "review_id": review.review_id,
-        "tenant_id": review.tenant_id,
-        "score_id": review.score_id,
-        "company_id": review.company_id,
-        "param_version": review.param_version,
-        "status": review.status,
-        "reasons": list(review.reasons),
-        "created_at": review.created_at,
-        "decision": review.decision,
-        "comment": review.comment,
-        "reviewer_key_id": review.reviewer_key_id,
-        "decided_at": review.decided_at,
-    }
-
-
 @dataclass(frozen=True)
 class ScoreWrite:
     """Everything one stored score writes: the score, the company's pointer, and maybe a review.
@@ -208,7 +148,7 @@ class ScoreWrite:
                 {
                     "Put": {
                         "TableName": reviews_table,
-                        "Item": review_item(score.tenant_id, _review_values(self.review)),
+                        "Item": review_item(score.tenant_id, record_values(self.review)),
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 }
@@ -259,18 +199,8 @@ POINTER_POSITION: Final = 1
 """Where a score write's pointer Put sits among its transaction items (after the score)."""
 
 
-class ScoreTable:
+class ScoreTable(ScoreAndReviewTables):
     """The DynamoDB `ScoreRepository`: ScoresTable, and ReviewsTable for the reviews scores open."""
-
-    def __init__(self, client: DynamoDBClient, scores_table: str, reviews_table: str) -> None:
-        self._client = client
-        self._scores = scores_table
-        self._reviews = reviews_table
-
-    @classmethod
-    def default(cls, scores_table: str, reviews_table: str) -> ScoreTable:
-        """The container's client on the named tables."""
-        return cls(dynamodb_client(), scores_table, reviews_table)
 
     def pointer(self, tenant_id: str, company_id: str, version: str) -> Pointer:
         return pointer(tenant_id, company_id, version, self._scores)

@@ -1,7 +1,7 @@
 """Values <-> DynamoDB attribute values for the low-level client, and what DynamoDB can store.
 
 Two ways in, one serializer: whole items of plain values (`to_item`/`from_item`, boto3's
-serializer), and typed attributes a repository reads and writes field by field (`string`, `number`,
+serializer; `record_values` gives a record's), and typed attributes a repository reads and writes field by field (`string`, `number`,
 `string_set`; `text`, `optional_text`, `integer`, `strings`). Numbers must be Decimal or int: the
 serializer refuses floats, which keeps money and scores exact. `unstorable` names the numbers
 DynamoDB cannot hold exactly (38 significant digits, magnitudes from 1e-130 up to 9.99...e125), so callers can refuse
@@ -11,6 +11,7 @@ them before a write fails.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields, is_dataclass
 from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
@@ -68,6 +69,23 @@ def _attribute(value: Any, serialize: Callable[[Any], Any]) -> Any:
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     serialize = _serializer().serialize
     return {key: _attribute(value, serialize) for key, value in values.items() if value is not None}
+
+
+def record_values(record: Any) -> dict[str, Any]:
+    """A record (a dataclass) as the plain values `to_item` stores: each field by its name, a nested
+    record as its own values, a tuple as a list; a field that is None is left out (plain mappings
+    are kept as they are, None values and all)."""
+    values: dict[str, Any] = {}
+    for record_field in fields(record):
+        value = getattr(record, record_field.name)
+        if value is None:
+            continue
+        if is_dataclass(value) and not isinstance(value, type):
+            value = record_values(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        values[record_field.name] = value
+    return values
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,10 +6,41 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orgair.evidence.documents import MAX_UPLOAD_BYTES, UPLOAD_EXPIRY_SECONDS, ContentType, Upload
+from orgair.evidence.documents import (
+    EVIDENCE_ID_PATTERN,
+    MAX_EVIDENCE_CHARS,
+    MAX_UPLOAD_BYTES,
+    UPLOAD_EXPIRY_SECONDS,
+    ContentType,
+    Upload,
+)
+from orgair.scoring.models import CompanyId, SectorName
 from orgair.timestamps import Timestamp
 
 _EXAMPLE_ID: Final = "01JEV1DENCE0000000000000AB"
+
+
+class CompanyEvidence(BaseModel):
+    """A company and the evidence it is assessed on: the text inline (`evidence`) or, on v2, a document
+    uploaded through POST /evidence (`evidence_id`). The base of a request of POST /assessments and of
+    each company of a job; whoever reads it checks that exactly one of them is sent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    company_id: CompanyId
+    sector: SectorName
+    evidence: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_EVIDENCE_CHARS,
+        description="The evidence text; required unless `evidence_id` is sent.",
+    )
+    evidence_id: str | None = Field(
+        default=None,
+        pattern=EVIDENCE_ID_PATTERN,
+        max_length=26,
+        description="An evidence document uploaded through POST /evidence, instead of `evidence`.",
+    )
 
 
 class EvidenceUploadRequest(BaseModel):

@@ -7,9 +7,10 @@ gateway's. API keys are read with `get_secret_value()` at the header and nowhere
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal
 
 from pydantic import SecretStr
 
@@ -46,8 +47,27 @@ class MalformedReply(ValueError):
     """A 2xx answer we cannot read (no text or no usage): it may have been billed."""
 
 
-class ProviderFormat(Protocol):
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What one completion asks for, whatever the provider."""
+
+    model: str
+    system: str
+    messages: Sequence[Message]
+    max_tokens: int
+    structure: OutputSchema | None
+
+
+class ProviderFormat(ABC):
+    """One provider's wire format: the path under its base URL, its key's headers, the body it is
+    asked with and how its answer reads. A request is assembled here, the same way for both."""
+
     name: Provider
+    request_id_header: str
+    path: ClassVar[str]
+
+    def __init__(self, base_url: str) -> None:
+        self.url = base_url.rstrip("/") + self.path
 
     def build(
         self,
@@ -59,11 +79,21 @@ class ProviderFormat(Protocol):
         structure: OutputSchema | None = None,
     ) -> HttpRequest:
         """The request; with `structure`, the provider's native structured output is asked for."""
-        ...
+        return HttpRequest(
+            url=self.url,
+            headers={**self.key_headers(key), "Content-Type": "application/json"},
+            body=self.body(Prompt(model, system, messages, max_tokens, structure)),
+        )
 
+    @abstractmethod
+    def key_headers(self, key: SecretStr) -> dict[str, str]:
+        """The headers that carry the API key (the only place its value is read)."""
+
+    @abstractmethod
+    def body(self, prompt: Prompt) -> dict[str, Any]: ...
+
+    @abstractmethod
     def parse(self, payload: Mapping[str, Any]) -> Reply: ...
-
-    request_id_header: str
 
 
 def _int(value: Any) -> int:
@@ -72,25 +102,19 @@ def _int(value: Any) -> int:
     return value
 
 
-class OpenAIChat:
+class OpenAIChat(ProviderFormat):
     """`POST {OPENAI_BASE_URL}/chat/completions`: `response_format` is the strict `json_schema`
     when a structure is given, else `json_object` (the schema is then in the prompt)."""
 
     name: Provider = "openai"
     request_id_header = "x-request-id"
+    path = "/chat/completions"
 
-    def __init__(self, base_url: str) -> None:
-        self.url = base_url.rstrip("/") + "/chat/completions"
+    def key_headers(self, key: SecretStr) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key.get_secret_value()}"}
 
-    def build(
-        self,
-        model: str,
-        system: str,
-        messages: Sequence[Message],
-        max_tokens: int,
-        key: SecretStr,
-        structure: OutputSchema | None = None,
-    ) -> HttpRequest:
+    def body(self, prompt: Prompt) -> dict[str, Any]:
+        structure = prompt.structure
         response_format: dict[str, Any] = (
             {"type": "json_object"}
             if structure is None
@@ -99,20 +123,13 @@ class OpenAIChat:
                 "json_schema": {"name": structure.name, "strict": True, "schema": structure.schema},
             }
         )
-        return HttpRequest(
-            url=self.url,
-            headers={
-                "Authorization": f"Bearer {key.get_secret_value()}",
-                "Content-Type": "application/json",
-            },
-            body={
-                "model": model,
-                "messages": [{"role": "system", "content": system}]
-                + [{"role": message.role, "content": message.content} for message in messages],
-                "response_format": response_format,
-                "max_completion_tokens": max_tokens,
-            },
-        )
+        return {
+            "model": prompt.model,
+            "messages": [{"role": "system", "content": prompt.system}]
+            + [{"role": message.role, "content": message.content} for message in prompt.messages],
+            "response_format": response_format,
+            "max_completion_tokens": prompt.max_tokens,
+        }
 
     def parse(self, payload: Mapping[str, Any]) -> Reply:
         try:
@@ -134,31 +151,25 @@ class OpenAIChat:
         )
 
 
-class AnthropicMessages:
+class AnthropicMessages(ProviderFormat):
     """`POST {ANTHROPIC_BASE_URL}/v1/messages` with `x-api-key` and `anthropic-version`; a structure
     is sent as the one tool (`input_schema`) the model is forced to call, and read from `tool_use`."""
 
     name: Provider = "anthropic"
     request_id_header = "request-id"
+    path = "/v1/messages"
 
-    def __init__(self, base_url: str) -> None:
-        self.url = base_url.rstrip("/") + "/v1/messages"
+    def key_headers(self, key: SecretStr) -> dict[str, str]:
+        return {"x-api-key": key.get_secret_value(), "anthropic-version": ANTHROPIC_VERSION}
 
-    def build(
-        self,
-        model: str,
-        system: str,
-        messages: Sequence[Message],
-        max_tokens: int,
-        key: SecretStr,
-        structure: OutputSchema | None = None,
-    ) -> HttpRequest:
+    def body(self, prompt: Prompt) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "model": model,
-            "system": system,
-            "max_tokens": max_tokens,
-            "messages": [{"role": message.role, "content": message.content} for message in messages],
+            "model": prompt.model,
+            "system": prompt.system,
+            "max_tokens": prompt.max_tokens,
+            "messages": [{"role": message.role, "content": message.content} for message in prompt.messages],
         }
+        structure = prompt.structure
         if structure is not None:
             body["tools"] = [
                 {
@@ -168,15 +179,7 @@ class AnthropicMessages:
                 }
             ]
             body["tool_choice"] = {"type": "tool", "name": structure.name}
-        return HttpRequest(
-            url=self.url,
-            headers={
-                "x-api-key": key.get_secret_value(),
-                "anthropic-version": ANTHROPIC_VERSION,
-                "Content-Type": "application/json",
-            },
-            body=body,
-        )
+        return body
 
     def parse(self, payload: Mapping[str, Any]) -> Reply:
         try:

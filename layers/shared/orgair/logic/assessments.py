@@ -24,19 +24,19 @@ from orgair.costs.money import format_usd
 from orgair.errors import FieldError, ValidationFailed
 from orgair.evidence.documents import (
     EVIDENCE_FIELD,
-    EVIDENCE_ID_PATTERN,
     MAX_EVIDENCE_CHARS,
     Evidence,
     keep_inline,
     load_evidence,
 )
+from orgair.evidence.models import CompanyEvidence
 from orgair.llm.completions import LlmRequest, StructuredCompletion
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.scores import store_score
 from orgair.models.scores import AssessmentAttemptView, AssessmentLlmView, DegradedView, StoredScore
 from orgair.records.scores import AssessmentRecord
 from orgair.scoring import DIMENSION_NAMES, CompanyScoreInput, Dimensions
-from orgair.scoring.models import CompanyId, SectorName, mark_only_in
+from orgair.scoring.models import mark_only_in
 from orgair.scoring.versions import ParamVersion
 from orgair.settings import Settings
 from orgair.transport import Deadline
@@ -83,26 +83,11 @@ def _assessment_schema(schema: dict[str, Any]) -> None:
     mark_only_in("v2.0", V2_ONLY_ASSESSMENT_INPUTS)(schema)
 
 
-class AssessmentRequest(BaseModel):
+class AssessmentRequest(CompanyEvidence):
     """The body of POST /assessments: the evidence inline (`evidence`) or, on v2, a document uploaded
     through POST /evidence (`evidence_id`); exactly one of them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_assessment_schema)
-
-    company_id: CompanyId
-    sector: SectorName
-    evidence: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=MAX_EVIDENCE_CHARS,
-        description="The evidence text; required unless `evidence_id` is sent.",
-    )
-    evidence_id: str | None = Field(
-        default=None,
-        pattern=EVIDENCE_ID_PATTERN,
-        max_length=26,
-        description="An evidence document uploaded through POST /evidence, instead of `evidence`.",
-    )
 
 
 class DimensionRating(BaseModel):
@@ -131,20 +116,12 @@ class DimensionRatings(BaseModel):
 
 def assessment_cost(completion: StructuredCompletion[DimensionRatings]) -> AssessmentLlmView:
     """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
-    degradation = completion.degradation
     return AssessmentLlmView(
         provider=completion.provider,
         model=completion.model,
         parent_request_id=completion.parent_request_id,
         cost=format_usd(completion.cost_micros),
-        degraded=None
-        if degradation is None
-        else DegradedView(
-            reason=degradation.reason,
-            scope=degradation.scope,
-            threshold=degradation.threshold,
-            requested_model=degradation.requested_model,
-        ),
+        degraded=DegradedView.of(completion.degradation),
         attempts=[
             AssessmentAttemptView(
                 attempt=attempt.attempt,
@@ -216,71 +193,44 @@ def assess(
     """
     evidence = read_evidence(check_evidence_inputs(request, version), meta.tenant_id, settings)
     try:
-        stored = _assess(
-            request,
-            evidence,
-            meta=meta,
-            version=version,
-            settings=settings,
-            gateway=gateway,
-            lambda_context=lambda_context,
-            parent_request_id=parent_request_id,
-            score_id=score_id,
-            before_store=before_store,
+        completion = gateway.complete_json(
+            LlmRequest(
+                tenant_id=meta.tenant_id,
+                purpose="assessment",
+                correlation_id=meta.correlation_id,
+                request_id=meta.request_id,
+                system=SYSTEM_PROMPT,
+                user=user_prompt(request, evidence.text),
+                parent_request_id=parent_request_id,
+            ),
+            DimensionRatings,
+            deadline=Deadline.within(
+                LLM_DEADLINE_SECONDS,
+                context=lambda_context,
+                reserve_seconds=STORE_CALLS_AFTER_LLM * settings_call_budget_seconds(settings)
+                + ANSWER_RESERVE_SECONDS,
+            ),
+            repairs=1,
+        )
+        company = CompanyScoreInput(
+            company_id=request.company_id,
+            sector=request.sector,
+            dimensions=Dimensions.model_validate(completion.value.scores()),
+        )
+        record = AssessmentRecord(
+            ratings=completion.value.model_dump(mode="json"),
+            evidence_chars=len(evidence.text),
+            evidence=evidence.provenance(),
+            prompt_version=PROMPT_VERSION,
+            llm=assessment_cost(completion).model_dump(mode="json"),
+        )
+        if score_id is not None and before_store is not None:
+            before_store(score_id)
+        stored = store_score(
+            company, version=version, meta=meta, settings=settings, assessment=record, score_id=score_id
         )
     except Exception:
         record_assessment("failed")
         raise
     record_assessment("completed")
     return stored
-
-
-def _assess(
-    request: AssessmentRequest,
-    evidence: Evidence,
-    *,
-    meta: RequestMeta,
-    version: ParamVersion,
-    settings: Settings,
-    gateway: LlmGateway,
-    lambda_context: Any,
-    parent_request_id: str | None = None,
-    score_id: str | None = None,
-    before_store: Callable[[str], None] | None = None,
-) -> StoredScore:
-    completion = gateway.complete_json(
-        LlmRequest(
-            tenant_id=meta.tenant_id,
-            purpose="assessment",
-            correlation_id=meta.correlation_id,
-            request_id=meta.request_id,
-            system=SYSTEM_PROMPT,
-            user=user_prompt(request, evidence.text),
-            parent_request_id=parent_request_id,
-        ),
-        DimensionRatings,
-        deadline=Deadline.within(
-            LLM_DEADLINE_SECONDS,
-            context=lambda_context,
-            reserve_seconds=STORE_CALLS_AFTER_LLM * settings_call_budget_seconds(settings)
-            + ANSWER_RESERVE_SECONDS,
-        ),
-        repairs=1,
-    )
-    company = CompanyScoreInput(
-        company_id=request.company_id,
-        sector=request.sector,
-        dimensions=Dimensions.model_validate(completion.value.scores()),
-    )
-    record = AssessmentRecord(
-        ratings=completion.value.model_dump(mode="json"),
-        evidence_chars=len(evidence.text),
-        evidence=evidence.provenance(),
-        prompt_version=PROMPT_VERSION,
-        llm=assessment_cost(completion).model_dump(mode="json"),
-    )
-    if score_id is not None and before_store is not None:
-        before_store(score_id)
-    return store_score(
-        company, version=version, meta=meta, settings=settings, assessment=record, score_id=score_id
-    )

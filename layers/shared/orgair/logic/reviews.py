@@ -37,7 +37,7 @@ def _view(review: ReviewRecord) -> ReviewItem:
 
 
 def _repository(settings: Settings) -> ReviewRepository:
-    return ReviewTable.default(settings.REVIEWS_TABLE_NAME, settings.SCORES_TABLE_NAME)
+    return ReviewTable.default(settings.SCORES_TABLE_NAME, settings.REVIEWS_TABLE_NAME)
 
 
 def review_status(status: ReviewStatusFilter | None) -> ReviewStatus | None:

@@ -7,9 +7,10 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from orgair.evidence.documents import EVIDENCE_FIELD, EVIDENCE_ID_PATTERN, MAX_EVIDENCE_CHARS
+from orgair.evidence.documents import EVIDENCE_FIELD, EVIDENCE_ID_PATTERN
+from orgair.evidence.models import CompanyEvidence
 from orgair.models.scores import ItemProblem
-from orgair.scoring.models import CompanyId, SectorName, mark_only_in
+from orgair.scoring.models import mark_only_in
 from orgair.timestamps import Timestamp
 
 MAX_JOB_COMPANIES: Final = 500
@@ -41,20 +42,12 @@ def _company_schema(schema: dict[str, Any]) -> None:
     mark_only_in("v2.0", (EVIDENCE_FIELD,))(schema)
 
 
-class JobCompany(BaseModel):
+class JobCompany(CompanyEvidence):
     """One company of a job: its evidence inline (the same limit as POST /assessments) or, on v2, a
     document uploaded through POST /evidence (`evidence_id`); exactly one of them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_company_schema)
 
-    company_id: CompanyId
-    sector: SectorName
-    evidence: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=MAX_EVIDENCE_CHARS,
-        description="The evidence text; required unless `evidence_id` is sent.",
-    )
     evidence_id: str | None = Field(
         default=None,
         pattern=EVIDENCE_ID_PATTERN,

@@ -6,7 +6,7 @@ stage v1, v2.0 Org-AI-R on stage v2).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,9 @@ from orgair.scoring import (
 )
 from orgair.scoring.models import COMPANY_EXAMPLE, V2_ONLY_INPUTS, mark_only_in
 from orgair.timestamps import Timestamp
+
+if TYPE_CHECKING:
+    from orgair.records.costs import Degradation
 
 MAX_PORTFOLIO_COMPANIES = 500
 
@@ -189,6 +192,18 @@ class DegradedView(_Model):
     scope: str
     threshold: str
     requested_model: str
+
+    @classmethod
+    def of(cls, degradation: Degradation | None) -> DegradedView | None:
+        """A call's recorded degradation as shown; None where the call was not degraded."""
+        if degradation is None:
+            return None
+        return cls(
+            reason=degradation.reason,
+            scope=degradation.scope,
+            threshold=degradation.threshold,
+            requested_model=degradation.requested_model,
+        )
 
 
 class AssessmentLlmView(_Model):

@@ -7,7 +7,7 @@ stored with the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, Literal
@@ -42,22 +42,11 @@ class Tokens:
         return self.cache_write if token_type == "cache_write" else int(getattr(self, token_type))  # noqa: S105 - a token type, not a secret
 
     def __add__(self, other: Tokens) -> Tokens:
-        return Tokens(
-            input=self.input + other.input,
-            cached_input=self.cached_input + other.cached_input,
-            cache_write_5m=self.cache_write_5m + other.cache_write_5m,
-            cache_write_1h=self.cache_write_1h + other.cache_write_1h,
-            output=self.output + other.output,
-        )
+        return Tokens(*(mine + theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True)))
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "input": self.input,
-            "cached_input": self.cached_input,
-            "cache_write_5m": self.cache_write_5m,
-            "cache_write_1h": self.cache_write_1h,
-            "output": self.output,
-        }
+        """Each count by its field's name (the TTL split kept)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

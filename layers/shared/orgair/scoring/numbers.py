@@ -20,10 +20,10 @@ from decimal import (
     Overflow,
 )
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, PlainSerializer, WithJsonSchema
-from pydantic.json_schema import JsonSchemaValue
+from pydantic.json_schema import JsonSchemaMode, JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from orgair.jsontypes import number_value
@@ -128,14 +128,41 @@ def _not_finite(value: object) -> PydanticCustomError:
     )
 
 
+class PlainMetadata:
+    """Pydantic metadata that validates with its own `validate` (a plain validator, no coercion by
+    pydantic) and documents itself with `json_schema`; a number validated to `Decimal` says
+    `as_json_number` and is serialised as a JSON number."""
+
+    __slots__ = ()
+    as_json_number: ClassVar[bool] = False
+
+    def validate(self, value: object) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        serialization = _AS_JSON_NUMBER if self.as_json_number else None
+        return core_schema.no_info_plain_validator_function(self.validate, serialization=serialization)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return self.json_schema(handler.mode)
+
+
 @dataclass(frozen=True, slots=True)
-class NumberIn:
+class NumberIn(PlainMetadata):
     """Pydantic metadata: a finite number inside a domain, validated to `Decimal`.
 
     Out-of-domain values are refused with a message naming the domain; nothing is clamped, because a
     silently corrected input would make the score describe a company that was never submitted.
     """
 
+    as_json_number: ClassVar[bool] = True
     low: Decimal | None
     high: Decimal | None
     low_open: bool = False
@@ -164,14 +191,7 @@ class NumberIn:
             )
         return number
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate, serialization=_AS_JSON_NUMBER)
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
         result: dict[str, Any] = {"type": "number", "description": self.description}
         if self.low is not None:
             result["exclusiveMinimum" if self.low_open else "minimum"] = number_value(self.low)
@@ -188,9 +208,10 @@ def number_in(low: str | None, high: str | None, *, low_open: bool = False) -> N
 
 
 @dataclass(frozen=True, slots=True)
-class NumberOneOf:
+class NumberOneOf(PlainMetadata):
     """Pydantic metadata: a number equal to one of a few allowed values, returned in canonical form."""
 
+    as_json_number: ClassVar[bool] = True
     allowed: tuple[Decimal, ...]
 
     def validate(self, value: object) -> Decimal:
@@ -204,16 +225,9 @@ class NumberOneOf:
             {"allowed": ", ".join(str(a) for a in self.allowed), "value": str(number)},
         )
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate, serialization=_AS_JSON_NUMBER)
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
         allowed = [number_value(a) for a in self.allowed]
-        if handler.mode == "serialization":
+        if mode == "serialization":
             # What a response carries: always one of the allowed values, documented as a plain number
             # because generated clients cannot parse a union of number constants.
             return {"type": "number", "description": f"one of {', '.join(str(a) for a in allowed)}"}
@@ -221,7 +235,7 @@ class NumberOneOf:
 
 
 @dataclass(frozen=True, slots=True)
-class NonNegativeInteger:
+class NonNegativeInteger(PlainMetadata):
     """Pydantic metadata: a JSON integer ≥ 0; booleans, floats (even 3.0) and strings are refused."""
 
     def validate(self, value: object) -> int:
@@ -239,19 +253,12 @@ class NonNegativeInteger:
             )
         return value
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate)
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
         return {"type": "integer", "minimum": 0}
 
 
 @dataclass(frozen=True, slots=True)
-class CaseInsensitiveChoice:
+class CaseInsensitiveChoice(PlainMetadata):
     """Pydantic metadata: one member of a `StrEnum`, matched case-insensitively; errors list the members."""
 
     choices: type[StrEnum]
@@ -275,14 +282,7 @@ class CaseInsensitiveChoice:
             {"allowed": self.listing, "value": repr(value)},
         )
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate)
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
         return {
             "type": "string",
             "enum": [m.value for m in self.choices],
@@ -291,7 +291,7 @@ class CaseInsensitiveChoice:
 
 
 @dataclass(frozen=True, slots=True)
-class Identifier:
+class Identifier(PlainMetadata):
     """Pydantic metadata: a 1–64 character identifier of letters, digits, '.', '_' and '-'."""
 
     pattern: re.Pattern[str] = field(default=re.compile(r"[A-Za-z0-9._-]{1,64}"))
@@ -308,14 +308,7 @@ class Identifier:
             )
         return value
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate)
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
         return {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9._-]+$"}
 
 

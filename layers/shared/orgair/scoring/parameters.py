@@ -15,16 +15,17 @@ from typing import Annotated, Any, Final, Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from orgair import scoring_defaults as spec
 from orgair.scoring.models import DIMENSION_NAMES, Sector, SectorName, mark_only_in
 from orgair.scoring.numbers import ONE, Reported, Score, UnitFraction, decimal_sum, number_in, q4
 
-Alpha = Annotated[Decimal, number_in("0.55", "0.70")]
-Beta = Annotated[Decimal, number_in("0.08", "0.20")]
-Lambda = Annotated[Decimal, number_in("0", "0.50")]
-Delta = Annotated[Decimal, number_in("0.10", "0.20")]
-EbitdaGamma = Annotated[Decimal, number_in("0.02", "0.05")]
-BetaSynergyCoef = Annotated[Decimal, number_in("0.05", "0.20")]
-GammaExperience = Annotated[Decimal, number_in("0.10", "0.25")]
+Alpha = Annotated[Decimal, number_in(spec.ALPHA.low, spec.ALPHA.high)]
+Beta = Annotated[Decimal, number_in(spec.BETA.low, spec.BETA.high)]
+Lambda = Annotated[Decimal, number_in(spec.LAMBDA.low, spec.LAMBDA.high)]
+Delta = Annotated[Decimal, number_in(spec.DELTA.low, spec.DELTA.high)]
+EbitdaGamma = Annotated[Decimal, number_in(spec.EBITDA_GAMMA.low, spec.EBITDA_GAMMA.high)]
+BetaSynergyCoef = Annotated[Decimal, number_in(spec.BETA_SYNERGY_COEF.low, spec.BETA_SYNERGY_COEF.high)]
+GammaExperience = Annotated[Decimal, number_in(spec.GAMMA_EXPERIENCE.low, spec.GAMMA_EXPERIENCE.high)]
 
 WEIGHT_SUM_TOLERANCE: Final = Decimal("0.001")
 
@@ -105,13 +106,7 @@ class ReportedWeights(BaseModel):
 
 
 DEFAULT_DIMENSION_WEIGHTS: Final = DimensionWeights(
-    data_infrastructure=Decimal("0.18"),
-    ai_governance=Decimal("0.15"),
-    technology_stack=Decimal("0.15"),
-    talent=Decimal("0.17"),
-    leadership=Decimal("0.13"),
-    use_case_portfolio=Decimal("0.12"),
-    culture=Decimal("0.10"),
+    **{name: Decimal(weight) for name, weight in spec.DIMENSION_WEIGHTS.items()}
 )
 
 
@@ -120,9 +115,9 @@ class IndividualWeights(BaseModel):
 
     model_config = _STRICT
 
-    fluency: UnitFraction = Decimal("0.45")
-    domain: UnitFraction = Decimal("0.35")
-    adaptive: UnitFraction = Decimal("0.20")
+    fluency: UnitFraction = Decimal(spec.INDIVIDUAL_WEIGHTS["fluency"])
+    domain: UnitFraction = Decimal(spec.INDIVIDUAL_WEIGHTS["domain"])
+    adaptive: UnitFraction = Decimal(spec.INDIVIDUAL_WEIGHTS["adaptive"])
 
     @model_validator(mode="after")
     def _sum_to_one(self) -> Self:
@@ -173,16 +168,16 @@ class ScoringParameters(BaseModel):
 
     model_config = _ALIASED
 
-    alpha: Alpha = Decimal("0.60")
-    beta: Beta = Decimal("0.12")
-    lambda_: Lambda = Field(default=Decimal("0.25"), alias="lambda")
-    delta: Delta = Decimal("0.15")
-    ebitda_gamma: EbitdaGamma = Decimal("0.035")
+    alpha: Alpha = Decimal(spec.ALPHA.default)
+    beta: Beta = Decimal(spec.BETA.default)
+    lambda_: Lambda = Field(default=Decimal(spec.LAMBDA.default), alias="lambda")
+    delta: Delta = Decimal(spec.DELTA.default)
+    ebitda_gamma: EbitdaGamma = Decimal(spec.EBITDA_GAMMA.default)
     dimension_weights: DimensionWeights = DEFAULT_DIMENSION_WEIGHTS
     hr_baselines: dict[SectorName, Score] = Field(default_factory=lambda: dict(DEFAULT_HR_BASELINES))
     individual_weights: IndividualWeights = IndividualWeights()
-    beta_synergy_coef: BetaSynergyCoef = Decimal("0.15")
-    gamma_experience: GammaExperience = Decimal("0.15")
+    beta_synergy_coef: BetaSynergyCoef = Decimal(spec.BETA_SYNERGY_COEF.default)
+    gamma_experience: GammaExperience = Decimal(spec.GAMMA_EXPERIENCE.default)
 
     _prepared: PreparedParameters = PrivateAttr()
 

@@ -21,11 +21,13 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from orgair import scoring_defaults as spec
 from orgair.scoring.numbers import HUNDRED, SCORING_CONTEXT, Reported, number_in, q4
 from orgair.scoring.results import CompositeResult, OrgAirV2Result
 
-ScoreChangeThreshold = Annotated[Decimal, number_in("5", "30")]
-EbitdaChangeThreshold = Annotated[Decimal, number_in("5", "25")]
+SCORE_CHANGE, EBITDA_CHANGE = spec.SCORE_CHANGE_THRESHOLD, spec.EBITDA_CHANGE_THRESHOLD
+ScoreChangeThreshold = Annotated[Decimal, number_in(SCORE_CHANGE.low, SCORE_CHANGE.high)]
+EbitdaChangeThreshold = Annotated[Decimal, number_in(EBITDA_CHANGE.low, EBITDA_CHANGE.high)]
 
 EBITDA_FLOOR: Final = Decimal("0.01")
 """Smallest denominator of the relative EBITDA change, so a previous projection of 0 cannot divide by zero."""
@@ -36,8 +38,8 @@ class ReviewThresholds(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    score_change: ScoreChangeThreshold = Decimal(15)
-    ebitda_change_pct: EbitdaChangeThreshold = Decimal(10)
+    score_change: ScoreChangeThreshold = Decimal(SCORE_CHANGE.default)
+    ebitda_change_pct: EbitdaChangeThreshold = Decimal(EBITDA_CHANGE.default)
 
 
 DEFAULT_REVIEW_THRESHOLDS: Final = ReviewThresholds()
@@ -58,12 +60,15 @@ class ScoreSnapshot:
         return cls(result.composite)
 
 
+ReasonCode = Literal["score_change", "ebitda_projection_change", "score_drift", "ebitda_projection_drift"]
+
+
 class ReviewReason(BaseModel):
     """One reason a review was opened, with the numbers an analyst needs to judge it."""
 
     model_config = ConfigDict(frozen=True)
 
-    code: Literal["score_change", "ebitda_projection_change", "score_drift", "ebitda_projection_drift"]
+    code: ReasonCode
     message: str
     previous: Reported
     current: Reported
@@ -83,6 +88,19 @@ class ReviewDecision(BaseModel):
 NO_REVIEW: Final = ReviewDecision(requires_review=False)
 
 
+def _since(code: ReasonCode) -> str:
+    """A change is measured from the baseline (the last accepted score), a drift from the anchor."""
+    return "since the last accepted score" if code.endswith("_change") else "since the last approved score"
+
+
+def _reason(
+    code: ReasonCode, message: str, previous: Decimal, current: Decimal, change: Decimal, threshold: Decimal
+) -> ReviewReason:
+    return ReviewReason(
+        code=code, message=message, previous=previous, current=current, change=q4(change), threshold=threshold
+    )
+
+
 def _score_reason(
     code: Literal["score_change", "score_drift"],
     previous: Decimal,
@@ -92,15 +110,8 @@ def _score_reason(
     change = abs(current - previous)
     if change <= threshold:
         return None
-    since = "since the last accepted score" if code == "score_change" else "since the last approved score"
-    return ReviewReason(
-        code=code,
-        message=f"score changed by {q4(change)} points {since}, more than {threshold}",
-        previous=previous,
-        current=current,
-        change=q4(change),
-        threshold=threshold,
-    )
+    message = f"score changed by {q4(change)} points {_since(code)}, more than {threshold}"
+    return _reason(code, message, previous, current, change, threshold)
 
 
 def _ebitda_reason(
@@ -114,19 +125,8 @@ def _ebitda_reason(
     relative = abs(current - previous) / max(abs(previous), EBITDA_FLOOR) * HUNDRED
     if relative <= threshold:
         return None
-    since = (
-        "since the last accepted score"
-        if code == "ebitda_projection_change"
-        else "since the last approved score"
-    )
-    return ReviewReason(
-        code=code,
-        message=f"EBITDA projection changed by {q4(relative)} % {since}, more than {threshold} %",
-        previous=previous,
-        current=current,
-        change=q4(relative),
-        threshold=threshold,
-    )
+    message = f"EBITDA projection changed by {q4(relative)} % {_since(code)}, more than {threshold} %"
+    return _reason(code, message, previous, current, relative, threshold)
 
 
 def review_decision(

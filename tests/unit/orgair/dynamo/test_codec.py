@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from orgair.dynamo.codec import (
@@ -10,6 +12,7 @@ from orgair.dynamo.codec import (
     integer,
     number,
     optional_text,
+    record_values,
     storable,
     string,
     string_set,
@@ -89,3 +92,43 @@ def test_number_refuses_booleans_and_floats() -> None:
 def test_an_empty_set_is_refused_rather_than_failing_the_write() -> None:
     with pytest.raises(ValueError, match="empty set"):
         string_set([])
+
+
+@dataclass(frozen=True)
+class _Inner:
+    label: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class _Outer:
+    name: str
+    count: Decimal
+    flag: bool
+    tags: tuple[str, ...]
+    document: dict[str, Any]
+    inner: _Inner | None = None
+    missing: str | None = None
+
+
+def test_a_record_becomes_the_plain_values_of_its_item_without_its_none_fields() -> None:
+    record = _Outer(
+        name="acme",
+        count=Decimal("1.5"),
+        flag=False,
+        tags=("a", "b"),
+        document={"kept": None, "nested": {"x": Decimal(1)}},
+        inner=_Inner("in"),
+    )
+
+    values = record_values(record)
+
+    assert values == {
+        "name": "acme",
+        "count": Decimal("1.5"),
+        "flag": False,
+        "tags": ["a", "b"],
+        "document": {"kept": None, "nested": {"x": Decimal(1)}},
+        "inner": {"label": "in"},
+    }
+    assert from_item(to_item(values)) == values

@@ -11,6 +11,8 @@ from orgair import settings_checks
 from orgair.errors import ConfigurationError
 from orgair.logic.scoring_config import configuration_problems, review_thresholds, scoring_parameters
 from orgair.scoring import Sector
+from orgair.scoring.parameters import DEFAULT_PARAMETERS
+from orgair.scoring.review import DEFAULT_REVIEW_THRESHOLDS
 from orgair.settings import Settings, get_settings, load_settings
 from support.lambda_events import load_function
 from support.scoring_requests import WORKED_EXAMPLE, company, request
@@ -224,6 +226,16 @@ def test_a_baseline_setting_that_is_not_a_json_object_fails_init_naming_it(
 
 def test_the_sectors_settings_check_are_the_scoring_sectors() -> None:
     assert tuple(sector.value for sector in Sector) == settings_checks.SECTORS
+
+
+def test_the_default_settings_are_the_specifications_scoring_defaults() -> None:
+    # Both are built from orgair.scoring_defaults: a deployment that sets nothing scores with exactly
+    # the parameters and review thresholds a request without settings would use.
+    settings = Settings()
+
+    assert scoring_parameters(settings) == DEFAULT_PARAMETERS
+    assert scoring_parameters(settings).prepared == DEFAULT_PARAMETERS.prepared
+    assert review_thresholds(settings) == DEFAULT_REVIEW_THRESHOLDS
 
 
 SCORING_SETTINGS = (

@@ -10,11 +10,12 @@ reason, never the key.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 import httpx
+from pydantic import SecretStr
 
 from orgair.costs.reconciliation.figures import ProviderReportError
 from orgair.transport import Deadline, http_client
@@ -112,3 +113,34 @@ def results_of(bucket: Any, what: str) -> list[Mapping[str, Any]]:
     if not isinstance(results, list) or not all(isinstance(result, dict) for result in results):
         raise ProviderReportError(f"{what}: each bucket needs a 'results' list of objects")
     return results
+
+
+class AdminReports:
+    """One provider's admin reports of an organization, read with its admin key (sent, never logged).
+
+    A provider names itself (`provider`), its key's headers (`headers`) and reads its reports' daily
+    buckets through `day_results`; what each result holds is the provider's own."""
+
+    provider: str
+
+    def __init__(self, base_url: str, key: SecretStr) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._key = key
+
+    def headers(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def day_results(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        deadline: Deadline,
+        what: str,
+        is_the_day: Callable[[Mapping[str, Any]], bool],
+    ) -> Iterator[Mapping[str, Any]]:
+        """Every result of every page's buckets, each bucket checked to be the requested day."""
+        for data in pages(f"{self.base_url}{path}", params, self.headers(), deadline, what):
+            for bucket in data:
+                if not isinstance(bucket, dict) or not is_the_day(bucket):
+                    raise ProviderReportError(f"{what}: a bucket that is not the requested day")
+                yield from results_of(bucket, what)

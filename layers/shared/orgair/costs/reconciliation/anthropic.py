@@ -17,18 +17,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
-from pydantic import SecretStr
-
 from orgair.costs.money import MONEY_CONTEXT
-from orgair.costs.reconciliation.admin_http import pages, results_of
+from orgair.costs.reconciliation.admin_http import AdminReports
 from orgair.costs.reconciliation.figures import (
-    UNATTRIBUTED,
     ProviderReportError,
     add_model,
     bounded_amount,
     bounded_tokens,
+    model_of,
 )
-from orgair.costs.reconciliation.openai import MODEL_NAME
 from orgair.records.reconciliations import ModelFigures, Tokens
 from orgair.transport import ANTHROPIC_VERSION, Deadline
 
@@ -39,14 +36,12 @@ def _rfc3339(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _starts_at(bucket: Any, start: datetime, what: str) -> None:
-    text = bucket.get("starting_at") if isinstance(bucket, dict) else None
+def _starts_at(bucket: Any, start: datetime) -> bool:
+    text = bucket.get("starting_at")
     try:
-        ok = isinstance(text, str) and len(text) <= 40 and datetime.fromisoformat(text) == start
+        return isinstance(text, str) and len(text) <= 40 and datetime.fromisoformat(text) == start
     except ValueError:
-        ok = False
-    if not ok:
-        raise ProviderReportError(f"{what}: a bucket that is not the requested day")
+        return False
 
 
 def usd_of_cents(cents: str, what: str) -> Decimal:
@@ -62,24 +57,32 @@ def usd_of_cents(cents: str, what: str) -> Decimal:
     return bounded_amount(MONEY_CONTEXT.divide(value, CENTS_PER_USD), f"{what} amount")
 
 
-def _model(value: Any, what: str) -> str:
-    if value is None:
-        return UNATTRIBUTED
-    if not isinstance(value, str) or not MODEL_NAME.match(value):
-        raise ProviderReportError(f"{what}: 'model' must be a model name")
-    return value
+def _tokens(result: Any, what: str) -> Tokens:
+    """A usage result's tokens: uncached input, cache reads, cache writes by TTL, output."""
+    creation = result.get("cache_creation", {})
+    if not isinstance(creation, dict):
+        raise ProviderReportError(f"{what}: 'cache_creation' must be an object")
+    return Tokens(
+        input=bounded_tokens(result.get("uncached_input_tokens"), f"{what} uncached_input_tokens"),
+        cached_input=bounded_tokens(
+            result.get("cache_read_input_tokens", 0), f"{what} cache_read_input_tokens"
+        ),
+        cache_write_5m=bounded_tokens(
+            creation.get("ephemeral_5m_input_tokens", 0), f"{what} ephemeral_5m_input_tokens"
+        ),
+        cache_write_1h=bounded_tokens(
+            creation.get("ephemeral_1h_input_tokens", 0), f"{what} ephemeral_1h_input_tokens"
+        ),
+        output=bounded_tokens(result.get("output_tokens"), f"{what} output_tokens"),
+    )
 
 
-class AnthropicAdmin:
+class AnthropicAdmin(AdminReports):
     """Reads one day of an Anthropic organization with an admin key."""
 
     provider = "anthropic"
 
-    def __init__(self, base_url: str, key: SecretStr) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._key = key
-
-    def _headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, str]:
         return {
             "x-api-key": self._key.get_secret_value(),
             "anthropic-version": ANTHROPIC_VERSION,
@@ -94,54 +97,23 @@ class AnthropicAdmin:
             "bucket_width": "1d",
             "limit": 1,
         }
+
+        def is_the_day(bucket: Any) -> bool:
+            return _starts_at(bucket, start)
+
         figures: dict[str, ModelFigures] = {}
         what = "anthropic usage_report/messages"
-        for data in pages(
-            f"{self.base_url}/v1/organizations/usage_report/messages",
-            {**params, "group_by[]": "model"},
-            self._headers(),
-            deadline,
-            what,
-        ):
-            for bucket in data:
-                _starts_at(bucket, start, what)
-                for result in results_of(bucket, what):
-                    creation = result.get("cache_creation", {})
-                    if not isinstance(creation, dict):
-                        raise ProviderReportError(f"{what}: 'cache_creation' must be an object")
-                    tokens = Tokens(
-                        input=bounded_tokens(
-                            result.get("uncached_input_tokens"), f"{what} uncached_input_tokens"
-                        ),
-                        cached_input=bounded_tokens(
-                            result.get("cache_read_input_tokens", 0), f"{what} cache_read_input_tokens"
-                        ),
-                        cache_write_5m=bounded_tokens(
-                            creation.get("ephemeral_5m_input_tokens", 0), f"{what} ephemeral_5m_input_tokens"
-                        ),
-                        cache_write_1h=bounded_tokens(
-                            creation.get("ephemeral_1h_input_tokens", 0), f"{what} ephemeral_1h_input_tokens"
-                        ),
-                        output=bounded_tokens(result.get("output_tokens"), f"{what} output_tokens"),
-                    )
-                    add_model(figures, _model(result.get("model"), what), tokens=tokens)
+        usage = {**params, "group_by[]": "model"}
+        path = "/v1/organizations/usage_report/messages"
+        for result in self.day_results(path, usage, deadline, what, is_the_day):
+            add_model(figures, model_of(result.get("model"), what), tokens=_tokens(result, what))
         what = "anthropic cost_report"
-        for data in pages(
-            f"{self.base_url}/v1/organizations/cost_report",
-            {**params, "group_by[]": "description"},
-            self._headers(),
-            deadline,
-            what,
-        ):
-            for bucket in data:
-                _starts_at(bucket, start, what)
-                for result in results_of(bucket, what):
-                    cents = result.get("amount")
-                    if not isinstance(cents, str):
-                        raise ProviderReportError(f"{what}: 'amount' must be a decimal string of cents")
-                    if str(result.get("currency", "USD")).upper() != "USD":
-                        raise ProviderReportError(f"{what}: 'currency' must be USD")
-                    add_model(
-                        figures, _model(result.get("model"), what), amount_usd=usd_of_cents(cents, what)
-                    )
+        costs = {**params, "group_by[]": "description"}
+        for result in self.day_results("/v1/organizations/cost_report", costs, deadline, what, is_the_day):
+            cents = result.get("amount")
+            if not isinstance(cents, str):
+                raise ProviderReportError(f"{what}: 'amount' must be a decimal string of cents")
+            if str(result.get("currency", "USD")).upper() != "USD":
+                raise ProviderReportError(f"{what}: 'currency' must be USD")
+            add_model(figures, model_of(result.get("model"), what), amount_usd=usd_of_cents(cents, what))
         return figures

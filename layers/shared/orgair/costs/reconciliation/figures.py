@@ -9,6 +9,7 @@ which makes that provider's run an `error` result: never a crash, never an alert
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ MAX_MODELS: Final = 200
 """Distinct models one provider day may name; more is refused rather than stored unbounded."""
 UNATTRIBUTED: Final = "(unattributed)"
 """Where a provider's cost rows that name no model (tool calls, storage, …) are compared."""
+MODEL_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
 
 class ProviderReportError(ValueError):
@@ -39,6 +41,15 @@ def bounded_tokens(value: Any, what: str) -> int:
         raise ProviderReportError(f"{what}: a token count must be an integer")
     if value < 0 or value > MAX_TOKENS:
         raise ProviderReportError(f"{what}: a token count must be between 0 and {MAX_TOKENS}")
+    return value
+
+
+def model_of(value: Any, what: str) -> str:
+    """A report row's `model`: a model name, or UNATTRIBUTED where the row names none (null)."""
+    if value is None:
+        return UNATTRIBUTED
+    if not isinstance(value, str) or not MODEL_NAME.match(value):
+        raise ProviderReportError(f"{what}: 'model' must be a model name")
     return value
 
 

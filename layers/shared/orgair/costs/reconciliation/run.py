@@ -215,21 +215,11 @@ class Reconciler:
     ) -> ReconciliationResult:
         try:
             theirs = source.day(day, deadline)
-        except ProviderReportError as error:
-            logger.warning("reconciliation of %s for %s (%s) failed: %s", source.provider, day, stage, error)
-            return ReconciliationResult(
-                day=day,
-                provider=source.provider,
-                stage=stage,
-                status="error",
-                checked_at=self.clock(),
-                error=str(error),
-            )
-        bounded: dict[str, ModelFigures] = {}
-        try:
-            for model, figures in ours.items():
+            bounded: dict[str, ModelFigures] = {}
+            for model, figures in ours.items():  # the ledger's side is held to the same bounds
                 add_model(bounded, model, figures.tokens, figures.amount_usd)
         except ProviderReportError as error:
+            logger.warning("reconciliation of %s for %s (%s) failed: %s", source.provider, day, stage, error)
             return ReconciliationResult(
                 day=day,
                 provider=source.provider,
