@@ -25,7 +25,8 @@ from support.scoring_requests import Reply, company, count_items, for_stage, inv
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 from devtools.openapi import build_documents
-from devtools.template import ApiRoute, Template, load_template
+from devtools.template import Template, load_template
+from devtools.template_specs import ApiRoute
 
 BODY_ROUTES: Final = [
     (Path(spec.code_uri).name, route)

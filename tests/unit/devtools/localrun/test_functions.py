@@ -15,14 +15,9 @@ from types import ModuleType
 
 import pytest
 
-from devtools.localrun.functions import (
-    MODULE_PREFIX,
-    FunctionRegistry,
-    ReloadGate,
-    SourceWatcher,
-    purge_modules,
-)
-from devtools.template import FunctionSpec
+from devtools.localrun.functions import FunctionRegistry
+from devtools.localrun.handlers import MODULE_PREFIX, ReloadGate, SourceWatcher, purge_modules
+from devtools.template_specs import FunctionSpec
 
 
 def write(path: Path, text: str) -> Path:
