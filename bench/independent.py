@@ -2,7 +2,8 @@
 
 Acceptance point 2 of issue #15: an independent measurement (fresh processes, the Lambda-like
 interpreter, built artifacts) must agree with bench/results.md within 15 % on the simulate and
-health ratios. This script shares no measuring code with bench/driver.py or bench/run.py:
+health ratios. This script shares no measuring code with bench/driver.py or bench/run.py
+(bench/subjects.py, bench/measure.py):
 
 - each cold start is `python -I -S -B -c <CHILD>` (CHILD below, a few lines): it puts the function,
   the layer and the runtime's packages on sys.path in Lambda's order, imports the handler, serves one

@@ -1,8 +1,9 @@
 """`make bench`: every figure of docs/performance.md measured in one run, cold starts interleaved.
 
 Cold starts, import profiles, warm latency, round trips and library throughput run in fresh
-interpreters with the built artifact layout (bench/layout.py, bench/driver.py); the local runner's
-overhead is measured from this process. Results go to bench/results.json and bench/results.md.
+interpreters with the built artifact layout (bench/layout.py, bench/driver.py; the subjects in
+bench/subjects.py, the measurements in bench/measure.py); the local runner's overhead is measured from
+this process (bench/runner_overhead.py). Results go to bench/results.json and bench/results.md.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ Invoked = tuple[HttpResponse, str, str | None]
 
 
 class LocalInvoke:
+    """Serves `/_local/invoke/<LogicalId>` for LocalApi: the event in, the function's raw result out."""
+
     def __init__(
         self,
         registry: FunctionRegistry,

@@ -26,6 +26,8 @@ class Candidate:
 
 
 class Candidates:
+    """The gateway's candidate models: each with its provider's request format and key."""
+
     def __init__(self, settings: Settings, ledger: CostLedger, capabilities: ModelCapabilities) -> None:
         self._settings = settings
         self._ledger = ledger
