@@ -2,7 +2,8 @@
 
 Acceptance point 2 of issue #15: an independent measurement (fresh processes, the Lambda-like
 interpreter, built artifacts) must agree with bench/results.md within 15 % on the simulate and
-health ratios. This script shares no measuring code with bench/driver.py or bench/run.py:
+health ratios. This script shares no measuring code with bench/driver.py or bench/run.py
+(bench/subjects.py, bench/measure.py):
 
 - each cold start is `python -I -S -B -c <CHILD>` (CHILD below, a few lines): it puts the function,
   the layer and the runtime's packages on sys.path in Lambda's order, imports the handler, serves one
@@ -36,10 +37,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.independent_ratios import (
+    COMPARED,
+    FLOOR_LABEL,
+    compare,
+    paired_median_ratio,
+    published_ratios,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-TOLERANCE = 0.15
-"""The acceptance's bound on |independent − published| / published."""
 
 CHILD = """
 import os, sys, time
@@ -92,13 +99,6 @@ SIMULATE_BODY = {
     "evidence_count": 5,
 }
 
-# (our subject, the bench's label for it, the peer's subject) for each compared ratio.
-COMPARED = (
-    ("SimulateFunction POST /v2/scores/simulate", "peer POST /scores/simulate"),
-    ("HealthFunction GET /v2/health/liveness", "peer GET /health"),
-)
-FLOOR_LABEL = "floor: boto3 + DynamoDB client"
-
 
 @dataclass
 class Subject:
@@ -109,36 +109,6 @@ class Subject:
     event: dict[str, Any] | None = None
     times_ms: dict[int, float] = field(default_factory=dict)
     statuses: set[str] = field(default_factory=set)
-
-
-def paired_median_ratio(ours: dict[int, float], theirs: dict[int, float]) -> float | None:
-    """Median over rounds of ours / theirs, pairs from the same round only."""
-    ratios = [ours[key] / theirs[key] for key in sorted(ours) if key in theirs and theirs[key] > 0]
-    return statistics.median(ratios) if ratios else None
-
-
-def compare(
-    independent: float | None, published: float | None, tolerance: float = TOLERANCE
-) -> dict[str, Any]:
-    """Relative difference of the independent ratio from the published one, and whether it is
-    within `tolerance` (inclusive). A missing side cannot agree."""
-    if independent is None or published is None or published <= 0:
-        return {"difference_pct": None, "agrees": False}
-    difference = (independent - published) / published
-    return {"difference_pct": round(difference * 100, 1), "agrees": abs(difference) <= tolerance + 1e-12}
-
-
-def published_ratios(results: dict[str, Any]) -> dict[str, float | None]:
-    """The compared ratios recomputed from bench/results.json's per-round cold times."""
-    cold = {
-        entry["label"]: {int(k): v for k, v in entry["cold_ms_by_round"].items()} for entry in results["cold"]
-    }
-    ratios: dict[str, float | None] = {}
-    for ours, peer in COMPARED:
-        if ours in cold:
-            ratios[f"{ours} / {peer}"] = paired_median_ratio(cold[ours], cold.get(peer, {}))
-            ratios[f"{ours} / {FLOOR_LABEL}"] = paired_median_ratio(cold[ours], cold.get(FLOOR_LABEL, {}))
-    return ratios
 
 
 def _api_event(method: str, path: str, body: Any, *, authorized: bool) -> dict[str, Any]:

@@ -3,259 +3,23 @@
 from __future__ import annotations
 
 import json
-import math
-import statistics
 from pathlib import Path
 from typing import Any
 
+from bench.verdicts import (
+    EXPECTED_ROUTES,
+    KIB,
+    decisions,
+    fmt,
+    headline_ratios,
+    p50_of,
+    paired_ratio,
+    round_trip_checks,
+    targets,
+    verdict,
+)
+
 OUT_DIR = Path(__file__).resolve().parent
-MIB = 1024 * 1024
-KIB = 1024
-EXPECTED_ROUTES = ("POST /v2/scores", "POST /v2/scores/simulate", "POST /v2/portfolios/scores")
-READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
-WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
-
-TARGETS = {
-    "dynamodb_vs_floor": 1.5,
-    "no_sdk_vs_floor": 1.3,
-    "vs_peer": 0.6,
-    "warm_overhead_ms": 1.0,
-    "library_per_s": 10_000,
-    "layer_mib": 25.0,
-    "function_kib": 100.0,
-    "rss_mb": 80.0,
-}
-
-
-def _p50(block: dict[str, Any] | None) -> float | None:
-    if not block or not block.get("n"):
-        return None
-    return float(block["p50"])
-
-
-def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
-    return "–" if value is None else f"{value:,.{digits}f}{unit}"
-
-
-def _verdict(ok: bool | None) -> str:
-    return "n/a" if ok is None else ("met" if ok else "**missed**")
-
-
-def paired_ratio(subject: dict[str, Any], baseline: dict[str, Any]) -> float | None:
-    """Median over rounds of subject / baseline, each pair run in the same round (seconds apart),
-    so a burst of load on the shared machine moves both sides of a ratio together."""
-    ours, theirs = subject.get("cold_ms_by_round", {}), baseline.get("cold_ms_by_round", {})
-    ratios = [ours[key] / theirs[key] for key in ours if key in theirs and theirs[key] > 0]
-    return statistics.median(ratios) if ratios else None
-
-
-def paired_delta(subject: dict[str, Any], baseline: dict[str, Any]) -> float | None:
-    """Median over rounds of subject − baseline (milliseconds), pairs from the same round."""
-    ours, theirs = subject.get("cold_ms_by_round", {}), baseline.get("cold_ms_by_round", {})
-    deltas = [ours[key] - theirs[key] for key in ours if key in theirs]
-    return statistics.median(deltas) if deltas else None
-
-
-def _uses_dynamodb(results: dict[str, Any], route: str | None) -> bool | None:
-    warm = results["warm"].get(route or "")
-    if not warm or "calls_per_request" not in warm:
-        return None
-    return bool(warm["calls_per_request"].get("max", 0))
-
-
-def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every target of the performance issue with its measured value and verdict."""
-    rows: list[dict[str, Any]] = []
-    cold = {entry["label"]: entry for entry in results["cold"]}
-    floor = next((entry for entry in results["cold"] if "floor" in entry["tags"]), None)
-    floor_p50 = _p50(floor["cold_ms"]) if floor else None
-    for entry in results["cold"]:
-        if entry["function"] is None or "variant" in entry["tags"]:
-            continue
-        p50 = _p50(entry["cold_ms"])
-        uses = _uses_dynamodb(results, entry["route"])
-        ratio = paired_ratio(entry, floor) if floor else None
-        if uses is not None and p50 is not None and floor_p50 and ratio is not None:
-            limit = TARGETS["dynamodb_vs_floor"] if uses else TARGETS["no_sdk_vs_floor"]
-            kind = "" if uses else " (no AWS SDK)"
-            rows.append(
-                {
-                    "figure": f"cold init {entry['label']}{kind} / boto3 floor",
-                    "measured": f"{ratio:.2f}× (p50 {p50:.0f} / {floor_p50:.0f} ms)",
-                    "target": f"≤ {limit}×",
-                    "ok": ratio <= limit,
-                }
-            )
-        same_calls = cold.get(entry.get("floor_with_calls") or "")
-        same_ratio = paired_ratio(entry, same_calls) if same_calls else None
-        same_p50 = _p50(same_calls["cold_ms"]) if same_calls else None
-        if uses and p50 is not None and same_p50 and same_ratio is not None:
-            rows.append(
-                {
-                    "figure": f"cold init {entry['label']} / boto3 floor + its first DynamoDB calls",
-                    "measured": f"{same_ratio:.2f}× (p50 {p50:.0f} / {same_p50:.0f} ms)",
-                    "target": f"≤ {TARGETS['dynamodb_vs_floor']}×",
-                    "ok": same_ratio <= TARGETS["dynamodb_vs_floor"],
-                }
-            )
-        peer = cold.get(entry["peer"] or "")
-        peer_p50 = _p50(peer["cold_ms"]) if peer else None
-        peer_ratio = paired_ratio(entry, peer) if peer else None
-        if uses is False and peer_p50 and p50 is not None and peer_ratio is not None:
-            rows.append(
-                {
-                    "figure": f"cold init {entry['label']} / {entry['peer']}",
-                    "measured": f"{peer_ratio:.2f}× (p50 {p50:.0f} / {peer_p50:.0f} ms)",
-                    "target": f"≤ {TARGETS['vs_peer']}×",
-                    "ok": peer_ratio <= TARGETS["vs_peer"],
-                }
-            )
-    score = results["warm"].get("POST /v2/scores")
-    overhead = _p50(score.get("ours_ms")) if score else None
-    with_client = _p50(score.get("ours_with_botocore_ms")) if score else None
-    rows.append(
-        {
-            "figure": "warm POST /v2/scores p50, excluding DynamoDB (client call; botocore's side counted as ours)",
-            "measured": f"{_fmt(overhead, ' ms', 3)} ({_fmt(with_client, ' ms', 3)})"
-            if score
-            else "not yet available",
-            "target": f"≤ {TARGETS['warm_overhead_ms']} ms",
-            "ok": None if overhead is None else overhead <= TARGETS["warm_overhead_ms"],
-        }
-    )
-    library = results["library"].get("score_company")
-    rows.append(
-        {
-            "figure": "library scoring (score_company, v2.0), one core",
-            "measured": _fmt(library, " companies/s", 0)
-            if library
-            else results["library"].get("error", "–")[:80],
-            "target": f"≥ {TARGETS['library_per_s']:,} companies/s",
-            "ok": None if library is None else library >= TARGETS["library_per_s"],
-        }
-    )
-    for name, size in results["sizes"].items():
-        if name == "SharedLayer":
-            mib = size["total"] / MIB
-            rows.append(
-                {
-                    "figure": "layer unzipped incl. bytecode",
-                    "measured": f"{mib:.1f} MiB",
-                    "target": f"≤ {TARGETS['layer_mib']:.0f} MiB",
-                    "ok": mib <= TARGETS["layer_mib"],
-                }
-            )
-        else:
-            kib = (size["py"] + size["pyc"]) / KIB
-            served = f" (+ {size['other'] / KIB:,.1f} KiB of files it serves)" if size["other"] else ""
-            rows.append(
-                {
-                    "figure": f"{name} own code (.py and .pyc)",
-                    "measured": f"{kib:.1f} KiB{served}",
-                    "target": f"≤ {TARGETS['function_kib']:.0f} KiB",
-                    "ok": kib <= TARGETS["function_kib"],
-                }
-            )
-    peaks: dict[str, float] = {}
-    for entry in results["cold"]:
-        rss = _p50(entry["rss_mb"])
-        if entry["function"] and "variant" not in entry["tags"] and rss is not None:
-            peaks[entry["function"]] = max(peaks.get(entry["function"], 0.0), rss)
-    for function, rss in sorted(peaks.items()):
-        rows.append(
-            {
-                "figure": f"peak RSS after init, {function}",
-                "measured": f"{rss:.1f} MiB",
-                "target": f"≤ {TARGETS['rss_mb']:.0f} MiB",
-                "ok": rss <= TARGETS["rss_mb"],
-            }
-        )
-    return rows
-
-
-def round_trip_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Item 4 of the issue: one read and one transactional write per score, batched portfolios, concurrent readiness."""
-    checks: list[dict[str, Any]] = []
-    warm = results["warm"]
-    score = warm.get("POST /v2/scores")
-    if score and "operations" in score:
-        ops = score["operations"]
-        reads = sum(op in READS for op in ops)
-        transactions = ops.count("TransactWriteItems")
-        other_writes = sum(op in WRITES and op != "TransactWriteItems" for op in ops)
-        checks.append(
-            {
-                "check": "POST /v2/scores: ≤ 1 read and 1 transactional write",
-                "measured": f"{reads} read(s), {transactions} transaction(s), {other_writes} other write(s): {', '.join(ops)}",
-                "ok": reads <= 1 and transactions <= 1 and other_writes == 0,
-            }
-        )
-    else:
-        checks.append(
-            {
-                "check": "POST /v2/scores: ≤ 1 read and 1 transactional write",
-                "measured": "not yet available",
-                "ok": None,
-            }
-        )
-    portfolio = warm.get("POST /v2/portfolios/scores")
-    if portfolio and "operations" in portfolio:
-        ops = portfolio["operations"]
-        single_writes = sum(op in {"PutItem", "UpdateItem"} for op in ops)
-        batches = sum(op in {"BatchWriteItem", "TransactWriteItems"} for op in ops)
-        limit = math.ceil(500 / 25) * 2
-        checks.append(
-            {
-                "check": "POST /v2/portfolios/scores (500 companies): batched writes",
-                "measured": f"{len(ops)} calls: {batches} batch/transaction writes, {single_writes} single-item writes",
-                "ok": single_writes == 0 and 0 < batches <= limit,
-            }
-        )
-    else:
-        checks.append(
-            {
-                "check": "POST /v2/portfolios/scores (500 companies): batched writes",
-                "measured": "not yet available",
-                "ok": None,
-            }
-        )
-    readiness = warm.get("GET /v2/health/readiness")
-    if readiness and "max_in_flight" in readiness:
-        checks.append(
-            {
-                "check": "GET /v2/health/readiness: tables checked concurrently",
-                "measured": f"{len(readiness['operations'])} DescribeTable calls, at most {readiness['max_in_flight']} in flight",
-                "ok": readiness["max_in_flight"] > 1,
-            }
-        )
-    return checks
-
-
-def decisions(results: dict[str, Any]) -> list[str]:
-    """Each variant (one decision undone) against the same cold start as shipped, same run."""
-    cold = {entry["label"]: entry for entry in results["cold"]}
-    lines: list[str] = []
-    for entry in results["cold"]:
-        if "variant" not in entry["tags"]:
-            continue
-        base_label, _, undone = entry["label"].rpartition(" [")
-        base = cold.get(base_label)
-        shipped, variant = (_p50(base["cold_ms"]) if base else None), _p50(entry["cold_ms"])
-        delta = paired_delta(entry, base) if base else None
-        if shipped is None or variant is None or delta is None:
-            continue
-        lines.append(
-            f"| {base_label} | {undone.rstrip(']')} | {variant:.0f} ms | {shipped:.0f} ms | {delta:+.0f} ms "
-            f"| {_fmt(_p50(entry['rss_mb']), ' MiB')} vs {_fmt(_p50(base['rss_mb'] if base else None), ' MiB')} |"
-        )
-    if not lines:
-        return []
-    return [
-        "| cold start | decision undone | p50 undone | p50 as shipped | cost of undoing (paired median) "
-        "| RSS undone vs shipped |",
-        "|---|---|---:|---:|---:|---:|",
-        *lines,
-    ]
 
 
 def _cold_table(results: dict[str, Any]) -> list[str]:
@@ -267,17 +31,17 @@ def _cold_table(results: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for entry in results["cold"]:
-        p50 = _p50(entry["cold_ms"])
+        p50 = p50_of(entry["cold_ms"])
         paired = paired_ratio(entry, floor) if floor else None
         ratio = f"{paired:.2f}" if paired is not None else "–"
         same_calls = cold.get(entry.get("floor_with_calls") or "")
-        same = _fmt(paired_ratio(entry, same_calls) if same_calls else None, "", 2)
+        same = fmt(paired_ratio(entry, same_calls) if same_calls else None, "", 2)
         cold = entry["cold_ms"]
         status = ", ".join(entry["statuses"]) if not entry["errors"] else "failed (see results.json)"
         lines.append(
-            f"| {entry['label']} | {_fmt(p50, ' ms')} | {_fmt(cold.get('p90'), ' ms')} | {_fmt(cold.get('min'), ' ms')} "
-            f"| {_fmt(_p50(entry['startup_ms']), ' ms')} | {_fmt(_p50(entry['import_ms']), ' ms')} "
-            f"| {_fmt(_p50(entry['first_event_ms']), ' ms')} | {_fmt(_p50(entry['rss_mb']), ' MiB')} | {ratio} "
+            f"| {entry['label']} | {fmt(p50, ' ms')} | {fmt(cold.get('p90'), ' ms')} | {fmt(cold.get('min'), ' ms')} "
+            f"| {fmt(p50_of(entry['startup_ms']), ' ms')} | {fmt(p50_of(entry['import_ms']), ' ms')} "
+            f"| {fmt(p50_of(entry['first_event_ms']), ' ms')} | {fmt(p50_of(entry['rss_mb']), ' MiB')} | {ratio} "
             f"| {same} | {status} |"
         )
     return lines
@@ -296,12 +60,12 @@ def _warm_table(results: dict[str, Any]) -> list[str]:
         total, ours = entry["total_ms"], entry["ours_ms"]
         operations = ", ".join(entry["operations"][:6]) + (" …" if len(entry["operations"]) > 6 else "")
         lines.append(
-            f"| {name} | {entry['function']} | {_fmt(total.get('p50'), '', 3)} / {_fmt(total.get('p99'), ' ms', 3)} "
-            f"| {_fmt(_p50(entry['dynamodb_ms']), '', 3)} ({_fmt(_p50(entry['wire_ms']), ' ms', 3)}) "
-            f"| {_fmt(ours.get('p50'), '', 3)} / {_fmt(ours.get('p99'), ' ms', 3)} "
-            f"| {_fmt(_p50(entry['ours_with_botocore_ms']), ' ms', 3)} "
-            f"| {_fmt(_p50(entry['calls_per_request']), '', 0)} | {operations or '–'} | {', '.join(entry['statuses'])} "
-            f"| {_fmt(entry.get('peak_rss_mb'), ' MiB')} |"
+            f"| {name} | {entry['function']} | {fmt(total.get('p50'), '', 3)} / {fmt(total.get('p99'), ' ms', 3)} "
+            f"| {fmt(p50_of(entry['dynamodb_ms']), '', 3)} ({fmt(p50_of(entry['wire_ms']), ' ms', 3)}) "
+            f"| {fmt(ours.get('p50'), '', 3)} / {fmt(ours.get('p99'), ' ms', 3)} "
+            f"| {fmt(p50_of(entry['ours_with_botocore_ms']), ' ms', 3)} "
+            f"| {fmt(p50_of(entry['calls_per_request']), '', 0)} | {operations or '–'} | {', '.join(entry['statuses'])} "
+            f"| {fmt(entry.get('peak_rss_mb'), ' MiB')} |"
         )
     return lines
 
@@ -360,54 +124,20 @@ def dynamodb_causes(results: dict[str, Any], missed: list[dict[str, Any]]) -> li
         profile = results.get("importtime", {}).get(entry["label"], {})
         top = ", ".join(f"{name} {ms}" for name, ms in profile.get("packages_ms", [])[:6])
         floor_text = (
-            f"the floor {_fmt(_p50(floor['cold_ms']), ' ms', 0)} in all" if floor else "no floor measured"
+            f"the floor {fmt(p50_of(floor['cold_ms']), ' ms', 0)} in all" if floor else "no floor measured"
         )
         same_text = (
-            f"; the floor + its first DynamoDB calls: imports {_fmt(_p50(same['import_ms']), ' ms', 0)}, "
-            f"calls {_fmt(_p50(same['first_event_ms']), ' ms', 0)}"
+            f"; the floor + its first DynamoDB calls: imports {fmt(p50_of(same['import_ms']), ' ms', 0)}, "
+            f"calls {fmt(p50_of(same['first_event_ms']), ' ms', 0)}"
             if same
             else ""
         )
         found.append(
-            f"{entry['label']}: imports {_fmt(_p50(entry['import_ms']), ' ms', 0)} (largest import self "
-            f"times, ms: {top or '–'}), first event {_fmt(_p50(entry['first_event_ms']), ' ms', 0)}; "
+            f"{entry['label']}: imports {fmt(p50_of(entry['import_ms']), ' ms', 0)} (largest import self "
+            f"times, ms: {top or '–'}), first event {fmt(p50_of(entry['first_event_ms']), ' ms', 0)}; "
             f"{floor_text}{same_text}."
         )
     return found
-
-
-HEADLINE = (
-    "SimulateFunction POST /v2/scores/simulate",
-    "HealthFunction GET /v2/health/liveness",
-    "HealthFunction GET /v2/health/readiness",
-    "ScoresFunction POST /v2/scores",
-    "AuthorizerFunction (events/authorizer.json)",
-)
-
-
-def headline_ratios(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each headline subject's cold init against the peer and the floor, same interleaved run."""
-    cold = {entry["label"]: entry for entry in results["cold"]}
-    floor = next((entry for entry in results["cold"] if "floor" in entry["tags"]), None)
-    rows = []
-    for label in HEADLINE:
-        entry = cold.get(label)
-        if entry is None or _p50(entry["cold_ms"]) is None:
-            continue
-        peer = cold.get(entry["peer"] or "")
-        rows.append(
-            {
-                "subject": label,
-                "p50_ms": _p50(entry["cold_ms"]),
-                "vs_peer": paired_ratio(entry, peer) if peer else None,
-                "peer": entry["peer"],
-                "vs_floor": paired_ratio(entry, floor) if floor else None,
-                "vs_floor_with_calls": paired_ratio(entry, cold[entry["floor_with_calls"]])
-                if entry.get("floor_with_calls") in cold
-                else None,
-            }
-        )
-    return rows
 
 
 def _headline(results: dict[str, Any]) -> list[str]:
@@ -425,8 +155,8 @@ def _headline(results: dict[str, Any]) -> list[str]:
     for row in rows:
         peer = f"{row['vs_peer']:.2f}× ({row['peer']})" if row["vs_peer"] is not None else "–"
         lines.append(
-            f"| {row['subject']} | {row['p50_ms']:.0f} ms | {peer} | {_fmt(row['vs_floor'], '×', 2)} "
-            f"| {_fmt(row.get('vs_floor_with_calls'), '×', 2)} |"
+            f"| {row['subject']} | {row['p50_ms']:.0f} ms | {peer} | {fmt(row['vs_floor'], '×', 2)} "
+            f"| {fmt(row.get('vs_floor_with_calls'), '×', 2)} |"
         )
     lines += ["", *FLOORS_EXPLAINED]
     return lines
@@ -500,7 +230,7 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|---|---|---|",
     ]
     lines += [
-        f"| {row['figure']} | {row['measured']} | {row['target']} | {_verdict(row['ok'])} |"
+        f"| {row['figure']} | {row['measured']} | {row['target']} | {verdict(row['ok'])} |"
         for row in targets(results)
     ]
     missed = [row for row in targets(results) if not row["ok"]]
@@ -540,7 +270,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {function} | failed (see results.json) | |")
         else:
             lines.append(
-                f"| {function} | {_fmt(_p50(entry['import_ms']), ' ms')} | {', '.join(entry['loaded']) or '–'} |"
+                f"| {function} | {fmt(p50_of(entry['import_ms']), ' ms')} | {', '.join(entry['loaded']) or '–'} |"
             )
     lines += ["", "## Import profile (python -X importtime, self time summed per top-level package)", ""]
     for label, profile in results["importtime"].items():
@@ -564,8 +294,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["", f"Routes without a sample request: {', '.join(results['not_sampled'])}."]
     lines += ["", "## Round-trip checks", "", "| check | measured | verdict |", "|---|---|---|"]
     lines += [
-        f"| {row['check']} | {row['measured']} | {_verdict(row['ok'])} |"
-        for row in round_trip_checks(results)
+        f"| {row['check']} | {row['measured']} | {verdict(row['ok'])} |" for row in round_trip_checks(results)
     ]
     lines += ["", "## Throughput", ""]
     library = results["library"]
@@ -579,8 +308,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"- library: {library.get('error', 'not measured')[:300]}")
     portfolio = results["warm"].get("POST /v2/portfolios/scores")
     if portfolio and "total_ms" in portfolio:
-        p50 = _p50(portfolio["total_ms"]) or 0.0
-        ours = _p50(portfolio["ours_ms"]) or 0.0
+        p50 = p50_of(portfolio["total_ms"]) or 0.0
+        ours = p50_of(portfolio["ours_ms"]) or 0.0
         lines.append(
             f"- POST /v2/portfolios/scores with 500 companies: {p50:.0f} ms p50 ({500 / (p50 / 1000):,.0f} companies/s "
             f"end to end; {500 / (ours / 1000) if ours else 0:,.0f} companies/s excluding DynamoDB)."

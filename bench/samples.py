@@ -18,7 +18,7 @@ from typing import Any
 from orgair.ids import new_id
 from orgair.scoring import DIMENSION_NAMES
 
-from devtools.template import FunctionSpec
+from devtools.template_specs import FunctionSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTFOLIO_SIZE = 500

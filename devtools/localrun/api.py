@@ -8,10 +8,6 @@ integration; every failure on the way is a gateway response.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import decimal
-import json
 import re
 import sys
 import threading
@@ -22,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from devtools.localrun.authorizer import AuthorizerCache, InvalidAuthorizerResponse, parse_answer
 from devtools.localrun.events import (
@@ -42,15 +38,22 @@ from devtools.localrun.gateway import (
     HttpResponse,
     problem,
 )
+from devtools.localrun.local_invoke import LOCAL_INVOKE_PREFIX, LocalInvoke
+from devtools.localrun.proxy import MalformedProxyResponseError, marshal, proxy_response
 from devtools.localrun.routing import RouteTable, RouteTarget
-from devtools.localrun.throttle import TenantLimits, TenantThrottle, requires_usage_key
-from devtools.template import ApiRoute, ApiSpec, AuthorizerSpec, StageSpec, Template
+from devtools.localrun.throttle import (
+    TenantLimits,
+    TenantThrottle,
+    TokenBucket,
+    method_bucket,
+    requires_usage_key,
+)
+from devtools.template import Template
+from devtools.template_specs import ApiRoute, ApiSpec, AuthorizerSpec, StageSpec
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 INTEGRATION_TIMEOUT_SECONDS = 29.0
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
-LOCAL_INVOKE_PREFIX = "/_local/invoke/"
-_PROXY_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
 _UNAUTHORIZED = "Unauthorized"
 
 Log = Callable[[str], None]
@@ -61,96 +64,6 @@ LocalRoute = Callable[[HttpRequest], HttpResponse]
 def stderr_log(message: str) -> None:
     sys.stderr.write(f"{datetime.now(UTC):%H:%M:%S} {message}\n")
     sys.stderr.flush()
-
-
-class MalformedProxyResponseError(ValueError):
-    """What API Gateway logs as "Malformed Lambda proxy response" before answering 502."""
-
-
-def _marshal_default(value: Any) -> Any:
-    """The Lambda runtime serialises Decimal as a number; anything else not JSON is a MarshalError."""
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def marshal(result: Any) -> str:
-    return json.dumps(result, default=_marshal_default, ensure_ascii=False)
-
-
-def _header_text(value: Any, name: str) -> str:
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str | int | float | decimal.Decimal):
-        text = str(value)
-    else:
-        raise MalformedProxyResponseError(f"header {name!r} has a {type(value).__name__} value")
-    if "\r" in text or "\n" in text or "\r" in name or "\n" in name:
-        raise MalformedProxyResponseError(f"header {name!r} contains a line break")
-    return text
-
-
-def proxy_response(result: Any) -> HttpResponse:
-    """The HTTP response API Gateway makes of a proxy integration result, or the reason it would 502."""
-    if not isinstance(result, Mapping):
-        raise MalformedProxyResponseError(f"the handler returned {type(result).__name__}, not an object")
-    unknown = set(result) - _PROXY_KEYS
-    if unknown:
-        raise MalformedProxyResponseError(f"unexpected keys {sorted(unknown)}")
-    status = result.get("statusCode")
-    if isinstance(status, str) and status.isdigit():
-        status = int(status)
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-        raise MalformedProxyResponseError(f"statusCode must be an HTTP status, not {status!r}")
-    headers = result.get("headers") or {}
-    multi = result.get("multiValueHeaders") or {}
-    if not isinstance(headers, Mapping) or not isinstance(multi, Mapping):
-        raise MalformedProxyResponseError("headers and multiValueHeaders must be objects")
-    pairs: list[tuple[str, str]] = []
-    multi_names = {str(name).lower() for name in multi}
-    for name, value in headers.items():
-        if str(name).lower() not in multi_names:
-            pairs.append((str(name), _header_text(value, str(name))))
-    for name, values in multi.items():
-        if not isinstance(values, list | tuple):
-            raise MalformedProxyResponseError(f"multiValueHeaders[{name!r}] must be a list")
-        pairs.extend((str(name), _header_text(value, str(name))) for value in values)
-    body = result.get("body")
-    is_base64 = result.get("isBase64Encoded", False)
-    if body is not None and not isinstance(body, str):
-        raise MalformedProxyResponseError(f"body must be a string, not {type(body).__name__}")
-    if not isinstance(is_base64, bool):
-        raise MalformedProxyResponseError("isBase64Encoded must be a boolean")
-    if body is None:
-        payload = b""
-    elif is_base64:
-        try:
-            payload = base64.b64decode(body, validate=True)
-        except binascii.Error:
-            raise MalformedProxyResponseError("isBase64Encoded is true but body is not base64") from None
-    else:
-        payload = body.encode("utf-8")
-    response = HttpResponse(status, pairs, payload)
-    response.set_default("Content-Type", "application/json")
-    return response
-
-
-class _TokenBucket:
-    __slots__ = ("burst", "rate", "tokens", "updated")
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.updated = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(float(self.burst), self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
 
 
 @dataclass(frozen=True)
@@ -182,16 +95,15 @@ class LocalApi:
         and for the function's run (its own Timeout still applies when shorter)."""
         self._registry = registry
         self._local_routes = dict(local_routes or {})
-        self._default_events = dict(default_events or {})
-        """The event `_local/invoke/<LogicalId>` gives a function when the body is empty (a schedule's)."""
         self._integration_timeout = integration_timeout
         self._tenant_throttle = TenantThrottle(tenant_limits) if throttle and tenant_limits else None
         self._usage_key_apis = {
             api.logical_id for api in template.apis() if requires_usage_key(template, api.logical_id)
         }
         self._log = log
+        self._local_invoke = LocalInvoke(registry, default_events or {}, self._log_error)
         self._throttle = throttle
-        self._buckets: dict[tuple[str, str, str], _TokenBucket | None] = {}
+        self._buckets: dict[tuple[str, str, str], TokenBucket | None] = {}
         self._bucket_lock = threading.Lock()
         self._cache = AuthorizerCache()
         self.warnings: list[str] = []
@@ -323,13 +235,7 @@ class LocalApi:
             if refused is not None:
                 return refused, "-", None
         event = proxy_event(info, headers, authorizer_context)
-        outcome = self._registry.invoke(
-            target.function_id,
-            event,
-            timeout=self._integration_timeout,
-            check_sources=False,
-            queue_timeout=self._integration_timeout,
-        )
+        outcome = self._invoke(target.function_id, event)
         return (
             self._integration(outcome, stage, context, target.function_id),
             target.function_id,
@@ -367,6 +273,17 @@ class LocalApi:
                 LAMBDA_ERROR, replace(context, error_message="Internal server error")
             )
 
+    def _invoke(self, function_id: str, event: Any) -> InvocationOutcome:
+        """An invocation as API Gateway makes one: the wait for a free environment and the run both
+        within the integration timeout (the function's own Timeout still applies when shorter)."""
+        return self._registry.invoke(
+            function_id,
+            event,
+            timeout=self._integration_timeout,
+            check_sources=False,
+            queue_timeout=self._integration_timeout,
+        )
+
     def _log_error(self, function_id: str, outcome: InvocationOutcome) -> None:
         error = outcome.error
         if error is None:
@@ -383,7 +300,7 @@ class LocalApi:
         key = (stage.name, resource, method)
         with self._bucket_lock:
             if key not in self._buckets:
-                self._buckets[key] = _bucket_for(stage.spec, resource, method)
+                self._buckets[key] = method_bucket(stage.spec, resource, method)
             bucket = self._buckets[key]
             return bucket is None or bucket.take()
 
@@ -426,13 +343,7 @@ class LocalApi:
                 else request_authorizer_event(info, headers)
             )
             started = time.perf_counter()
-            outcome = self._registry.invoke(
-                spec.function_id,
-                event,
-                timeout=self._integration_timeout,
-                check_sources=False,
-                queue_timeout=self._integration_timeout,
-            )
+            outcome = self._invoke(spec.function_id, event)
             latency = int((time.perf_counter() - started) * 1000)
             if outcome.timed_out:
                 waited = "found no free execution environment within" if outcome.queued else "timed out after"
@@ -473,79 +384,3 @@ class LocalApi:
     @staticmethod
     def _unauthorized(stage: _Stage, context: GatewayContext) -> HttpResponse:
         return stage.responses.render("UNAUTHORIZED", replace(context, error_message=_UNAUTHORIZED))
-
-    # ------------------------------------------------------------------ runner-only endpoint
-
-    def _local_invoke(self, request: HttpRequest, request_id: str) -> tuple[HttpResponse, str, str | None]:
-        """`POST /_local/invoke/<LogicalId>` with an event: the function's raw result, as Lambda's Invoke."""
-        function_id = unquote(request.path[len(LOCAL_INVOKE_PREFIX) :]).strip("/")
-        if function_id not in self._registry:
-            known = ", ".join(self._registry.ids())
-            return _json(404, {"message": f"No function {function_id!r}; known: {known}"}), "-", None
-        if request.method != "POST":
-            return _json(405, {"message": "Use POST with the event as the body."}, Allow="POST"), "-", None
-        try:
-            if request.body.strip():
-                event = json.loads(request.body.decode("utf-8"))
-            else:
-                event = self._default_events[function_id]() if function_id in self._default_events else {}
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            return _json(400, {"message": f"The event is not valid JSON: {error}"}), function_id, None
-        outcome = self._registry.invoke(function_id, event, request_id=request_id)
-        if outcome.timed_out:
-            timeout = self._registry.spec(function_id).timeout
-            payload = {
-                "errorMessage": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S.%fZ} {outcome.request_id} "
-                f"Task timed out after {timeout:.2f} seconds",
-                "errorType": "Sandbox.Timedout",
-            }
-            return (
-                _json(500, payload, **{"X-Amz-Function-Error": "Unhandled"}),
-                function_id,
-                outcome.request_id,
-            )
-        if outcome.error is not None:
-            self._log_error(function_id, outcome)
-            payload = outcome.error.payload(outcome.request_id)
-            return (
-                _json(500, payload, **{"X-Amz-Function-Error": "Unhandled"}),
-                function_id,
-                outcome.request_id,
-            )
-        try:
-            body = marshal(outcome.result)
-        except (TypeError, ValueError) as error:
-            payload = {"errorMessage": str(error), "errorType": "Runtime.MarshalError"}
-            return (
-                _json(500, payload, **{"X-Amz-Function-Error": "Unhandled"}),
-                function_id,
-                outcome.request_id,
-            )
-        return (
-            HttpResponse(200, [("Content-Type", "application/json")], body.encode()),
-            function_id,
-            outcome.request_id,
-        )
-
-
-def _json(status: int, body: Any, **headers: str) -> HttpResponse:
-    pairs = [("Content-Type", "application/json"), *headers.items()]
-    return HttpResponse(status, pairs, json.dumps(body).encode())
-
-
-def _bucket_for(stage: StageSpec, resource: str, method: str) -> _TokenBucket | None:
-    """The most specific MethodSettings throttle for a method (`/~1path/GET` beats `/*` + `*`)."""
-    encoded = "/" + resource.replace("~", "~0").replace("/", "~1")
-    applicable = [setting for setting in stage.method_settings if setting.http_method in (method, "*")]
-    ordered = [setting for setting in applicable if setting.resource_path == encoded] + [
-        setting for setting in applicable if setting.resource_path == "/*"
-    ]
-    throttled = [
-        setting for setting in ordered if setting.rate_limit is not None or setting.burst_limit is not None
-    ]
-    if not throttled:
-        return None
-    chosen = throttled[0]
-    rate = chosen.rate_limit if chosen.rate_limit is not None else 10_000.0
-    burst = chosen.burst_limit if chosen.burst_limit is not None else 5_000
-    return _TokenBucket(rate, burst)

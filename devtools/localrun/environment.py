@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from devtools.template import FunctionSpec, cfn_string
+from devtools.template import cfn_string
+from devtools.template_specs import FunctionSpec
 
 ALL_FUNCTIONS = "Parameters"
 # Lambda's runtime sets TZ=:UTC; `AWS_SAM_LOCAL` is what `sam local` sets (Powertools reads it).

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl
 
 from devtools.localrun.events import HttpRequest
-from devtools.template import LOCAL_ACCOUNT, GatewayResponseSpec
+from devtools.template import LOCAL_ACCOUNT
+from devtools.template_specs import GatewayResponseSpec
 
 PROBLEM_BASE = "https://api.orgair.io/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"

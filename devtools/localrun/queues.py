@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from devtools.localrun.aws_services import QUEUE, LocalResource, aws_client, queue_arn
-from devtools.template import LOCAL_REGION, FunctionSpec, QueueSource
+from devtools.template import LOCAL_REGION
+from devtools.template_specs import FunctionSpec, QueueSource
 
 DEFAULT_MAXIMUM_CONCURRENCY: Final = 5
 """Lambda's pollers when ScalingConfig sets no MaximumConcurrency (it starts at five)."""

@@ -26,7 +26,7 @@ from devtools.embedded_dynamodb import (
     is_listening,
     local_client,
 )
-from devtools.localrun.api import LOCAL_INVOKE_PREFIX, LocalApi, marshal, stderr_log
+from devtools.localrun.api import LocalApi, stderr_log
 from devtools.localrun.aws_services import (
     SERVED,
     TOPIC,
@@ -48,6 +48,8 @@ from devtools.localrun.environment import (
 )
 from devtools.localrun.functions import DEFAULT_CONCURRENCY, FunctionRegistry, InvocationOutcome
 from devtools.localrun.llm import LocalLlmError, RunnerLlm, start_llm
+from devtools.localrun.local_invoke import LOCAL_INVOKE_PREFIX
+from devtools.localrun.proxy import marshal
 from devtools.localrun.published import PUBLISHED_PATH, PublishedLog
 from devtools.localrun.queues import QueuePollers, queue_bindings
 from devtools.localrun.schedules import (
@@ -60,7 +62,8 @@ from devtools.localrun.schedules import (
 )
 from devtools.localrun.server import LocalHttpServer
 from devtools.localrun.throttle import TenantLimits
-from devtools.template import TEMPLATE_PATH, FunctionSpec, Template, load_template
+from devtools.template import TEMPLATE_PATH, Template, load_template
+from devtools.template_specs import FunctionSpec
 
 HOST = "127.0.0.1"
 LOCAL_TENANT = "local"

@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from devtools.localrun.aws_services import aws_client
-from devtools.template import LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_STACK_NAME, FunctionSpec, Schedule
+from devtools.template import LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_STACK_NAME
+from devtools.template_specs import FunctionSpec, Schedule
 
 
 class ScheduleExpressionError(ValueError):

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from devtools.template import Template
+from devtools.template_specs import StageSpec
 
 RefusalKind = Literal["THROTTLED", "QUOTA_EXCEEDED"]
 MAX_TENANTS = 10_000
@@ -52,6 +53,26 @@ class TenantLimits:
 class Refusal:
     kind: RefusalKind
     retry_after_seconds: int
+
+
+class TokenBucket:
+    """A stage's MethodSettings throttle for one method (rate per second, burst)."""
+
+    __slots__ = ("burst", "rate", "tokens", "updated")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(float(self.burst), self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
 
 
 class _Usage:
@@ -118,3 +139,21 @@ def requires_usage_key(template: Template, api_id: str) -> bool:
     source = str(template.resolve(properties.get("ApiKeySourceType", "HEADER"))).upper()
     auth = properties.get("Auth", {}) or {}
     return source == "AUTHORIZER" and template.resolve(auth.get("ApiKeyRequired", False)) is True
+
+
+def method_bucket(stage: StageSpec, resource: str, method: str) -> TokenBucket | None:
+    """The most specific MethodSettings throttle for a method (`/~1path/GET` beats `/*` + `*`)."""
+    encoded = "/" + resource.replace("~", "~0").replace("/", "~1")
+    applicable = [setting for setting in stage.method_settings if setting.http_method in (method, "*")]
+    ordered = [setting for setting in applicable if setting.resource_path == encoded] + [
+        setting for setting in applicable if setting.resource_path == "/*"
+    ]
+    throttled = [
+        setting for setting in ordered if setting.rate_limit is not None or setting.burst_limit is not None
+    ]
+    if not throttled:
+        return None
+    chosen = throttled[0]
+    rate = chosen.rate_limit if chosen.rate_limit is not None else 10_000.0
+    burst = chosen.burst_limit if chosen.burst_limit is not None else 5_000
+    return TokenBucket(rate, burst)

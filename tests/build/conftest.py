@@ -28,6 +28,7 @@ BUILD_INPUTS = (
     "functions",
     "devtools/artifacts.py",
     "devtools/template.py",
+    "devtools/template_specs.py",
 )
 
 

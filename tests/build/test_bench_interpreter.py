@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bench import layout as bench_layout
-from bench.run import FLOOR_CODE, fresh_dynamodb, lambda_env, load_functions, run_driver
 from bench.samples import samples_for
+from bench.subjects import FLOOR_CODE, fresh_dynamodb, lambda_env, load_functions, run_driver
 
 SUBJECTS = (
     ("SimulateFunction", "POST /v2/scores/simulate", False),

@@ -34,7 +34,8 @@ from support.lambda_events import api_event
 
 from devtools.artifacts import LAMBDA_MARKER_ENVIRONMENT, RUNTIME_PROVIDED, read_lock
 from devtools.embedded_dynamodb import EmbeddedDynamoDB, create_tables, local_client
-from devtools.template import LOCAL_REGION, FunctionSpec, Template, load_template
+from devtools.template import LOCAL_REGION, Template, load_template
+from devtools.template_specs import FunctionSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("lambda_init_driver.py")

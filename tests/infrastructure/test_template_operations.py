@@ -10,19 +10,11 @@ from typing import Any
 
 import pytest
 from orgair import business_metrics
+from support.samtransform import ROLLBACK_ALARMS
 
 from devtools.template import ROOT, Template, load_template
 
 MAX_METRICS_PER_ALARM = 10
-HEALTH_ALARMS = {
-    "Api5xxRateAlarm",
-    "ApiLatencyP95Alarm",
-    "FunctionErrorsAlarm",
-    "JobsFunctionErrorsAlarm",
-    "FunctionThrottlesAlarm",
-    "DynamoDbReadThrottleAlarm",
-    "DynamoDbWriteThrottleAlarm",
-}
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +165,7 @@ def test_every_function_publishes_a_live_alias_shifted_by_codedeploy(raw: dict[s
     assert preference["Type"] == {
         "Fn::FindInMap": ["EnvironmentSettings", {"Ref": "Environment"}, "DeploymentType"]
     }
-    assert {item["Ref"] for item in preference["Alarms"]} == HEALTH_ALARMS
+    assert {item["Ref"] for item in preference["Alarms"]} == ROLLBACK_ALARMS
     assert preference["Role"] == {"Fn::GetAtt": ["CodeDeployRole", "Arn"]}
     for name, function in resources_of(raw, "AWS::Serverless::Function").items():
         assert "AutoPublishAlias" not in function["Properties"], f"{name} overrides the live alias"

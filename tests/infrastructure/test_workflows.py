@@ -4,13 +4,13 @@ from an OIDC role, dev -> staging -> prod each behind its GitHub environment."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from support.python_runs import run
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -49,14 +49,7 @@ def test_actionlint_accepts_both_workflows() -> None:
     if binary is None:
         pytest.skip("actionlint not installed (make venv installs it with the lint group)")
 
-    result = subprocess.run(
-        [binary, "-no-color", str(CI), str(DEPLOY)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run(binary, "-no-color", str(CI), str(DEPLOY), timeout=120)
 
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -3,13 +3,9 @@ settings as every Lambda container does at init, refuses to start with one line 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from support.local_runner import runner_environment
-
-from devtools.template import ROOT
+from support.python_runs import run_python
 
 pytestmark = pytest.mark.integration
 
@@ -27,15 +23,7 @@ def test_an_invalid_sector_baseline_table_stops_startup_with_one_line_naming_it(
 ) -> None:
     environment = runner_environment(SECTOR_HR_BASELINES=baselines)
 
-    completed = subprocess.run(
-        [sys.executable, "-m", "devtools.localrun", "serve"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    completed = run_python("-m", "devtools.localrun", "serve", env=environment, timeout=30)
 
     assert completed.returncode != 0
     assert "Ready:" not in completed.stdout

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import respx
+from orgair.llm.completions import LlmRequest
 from orgair.scoring import DIMENSION_NAMES
 from orgair.transport import reset_http_client
 
@@ -16,6 +17,18 @@ from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 
 OPENAI_URL = OPENAI_TEST_URL + "/chat/completions"
 ANTHROPIC_URL = ANTHROPIC_TEST_URL + "/v1/messages"
+
+
+def assessment_request(tenant: str = "acme") -> LlmRequest:
+    """A tenant's assessment request to the gateway (its prompt and evidence are fixed)."""
+    return LlmRequest(
+        tenant_id=tenant,
+        purpose="assessment",
+        correlation_id="corr-1",
+        request_id="api-req-1",
+        system="You rate readiness.",
+        user="Evidence: the company runs a data platform.",
+    )
 
 
 def ratings(scores: int | Sequence[int] = 70) -> dict[str, dict[str, Any]]:

@@ -44,6 +44,20 @@ def samconfig() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+ROLLBACK_ALARMS: Final = frozenset(
+    {
+        "Api5xxRateAlarm",
+        "ApiLatencyP95Alarm",
+        "FunctionErrorsAlarm",
+        "JobsFunctionErrorsAlarm",
+        "FunctionThrottlesAlarm",
+        "DynamoDbReadThrottleAlarm",
+        "DynamoDbWriteThrottleAlarm",
+    }
+)
+"""The health alarms that roll a deployment back (DeploymentPreference Alarms of every function)."""
+
+
 def stack_of(environment: str) -> tuple[str, str]:
     """(stack name, region) of a samconfig environment."""
     parameters = samconfig()[environment]["global"]["parameters"]
@@ -201,3 +215,10 @@ class Resolver:
 
 def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
     return {name: res for name, res in template["Resources"].items() if res["Type"] == resource_type}
+
+
+@cache
+def generated(environment: str) -> dict[str, Any]:
+    """`transformed(environment)` once per process (read it, never change it)."""
+    template: dict[str, Any] = transformed(environment)
+    return template

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 
 import httpx
 import pytest
-from support.local_runner import ROOT, Runner, free_port
+from support.local_runner import Runner, free_port
+from support.python_runs import run_python
 
 pytestmark = pytest.mark.integration
 
@@ -23,15 +23,7 @@ pytestmark = pytest.mark.integration
 def demo(*argv: str) -> subprocess.CompletedProcess[str]:
     # No proxy variables: the tour must not need them, and loopback must not go through one.
     environment = {name: value for name, value in os.environ.items() if not name.lower().endswith("_proxy")}
-    return subprocess.run(
-        [sys.executable, "-m", "devtools.demo", *argv],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    return run_python("-m", "devtools.demo", *argv, env=environment, timeout=240)
 
 
 def against(runner: Runner, *argv: str) -> subprocess.CompletedProcess[str]:

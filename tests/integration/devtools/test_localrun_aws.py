@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -17,8 +15,7 @@ import boto3
 import httpx
 import pytest
 from support.local_runner import Runner
-
-from devtools.template import ROOT
+from support.python_runs import run_python
 
 pytestmark = pytest.mark.integration
 
@@ -164,14 +161,8 @@ def test_invoke_next_to_a_running_runner_publishes_to_its_topics(
         "DYNAMODB_PORT": runner.dynamodb_url.rsplit(":", 1)[1],
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
-    finished = subprocess.run(
-        [sys.executable, "-m", "devtools.localrun", "invoke", "BudgetCheckFunction"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    finished = run_python(
+        "-m", "devtools.localrun", "invoke", "BudgetCheckFunction", env=environment, timeout=60
     )
     assert finished.returncode == 0, finished.stderr
     assert "Traceback" not in finished.stderr

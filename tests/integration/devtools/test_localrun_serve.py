@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from support.local_runner import Runner, start, stop
 from support.local_runner import runner_environment as local_runner_environment
+from support.python_runs import run_python
 
 from devtools.template import ROOT, Template, load_template
 
@@ -137,14 +136,8 @@ def test_malformed_json_to_a_post_route_is_400_problem(client: httpx.Client) -> 
     [({"W_TALENT": "0.5"}, "W_TALENT"), ({"APP_ENV": "production", "DEBUG": "true"}, "DEBUG")],
 )
 def test_invalid_configuration_stops_startup(overrides: dict[str, str], named: str) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "devtools.localrun", "serve"],
-        cwd=ROOT,
-        env=runner_environment(**overrides),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+    completed = run_python(
+        "-m", "devtools.localrun", "serve", env=runner_environment(**overrides), timeout=30
     )
     assert completed.returncode != 0
     assert "invalid configuration" in completed.stderr
@@ -162,24 +155,12 @@ def test_sigint_stops_everything_with_exit_0() -> None:
             assert probe.connect_ex(("127.0.0.1", int(port))) != 0
 
 
+INVOKE_HEALTH = ("-m", "devtools.localrun", "invoke", "HealthFunction", "--event")
+"""`make invoke FN=HealthFunction EVENT=...` without make; the event file (or - for stdin) follows."""
+
+
 def test_invoke_prints_the_handler_result() -> None:
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "devtools.localrun",
-            "invoke",
-            "HealthFunction",
-            "--event",
-            "events/health.json",
-        ],
-        cwd=ROOT,
-        env=runner_environment(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    completed = run_python(*INVOKE_HEALTH, "events/health.json", env=runner_environment(), timeout=30)
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert result["statusCode"] == 200
@@ -197,15 +178,12 @@ def dynamodb_port(runner: Runner) -> int:
 def test_invoke_uses_the_running_runners_dynamodb(runner: Runner) -> None:
     event = json.loads((ROOT / "events" / "health.json").read_text())
     event.update({"resource": "/health/readiness", "path": "/health/readiness"})
-    completed = subprocess.run(
-        [sys.executable, "-m", "devtools.localrun", "invoke", "HealthFunction", "--event", "-"],
-        cwd=ROOT,
+    completed = run_python(
+        *INVOKE_HEALTH,
+        "-",
         env=runner_environment(DYNAMODB_PORT=str(dynamodb_port(runner))),
-        input=json.dumps(event),
-        capture_output=True,
-        text=True,
         timeout=30,
-        check=False,
+        stdin=json.dumps(event),
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["statusCode"] == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench import report
-from bench.report import headline_ratios, targets
+from bench.verdicts import headline_ratios, targets
 
 SCORES = "ScoresFunction POST /v2/scores"
 FLOOR = "floor: boto3 + DynamoDB client"

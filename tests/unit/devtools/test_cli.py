@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from orgair.auth.keys import KEY_PREFIX, ApiKeyRecord, authenticate, hash_key, list_keys, verify_key
-from orgair.dal.api_keys import ApiKeyTable
+from orgair.auth.keys import KEY_PREFIX, authenticate, hash_key, list_keys, verify_key
+from support.api_keys import insert_legacy_key
 from support.dynamodb_faults import closed_endpoint
 
 from devtools.cli import main
@@ -300,17 +299,7 @@ def test_provision_gives_keys_made_before_usage_plans_their_tenants_api_key_once
     dynamodb: EmbeddedDynamoDB, usage_plan: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plaintext = "oak_" + "L" * 43
-    ApiKeyTable.default().insert(
-        hash_key(plaintext),
-        ApiKeyRecord(
-            key_id="kid_legacy",
-            tenant_id="acme",
-            scopes=frozenset({"scores:read"}),
-            name="legacy",
-            status="active",
-            created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        ),
-    )
+    insert_legacy_key(plaintext)
     before = verify_key(plaintext)
     assert before is not None
     assert before.usage_key is None

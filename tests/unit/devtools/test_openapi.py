@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from devtools.openapi import OpenApiError, build_documents, render, select_version
+from devtools.openapi import build_documents, render
+from devtools.openapi_operations import OpenApiError
+from devtools.openapi_versions import select_version
 from devtools.template import Template
 
 SCORES_APP = """

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from devtools.openapi import (
+from devtools.openapi_operations import (
     OPERATION_IDS,
     OpenApiError,
-    _derived_operation_id,
-    _name_operation,
     allowed_values,
+    derived_operation_id,
+    name_operation,
 )
 
 
@@ -47,11 +47,11 @@ def test_a_listed_operation_gets_its_name_and_an_unlisted_one_a_derived_camel_ca
     listed: dict[str, Any] = {}
     unlisted: dict[str, Any] = {}
 
-    _name_operation(listed, "post", "/scores", used)
-    _name_operation(unlisted, "get", "/scores/{score_id}/explain", used)
+    name_operation(listed, "post", "/scores", used)
+    name_operation(unlisted, "get", "/scores/{score_id}/explain", used)
 
     assert listed["operationId"] == OPERATION_IDS[("post", "/scores")] == "createScore"
-    assert unlisted["operationId"] == _derived_operation_id("get", "/scores/{score_id}/explain")
+    assert unlisted["operationId"] == derived_operation_id("get", "/scores/{score_id}/explain")
     assert unlisted["operationId"] == "getScoresScoreIdExplain"
 
 
@@ -59,7 +59,7 @@ def test_one_operation_id_for_two_operations_is_refused() -> None:
     used = {"createScore": "POST /scores"}
 
     with pytest.raises(OpenApiError, match="createScore"):
-        _name_operation({}, "post", "/scores", used)
+        name_operation({}, "post", "/scores", used)
 
 
 def test_the_operation_ids_of_the_table_are_unique() -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import ast
 import pkgutil
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import orgair
+from support.python_runs import run
 
 ROOT = Path(__file__).resolve().parents[3]
 ORGAIR = Path(orgair.__file__).parent
@@ -32,14 +32,7 @@ def _contracts() -> dict[str, dict[str, Any]]:
 
 def test_lint_imports_keeps_every_contract() -> None:
     linter = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run(
-        [str(linter), "--config", "pyproject.toml", "--no-cache", "--no-logo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run(str(linter), "--config", "pyproject.toml", "--no-cache", "--no-logo", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
 

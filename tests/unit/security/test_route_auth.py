@@ -21,7 +21,8 @@ from support.lambda_events import api_event, load_function, principal_context
 from support.scoring_requests import Reply, invoke
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
-from devtools.template import ApiRoute, Template, load_template
+from devtools.template import Template, load_template
+from devtools.template_specs import ApiRoute
 
 ROUTE_SCOPES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/health/detailed"): ADMIN_SCOPE,

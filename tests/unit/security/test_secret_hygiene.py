@@ -37,7 +37,8 @@ from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_funct
 from support.llm import ANTHROPIC_URL, OPENAI_URL
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
-from devtools.template import FunctionSpec, Template, load_template
+from devtools.template import Template, load_template
+from devtools.template_specs import FunctionSpec
 
 API_KEY: Final = "oak_" + secrets.token_urlsafe(32)
 OPENAI_KEY: Final = "sk-" + secrets.token_urlsafe(32)

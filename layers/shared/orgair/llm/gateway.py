@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from orgair.business_metrics import (
     record_llm_attempt,
@@ -41,14 +41,12 @@ from orgair.llm.answers import (
     validation_errors,
 )
 from orgair.llm.breaker import BreakerRegistry, CircuitBreaker, container_breakers
+from orgair.llm.candidates import Candidate, Candidates
 from orgair.llm.completions import AttemptRecord, LlmRequest, StructuredCompletion
 from orgair.llm.models import ModelCapabilities, model_capabilities
 from orgair.llm.providers import (
-    AnthropicMessages,
     MalformedReply,
     Message,
-    OpenAIChat,
-    ProviderFormat,
     Reply,
 )
 from orgair.llm.schema import OutputSchema
@@ -67,15 +65,6 @@ BACKOFF_CAP_SECONDS: Final = 8.0
 MAX_REPAIR_ECHO_CHARS: Final = 8_000
 
 _SYSTEM_RANDOM: Final = random.SystemRandom()
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    model: str
-    format: ProviderFormat
-    key: SecretStr
-    structured: bool
-    """The model takes the schema natively (OpenAI strict json_schema, Anthropic forced tool use)."""
 
 
 @dataclass(slots=True)
@@ -123,48 +112,17 @@ class LlmGateway:
         self.breakers = breakers or container_breakers()
         self._sleep = sleep
         self._jitter = jitter
-        self._formats: dict[Provider, ProviderFormat] = {
-            "openai": OpenAIChat(settings.OPENAI_BASE_URL),
-            "anthropic": AnthropicMessages(settings.ANTHROPIC_BASE_URL),
-        }
+        self._candidates = Candidates(settings, ledger, self.capabilities)
 
     @property
     def client(self) -> httpx.Client:
         return self._client or http_client()
 
-    def _candidate(self, model: str) -> _Candidate | None:
-        """The model as a candidate: priced (else 422 before any call), None without a configured key."""
-        provider = self.ledger.price(model).provider
-        key = self.settings.secret("OPENAI_API_KEY" if provider == "openai" else "ANTHROPIC_API_KEY")
-        if key is None or not key.get_secret_value():
-            return None
-        return _Candidate(
-            model=model,
-            format=self._formats[provider],
-            key=key,
-            structured=self.capabilities.structured_outputs(model),
-        )
-
-    def candidates(self) -> list[_Candidate]:
-        """Default then fallback model, each priced (else 422 before any call) and with a configured key."""
-        found = [
-            candidate
-            for model in dict.fromkeys((self.settings.DEFAULT_LLM_MODEL, self.settings.FALLBACK_LLM_MODEL))
-            if (candidate := self._candidate(model)) is not None
-        ]
-        if not found:
-            raise DependencyUnavailable(
-                "No LLM provider is configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY "
-                "(in AWS, their *_SSM_PARAMETER names) for the configured models.",
-                retry_after_seconds=300,
-            )
-        return found
-
     def complete_json(
         self, request: LlmRequest, schema: type[T], *, deadline: Deadline, repairs: int = 1
     ) -> StructuredCompletion[T]:
         """Ask for a JSON object matching `schema`; an invalid answer gets `repairs` repair attempts, then 502."""
-        candidates = self.candidates()
+        candidates = self._candidates.ordered()
         run = _Run(
             request=request,
             schema=schema,
@@ -213,9 +171,7 @@ class LlmGateway:
             )
         raise AssertionError("unreachable: the loop returns or raises")
 
-    def _route(
-        self, run: _Run, candidates: list[_Candidate], messages: Sequence[Message]
-    ) -> list[_Candidate]:
+    def _route(self, run: _Run, candidates: list[Candidate], messages: Sequence[Message]) -> list[Candidate]:
         """Degrade before refusing: the cheaper model alone once a scope passed DEGRADE_AT_PCT or the
         first candidate's worst case no longer fits. Its reservation is still admitted (or refused
         with 429) by the ledger's one transaction, so nothing is called without admission."""
@@ -231,7 +187,7 @@ class LlmGateway:
         )
         if decision is None:
             return candidates
-        degraded = self._candidate(cheap)
+        degraded = self._candidates.model(cheap)
         if degraded is None:
             logger.warning("no key for DEGRADED_LLM_MODEL's provider; %s is not degraded", decision.scope)
             return candidates
@@ -249,16 +205,16 @@ class LlmGateway:
         )
         return [degraded]
 
-    def _structure(self, run: _Run, candidate: _Candidate) -> OutputSchema | None:
+    def _structure(self, run: _Run, candidate: Candidate) -> OutputSchema | None:
         return run.output if candidate.structured else None
 
-    def _system(self, run: _Run, candidate: _Candidate) -> str:
+    def _system(self, run: _Run, candidate: Candidate) -> str:
         output = self._structure(run, candidate)
         if output is None:
             return instructions(run.request.system, run.schema)
         return structured_instructions(run.request.system, output)
 
-    def _estimate(self, run: _Run, candidate: _Candidate, messages: Sequence[Message]) -> int:
+    def _estimate(self, run: _Run, candidate: Candidate, messages: Sequence[Message]) -> int:
         """The worst case of one attempt: prompt, messages and the schema sent natively (billed as input)."""
         output = self._structure(run, candidate)
         texts = [self._system(run, candidate), *(message.content for message in messages)]
@@ -267,8 +223,8 @@ class LlmGateway:
         return self.ledger.estimate(candidate.model, texts, self.settings.LLM_MAX_OUTPUT_TOKENS)
 
     def _first_reply(
-        self, run: _Run, candidates: Sequence[_Candidate], messages: Sequence[Message]
-    ) -> tuple[Reply, _Candidate]:
+        self, run: _Run, candidates: Sequence[Candidate], messages: Sequence[Message]
+    ) -> tuple[Reply, Candidate]:
         for position, candidate in enumerate(candidates):
             if position > 0:
                 record_llm_fallback()
@@ -298,7 +254,7 @@ class LlmGateway:
     def _attempt(
         self,
         run: _Run,
-        candidate: _Candidate,
+        candidate: Candidate,
         breaker: CircuitBreaker,
         messages: Sequence[Message],
     ) -> _Outcome:

@@ -13,7 +13,8 @@ import pytest
 
 from devtools.localrun.api import LocalApi
 from devtools.localrun.events import HttpRequest
-from devtools.localrun.functions import MODULE_PREFIX, FunctionRegistry
+from devtools.localrun.functions import FunctionRegistry
+from devtools.localrun.handlers import MODULE_PREFIX
 from devtools.template import Template, load_template
 
 TEMPLATE = """

@@ -14,7 +14,8 @@ from devtools.localrun.environment import (
     merge_environments,
     unknown_sections,
 )
-from devtools.template import FunctionSpec, Template, load_template
+from devtools.template import Template, load_template
+from devtools.template_specs import FunctionSpec
 
 LOCAL = {"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000", "AWS_ACCESS_KEY_ID": "local"}
 

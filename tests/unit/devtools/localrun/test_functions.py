@@ -1,39 +1,23 @@
 """Handlers in-process: loading, errors, timeouts, execution environments up to the reserved
-concurrency (one request at a time each, the rest waiting in line), reload on change."""
+concurrency (one request at a time each, the rest waiting in line), changed code picked up without
+a restart (the watcher, gate and purge themselves: test_handlers.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from support.source_files import write
 
-from devtools.localrun.functions import (
-    MODULE_PREFIX,
-    FunctionRegistry,
-    ReloadGate,
-    SourceWatcher,
-    purge_modules,
-)
-from devtools.template import FunctionSpec
-
-
-def write(path: Path, text: str) -> Path:
-    """Write and move the mtime forward, so a change is visible even within one clock tick."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    before = path.stat().st_mtime_ns if path.exists() else 0
-    path.write_text(text)
-    stat = path.stat()
-    if stat.st_mtime_ns <= before:
-        os.utime(path, ns=(stat.st_atime_ns, before + 1_000_000))
-    return path
+from devtools.localrun.functions import FunctionRegistry
+from devtools.localrun.handlers import MODULE_PREFIX
+from devtools.template_specs import FunctionSpec
 
 
 def function(root: Path, logical_id: str, code: str, *, timeout: int = 3) -> FunctionSpec:
@@ -205,21 +189,6 @@ def test_a_waiting_request_is_served_when_an_environment_comes_free(tmp_path: Pa
     registry.close()
 
 
-def test_source_watcher_sees_edits_additions_and_removals(tmp_path: Path) -> None:
-    first = write(tmp_path / "pkg" / "a.py", "A = 1\n")
-    write(tmp_path / "pkg" / "__pycache__" / "a.cpython-313.pyc.py", "ignored\n")
-    watcher = SourceWatcher([tmp_path])
-    assert watcher.changes()[1] == []
-    write(first, "A = 2\n")
-    added = write(tmp_path / "pkg" / "data.json", "{}")
-    snapshot, changed = watcher.changes()
-    assert changed == sorted([str(first), str(added)])
-    watcher.accept(snapshot)
-    assert watcher.changes()[1] == []
-    added.unlink()
-    assert watcher.changes()[1] == [str(added)]
-
-
 def test_changed_code_is_picked_up_without_restart(
     tmp_path: Path, fresh_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,52 +213,6 @@ def test_changed_code_is_picked_up_without_restart(
         assert reloads == [[str(shared)], [str(functions / fresh_name / "app.py")]]
     finally:
         sys.modules.pop(package, None)
-
-
-def test_purge_drops_shared_packages_and_modules_under_the_roots(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fake = ModuleType("lrfake.sub")
-    fake.__file__ = str(tmp_path / "elsewhere.py")
-    under_root = ModuleType("lr_under_root")
-    under_root.__file__ = str(tmp_path / "root" / "m.py")
-    outside = ModuleType("lr_outside")
-    outside.__file__ = "/somewhere/else.py"
-    for module in (fake, under_root, outside):
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-    purged = purge_modules([tmp_path / "root"], packages=("lrfake",))
-    assert {"lrfake.sub", "lr_under_root"} <= set(purged)
-    assert "lr_outside" in sys.modules
-    assert "lrfake.sub" not in sys.modules
-
-
-def test_reload_waits_for_running_invocations() -> None:
-    gate = ReloadGate()
-    events: list[str] = []
-    inside = threading.Event()
-    release = threading.Event()
-
-    def invocation() -> None:
-        with gate.invocation():
-            inside.set()
-            release.wait(2)
-            events.append("invocation done")
-
-    def reload() -> None:
-        with gate.reload():
-            events.append("reloaded")
-
-    worker = threading.Thread(target=invocation)
-    worker.start()
-    inside.wait(2)
-    reloader = threading.Thread(target=reload)
-    reloader.start()
-    time.sleep(0.05)
-    assert events == []
-    release.set()
-    worker.join(2)
-    reloader.join(2)
-    assert events == ["invocation done", "reloaded"]
 
 
 RESOLVER_CODE = (

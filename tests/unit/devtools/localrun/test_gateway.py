@@ -8,7 +8,7 @@ from orgair.errors import Forbidden
 
 from devtools.localrun.events import HttpRequest
 from devtools.localrun.gateway import GatewayContext, GatewayResponses, header_value, render_template
-from devtools.template import GatewayResponseSpec
+from devtools.template_specs import GatewayResponseSpec
 
 NOT_FOUND = GatewayResponseSpec(
     status_code=404,

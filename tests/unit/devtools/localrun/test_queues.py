@@ -16,7 +16,8 @@ import pytest
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 from devtools.localrun.aws_services import create_resources, local_resources
 from devtools.localrun.queues import QueuePollers, queue_bindings, sqs_event
-from devtools.template import QueueSource, Template
+from devtools.template import Template
+from devtools.template_specs import QueueSource
 
 RAW: dict[str, Any] = {
     "Resources": {

@@ -8,7 +8,7 @@ from devtools.localrun.__main__ import parser
 from devtools.localrun.functions import FunctionRegistry
 from devtools.localrun.runner import scheduled_invoker, schedules_enabled
 from devtools.localrun.schedules import scheduled_event
-from devtools.template import Schedule
+from devtools.template_specs import Schedule
 
 TICK = Schedule("Tick", "rate(1 minute)")
 

@@ -25,7 +25,8 @@ from devtools.localrun.schedules import (
     schedule_jobs,
     scheduled_event,
 )
-from devtools.template import Schedule, Template, load_template
+from devtools.template import Template, load_template
+from devtools.template_specs import Schedule
 
 T0 = datetime(2026, 3, 2, 12, 7, 30, tzinfo=UTC)  # a Monday
 

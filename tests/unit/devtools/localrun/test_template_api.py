@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from devtools.template import IMPLICIT_API, Template
+from devtools.template import Template
+from devtools.template_specs import IMPLICIT_API
 
 
 def test_api_stages_authorizer_and_gateway_responses(template: Template) -> None:

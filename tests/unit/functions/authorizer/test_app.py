@@ -5,15 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
 from orgair.auth.keys import hash_key, register_key, revoke_key
-from orgair.dal.api_keys import ApiKeyTable
 from orgair.observability import logger as service_logger
-from orgair.records.api_keys import ApiKeyRecord
+from support.api_keys import insert_legacy_key
 from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
 
@@ -269,17 +267,7 @@ def test_a_key_without_a_usage_key_is_allowed_without_usage_identifier_key_and_c
     authorizer: Any, dynamodb: EmbeddedDynamoDB, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """API Gateway then refuses it (INVALID_API_KEY); the metric tells operators to provision."""
-    ApiKeyTable.default().insert(
-        hash_key(SAMPLE_KEY),
-        ApiKeyRecord(
-            key_id="kid_legacy",
-            tenant_id="acme",
-            scopes=frozenset({"scores:read"}),
-            name="legacy",
-            status="active",
-            created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        ),
-    )
+    insert_legacy_key(SAMPLE_KEY)
     capsys.readouterr()
     result = call(authorizer, SAMPLE_EVENT)
     assert result["policyDocument"]["Statement"][0]["Effect"] == "Allow"

@@ -10,16 +10,12 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from orgair.aws import dynamodb_client
-from orgair.dal import scores as scores_dal
 from support.dynamodb_faults import inject_fault
-from support.lambda_events import ROOT, api_event, load_function
+from support.lambda_events import ROOT
+from support.reviews_api import decide, ids, list_reviews, open_review
+from support.scores_api import read_score
 from support.scoring_requests import (
-    Reply,
-    company,
-    for_stage,
-    for_v1,
     invoke,
-    local_client,
     request,
     scan_all,
 )
@@ -27,107 +23,6 @@ from support.scoring_requests import (
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
 _deserializer = TypeDeserializer()
-
-
-@pytest.fixture
-def scores(dynamodb: EmbeddedDynamoDB) -> ModuleType:
-    return load_function("scores")
-
-
-@pytest.fixture
-def reviews(dynamodb: EmbeddedDynamoDB) -> ModuleType:
-    return load_function("reviews")
-
-
-@pytest.fixture
-def db(dynamodb: EmbeddedDynamoDB) -> Any:
-    return local_client(dynamodb.endpoint_url)
-
-
-def open_review(
-    scores: ModuleType, company_id: str, *, tenant: str = "acme", stage: str = "v2"
-) -> dict[str, Any]:
-    """Store two scores of a company 50 points apart; the second opens a pending review."""
-    request(
-        scores,
-        "POST",
-        "/scores",
-        stage=stage,
-        body=for_stage(company(company_id, level=40), stage),
-        tenant=tenant,
-    )
-    second = request(
-        scores,
-        "POST",
-        "/scores",
-        stage=stage,
-        body=for_stage(company(company_id, level=90), stage),
-        tenant=tenant,
-    )
-    assert second.body["requires_review"] is True, second
-    return dict(second.body)
-
-
-def list_reviews(
-    reviews: ModuleType,
-    *,
-    status: str | None = None,
-    tenant: str = "acme",
-    scopes: str = "reviews:read",
-    limit: int | None = None,
-    cursor: str | None = None,
-    stage: str = "v2",
-) -> Reply:
-    query = {}
-    if status is not None:
-        query["status"] = status
-    if limit is not None:
-        query["limit"] = str(limit)
-    if cursor is not None:
-        query["cursor"] = cursor
-    return request(reviews, "GET", "/reviews", stage=stage, tenant=tenant, scopes=scopes, query=query or None)
-
-
-def decide(
-    reviews: ModuleType,
-    review_id: str,
-    body: Any,
-    *,
-    tenant: str | None = "acme",
-    scopes: str = "reviews:decide",
-    key_id: str | None = None,
-    stage: str = "v2",
-) -> Reply:
-    authorizer = None
-    if tenant is not None:
-        key = key_id or f"key-{tenant}"
-        authorizer = {"tenant_id": tenant, "scopes": scopes, "key_id": key, "principalId": key}
-    event = api_event(
-        "POST",
-        f"/reviews/{review_id}/decision",
-        stage=stage,
-        body=body,
-        path_parameters={"review_id": review_id},
-        resource="/reviews/{review_id}/decision",
-        authorizer=authorizer,
-    )
-    return invoke(reviews, event)
-
-
-def read_score(scores: ModuleType, score_id: str, tenant: str = "acme") -> Reply:
-    return request(
-        scores,
-        "GET",
-        f"/scores/{score_id}",
-        tenant=tenant,
-        scopes="scores:read",
-        path_parameters={"score_id": score_id},
-        resource="/scores/{score_id}",
-    )
-
-
-def ids(reply: Reply) -> list[str]:
-    return [str(item["review_id"]) for item in reply.body["items"]]
 
 
 # ---------------------------------------------------------------- listing
@@ -223,119 +118,6 @@ def test_the_scores_review_status_follows_the_decision(scores: ModuleType, revie
     assert rejected["review"]["status"] == "rejected"
     assert approved["requires_review"] is True
     assert ids(list_reviews(reviews, status="rejected")) == [rejected_score["review"]["review_id"]]
-
-
-def post_score(scores: ModuleType, company_id: str, level: int) -> dict[str, Any]:
-    reply = request(scores, "POST", "/scores", stage="v1", body=for_v1(company(company_id, level=level)))
-    assert reply.status == 201, reply
-    return dict(reply.body)
-
-
-def company_pointer(company_id: str) -> scores_dal.Pointer:
-    return scores_dal.pointer("acme", company_id, "v1.0", "ScoresTable")
-
-
-def review_of(stored: dict[str, Any]) -> str:
-    assert stored["requires_review"] is True, stored
-    return str(stored["review"]["review_id"])
-
-
-def test_a_rejected_jump_resubmitted_opens_a_review_again(scores: ModuleType, reviews: ModuleType) -> None:
-    post_score(scores, "alpha", 40)
-    rejected = post_score(scores, "alpha", 90)
-    assert decide(reviews, review_of(rejected), {"decision": "reject"}, stage="v1").status == 200
-
-    resubmitted = post_score(scores, "alpha", 90)
-
-    assert resubmitted["requires_review"] is True
-    (reason,) = resubmitted["review"]["reasons"]
-    assert (reason["code"], reason["previous"], reason["current"]) == ("score_change", 40, 90)
-    assert len(ids(list_reviews(reviews, status="pending", stage="v1"))) == 1
-
-
-def test_a_rejected_jump_walked_up_in_small_steps_still_opens_a_review(
-    scores: ModuleType, reviews: ModuleType
-) -> None:
-    post_score(scores, "alpha", 40)
-    assert (
-        decide(reviews, review_of(post_score(scores, "alpha", 90)), {"decision": "reject"}, stage="v1").status
-        == 200
-    )
-
-    steps = [post_score(scores, "alpha", level)["requires_review"] for level in (50, 56)]
-
-    assert steps == [False, True]  # 56 drifted 16 from 40, the last approved (here: first) score
-
-
-def test_an_approved_jump_becomes_the_new_baseline(scores: ModuleType, reviews: ModuleType) -> None:
-    post_score(scores, "alpha", 40)
-    approved = post_score(scores, "alpha", 90)
-    assert decide(reviews, review_of(approved), {"decision": "approve"}, stage="v1").status == 200
-
-    near = post_score(scores, "alpha", 80)  # 10 from the approved 90, 40 from the first score
-    far = post_score(scores, "alpha", 60)  # 20 from 80 and 30 from 90
-
-    assert near["requires_review"] is False
-    assert far["requires_review"] is True
-    assert [reason["previous"] for reason in far["review"]["reasons"]] == [80]
-
-
-def test_an_approved_jump_anchors_the_drift(scores: ModuleType, reviews: ModuleType) -> None:
-    post_score(scores, "alpha", 40)
-    assert (
-        decide(
-            reviews, review_of(post_score(scores, "alpha", 90)), {"decision": "approve"}, stage="v1"
-        ).status
-        == 200
-    )
-
-    steps = [post_score(scores, "alpha", level) for level in (80, 70)]
-
-    assert [step["requires_review"] for step in steps] == [False, True]
-    assert steps[1]["review"]["reasons"][0]["code"] == "score_drift"
-    assert steps[1]["review"]["reasons"][0]["previous"] == 90
-
-
-def test_approving_an_older_jump_never_moves_the_baseline_back(
-    scores: ModuleType, reviews: ModuleType, db: Any
-) -> None:
-    post_score(scores, "alpha", 40)
-    older = post_score(scores, "alpha", 90)  # pending
-    accepted = post_score(scores, "alpha", 50)  # 10 from 40: accepted, the newer baseline
-
-    assert decide(reviews, review_of(older), {"decision": "approve"}, stage="v1").status == 200
-
-    pointer = company_pointer("alpha")
-    assert pointer.latest == pointer.baseline
-    assert pointer.baseline is not None
-    assert pointer.baseline.score_id == accepted["score_id"]
-    assert pointer.anchor is not None
-    assert pointer.anchor.score_id == older["score_id"]
-
-
-def test_an_approval_that_races_a_new_score_is_decided_on_the_new_pointer(
-    scores: ModuleType, reviews: ModuleType, db: Any
-) -> None:
-    post_score(scores, "alpha", 40)
-    jump = post_score(scores, "alpha", 90)
-    racing: list[dict[str, Any]] = []
-
-    def score_lands_first(**_: Any) -> None:
-        # A new score of the company is stored between our read of its pointer and our transaction.
-        if not racing:
-            racing.append({})
-            racing[0] = post_score(scores, "alpha", 95)
-
-    dynamodb_client().meta.events.register_first("before-call.dynamodb.TransactWriteItems", score_lands_first)
-
-    approved = decide(reviews, review_of(jump), {"decision": "approve"}, stage="v1")
-
-    assert approved.status == 200, approved
-    pointer = company_pointer("alpha")
-    assert pointer.latest is not None
-    assert pointer.anchor is not None
-    assert pointer.latest.score_id == racing[0]["score_id"]  # the newest score stays the latest
-    assert pointer.anchor.score_id == jump["score_id"]  # and the approval still took effect
 
 
 def test_the_reviewer_is_the_callers_key(scores: ModuleType, reviews: ModuleType, db: Any) -> None:

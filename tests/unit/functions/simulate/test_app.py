@@ -1,47 +1,30 @@
 """The simulate function end to end: API Gateway events in, scores or problem+json out.
 
-Acceptance of the scoring contract over the HTTP layer (worked example on both stages), what-if
-parameters, every validation rule a caller can hit, auth, and the promise that a simulation is
-exactly the computation a stored score runs, stored nowhere.
+Acceptance of the scoring contract over the HTTP layer (the worked example on both stages), what-if
+parameters and auth; validation, individuals and the promise that a simulation equals the stored
+score have their own test_app_*.py.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from orgair.scoring.models import V2_ONLY_INPUTS
-from support.lambda_events import ROOT, load_function
+from support.lambda_events import ROOT
+from support.scores_api import simulate_score
 from support.scoring_requests import (
     DIMENSIONS,
     WORKED_EXAMPLE,
-    Reply,
-    company,
     count_items,
-    for_stage,
-    for_v1,
     invoke,
     local_client,
-    request,
 )
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
-SECTORS = (
-    "technology",
-    "financial_services",
-    "healthcare",
-    "business_services",
-    "retail",
-    "manufacturing",
-    "other",
-)
 DEFAULT_WEIGHTS = {
     "data_infrastructure": 0.18,
     "ai_governance": 0.15,
@@ -51,34 +34,6 @@ DEFAULT_WEIGHTS = {
     "use_case_portfolio": 0.12,
     "culture": 0.1,
 }
-
-
-@pytest.fixture(scope="module")
-def simulate() -> ModuleType:
-    return load_function("simulate")
-
-
-def simulate_score(
-    module: ModuleType,
-    body: Any,
-    *,
-    stage: str = "v2",
-    tenant: str | None = "acme",
-    scopes: str = "scores:read",
-) -> Reply:
-    return request(
-        module,
-        "POST",
-        "/scores/simulate",
-        stage=stage,
-        body=for_stage(body, stage),
-        tenant=tenant,
-        scopes=scopes,
-    )
-
-
-def score_person(module: ModuleType, body: Any, *, scopes: str = "scores:write") -> Reply:
-    return request(module, "POST", "/individuals/scores", body=body, scopes=scopes)
 
 
 # ---------------------------------------------------------------- acceptance: the worked example
@@ -264,196 +219,6 @@ def test_weights_not_summing_to_one_name_only_the_weights_object(simulate: Modul
     assert "1.32" in weights_error
 
 
-# ---------------------------------------------------------------- validation of the company
-
-
-def test_a_dimension_of_120_is_422_naming_the_dotted_field(simulate: ModuleType) -> None:
-    body = {**WORKED_EXAMPLE, "dimensions": {**WORKED_EXAMPLE["dimensions"], "data_infrastructure": 120}}
-    reply = simulate_score(simulate, body)
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == ["dimensions.data_infrastructure"]
-    assert reply.body["type"].endswith("/validation-error")
-
-
-def test_a_missing_dimension_is_422_and_never_filled_in(simulate: ModuleType) -> None:
-    dimensions = {key: value for key, value in WORKED_EXAMPLE["dimensions"].items() if key != "culture"}
-    reply = simulate_score(simulate, {**WORKED_EXAMPLE, "dimensions": dimensions})
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == ["dimensions.culture"]
-
-
-def test_an_unknown_sector_is_422_whose_message_lists_the_sectors(simulate: ModuleType) -> None:
-    reply = simulate_score(simulate, {**WORKED_EXAMPLE, "sector": "aerospace"})
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == ["sector"]
-    message = reply.body["errors"][0]["message"]
-    assert all(sector in message for sector in SECTORS)
-
-
-def test_the_sector_is_matched_case_insensitively(simulate: ModuleType) -> None:
-    reply = simulate_score(simulate, {**WORKED_EXAMPLE, "sector": "TECHNOLOGY"})
-
-    assert (reply.status, reply.body.get("org_air"), reply.body.get("sector")) == (200, 72.639, "technology")
-
-
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"timing_factor": 1.5}, "timing_factor"),
-        ({"timing_factor": 0.79}, "timing_factor"),
-        ({"talent_concentration": 1.01}, "talent_concentration"),
-        ({"market_cap_percentile": -0.1}, "market_cap_percentile"),
-        ({"alignment": 0}, "alignment"),
-        ({"hr_baseline": 100.5}, "hr_baseline"),
-        ({"evidence_count": -1}, "evidence_count"),
-        ({"evidence_count": 3.0}, "evidence_count"),
-        ({"evidence_count": True}, "evidence_count"),
-        ({"confidence_level": 0.8}, "confidence_level"),
-        ({"target_org_air": 101}, "target_org_air"),
-        ({"company_id": "no spaces allowed"}, "company_id"),
-        ({"company_id": ""}, "company_id"),
-        ({"company_id": "x" * 65}, "company_id"),
-        ({"unexpected": 1}, "unexpected"),
-        ({"dimensions": {**WORKED_EXAMPLE["dimensions"], "vision": 50}}, "dimensions.vision"),
-        ({"dimensions": {**WORKED_EXAMPLE["dimensions"], "talent": "82"}}, "dimensions.talent"),
-        ({"dimensions": {**WORKED_EXAMPLE["dimensions"], "talent": None}}, "dimensions.talent"),
-        ({"dimensions": {**WORKED_EXAMPLE["dimensions"], "talent": True}}, "dimensions.talent"),
-        ({"talent_concentration": "0.12"}, "talent_concentration"),
-    ],
-)
-def test_an_input_outside_its_domain_is_422_naming_the_field(
-    simulate: ModuleType, change: dict[str, Any], field: str
-) -> None:
-    reply = simulate_score(simulate, {**WORKED_EXAMPLE, **change})
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == [field]
-
-
-def test_every_bad_field_is_reported_in_one_problem(simulate: ModuleType) -> None:
-    body = {
-        **WORKED_EXAMPLE,
-        "company_id": "bad id",
-        "timing_factor": 1.5,
-        "dimensions": {**WORKED_EXAMPLE["dimensions"], "talent": "80"},
-    }
-    reply = simulate_score(simulate, body)
-
-    assert reply.is_problem(422), reply
-    assert sorted(reply.fields()) == ["company_id", "dimensions.talent", "timing_factor"]
-
-
-@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_malformed_json_400(simulate: ModuleType, constant: str) -> None:
-    text = (
-        f'{{"company_id": "c1", "sector": "technology", "dimensions": {{"data_infrastructure": {constant}, '
-        '"ai_governance": 75, "technology_stack": 85, "talent": 82, "leadership": 78, '
-        '"use_case_portfolio": 70, "culture": 72}}'
-    )
-    reply = simulate_score(simulate, text)
-
-    assert reply.is_problem(400), reply
-    assert reply.body["type"].endswith("/malformed-request")
-
-
-def test_a_body_that_is_not_json_is_400(simulate: ModuleType) -> None:
-    assert simulate_score(simulate, "{not json").is_problem(400)
-
-
-def test_a_huge_exponent_is_refused_not_scored(simulate: ModuleType) -> None:
-    text = '{"company_id": "c1", "sector": "technology", "dimensions": {"data_infrastructure": 1e400}}'
-    reply = simulate_score(simulate, text)
-
-    assert reply.status in {400, 422}, reply
-    assert "org_air" not in reply.body
-
-
-# ---------------------------------------------------------------- individuals
-
-
-def test_an_individual_with_domain_expertise_given_directly(simulate: ModuleType) -> None:
-    reply = score_person(
-        simulate, {"ai_fluency": 70, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50}
-    )
-
-    assert reply.status == 200, reply
-    # V^R = 0.45*70 + 0.35*50 + 0.20*60 = 61; S = 61*65/100*1 = 39.65;
-    # AI-R = 0.6*61 + 0.4*65 + 0.15*39.65 = 68.5475
-    assert (reply.body["vr"], reply.body["synergy"], reply.body["ai_r"]) == (61, 39.65, 68.5475)
-    assert reply.body["domain_expertise_source"] == "given"
-    assert [item["field"] for item in reply.body["assumptions"]] == ["alignment"]
-
-
-def test_an_individual_with_expertise_from_experience(simulate: ModuleType) -> None:
-    body = {
-        "ai_fluency": 70,
-        "adaptive_capacity": 60,
-        "hr": 65,
-        "education_level": "Master",
-        "years_experience": 8,
-        "specialisation": 0.9,
-    }
-    reply = score_person(simulate, body)
-
-    assert reply.status == 200, reply
-    expertise = 0.85 * (1 - math.exp(-0.15 * 8)) * 0.9 * 100
-    assert reply.body["domain_expertise_source"] == "experience"
-    assert reply.body["domain_expertise"] == pytest.approx(expertise, abs=5e-5)
-    vr = 0.45 * 70 + 0.35 * expertise + 0.20 * 60
-    assert reply.body["ai_r"] == pytest.approx(0.6 * vr + 0.4 * 65 + 0.15 * vr * 0.65, abs=1e-4)
-
-
-def test_an_individual_with_both_expertise_forms_is_422(simulate: ModuleType) -> None:
-    body = {
-        "ai_fluency": 70,
-        "adaptive_capacity": 60,
-        "hr": 65,
-        "domain_expertise": 50,
-        "specialisation": 0.9,
-    }
-    reply = score_person(simulate, body)
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == ["domain_expertise"]
-
-
-def test_an_individual_with_an_incomplete_experience_form_names_the_missing_field(
-    simulate: ModuleType,
-) -> None:
-    body = {
-        "ai_fluency": 70,
-        "adaptive_capacity": 60,
-        "hr": 65,
-        "education_level": "phd",
-        "specialisation": 1,
-    }
-    reply = score_person(simulate, body)
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == ["years_experience"]
-
-
-def test_an_individual_out_of_range_is_422_naming_the_field(simulate: ModuleType) -> None:
-    reply = score_person(
-        simulate, {"ai_fluency": 170, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50}
-    )
-
-    assert reply.is_problem(422), reply
-    assert reply.fields() == ["ai_fluency"]
-
-
-def test_an_individual_body_that_is_not_an_object_is_422(simulate: ModuleType) -> None:
-    assert score_person(simulate, [1, 2, 3]).is_problem(422)
-
-
-def test_scoring_an_individual_needs_scores_write(simulate: ModuleType) -> None:
-    body = {"ai_fluency": 70, "adaptive_capacity": 60, "hr": 65, "domain_expertise": 50}
-    assert score_person(simulate, body, scopes="scores:read").is_problem(403)
-
-
 # ---------------------------------------------------------------- authentication
 
 
@@ -483,97 +248,3 @@ def test_the_committed_sample_event_is_served(simulate: ModuleType) -> None:
     assert reply.status == 200, reply
     assert (reply.body["parameters"]["alpha"], reply.body["parameters"]["lambda"]) == (0.65, 0.3)
     assert reply.header("X-Correlation-ID") == "sample-correlation-id"
-
-
-# ---------------------------------------------------------------- simulate == stored
-
-
-def storable(value: float) -> bool:
-    """DynamoDB holds no magnitude below 1e-130, so storing refuses those (simulating does not)."""
-    return value == 0 or value >= 1e-100
-
-
-unit = st.floats(min_value=0, max_value=1, allow_nan=False).filter(storable)
-score = st.one_of(
-    st.integers(min_value=0, max_value=100),
-    st.floats(min_value=0, max_value=100, allow_nan=False).filter(storable),
-    st.decimals(min_value=0, max_value=100, places=4).map(float),
-)
-optional_inputs = st.fixed_dictionaries(
-    {},
-    optional={
-        "talent_concentration": unit,
-        "market_cap_percentile": unit,
-        "hr_baseline": score,
-        "alignment": st.floats(min_value=1e-100, max_value=1, allow_nan=False),
-        "timing_factor": st.floats(min_value=0.8, max_value=1.2, allow_nan=False),
-        "evidence_count": st.integers(min_value=0, max_value=400),
-        "confidence_level": st.sampled_from([0.9, 0.95, 0.99]),
-        "target_org_air": score,
-    },
-)
-companies = st.builds(
-    lambda company_id, sector, dimensions, optional: {
-        "company_id": company_id,
-        "sector": sector,
-        "dimensions": dimensions,
-        **optional,
-    },
-    st.from_regex(r"[A-Za-z0-9._-]{1,20}", fullmatch=True),
-    st.sampled_from(SECTORS).flatmap(lambda name: st.sampled_from([name, name.upper(), name.title()])),
-    st.fixed_dictionaries(dict.fromkeys(DIMENSIONS, score)),
-    optional_inputs,
-)
-
-
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(body=companies)
-def test_simulate_returns_exactly_the_result_a_stored_score_keeps(
-    simulate: ModuleType, dynamodb: EmbeddedDynamoDB, body: dict[str, Any]
-) -> None:
-    scores = load_scores()
-    simulated = simulate_score(simulate, body)
-    stored = request(scores, "POST", "/scores", body=body)
-    read = request(
-        scores,
-        "GET",
-        f"/scores/{stored.body['score_id']}",
-        path_parameters={"score_id": stored.body["score_id"]},
-    )
-
-    assert simulated.status == 200, simulated
-    assert stored.status == 201, stored
-    assert stored.body["result"] == simulated.body
-    assert read.body["result"] == simulated.body
-
-
-_scores_module: list[ModuleType] = []
-
-
-def load_scores() -> ModuleType:
-    if not _scores_module:
-        _scores_module.append(load_function("scores"))
-    return _scores_module[0]
-
-
-def test_simulate_on_v1_equals_the_stored_v1_score(simulate: ModuleType, dynamodb: EmbeddedDynamoDB) -> None:
-    body = company("v1-co", talent_concentration=0.4)
-    simulated = simulate_score(simulate, body, stage="v1")
-    stored = request(load_scores(), "POST", "/scores", stage="v1", body=for_v1(body))
-
-    assert (simulated.status, stored.status) == (200, 201)
-    assert stored.body["result"] == simulated.body
-
-
-def test_v1_simulation_refuses_v2_only_parameters_and_inputs_naming_each(simulate: ModuleType) -> None:
-    body = {**WORKED_EXAMPLE, "parameters": {"alpha": 0.6, "lambda": 0.2, "dimension_weights": None}}
-    reply = request(simulate, "POST", "/scores/simulate", stage="v1", body=body)
-
-    assert reply.is_problem(422), reply
-    v2_inputs = [key for key in WORKED_EXAMPLE if key in V2_ONLY_INPUTS]
-    assert sorted(reply.fields()) == sorted([*v2_inputs, "parameters.alpha", "parameters.lambda"])
-    assert simulate_score(simulate, {**body, "parameters": {"alpha": 0.6}}, stage="v2").status == 200

@@ -60,13 +60,19 @@ def spend(gateway: LlmGateway, micros: int) -> None:
     ledger.settle(hold, Usage(output_tokens=micros // 10), outcome="ok")
 
 
+def tenant_spent(make_gateway: Any, micros: int) -> LlmGateway:
+    """A gateway whose tenant acme has a 1 USD daily budget and has spent `micros` of it today."""
+    gateway: LlmGateway = make_gateway()
+    gateway.ledger.store.set_tenant_limit("acme", 1_000_000, gateway.ledger.clock())
+    spend(gateway, micros)
+    return gateway
+
+
 def test_at_80_percent_of_the_tenant_budget_the_next_call_runs_on_the_cheaper_model_and_says_so(
     provider: respx.MockRouter, make_gateway: Any
 ) -> None:
     route = provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
-    gateway: LlmGateway = make_gateway()
-    gateway.ledger.store.set_tenant_limit("acme", 1_000_000, gateway.ledger.clock())
-    spend(gateway, 800_000)
+    gateway = tenant_spent(make_gateway, 800_000)
 
     result = gateway.complete_json(request(), DimensionRatings, deadline=Deadline.within(25))
 
@@ -86,9 +92,7 @@ def test_just_below_80_percent_the_default_model_is_used(
     provider: respx.MockRouter, make_gateway: Any
 ) -> None:
     route = provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
-    gateway: LlmGateway = make_gateway()
-    gateway.ledger.store.set_tenant_limit("acme", 1_000_000, gateway.ledger.clock())
-    spend(gateway, 799_990)
+    gateway = tenant_spent(make_gateway, 799_990)
 
     result = gateway.complete_json(request(), DimensionRatings, deadline=Deadline.within(25))
 
@@ -100,9 +104,7 @@ def test_the_routing_decision_is_a_metric_with_reason_and_scope_kind(
     provider: respx.MockRouter, make_gateway: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
-    gateway: LlmGateway = make_gateway()
-    gateway.ledger.store.set_tenant_limit("acme", 1_000_000, gateway.ledger.clock())
-    spend(gateway, 900_000)
+    gateway = tenant_spent(make_gateway, 900_000)
     capsys.readouterr()
 
     gateway.complete_json(request(), DimensionRatings, deadline=Deadline.within(25))
@@ -120,9 +122,7 @@ def test_when_even_the_cheaper_models_reservation_is_not_admitted_it_is_a_429_an
     provider: respx.MockRouter, make_gateway: Any
 ) -> None:
     route = provider.post(OPENAI_URL).mock(return_value=openai_reply(RATINGS))
-    gateway: LlmGateway = make_gateway()
-    gateway.ledger.store.set_tenant_limit("acme", 1_000_000, gateway.ledger.clock())
-    spend(gateway, 999_800)
+    gateway = tenant_spent(make_gateway, 999_800)
 
     with pytest.raises(BudgetExceeded) as refused:
         gateway.complete_json(request(), DimensionRatings, deadline=Deadline.within(25))

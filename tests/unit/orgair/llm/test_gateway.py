@@ -15,7 +15,6 @@ from orgair.costs.ledger import CostLedger
 from orgair.errors import BudgetExceeded, DependencyUnavailable, UnknownModelPrice, UpstreamInvalid
 from orgair.llm.answers import parse_retry_after
 from orgair.llm.breaker import BreakerRegistry
-from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
 from orgair.transport import Deadline
 from pydantic import BaseModel, Field
@@ -26,6 +25,7 @@ from support.llm import (
     ANTHROPIC_URL,
     OPENAI_URL,
     anthropic_reply,
+    assessment_request,
     mocked_providers,
     openai_reply,
     provider_error,
@@ -41,14 +41,7 @@ class Verdict(BaseModel):
     score: int = Field(ge=0, le=100)
 
 
-REQUEST = LlmRequest(
-    tenant_id="acme",
-    purpose="assessment",
-    correlation_id="corr-1",
-    request_id="api-req-1",
-    system="You rate readiness.",
-    user="Evidence: the company runs a data platform.",
-)
+REQUEST = assessment_request()
 
 
 @pytest.fixture

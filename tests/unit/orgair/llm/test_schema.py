@@ -7,6 +7,7 @@ from typing import Any, Literal
 import pytest
 from orgair.llm.schema import UnsupportedSchema, strict_schema
 from orgair.logic.assessments import DimensionRatings
+from orgair.scoring import DIMENSION_NAMES
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -105,15 +106,8 @@ def test_the_assessment_answer_converts_with_all_seven_dimensions_required() -> 
     output = strict_schema(DimensionRatings)
 
     assert output.name == "DimensionRatings"
-    assert output.schema["required"] == [
-        "data_infrastructure",
-        "ai_governance",
-        "technology_stack",
-        "talent",
-        "leadership",
-        "use_case_portfolio",
-        "culture",
-    ]
+    assert output.schema["required"] == list(DIMENSION_NAMES)
+    assert len(DIMENSION_NAMES) == 7
     rating = output.schema["properties"]["talent"]
     assert rating["required"] == ["score", "rationale"]
     assert rating["properties"]["rationale"]["description"] == "Constraints: minLength 1, maxLength 600."

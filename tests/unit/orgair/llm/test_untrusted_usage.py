@@ -14,12 +14,18 @@ from orgair.business_metrics import ANOMALOUS_PROVIDER_USAGE
 from orgair.costs.budget import GLOBAL_SCOPE, tenant_scope
 from orgair.costs.ledger import MAX_RECORDED_TOKENS, CostLedger
 from orgair.llm.breaker import BreakerRegistry
-from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
 from orgair.transport import Deadline
 from pydantic import BaseModel
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
-from support.llm import ANTHROPIC_URL, OPENAI_URL, anthropic_reply, mocked_providers, openai_reply
+from support.llm import (
+    ANTHROPIC_URL,
+    OPENAI_URL,
+    anthropic_reply,
+    assessment_request,
+    mocked_providers,
+    openai_reply,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -28,17 +34,6 @@ GOOD = {"label": "ready"}
 
 class Verdict(BaseModel):
     label: str
-
-
-def request(tenant: str) -> LlmRequest:
-    return LlmRequest(
-        tenant_id=tenant,
-        purpose="assessment",
-        correlation_id="corr-1",
-        request_id="api-req-1",
-        system="You rate readiness.",
-        user="Evidence: the company runs a data platform.",
-    )
 
 
 @pytest.fixture
@@ -77,7 +72,7 @@ def test_a_reply_claiming_more_than_the_reservation_is_settled_at_it_flagged_and
 ) -> None:
     provider.post(OPENAI_URL).mock(return_value=reply)
 
-    result = gateway.complete_json(request("acme"), Verdict, deadline=Deadline.within(25))
+    result = gateway.complete_json(assessment_request("acme"), Verdict, deadline=Deadline.within(25))
 
     (line,) = lines(gateway, "acme")
     assert result.value == Verdict(label="ready")
@@ -104,7 +99,7 @@ def test_a_reply_within_the_reservation_is_settled_as_reported_and_not_flagged(
         sleep=lambda _: None,
     )
 
-    gateway.complete_json(request("acme"), Verdict, deadline=Deadline.within(25))
+    gateway.complete_json(assessment_request("acme"), Verdict, deadline=Deadline.within(25))
 
     (line,) = lines(gateway, "acme")
     assert line.anomalous is False
@@ -122,9 +117,9 @@ def test_an_absurd_reply_for_one_tenant_leaves_the_others_admitted(
         *[openai_reply(GOOD, prompt_tokens=100, completion=20) for _ in range(5)],
     ]
 
-    gateway.complete_json(request("greedy"), Verdict, deadline=Deadline.within(25))
+    gateway.complete_json(assessment_request("greedy"), Verdict, deadline=Deadline.within(25))
     others = [
-        gateway.complete_json(request(f"other-{index}"), Verdict, deadline=Deadline.within(25))
+        gateway.complete_json(assessment_request(f"other-{index}"), Verdict, deadline=Deadline.within(25))
         for index in range(5)
     ]
 

@@ -1,11 +1,11 @@
-"""bench/independent.py: its paired ratios and its within-15 % verdict against bench/results.json,
+"""bench/independent_ratios.py: the paired ratios of `make bench-independent` and its within-15 % verdict against bench/results.json,
 on fixed numbers."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.independent import FLOOR_LABEL, compare, paired_median_ratio, published_ratios
+from bench.independent_ratios import FLOOR_LABEL, compare, paired_median_ratio, published_ratios
 
 
 def test_a_ratio_within_15_percent_of_the_published_one_agrees() -> None:
