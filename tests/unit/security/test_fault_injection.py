@@ -26,8 +26,8 @@ from orgair.auth.keys import register_key
 from orgair.aws import dynamodb_client
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
-from orgair.costs.records import AlertRecord
 from orgair.llm import breaker
+from orgair.records.costs import AlertRecord
 from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
 from orgair.transport import reset_http_client

@@ -29,12 +29,12 @@ from orgair.costs.budget import (
     tenant_scope,
     utilisation,
 )
-from orgair.costs.ledger import CostLedger, ShareFigures
+from orgair.costs.ledger import CostLedger
 from orgair.costs.money import MICROS_PER_USD, format_usd, parse_usd
-from orgair.costs.records import Counter
-from orgair.dal.costs import BudgetChange, BudgetSetting
+from orgair.costs.tenant_costs import ShareFigures
 from orgair.errors import FieldError, NotFound, ValidationFailed
 from orgair.pagination import decode_cursor, encode_cursor
+from orgair.records.costs import BudgetChange, BudgetSetting, Counter
 
 MAX_TENANT_DAILY_BUDGET_USD: Final = Decimal(1_000_000)
 """The largest per-tenant daily budget an operator may set (a typo guard, far above any real one)."""

@@ -32,8 +32,8 @@ from orgair.costs.budget import (
 )
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import usd_to_micros_floor
-from orgair.costs.records import AlertRecord, Counter, LedgerLine
 from orgair.observability import logger
+from orgair.records.costs import AlertRecord, Counter, LedgerLine
 
 CLAIM_LEASE: Final = timedelta(minutes=5)
 """Longer than any run of the check can take; after it a claimed-but-unconfirmed alert is re-sent."""

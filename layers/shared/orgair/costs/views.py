@@ -15,13 +15,14 @@ from orgair import response_examples as ex
 from orgair.costs.alerts import alert_payload
 from orgair.costs.budget import day_of
 from orgair.costs.check import CheckReport
-from orgair.costs.ledger import CostSummary, EntriesPage, UsageReport
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, LedgerLine
+from orgair.costs.reported import UsageReport
+from orgair.costs.tenant_costs import CostSummary, EntriesPage
 from orgair.errors import FieldError, ValidationFailed
 from orgair.jsontypes import IsoDay
 from orgair.models.scores import DegradedView
+from orgair.records.costs import AlertRecord, LedgerLine
 from orgair.timestamps import Timestamp, rfc3339
 
 Money = str

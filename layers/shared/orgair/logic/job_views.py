@@ -8,7 +8,7 @@ from typing import Any
 
 from orgair.costs.job_budget import job_position
 from orgair.costs.money import format_usd
-from orgair.dal.costs import CostsStore
+from orgair.dal.costs import CostsRepository
 from orgair.dal.jobs import JobsRepository
 from orgair.errors import (
     FieldError,
@@ -46,7 +46,7 @@ def _problem_view(problem: Mapping[str, Any] | None) -> ItemProblem | None:
     )
 
 
-def job_view(job: JobRecord, store: CostsStore, tasks: Iterable[CompanyTask] | None = None) -> JobView:
+def job_view(job: JobRecord, store: CostsRepository, tasks: Iterable[CompanyTask] | None = None) -> JobView:
     position = job_position(store, job.job_id, job.day)
     counts = job.counts
     return JobView(
@@ -89,7 +89,7 @@ def job_view(job: JobRecord, store: CostsStore, tasks: Iterable[CompanyTask] | N
 
 def list_jobs(
     repo: JobsRepository,
-    store: CostsStore,
+    store: CostsRepository,
     settings: Settings,
     tenant_id: str,
     limit: int,

@@ -12,10 +12,10 @@ import pytest
 import respx
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
 from orgair.evidence.documents import MAX_STORED_BYTES, MAX_UPLOAD_BYTES
 from orgair.logic.assessments import PROMPT_VERSION
 from orgair.logic.scores import get_score
+from orgair.records.costs import CallMeta
 from orgair.settings import get_settings
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
 from support.evidence import evidence_bucket

@@ -11,8 +11,8 @@ from orgair.costs.budget import GLOBAL_SCOPE, forecast
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta
 from orgair.errors import ValidationFailed
+from orgair.records.costs import AlertRecord, CallMeta
 from support.costs import FakeClock
 
 MODEL = "gpt-4o-2024-08-06"
