@@ -27,11 +27,11 @@ from orgair.costs.budget import (
     next_utc_midnight,
     start_of_day,
     tenant_scope,
-    utilisation,
+    utilisation_text,
 )
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import MICROS_PER_USD, format_usd, parse_usd
-from orgair.costs.tenant_costs import ShareFigures
+from orgair.costs.tenant_costs import ShareFigures, UnderLimit
 from orgair.errors import FieldError, NotFound, ValidationFailed
 from orgair.pagination import decode_cursor, encode_cursor
 from orgair.records.costs import BudgetChange, BudgetSetting, Counter
@@ -63,8 +63,7 @@ def parse_daily_budget(text: str, field: str = "daily_usd") -> int:
 
 def share_of_global(committed_micros: int, global_limit_micros: int | None) -> str | None:
     """A tenant's committed amount as a fraction of the global limit (4 places, rounded down)."""
-    value = utilisation(committed_micros, global_limit_micros)
-    return None if value is None else format(value, "f")
+    return utilisation_text(committed_micros, global_limit_micros)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +76,7 @@ class TenantShare:
 
 
 @dataclass(frozen=True, slots=True)
-class GlobalBudgetStatus:
+class GlobalBudgetStatus(UnderLimit):
     day: date
     limit_micros: int | None
     counter: Counter
@@ -86,19 +85,9 @@ class GlobalBudgetStatus:
     shares: list[TenantShare]
     resets_at: datetime
 
-    @property
-    def available_micros(self) -> int | None:
-        return (
-            None if self.limit_micros is None else max(0, self.limit_micros - self.counter.committed_micros)
-        )
-
-    @property
-    def utilisation(self) -> str | None:
-        return share_of_global(self.counter.committed_micros, self.limit_micros)
-
 
 @dataclass(frozen=True, slots=True)
-class TenantBudgetStatus:
+class TenantBudgetStatus(UnderLimit):
     tenant_id: str
     day: date
     limit_micros: int | None
@@ -109,17 +98,6 @@ class TenantBudgetStatus:
     share: ShareFigures
     global_limit_micros: int | None
     history: list[BudgetChange]
-
-    @property
-    def available_micros(self) -> int | None:
-        return (
-            None if self.limit_micros is None else max(0, self.limit_micros - self.counter.committed_micros)
-        )
-
-    @property
-    def utilisation(self) -> str | None:
-        value = utilisation(self.counter.committed_micros, self.limit_micros)
-        return None if value is None else format(value, "f")
 
     @property
     def share_of_global(self) -> str | None:

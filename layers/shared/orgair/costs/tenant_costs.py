@@ -9,13 +9,14 @@ from typing import Final
 
 from orgair.costs.budget import (
     Forecast,
+    available,
     day_of,
     forecast,
     global_share_scope,
     next_utc_midnight,
     start_of_day,
     tenant_scope,
-    utilisation,
+    utilisation_text,
 )
 from orgair.costs.ledger_base import LedgerBase
 from orgair.errors import FieldError, ValidationFailed
@@ -24,11 +25,6 @@ from orgair.records.costs import AlertRecord, Counter, LedgerLine
 
 MAX_PAGE_SIZE: Final = 100
 DEFAULT_PAGE_SIZE: Final = 50
-
-
-def _utilisation_text(committed_micros: int, limit_micros: int | None) -> str | None:
-    value = utilisation(committed_micros, limit_micros)
-    return None if value is None else format(value, "f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +39,33 @@ class ModelSpend:
     output_tokens: int
 
 
+class UnderLimit:
+    """A day's counter under a limit (None: unlimited): how far it is used and what it still admits."""
+
+    __slots__ = ()
+    counter: Counter
+    limit_micros: int | None
+
+    @property
+    def utilisation(self) -> str | None:
+        return utilisation_text(self.counter.committed_micros, self.limit_micros)
+
+    @property
+    def available_micros(self) -> int | None:
+        return available(self.counter.committed_micros, self.limit_micros)
+
+
 @dataclass(frozen=True, slots=True)
-class ShareFigures:
+class ShareFigures(UnderLimit):
     """The tenant's share of `global`: what its own calls committed there, and the share's limit
     (today: from the settings; an earlier day: as recorded at that day's admissions, if any)."""
 
     counter: Counter
     limit_micros: int | None
 
-    @property
-    def utilisation(self) -> str | None:
-        return _utilisation_text(self.counter.committed_micros, self.limit_micros)
-
 
 @dataclass(frozen=True, slots=True)
-class CostSummary:
+class CostSummary(UnderLimit):
     scope: str
     day: date
     counter: Counter
@@ -67,10 +75,6 @@ class CostSummary:
     resets_at: datetime
     pricing_version: str
     global_share: ShareFigures
-
-    @property
-    def utilisation(self) -> str | None:
-        return _utilisation_text(self.counter.committed_micros, self.limit_micros)
 
 
 @dataclass(frozen=True, slots=True)
