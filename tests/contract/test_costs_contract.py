@@ -150,6 +150,25 @@ def test_a_hold_settles_once_correcting_every_scope_and_its_hour(repo: CostsRepo
     assert list(repo.open_holds(DAY)) == []
 
 
+def test_counters_never_go_below_zero_when_nothing_was_spent(repo: CostsRepository) -> None:
+    held = hold(estimate=1_000)
+    repo.reserve(held, admit(1_000), NOW)
+    assert repo.settle(held, line_of(held, 0, usage=Usage()), NOW)
+    repo.reserve_job("job:j1", "acme", DAY, admit(2_000), NOW)
+    spent = hold("f1", estimate=2_000, funded_by="job:j1")
+    repo.reserve_funded(spent, ceiling=0, now=NOW)
+
+    assert repo.release_job("job:j1", DAY, NOW) == 0, "a job whose calls hold all of it returns nothing"
+    assert repo.settle(spent, line_of(spent, 0, usage=Usage()), NOW)
+
+    for scope in SCOPES:
+        counter = repo.counter(scope, DAY)
+        assert (counter.committed_micros, counter.settled_micros) == (0, 0)
+        assert counter.settled_by_hour == {10: 0}
+    job = repo.counter("job:j1", DAY)
+    assert (job.committed_micros, job.settled_micros) == (0, 0)
+
+
 def test_open_holds_are_the_held_ones_of_the_day_and_optionally_only_the_expired(
     repo: CostsRepository,
 ) -> None:
