@@ -12,7 +12,7 @@ can be admitted for a tenant without a key, so no spending tenant is missing fro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -33,7 +33,7 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.money import MICROS_PER_USD, format_usd, parse_usd
 from orgair.costs.tenant_costs import ShareFigures, UnderLimit
 from orgair.errors import FieldError, NotFound, ValidationFailed
-from orgair.pagination import decode_cursor, encode_cursor
+from orgair.pagination import encode_cursor, page_position
 from orgair.records.costs import BudgetChange, BudgetSetting, Counter
 
 MAX_TENANT_DAILY_BUDGET_USD: Final = Decimal(1_000_000)
@@ -212,35 +212,16 @@ class BudgetAdmin:
         if tenant_id not in self.tenant_ids():
             raise NotFound(f"No tenant '{tenant_id}' has an API key or a budget.")
         [status] = self.tenant_statuses([tenant_id], day)
-        history = self.store.budget_history(tenant_id, HISTORY_LENGTH)
-        return TenantBudgetStatus(
-            tenant_id=status.tenant_id,
-            day=status.day,
-            limit_micros=status.limit_micros,
-            setting=status.setting,
-            counter=status.counter,
-            projection=status.projection,
-            share=status.share,
-            global_limit_micros=status.global_limit_micros,
-            history=history,
-        )
+        return replace(status, history=self.store.budget_history(tenant_id, HISTORY_LENGTH))
 
     def tenant_budgets(
         self, day: date, limit: int = DEFAULT_TENANT_PAGE, cursor: str | None = None
     ) -> TenantBudgetPage:
         """Tenants in id order, `limit` a page; the cursor is signed and bound to the day."""
-        if not 1 <= limit <= MAX_TENANT_PAGE:
-            raise ValidationFailed(
-                f"limit must be between 1 and {MAX_TENANT_PAGE}.",
-                errors=[FieldError("limit", f"must be between 1 and {MAX_TENANT_PAGE}")],
-            )
         secret = self.ledger.settings.signing_key()
-        start = decode_cursor(cursor, secret=secret, scope=_cursor_scope(day))
-        after = start.get("after") if start else None
-        if start is not None and not isinstance(after, str):
-            raise ValidationFailed(
-                "The cursor is not valid for this query.", errors=[FieldError("cursor", "invalid")]
-            )
+        after = page_position(
+            cursor, limit=limit, most=MAX_TENANT_PAGE, secret=secret, scope=_cursor_scope(day), field="after"
+        )
         remaining = [tenant for tenant in self.tenant_ids() if after is None or tenant > after]
         page = remaining[:limit]
         next_cursor = (

@@ -19,8 +19,7 @@ from orgair.costs.budget import (
     utilisation_text,
 )
 from orgair.costs.ledger_base import LedgerBase
-from orgair.errors import FieldError, ValidationFailed
-from orgair.pagination import decode_cursor, encode_cursor
+from orgair.pagination import encode_cursor, page_position
 from orgair.records.costs import AlertRecord, Counter, LedgerLine
 
 MAX_PAGE_SIZE: Final = 100
@@ -144,19 +143,9 @@ class TenantCosts(LedgerBase):
     def entries(
         self, tenant_id: str, day: date, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
     ) -> EntriesPage:
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise ValidationFailed(
-                f"limit must be between 1 and {MAX_PAGE_SIZE}.",
-                errors=[FieldError("limit", f"must be between 1 and {MAX_PAGE_SIZE}")],
-            )
         secret = self.settings.signing_key()
         scope = _cursor_scope(tenant_id, day)
-        start = decode_cursor(cursor, secret=secret, scope=scope)
-        after = start.get("sk") if start else None
-        if start is not None and not isinstance(after, str):
-            raise ValidationFailed(
-                "The cursor is not valid for this query.", errors=[FieldError("cursor", "invalid")]
-            )
+        after = page_position(cursor, limit=limit, most=MAX_PAGE_SIZE, secret=secret, scope=scope, field="sk")
         lines, last_sk = self.store.ledger_page(tenant_id, day, limit, after)
         next_cursor = encode_cursor({"sk": last_sk}, secret=secret, scope=scope) if last_sk else None
         return EntriesPage(day=day, lines=lines, next_cursor=next_cursor)
