@@ -127,7 +127,6 @@ class LedgerEntry(BaseModel):
 
     @classmethod
     def of(cls, line: LedgerLine) -> LedgerEntry:
-        degradation = line.meta.degradation
         return cls(
             call_id=line.call_id,
             timestamp=rfc3339(line.timestamp),
@@ -153,14 +152,7 @@ class LedgerEntry(BaseModel):
             kind=line.kind,
             corrects=line.corrects,
             price_row_id=line.price_row_id,
-            degraded=None
-            if degradation is None
-            else DegradedView(
-                reason=degradation.reason,
-                scope=degradation.scope,
-                threshold=degradation.threshold,
-                requested_model=degradation.requested_model,
-            ),
+            degraded=DegradedView.of(line.meta.degradation),
         )
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orgair import response_examples as ex
 from orgair.jsontypes import DocumentedAs, JsonNumber
+from orgair.records.costs import Degradation
 from orgair.scoring import (
     CompanyScoreInput,
     CompositeResult,
@@ -189,6 +190,18 @@ class DegradedView(_Model):
     scope: str
     threshold: str
     requested_model: str
+
+    @classmethod
+    def of(cls, degradation: Degradation | None) -> DegradedView | None:
+        """The view of a routing decision (None: the call ran on the model it asked for)."""
+        if degradation is None:
+            return None
+        return cls(
+            reason=degradation.reason,
+            scope=degradation.scope,
+            threshold=degradation.threshold,
+            requested_model=degradation.requested_model,
+        )
 
 
 class AssessmentLlmView(_Model):
