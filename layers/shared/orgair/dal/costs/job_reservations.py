@@ -42,7 +42,7 @@ class JobReservations(Settlement):
         outcome = self._transact(items, "reserving a job's budget")
         if isinstance(outcome, Committed):
             return Written()
-        return self._refused(outcome, 1, scopes, day) or Duplicate()
+        return self._refused(outcome, 1, scopes) or Duplicate()
 
     def reserve_funded(self, hold: Hold, ceiling: int, now: datetime) -> Admission:
         """Create a job-funded call's hold and draw its estimate from the job's reservation, at once

@@ -36,7 +36,7 @@ class Settlement(CostsTable):
         outcome = self._transact(items, "reserving budget")
         if isinstance(outcome, Committed):
             return Written()
-        return self._refused(outcome, 1, scopes, hold.day) or Duplicate()
+        return self._refused(outcome, 1, scopes) or Duplicate()
 
     def settle(self, hold: Hold, line: LedgerLine, now: datetime) -> bool:
         """held → settled, the ledger line, and every scope corrected by actual − estimate: at once.
@@ -161,7 +161,7 @@ class Settlement(CostsTable):
         outcome = self._transact(items, "recording reported usage")
         if isinstance(outcome, Committed):
             return Written()
-        refused = self._refused(outcome, 2, scopes, line.day)
+        refused = self._refused(outcome, 2, scopes)
         if refused is not None:
             return refused
         if outcome.index != 0:

@@ -68,19 +68,16 @@ class CostsTable:
         token = transaction_token(what, cast("Sequence[Mapping[str, Any]]", items))
         return transact(self._client, items, what, token=token)
 
+    @staticmethod
     def _refused(
-        self, outcome: ConditionFailed, first_scope: int, scopes: Sequence[ScopeUpdate], day: date
+        outcome: ConditionFailed, first_scope: int, scopes: Sequence[ScopeUpdate]
     ) -> ScopeRefused | None:
         """The scope a cancelled transaction's counters refused in (`first_scope`: the position of
         the first counter update), or None when an item before the counters failed."""
         position = outcome.index - first_scope
         if not 0 <= position < len(scopes):
             return None
-        refused = scopes[position]
-        committed = committed_of(outcome.item)
-        if committed is None:
-            committed = committed_of(self._get(counter_key(refused.scope, day), "reading a budget"))
-        return ScopeRefused(update=refused, committed_micros=committed)
+        return ScopeRefused(update=scopes[position], committed_micros=committed_of(outcome.item))
 
     def _counter_update(self, day: date, change: ScopeUpdate, now: datetime) -> TransactWriteItemTypeDef:
         names = {"#scope": "scope", "#day": "day"}
