@@ -131,12 +131,20 @@ class DimensionRatings(BaseModel):
 
 def assessment_cost(completion: StructuredCompletion[DimensionRatings]) -> AssessmentLlmView:
     """Where the assessment's spend is on the ledger: one line per attempt, under one parent request."""
+    degradation = completion.degradation
     return AssessmentLlmView(
         provider=completion.provider,
         model=completion.model,
         parent_request_id=completion.parent_request_id,
         cost=format_usd(completion.cost_micros),
-        degraded=DegradedView.of(completion.degradation),
+        degraded=None
+        if degradation is None
+        else DegradedView(
+            reason=degradation.reason,
+            scope=degradation.scope,
+            threshold=degradation.threshold,
+            requested_model=degradation.requested_model,
+        ),
         attempts=[
             AssessmentAttemptView(
                 attempt=attempt.attempt,

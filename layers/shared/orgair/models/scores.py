@@ -6,13 +6,12 @@ stage v1, v2.0 Org-AI-R on stage v2).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orgair import response_examples as ex
 from orgair.jsontypes import DocumentedAs, JsonNumber
-from orgair.records.costs import Degradation
 from orgair.scoring import (
     CompanyScoreInput,
     CompositeResult,
@@ -22,6 +21,9 @@ from orgair.scoring import (
 )
 from orgair.scoring.models import COMPANY_EXAMPLE, V2_ONLY_INPUTS, mark_only_in
 from orgair.timestamps import Timestamp
+
+if TYPE_CHECKING:
+    from orgair.records.costs import Degradation
 
 MAX_PORTFOLIO_COMPANIES = 500
 
@@ -193,7 +195,7 @@ class DegradedView(_Model):
 
     @classmethod
     def of(cls, degradation: Degradation | None) -> DegradedView | None:
-        """The view of a routing decision (None: the call ran on the model it asked for)."""
+        """A call's recorded degradation as shown; None where the call was not degraded."""
         if degradation is None:
             return None
         return cls(

@@ -6,20 +6,15 @@ from decimal import Decimal
 
 import pytest
 from orgair.dynamo.codec import (
-    flag,
     from_item,
     integer,
-    nested,
     number,
-    optional_integer,
     optional_text,
     storable,
     string,
-    string_list,
     string_set,
     strings,
     text,
-    texts,
     to_item,
     unstorable,
 )
@@ -82,25 +77,3 @@ def test_number_refuses_booleans_and_floats() -> None:
 def test_an_empty_set_is_refused_rather_than_failing_the_write() -> None:
     with pytest.raises(ValueError, match="empty set"):
         string_set([])
-
-
-def test_lists_flags_maps_and_optional_numbers_read_back_and_read_missing_as_empty() -> None:
-    item = {
-        "scopes": string_list(["global", "tenant:a", "global"]),
-        "none": string_list([]),
-        "count": number(0),
-        "anomalous": {"BOOL": True},
-        "degraded": {"M": {"scope": string("global"), "limit": number(5)}},
-    }
-    assert item["scopes"] == {"L": [{"S": "global"}, {"S": "tenant:a"}, {"S": "global"}]}
-    assert texts(item, "scopes") == ("global", "tenant:a", "global"), "a list keeps order and repeats"
-    assert texts(item, "none") == ()
-    assert texts(item, "missing") == ()
-    assert optional_integer(item, "count") == 0
-    assert optional_integer(item, "missing") is None
-    assert flag(item, "anomalous")
-    assert not flag(item, "missing")
-    inner = nested(item, "degraded")
-    assert inner is not None
-    assert (text(inner, "scope"), integer(inner, "limit")) == ("global", 5)
-    assert nested(item, "missing") is None
