@@ -15,9 +15,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from orgair.auth.principal import ADMIN_SCOPE
 from orgair.costs.admin import DEFAULT_TENANT_PAGE, MAX_TENANT_PAGE, BudgetAdmin
 from orgair.costs.budget_views import GlobalBudgetView, TenantBudgetDetailView, TenantBudgetsView
-from orgair.costs.ledger import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CostLedger
+from orgair.costs.ledger import CostLedger
 from orgair.costs.reconciliation.views import ReconciliationsView, ReconciliationView
-from orgair.costs.records import CallMeta
+from orgair.costs.tenant_costs import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from orgair.costs.views import (
     AlertsView,
     AlertView,
@@ -32,6 +32,7 @@ from orgair.dal.api_keys import ApiKeyTable
 from orgair.dal.reconciliations import ReconciliationStore
 from orgair.http import caller, correlation_id, create_app, header, make_handler, requires
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key
+from orgair.records.costs import CallMeta
 from orgair.settings import get_settings
 
 app = create_app()

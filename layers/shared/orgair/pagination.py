@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from orgair.errors import FieldError, ValidationFailed
@@ -57,3 +58,34 @@ def decode_cursor(cursor: str | None, *, secret: bytes, scope: str) -> dict[str,
     if not isinstance(start_key, dict):
         raise invalid
     return start_key
+
+
+def page_position(
+    cursor: str | None,
+    *,
+    limit: int,
+    most: int,
+    secret: bytes,
+    scope: str,
+    field: str,
+    accept: Callable[[str], bool] | None = None,
+) -> str | None:
+    """Where a page starts: the `field` a signed cursor of this query carries (None: the first page).
+
+    A limit outside 1..`most` is a 422 naming `limit`; a cursor of another query, or one whose
+    `field` is not a string (`accept`ed, when given), a 422 naming `cursor`.
+    """
+    if not 1 <= limit <= most:
+        raise ValidationFailed(
+            f"limit must be between 1 and {most}.",
+            errors=[FieldError("limit", f"must be between 1 and {most}")],
+        )
+    start = decode_cursor(cursor, secret=secret, scope=scope)
+    if start is None:
+        return None
+    position = start.get(field)
+    if not isinstance(position, str) or (accept is not None and not accept(position)):
+        raise ValidationFailed(
+            "The cursor is not valid for this query.", errors=[FieldError("cursor", "invalid")]
+        )
+    return position

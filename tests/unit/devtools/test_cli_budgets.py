@@ -15,8 +15,8 @@ from orgair.costs.budget import global_share_scope, tenant_scope
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
 from orgair.dal.costs import CostsStore
+from orgair.records.costs import CallMeta
 from support.costs import cost_settings
 
 from devtools.cli import main

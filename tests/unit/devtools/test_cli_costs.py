@@ -19,8 +19,8 @@ from orgair.costs.corrections import rederive_total
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import PriceTable, Usage, price_table
-from orgair.costs.records import CallMeta
 from orgair.dal.costs import CostsStore
+from orgair.records.costs import CallMeta
 from support.costs import FakeClock, cost_settings
 
 from devtools.cli import main

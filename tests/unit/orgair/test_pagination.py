@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from orgair.errors import ValidationFailed
-from orgair.pagination import decode_cursor, encode_cursor
+from orgair.pagination import decode_cursor, encode_cursor, page_position
 
 SECRET = b"a-test-secret-of-at-least-32-bytes!!"
 SCOPE = "acme|history|c1|v2.0"
@@ -112,3 +112,32 @@ def test_a_correctly_signed_payload_that_is_not_a_start_key_is_refused() -> None
     assert decode_cursor(signed(json.dumps(START).encode()), secret=SECRET, scope=SCOPE) == START
     for payload in (b"[1, 2]", b'"pk"', b"not json", b"\xff\xfe"):
         refused(signed(payload))
+
+
+def position(cursor: str | None, limit: int = 10, **options: Any) -> str | None:
+    return page_position(cursor, limit=limit, most=100, secret=SECRET, scope=SCOPE, field="after", **options)
+
+
+def test_a_page_starts_where_its_cursor_says_or_at_the_first_item() -> None:
+    assert position(None) is None
+    assert position(encode_cursor({"after": "t-042"}, secret=SECRET, scope=SCOPE)) == "t-042"
+
+
+@pytest.mark.parametrize("limit", [0, -1, 101])
+def test_a_limit_outside_its_range_is_refused_naming_limit(limit: int) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        position(None, limit)
+    assert [error.field for error in caught.value.errors] == ["limit"]
+    assert "between 1 and 100" in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("start", "accept"), [({"sk": "x"}, None), ({"after": 7}, None), ({"after": "bad id"}, str.isalnum)]
+)
+def test_a_signed_cursor_without_a_usable_position_is_refused_naming_cursor(
+    start: dict[str, Any], accept: Any
+) -> None:
+    cursor = encode_cursor(start, secret=SECRET, scope=SCOPE)
+    with pytest.raises(ValidationFailed) as caught:
+        position(cursor, accept=accept)
+    assert [error.field for error in caught.value.errors] == ["cursor"]

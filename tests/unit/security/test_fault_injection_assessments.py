@@ -16,8 +16,8 @@ import respx
 from orgair.aws import dynamodb_client
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
-from orgair.costs.records import AlertRecord
 from orgair.llm import breaker
+from orgair.records.costs import AlertRecord
 from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
 from support.assessments_api import ledger_lines, use_test_providers

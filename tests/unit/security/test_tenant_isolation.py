@@ -20,7 +20,7 @@ from orgair.costs.budget import day_of
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta
+from orgair.records.costs import AlertRecord, CallMeta
 from orgair.settings import get_settings
 from support.lambda_events import load_function
 from support.scoring_requests import Reply, company, request

@@ -12,7 +12,7 @@ can be admitted for a tenant without a key, so no spending tenant is missing fro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -27,14 +27,14 @@ from orgair.costs.budget import (
     next_utc_midnight,
     start_of_day,
     tenant_scope,
-    utilisation,
+    utilisation_text,
 )
-from orgair.costs.ledger import CostLedger, ShareFigures
+from orgair.costs.ledger import CostLedger
 from orgair.costs.money import MICROS_PER_USD, format_usd, parse_usd
-from orgair.costs.records import Counter
-from orgair.dal.costs import BudgetChange, BudgetSetting
+from orgair.costs.tenant_costs import ShareFigures, UnderLimit
 from orgair.errors import FieldError, NotFound, ValidationFailed
-from orgair.pagination import decode_cursor, encode_cursor
+from orgair.pagination import encode_cursor, page_position
+from orgair.records.costs import BudgetChange, BudgetSetting, Counter
 
 MAX_TENANT_DAILY_BUDGET_USD: Final = Decimal(1_000_000)
 """The largest per-tenant daily budget an operator may set (a typo guard, far above any real one)."""
@@ -63,8 +63,7 @@ def parse_daily_budget(text: str, field: str = "daily_usd") -> int:
 
 def share_of_global(committed_micros: int, global_limit_micros: int | None) -> str | None:
     """A tenant's committed amount as a fraction of the global limit (4 places, rounded down)."""
-    value = utilisation(committed_micros, global_limit_micros)
-    return None if value is None else format(value, "f")
+    return utilisation_text(committed_micros, global_limit_micros)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +76,7 @@ class TenantShare:
 
 
 @dataclass(frozen=True, slots=True)
-class GlobalBudgetStatus:
+class GlobalBudgetStatus(UnderLimit):
     day: date
     limit_micros: int | None
     counter: Counter
@@ -86,19 +85,9 @@ class GlobalBudgetStatus:
     shares: list[TenantShare]
     resets_at: datetime
 
-    @property
-    def available_micros(self) -> int | None:
-        return (
-            None if self.limit_micros is None else max(0, self.limit_micros - self.counter.committed_micros)
-        )
-
-    @property
-    def utilisation(self) -> str | None:
-        return share_of_global(self.counter.committed_micros, self.limit_micros)
-
 
 @dataclass(frozen=True, slots=True)
-class TenantBudgetStatus:
+class TenantBudgetStatus(UnderLimit):
     tenant_id: str
     day: date
     limit_micros: int | None
@@ -109,17 +98,6 @@ class TenantBudgetStatus:
     share: ShareFigures
     global_limit_micros: int | None
     history: list[BudgetChange]
-
-    @property
-    def available_micros(self) -> int | None:
-        return (
-            None if self.limit_micros is None else max(0, self.limit_micros - self.counter.committed_micros)
-        )
-
-    @property
-    def utilisation(self) -> str | None:
-        value = utilisation(self.counter.committed_micros, self.limit_micros)
-        return None if value is None else format(value, "f")
 
     @property
     def share_of_global(self) -> str | None:
@@ -234,35 +212,16 @@ class BudgetAdmin:
         if tenant_id not in self.tenant_ids():
             raise NotFound(f"No tenant '{tenant_id}' has an API key or a budget.")
         [status] = self.tenant_statuses([tenant_id], day)
-        history = self.store.budget_history(tenant_id, HISTORY_LENGTH)
-        return TenantBudgetStatus(
-            tenant_id=status.tenant_id,
-            day=status.day,
-            limit_micros=status.limit_micros,
-            setting=status.setting,
-            counter=status.counter,
-            projection=status.projection,
-            share=status.share,
-            global_limit_micros=status.global_limit_micros,
-            history=history,
-        )
+        return replace(status, history=self.store.budget_history(tenant_id, HISTORY_LENGTH))
 
     def tenant_budgets(
         self, day: date, limit: int = DEFAULT_TENANT_PAGE, cursor: str | None = None
     ) -> TenantBudgetPage:
         """Tenants in id order, `limit` a page; the cursor is signed and bound to the day."""
-        if not 1 <= limit <= MAX_TENANT_PAGE:
-            raise ValidationFailed(
-                f"limit must be between 1 and {MAX_TENANT_PAGE}.",
-                errors=[FieldError("limit", f"must be between 1 and {MAX_TENANT_PAGE}")],
-            )
         secret = self.ledger.settings.signing_key()
-        start = decode_cursor(cursor, secret=secret, scope=_cursor_scope(day))
-        after = start.get("after") if start else None
-        if start is not None and not isinstance(after, str):
-            raise ValidationFailed(
-                "The cursor is not valid for this query.", errors=[FieldError("cursor", "invalid")]
-            )
+        after = page_position(
+            cursor, limit=limit, most=MAX_TENANT_PAGE, secret=secret, scope=_cursor_scope(day), field="after"
+        )
         remaining = [tenant for tenant in self.tenant_ids() if after is None or tenant > after]
         page = remaining[:limit]
         next_cursor = (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from orgair.aws import events_client, sns_client
 from orgair.costs.budget import FORECAST_THRESHOLD
 from orgair.costs.money import format_usd
-from orgair.costs.records import AlertRecord
 from orgair.errors import ConfigurationError, DependencyUnavailable
+from orgair.records.costs import AlertRecord
 from orgair.timestamps import rfc3339
 
 if TYPE_CHECKING:

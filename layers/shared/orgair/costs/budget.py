@@ -117,6 +117,17 @@ def utilisation(committed_micros: int, limit_micros: int | None) -> Decimal | No
     return ratio.quantize(UTILISATION_PLACES, rounding=ROUND_FLOOR)
 
 
+def utilisation_text(committed_micros: int, limit_micros: int | None) -> str | None:
+    """`utilisation` as the API and the alerts show it (`0.8500`), None without a limit."""
+    value = utilisation(committed_micros, limit_micros)
+    return None if value is None else format(value, "f")
+
+
+def available(committed_micros: int, limit_micros: int | None) -> int | None:
+    """What a limit still admits (never below zero), None without a limit."""
+    return None if limit_micros is None else max(0, limit_micros - committed_micros)
+
+
 @dataclass(frozen=True, slots=True)
 class Forecast:
     """End-of-day spend projected from the larger of the since-midnight and last-hour burn rates."""

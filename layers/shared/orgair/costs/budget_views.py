@@ -13,8 +13,8 @@ from orgair import response_examples as ex
 from orgair.costs.admin import GlobalBudgetStatus, TenantBudgetPage, TenantBudgetStatus
 from orgair.costs.money import format_usd
 from orgair.costs.views import GlobalShareView, Money
-from orgair.dal.costs import BudgetChange
 from orgair.jsontypes import IsoDay
+from orgair.records.costs import BudgetChange
 from orgair.timestamps import Timestamp, rfc3339
 
 

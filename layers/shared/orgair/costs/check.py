@@ -28,12 +28,12 @@ from orgair.costs.budget import (
     crossed_thresholds,
     day_of,
     forecast,
-    utilisation,
+    utilisation_text,
 )
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import usd_to_micros_floor
-from orgair.costs.records import AlertRecord, Counter, LedgerLine
 from orgair.observability import logger
+from orgair.records.costs import AlertRecord, Counter, LedgerLine
 
 CLAIM_LEASE: Final = timedelta(minutes=5)
 """Longer than any run of the check can take; after it a claimed-but-unconfirmed alert is re-sent."""
@@ -122,7 +122,6 @@ class BudgetCheck:
             if include_forecast
             else None
         )
-        ratio = utilisation(counter.committed_micros, limit)
         crossed = crossed_thresholds(
             committed_micros=counter.committed_micros,
             limit_micros=limit,
@@ -135,7 +134,7 @@ class BudgetCheck:
             committed_micros=counter.committed_micros,
             settled_micros=counter.settled_micros,
             limit_micros=limit,
-            utilisation=None if ratio is None else format(ratio, "f"),
+            utilisation=utilisation_text(counter.committed_micros, limit),
             projection=projection,
             crossed=tuple(crossed),
         )

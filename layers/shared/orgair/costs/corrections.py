@@ -21,10 +21,10 @@ from datetime import date, datetime
 
 from orgair.costs.budget import GLOBAL_SCOPE, external_scope, global_share_scope, tenant_scope
 from orgair.costs.pricing import ModelPrice, PriceTable, format_instant
-from orgair.costs.records import LedgerLine
-from orgair.dal.costs import CostsStore, correction_sk, line_sk
+from orgair.dal.costs import CostsRepository, correction_sk, line_sk
 from orgair.errors import FieldError, ValidationFailed
 from orgair.observability import logger
+from orgair.records.costs import LedgerLine
 
 MAX_REASON_LENGTH = 500
 
@@ -136,7 +136,7 @@ def plan_corrections(
 
 
 def restate_day(
-    store: CostsStore, prices: PriceTable, day: date, *, reason: str, operator: str, now: datetime
+    store: CostsRepository, prices: PriceTable, day: date, *, reason: str, operator: str, now: datetime
 ) -> Restatement:
     """Append one correction line for every line of `day` whose row in force at its admission changed."""
     reason = reason.strip()

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from orgair.costs.budget import day_of, threshold_id
 from orgair.costs.ledger import CostLedger
-from orgair.costs.records import Degradation
+from orgair.records.costs import Degradation
 
 FULL: str = "100"
 """The threshold named when the requested model no longer fits at all."""

@@ -28,9 +28,9 @@ from typing import Final
 
 from orgair.costs.money import MICROS_PER_USD, MONEY_CONTEXT, format_usd
 from orgair.costs.pricing import ModelPrice, PriceTable, format_instant
-from orgair.costs.records import LedgerLine
 from orgair.dal.costs import line_sk
 from orgair.parquet import Column, Value, write_parquet
+from orgair.records.costs import LedgerLine
 
 FOCUS_VERSION: Final = "1.0"
 TOKEN_TYPES: Final = ("input", "cached_input", "cache_write", "output")

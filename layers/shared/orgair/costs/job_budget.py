@@ -15,22 +15,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Final
 
 from orgair.costs.budget import (
     GLOBAL_SCOPE,
     Clock,
-    admission_ceiling,
     budget_exceeded,
     day_of,
     global_share_scope,
     tenant_scope,
     utc_now,
 )
-from orgair.costs.ledger import CostLedger, StoreInconsistency
-from orgair.costs.records import CallMeta, Hold
-from orgair.dal.costs import ConditionFailed, CostsStore, ScopeUpdate
+from orgair.costs.ledger import CostLedger
+from orgair.dal.costs import CostsRepository, Duplicate, ScopeRefused, StoreInconsistency
+from orgair.records.costs import CallMeta, Hold
 from orgair.settings import Settings
 
 JOB_SCOPE_PREFIX: Final = "job:"
@@ -67,25 +66,10 @@ def reserve_job(ledger: CostLedger, tenant_id: str, job_id: str, amount_micros: 
     Returns the day the budget is charged to (every attempt of the job is charged to it)."""
     now = ledger.clock()
     day = day_of(now)
-    updates: list[ScopeUpdate] = []
-    for scope, limit in ledger.call_scope_limits(tenant_id):
-        ceiling = None if limit is None else admission_ceiling(limit, amount_micros)
-        if limit is not None and ceiling is None:
-            raise budget_exceeded(scope, limit, ledger.store.counter(scope, day).committed_micros, now)
-        updates.append(
-            ScopeUpdate(scope=scope, committed_delta=amount_micros, ceiling=ceiling, limit_micros=limit)
-        )
-    try:
-        ledger.store.reserve_job(job_scope(job_id), tenant_id, day, updates, now)
-    except ConditionFailed as refusal:
-        update = updates[refusal.index - 1]
-        item = refusal.item or {}
-        committed = (
-            int(item["committed"]["N"])
-            if "committed" in item
-            else ledger.store.counter(update.scope, day).committed_micros
-        )
-        raise budget_exceeded(update.scope, update.limit_micros or 0, committed, now) from None
+    updates = ledger.admission(ledger.call_scope_limits(tenant_id), amount_micros, day, now)
+    outcome = ledger.store.reserve_job(job_scope(job_id), tenant_id, day, updates, now)
+    if isinstance(outcome, ScopeRefused):
+        raise ledger.refusal(outcome, day, now)
     return day
 
 
@@ -94,7 +78,7 @@ def release_job(ledger: CostLedger, job_id: str, day: date) -> int | None:
     return ledger.store.release_job(job_scope(job_id), day, ledger.clock())
 
 
-def job_position(store: CostsStore, job_id: str, day: date) -> JobPosition:
+def job_position(store: CostsRepository, job_id: str, day: date) -> JobPosition:
     counter = store.counter(job_scope(job_id), day)
     return JobPosition(
         reserved_micros=counter.limit_micros or 0,
@@ -120,7 +104,7 @@ class FundedLedger(CostLedger):
         day: date,
         budget_micros: int,
         attempt_key: str,
-        store: CostsStore | None = None,
+        store: CostsRepository | None = None,
         clock: Clock = utc_now,
     ) -> None:
         super().__init__(settings, store=store, clock=clock)
@@ -139,26 +123,23 @@ class FundedLedger(CostLedger):
         ceiling = self.budget_micros - estimate_micros
         if ceiling < 0:
             raise budget_exceeded(scope, self.budget_micros, 0, now)
-        hold = Hold(
+        hold = self.new_hold(
+            meta,
+            model,
+            price,
+            estimate_micros,
             call_id=call_id or funded_call_id(self.attempt_key, meta.attempt),
-            meta=meta,
-            provider=price.provider,
-            model=model,
-            pricing_version=self.prices.version,
             day=self.day,
-            scopes=(GLOBAL_SCOPE, tenant_scope(meta.tenant_id), global_share_scope(meta.tenant_id)),
-            estimate_micros=estimate_micros,
-            reserved_at=now,
-            expires_at=now + timedelta(seconds=self.settings.HOLD_EXPIRY_SECONDS),
-            price_row_id=price.row_id,
+            scopes=[GLOBAL_SCOPE, tenant_scope(meta.tenant_id), global_share_scope(meta.tenant_id)],
+            now=now,
             funded_by=scope,
         )
-        try:
-            self.store.reserve_funded(hold, ceiling, now)
-        except ConditionFailed as refusal:
-            if refusal.index == 0:
-                raise StoreInconsistency(f"call {hold.call_id} already has a hold") from None
-            item = refusal.item or {}
-            committed = int(item["committed"]["N"]) if "committed" in item else self.budget_micros
-            raise budget_exceeded(scope, self.budget_micros, committed, now) from None
+        outcome = self.store.reserve_funded(hold, ceiling, now)
+        if isinstance(outcome, Duplicate):
+            raise StoreInconsistency(f"call {hold.call_id} already has a hold")
+        if isinstance(outcome, ScopeRefused):
+            committed = outcome.committed_micros
+            raise budget_exceeded(
+                scope, self.budget_micros, self.budget_micros if committed is None else committed, now
+            )
         return hold

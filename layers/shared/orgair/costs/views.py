@@ -15,13 +15,14 @@ from orgair import response_examples as ex
 from orgair.costs.alerts import alert_payload
 from orgair.costs.budget import day_of
 from orgair.costs.check import CheckReport
-from orgair.costs.ledger import CostSummary, EntriesPage, UsageReport
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, LedgerLine
+from orgair.costs.reported import UsageReport
+from orgair.costs.tenant_costs import CostSummary, EntriesPage
 from orgair.errors import FieldError, ValidationFailed
 from orgair.jsontypes import IsoDay
 from orgair.models.scores import DegradedView
+from orgair.records.costs import AlertRecord, LedgerLine
 from orgair.timestamps import Timestamp, rfc3339
 
 Money = str
@@ -126,7 +127,6 @@ class LedgerEntry(BaseModel):
 
     @classmethod
     def of(cls, line: LedgerLine) -> LedgerEntry:
-        degradation = line.meta.degradation
         return cls(
             call_id=line.call_id,
             timestamp=rfc3339(line.timestamp),
@@ -152,14 +152,7 @@ class LedgerEntry(BaseModel):
             kind=line.kind,
             corrects=line.corrects,
             price_row_id=line.price_row_id,
-            degraded=None
-            if degradation is None
-            else DegradedView(
-                reason=degradation.reason,
-                scope=degradation.scope,
-                threshold=degradation.threshold,
-                requested_model=degradation.requested_model,
-            ),
+            degraded=DegradedView.of(line.meta.degradation),
         )
 
 

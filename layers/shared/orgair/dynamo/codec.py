@@ -159,3 +159,29 @@ def integer(item: Item, name: str) -> int:
 def strings(item: Item, name: str) -> frozenset[str]:
     """A string set attribute; a missing one is the empty set."""
     return frozenset(str(value) for value in item.get(name, {}).get("SS", ()))
+
+
+def string_list(values: Iterable[str]) -> Attribute:
+    """A list of strings, in the order given (unlike a set: may be empty, may repeat)."""
+    return {"L": [{"S": value} for value in values]}
+
+
+def optional_integer(item: Item, name: str) -> int | None:
+    value = item.get(name, {}).get("N")
+    return None if value is None else int(value)
+
+
+def texts(item: Item, name: str) -> tuple[str, ...]:
+    """A list-of-strings attribute in its order; a missing one is empty."""
+    return tuple(str(value["S"]) for value in item.get(name, {}).get("L", ()))
+
+
+def flag(item: Item, name: str) -> bool:
+    """A boolean attribute; a missing one is False."""
+    return bool(item.get(name, {}).get("BOOL", False))
+
+
+def nested(item: Item, name: str) -> Item | None:
+    """A map attribute's attributes (read with the same functions), or None when it is missing."""
+    value = item.get(name, {}).get("M")
+    return None if value is None else dict(value)

@@ -28,7 +28,8 @@ from orgair.business_metrics import (
     record_spend,
 )
 from orgair.costs.degrade import degradation_for, scope_positions
-from orgair.costs.ledger import CostLedger, RequestBudget
+from orgair.costs.ledger import CostLedger
+from orgair.costs.ledger_base import RequestBudget
 from orgair.costs.money import format_usd
 from orgair.errors import DependencyUnavailable, UpstreamInvalid
 from orgair.llm.answers import (

@@ -8,12 +8,8 @@ from typing import Any
 
 from orgair.costs.job_budget import job_position
 from orgair.costs.money import format_usd
-from orgair.dal.costs import CostsStore
+from orgair.dal.costs import CostsRepository
 from orgair.dal.jobs import JobsRepository
-from orgair.errors import (
-    FieldError,
-    ValidationFailed,
-)
 from orgair.ids import is_id
 from orgair.logic.jobs import MAX_PAGE_SIZE
 from orgair.models.jobs import (
@@ -24,7 +20,7 @@ from orgair.models.jobs import (
     JobView,
 )
 from orgair.models.scores import ItemFieldProblem, ItemProblem
-from orgair.pagination import decode_cursor, encode_cursor
+from orgair.pagination import encode_cursor, page_position
 from orgair.records.jobs import CompanyTask, JobRecord
 from orgair.settings import Settings
 from orgair.timestamps import rfc3339
@@ -46,7 +42,7 @@ def _problem_view(problem: Mapping[str, Any] | None) -> ItemProblem | None:
     )
 
 
-def job_view(job: JobRecord, store: CostsStore, tasks: Iterable[CompanyTask] | None = None) -> JobView:
+def job_view(job: JobRecord, store: CostsRepository, tasks: Iterable[CompanyTask] | None = None) -> JobView:
     position = job_position(store, job.job_id, job.day)
     counts = job.counts
     return JobView(
@@ -89,26 +85,18 @@ def job_view(job: JobRecord, store: CostsStore, tasks: Iterable[CompanyTask] | N
 
 def list_jobs(
     repo: JobsRepository,
-    store: CostsStore,
+    store: CostsRepository,
     settings: Settings,
     tenant_id: str,
     limit: int,
     cursor: str | None,
 ) -> JobList:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise ValidationFailed(
-            f"limit must be between 1 and {MAX_PAGE_SIZE}.",
-            errors=[FieldError("limit", f"must be between 1 and {MAX_PAGE_SIZE}")],
-        )
     secret = settings.signing_key()
     scope = f"{tenant_id}|jobs"
-    start = decode_cursor(cursor, secret=secret, scope=scope)
-    after = start.get("job_id") if start else None
-    if start is not None and not (isinstance(after, str) and is_id(after)):
-        raise ValidationFailed(
-            "The cursor is not valid for this query.", errors=[FieldError("cursor", "invalid")]
-        )
-    jobs, last = repo.list(tenant_id, limit, after if isinstance(after, str) else None)
+    after = page_position(
+        cursor, limit=limit, most=MAX_PAGE_SIZE, secret=secret, scope=scope, field="job_id", accept=is_id
+    )
+    jobs, last = repo.list(tenant_id, limit, after)
     return JobList(
         items=[job_view(job, store) for job in jobs],
         next_cursor=encode_cursor({"job_id": last}, secret=secret, scope=scope) if last else None,

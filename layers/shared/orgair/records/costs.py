@@ -1,4 +1,5 @@
-"""The records of cost governance: usage, holds, ledger lines, budget counters and alert claims.
+"""The records of cost governance: usage, holds, ledger lines, budget counters, alert claims,
+tenant budget settings and their history, and usage-report markers.
 
 Plain immutable data shared by the domain services and the data-access module; amounts are integer
 micro-USD, instants are aware UTC datetimes, days are UTC calendar days.
@@ -157,3 +158,33 @@ class AlertRecord:
     published_at: datetime | None = None
     channels: frozenset[str] = frozenset()
     """The channels (`sns`, `events`) this alert was confirmed published to, each recorded on its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetSetting:
+    """An operator-set tenant budget and who set it when (empty/None for items older than the audit)."""
+
+    limit_micros: int
+    updated_at: datetime | None
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetChange:
+    """One change of a tenant budget: the new limit (None = removed), when and by whom."""
+
+    limit_micros: int | None
+    changed_at: datetime
+    changed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalMarker:
+    """A reported usage's idempotency marker: the key's body fingerprint and the line it recorded."""
+
+    tenant_id: str
+    idempotency_key: str
+    fingerprint: str
+    call_id: str
+    day: date
+    ledger_sk: str

@@ -10,8 +10,8 @@ import pytest
 import respx
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
 from orgair.logic.scores import get_score
+from orgair.records.costs import CallMeta
 from orgair.settings import get_settings
 from support.assessments_api import BODY, RATINGS, ledger_lines, post
 from support.lambda_events import ROOT, FakeLambdaContext

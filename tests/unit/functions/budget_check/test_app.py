@@ -16,8 +16,8 @@ from orgair import aws
 from orgair.costs.alerts import EVENT_DETAIL_TYPE, EVENT_SOURCE
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
 from orgair.errors import DependencyUnavailable
+from orgair.records.costs import CallMeta
 from orgair.settings import get_settings
 from support.costs import FakeClock
 from support.lambda_events import ROOT, FakeLambdaContext, load_function

@@ -12,7 +12,7 @@ from orgair.aws import reset_clients
 from orgair.costs.budget import day_of
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
-from orgair.costs.records import AlertRecord
+from orgair.records.costs import AlertRecord
 from orgair.settings import get_settings
 from support.dynamodb_faults import closed_endpoint
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context

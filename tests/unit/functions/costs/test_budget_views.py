@@ -13,7 +13,7 @@ from orgair.auth.keys import create_key
 from orgair.costs.budget import day_of
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta, Hold
+from orgair.records.costs import CallMeta, Hold
 from orgair.settings import get_settings
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 

@@ -15,8 +15,8 @@ from orgair.costs.budget import start_of_day
 from orgair.costs.corrections import restate_day
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import PriceTable, Usage, price_table
-from orgair.costs.records import CallMeta, Degradation
 from orgair.dal.costs import line_sk
+from orgair.records.costs import CallMeta, Degradation
 from support.costs import FakeClock, cost_settings
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 

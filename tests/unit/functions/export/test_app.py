@@ -15,9 +15,9 @@ import pytest
 from orgair.aws import dynamodb_client, s3_client
 from orgair.costs.export import object_key
 from orgair.costs.pricing import PriceTable, Usage, price_table
-from orgair.costs.records import CallMeta, LedgerLine
-from orgair.dal.costs import line_item
+from orgair.dal.costs.items import line_item
 from orgair.errors import ValidationFailed
+from orgair.records.costs import CallMeta, LedgerLine
 from orgair.settings import get_settings
 from support.focus import read_csv, read_parquet, validate
 from support.lambda_events import ROOT, FakeLambdaContext, load_function

@@ -1,4 +1,6 @@
-"""The operator's budget views and tenant budget setting over the embedded DynamoDB, at fixed instants."""
+"""The operator's budget views and tenant budget setting, at fixed instants, over the in-memory
+costs repository (the storage they read is proven on the embedded DynamoDB by
+tests/contract/test_costs_contract.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,23 @@ from orgair.costs.budget import GLOBAL_SCOPE, forecast
 from orgair.costs.check import BudgetCheck
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta
 from orgair.errors import ValidationFailed
-from support.costs import FakeClock
+from orgair.records.costs import AlertRecord, CallMeta
+from support.costs import FakeClock, cost_settings
+from support.fakes.costs import InMemoryCostsRepository
 
 MODEL = "gpt-4o-2024-08-06"
+
+
+@pytest.fixture
+def make_ledger(clock: FakeClock) -> Any:
+    """Every ledger of a test shares one in-memory store (as they would share CostsTable)."""
+    store = InMemoryCostsRepository()
+
+    def build(**overrides: Any) -> CostLedger:
+        return CostLedger(cost_settings(**overrides), store=store, clock=clock)
+
+    return build
 
 
 def admin_of(ledger: CostLedger, *tenants: str) -> BudgetAdmin:

@@ -13,7 +13,7 @@ from orgair.costs.budget import GLOBAL_SCOPE
 from orgair.costs.check import CLAIM_LEASE, BudgetCheck
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta
+from orgair.records.costs import AlertRecord, CallMeta
 from support.costs import FakeClock, assert_reconciled, at
 
 MODEL = "gpt-4o-2024-08-06"

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 from orgair.costs.corrections import rederive_total, restate_day
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import PriceTable, Usage, price_table
-from orgair.costs.records import CallMeta, LedgerLine
+from orgair.costs.reported import UsageReport
 from orgair.errors import ValidationFailed
+from orgair.records.costs import CallMeta, LedgerLine
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB

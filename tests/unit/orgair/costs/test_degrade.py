@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from orgair.costs.degrade import ScopePosition, degradation_for
-from orgair.costs.records import Degradation
+from orgair.records.costs import Degradation
 
 
 def decide(*positions: ScopePosition, estimate: int = 10) -> Degradation | None:

@@ -18,9 +18,9 @@ from orgair.costs.export import FocusExport, object_key, requested_days
 from orgair.costs.focus import allocate, focus_rows, to_csv, to_parquet
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import PriceTable, Usage, price_table
-from orgair.costs.records import CallMeta, LedgerLine
-from orgair.dal.costs import line_item
+from orgair.dal.costs.items import line_item
 from orgair.errors import ValidationFailed
+from orgair.records.costs import CallMeta, LedgerLine
 from support.costs import FakeClock, at, cost_settings
 from support.focus import read_csv, read_parquet, validate
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from orgair.costs.budget import GLOBAL_SCOPE, external_scope, global_share_scope, tenant_scope
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
+from orgair.costs.reported import UsageReport
 from orgair.errors import BudgetExceeded, ConfigurationError, ValidationFailed
+from orgair.records.costs import CallMeta
 from orgair.settings import load_settings
 from support.costs import FakeClock, assert_reconciled
 

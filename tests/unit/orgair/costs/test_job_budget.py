@@ -8,8 +8,8 @@ from orgair.costs.budget import GLOBAL_SCOPE, global_share_scope, tenant_scope
 from orgair.costs.job_budget import FundedLedger, job_position, job_scope, release_job, reserve_job
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
 from orgair.errors import BudgetExceeded
+from orgair.records.costs import CallMeta
 from support.costs import FakeClock, cost_settings
 
 MODEL = "gpt-4o-2024-08-06"

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from orgair.costs.budget import GLOBAL_SCOPE, tenant_scope
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
-from orgair.costs.records import CallMeta
+from orgair.costs.reported import UsageReport
 from orgair.errors import BudgetExceeded, UnknownModelPrice, ValidationFailed
+from orgair.records.costs import CallMeta
 from support.costs import FakeClock, assert_reconciled, at, ledger_total
 
 MODEL = "gpt-4o-2024-08-06"

@@ -15,10 +15,11 @@ import pytest
 from botocore.exceptions import ClientError
 from orgair.aws import dynamodb_client
 from orgair.costs.check import BudgetCheck
-from orgair.costs.ledger import CostLedger, UsageReport
+from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
-from orgair.costs.records import AlertRecord, CallMeta
+from orgair.costs.reported import UsageReport
 from orgair.errors import ValidationFailed
+from orgair.records.costs import AlertRecord, CallMeta
 from support.costs import FakeClock
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB

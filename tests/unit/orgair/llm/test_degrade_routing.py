@@ -12,12 +12,12 @@ import respx
 from orgair.costs.budget import tenant_scope
 from orgair.costs.ledger import CostLedger
 from orgair.costs.money import usd_to_micros_floor
-from orgair.costs.records import Degradation
 from orgair.errors import BudgetExceeded
 from orgair.llm.breaker import BreakerRegistry
 from orgair.llm.completions import LlmRequest
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.assessments import DimensionRatings
+from orgair.records.costs import Degradation
 from orgair.transport import Deadline
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
 from support.llm import OPENAI_URL, mocked_providers, openai_reply, ratings
@@ -52,7 +52,7 @@ def make_gateway(dynamodb: EmbeddedDynamoDB) -> Any:
 def spend(gateway: LlmGateway, micros: int) -> None:
     """Commit `micros` in the tenant's scopes through a real reservation and settlement."""
     from orgair.costs.pricing import Usage
-    from orgair.costs.records import CallMeta
+    from orgair.records.costs import CallMeta
 
     ledger = gateway.ledger
     meta = CallMeta("acme", "seed", "c", "r", "p")

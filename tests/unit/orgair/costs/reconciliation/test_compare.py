@@ -27,7 +27,7 @@ from orgair.costs.reconciliation.compare import (
 )
 from orgair.costs.reconciliation.openai import OpenAIAdmin
 from orgair.costs.reconciliation.run import ledger_figures
-from orgair.costs.records import CallMeta, LedgerLine
+from orgair.records.costs import CallMeta, LedgerLine
 from orgair.records.reconciliations import ModelFigures, Tokens
 from orgair.transport import reset_http_client
 from pydantic import SecretStr

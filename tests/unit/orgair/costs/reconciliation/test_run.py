@@ -27,9 +27,9 @@ from orgair.costs.reconciliation.run import (
     admin_sources,
     every_tenants_lines,
 )
-from orgair.costs.records import CallMeta
 from orgair.dal.api_keys import ApiKeyTable
 from orgair.dal.reconciliations import ReconciliationStore
+from orgair.records.costs import CallMeta
 from orgair.settings import get_settings
 from orgair.transport import reset_http_client
 from pydantic import SecretStr
