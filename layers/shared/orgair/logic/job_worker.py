@@ -15,9 +15,10 @@ settled by the budget check as any crashed call's is.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from orgair.auth.principal import RequestMeta
@@ -45,7 +46,6 @@ from orgair.settings import Settings
 
 EVENT_SOURCE: Final = "orgair.jobs"
 EVENT_DETAIL_TYPE: Final = "Assessment Job Finished"
-LEASE_MARGIN_SECONDS: Final = 30
 RETRY_BASE_SECONDS: Final = 30
 RETRY_CAP_SECONDS: Final = 900
 
@@ -57,6 +57,17 @@ class RetryLater(Exception):
     def __init__(self, reason: str, delay_seconds: int) -> None:
         super().__init__(reason)
         self.delay_seconds = delay_seconds
+
+
+def lease_wait(task: CompanyTask, now: datetime) -> int:
+    """Seconds until the run holding `task` can be replaced (its lease passed), 1 to RETRY_CAP_SECONDS.
+
+    The message comes back when another run may claim the company, not every RETRY_BASE_SECONDS:
+    each early receive would count towards the queue's maxReceiveCount and a live run's message
+    could reach the dead-letter queue while it still works."""
+    if task.lease_until is None:
+        return RETRY_BASE_SECONDS
+    return max(1, min(RETRY_CAP_SECONDS, math.ceil((task.lease_until - now).total_seconds()) + 1))
 
 
 @dataclass
@@ -90,7 +101,7 @@ class Worker:
         if claimed is None:
             current = self.repo.task(job.job_id, task.index)
             if current is not None and current.status == "running":
-                raise RetryLater("another run holds this company", RETRY_BASE_SECONDS)
+                raise RetryLater("another run holds this company", lease_wait(current, now))
             return  # ended meanwhile: nothing to do
         if job.status == "cancelled" or self._cancelled(job):
             self.repo.finish(job, claimed.index, claimed.run, "cancelled", self.clock())

@@ -209,6 +209,26 @@ def test_a_run_that_died_mid_call_is_replaced_after_its_lease_with_no_duplicate_
     assert harness.day_counters(job) == dict.fromkeys(DAY_SCOPES, (spent, spent))
 
 
+def test_a_message_for_a_company_another_run_holds_comes_back_when_that_runs_lease_ends(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    def crash(request: httpx.Request) -> httpx.Response:
+        raise Crash
+
+    provider.post(OPENAI_URL).mock(side_effect=crash)
+    job = harness.create(1)
+    dying = harness.worker()
+    dying.lease_seconds = 120
+
+    with pytest.raises(Crash):
+        dying.handle(CompanyMessage("acme", job.job_id, 0), 1)
+    harness.now += timedelta(seconds=20)
+    with pytest.raises(RetryLater) as later:
+        harness.worker().handle(CompanyMessage("acme", job.job_id, 0), 2)
+
+    assert later.value.delay_seconds == 101  # the 100 s left of the lease, and one more
+
+
 def test_companies_left_when_the_job_budget_runs_out_end_budget_exhausted_within_the_budget(
     harness: Harness, provider: respx.MockRouter
 ) -> None:
