@@ -28,6 +28,7 @@ from orgair.http import (
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.jsonbody import parse_json_body
+from orgair.logic.job_announce import aws_publisher
 from orgair.logic.job_views import job_view, list_jobs
 from orgair.logic.jobs import JobQueue, cancel_job, create_job, find_job
 from orgair.models.jobs import JobList, JobView, PortfolioAssessmentRequest
@@ -81,6 +82,7 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
             repo=_repo(),
             ledger=CostLedger(settings),
             queue=JobQueue(settings.JOBS_QUEUE_URL),
+            publish=aws_publisher(settings),
         )
         return job_view(job, _costs()).model_dump(mode="json")
 
@@ -143,7 +145,7 @@ def read_assessment_job(job_id: str) -> JobView:
 def cancel_assessment_job(job_id: str) -> JobView:
     refuse_body(app.current_event.body)
     settings = get_settings()
-    job = cancel_job(_repo(), CostLedger(settings), caller(app).tenant_id, job_id)
+    job = cancel_job(_repo(), CostLedger(settings), caller(app).tenant_id, job_id, aws_publisher(settings))
     return job_view(job, _costs())
 
 

@@ -39,6 +39,8 @@ SQS_BATCH: Final = 10
 MAX_PAGE_SIZE: Final = 100
 
 Clock = Callable[[], datetime]
+Publish = Callable[[JobRecord], None]
+"""Announces a finished job (`orgair.logic.job_announce.aws_publisher` in the functions)."""
 
 
 def utc_now() -> datetime:
@@ -197,11 +199,12 @@ def create_job(
     repo: JobsRepository,
     ledger: CostLedger,
     queue: JobQueue,
+    publish: Publish,
     clock: Clock = utc_now,
 ) -> JobRecord:
     """Validate, check the referenced evidence documents, reserve the whole budget (429 naming the
     scope when a daily budget cannot hold it), store the job and its companies, then queue one
-    message per company."""
+    message per company (a job the queue did not take whole may end here, announced by `publish`)."""
     check_model(request, settings)
     check_companies(request)
     check_evidence(request, version)
@@ -241,31 +244,76 @@ def create_job(
     try:
         queue.send([CompanyMessage(meta.tenant_id, job_id, task.index) for task in tasks])
     except NotQueued as failure:
-        job = end_unqueued(repo, ledger, job, failure, clock)
+        job = end_unqueued(repo, ledger, job, failure, clock, publish)
         if job.counts.failed == job.counts.total:
             raise failure.error from failure
     return job
 
 
 def end_unqueued(
-    repo: JobsRepository, ledger: CostLedger, job: JobRecord, failure: NotQueued, clock: Clock
+    repo: JobsRepository,
+    ledger: CostLedger,
+    job: JobRecord,
+    failure: NotQueued,
+    clock: Clock,
+    publish: Publish,
 ) -> JobRecord:
     """End the companies the queue did not take `failed` with the queue's problem, so the job can
     end: when none is left to do (nothing was queued, or the queued ones ended meanwhile) its unused
-    budget is released and it completes here. Returns the job as stored after."""
+    budget is released, it completes and is announced here. Returns the job as stored after."""
     problem = problem_of(failure.error)
     for message in failure.unqueued:
         repo.finish(job, message.index, None, "failed", clock(), problem=problem)
-    current = repo.get(job.tenant_id, job.job_id) or job
-    if current.counts.pending == 0 and current.finished_at is None:
-        release_job(ledger, job.job_id, job.day)
-        repo.complete(job.tenant_id, job.job_id, final_status(current), clock())
-        current = repo.get(job.tenant_id, job.job_id) or current
+    current = end_if_done(repo, ledger, job.tenant_id, job.job_id, clock, publish) or job
     logger.warning(
         "the jobs queue did not take every company; those companies ended failed",
         extra={"job_id": job.job_id, "unqueued": len(failure.unqueued)},
     )
     return current
+
+
+def announce(repo: JobsRepository, tenant_id: str, job_id: str, publish: Publish) -> bool:
+    """Publish the job's completion if it has finished and nobody announced it; True when this call
+    did. A failed publish gives the claim back and raises.
+
+    Whoever ends a job announces it: the worker ending its last company, or JobsFunction ending one
+    itself (not everything queued, or a cancellation that left nothing to do). The claim
+    (`mark_notified`, a conditional write) comes first, so of two enders only the one whose claim
+    lands publishes; a failed publish gives the claim back so that a later ender (the worker's
+    redelivered message) announces the job instead of losing the event."""
+    job = repo.get(tenant_id, job_id)
+    if job is None or job.finished_at is None or job.notified:
+        return False
+    if not repo.mark_notified(tenant_id, job_id):
+        return False
+    try:
+        publish(job)
+    except Exception:
+        repo.unmark_notified(tenant_id, job_id)
+        raise
+    return True
+
+
+def end_if_done(
+    repo: JobsRepository, ledger: CostLedger, tenant_id: str, job_id: str, clock: Clock, publish: Publish
+) -> JobRecord | None:
+    """When no company is left to do: release the unused budget, complete the job and announce it
+    (each once, whoever gets there first). Returns the job as stored after.
+
+    An announcement that fails here is logged and its claim given back: the job stays ended with
+    `notified` false (a worker handling one of its messages later announces it); it never turns
+    the request that ended the job into an error (a retried create would reserve a budget again)."""
+    job = repo.get(tenant_id, job_id)
+    if job is None or job.counts.pending > 0:
+        return job
+    if job.finished_at is None:
+        release_job(ledger, job.job_id, job.day)
+        repo.complete(tenant_id, job_id, final_status(job), clock())
+    try:
+        announce(repo, tenant_id, job_id, publish)
+    except Exception:
+        logger.exception("a finished job could not be announced", extra={"job_id": job_id})
+    return repo.get(tenant_id, job_id)
 
 
 def find_job(repo: JobsRepository, tenant_id: str, job_id: str) -> JobRecord:
@@ -276,11 +324,17 @@ def find_job(repo: JobsRepository, tenant_id: str, job_id: str) -> JobRecord:
 
 
 def cancel_job(
-    repo: JobsRepository, ledger: CostLedger, tenant_id: str, job_id: str, clock: Clock = utc_now
+    repo: JobsRepository,
+    ledger: CostLedger,
+    tenant_id: str,
+    job_id: str,
+    publish: Publish,
+    clock: Clock = utc_now,
 ) -> JobRecord:
     """Stop the remaining work and release the unused reservation now (companies already running
-    end as they are; the ones not started end `cancelled` when their message arrives). 409 when
-    the job had finished."""
+    end as they are; the ones not started end `cancelled` when their message arrives, and the
+    worker ending the last one ends the job). A job with nothing left to do ends here, announced.
+    409 when the job had finished."""
     job = find_job(repo, tenant_id, job_id)
     if not repo.cancel(tenant_id, job_id, clock()):
         current = find_job(repo, tenant_id, job_id)
@@ -290,6 +344,7 @@ def cancel_job(
 
         raise Conflict(f"Job '{job_id}' has finished ({current.status}); there is nothing to cancel.")
     release_job(ledger, job.job_id, job.day)
+    end_if_done(repo, ledger, tenant_id, job_id, clock, publish)
     return find_job(repo, tenant_id, job_id)
 
 

@@ -104,6 +104,7 @@ class Harness:
             repo=self.repo,
             ledger=self.ledger,
             queue=queue or JobQueue(self.settings.JOBS_QUEUE_URL),
+            publish=self.published.append,
         )
 
     def worker(self) -> Worker:
@@ -264,7 +265,7 @@ def test_cancelling_releases_the_unused_budget_and_the_rest_end_cancelled(
     worker = harness.worker()
     worker.handle(CompanyMessage("acme", job.job_id, 0), 1)
 
-    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id)
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id, harness.published.append)
     harness.deliver(job)
 
     done = harness.job(job)
@@ -343,6 +344,49 @@ def test_a_job_the_queue_took_nothing_of_is_a_503_ended_failed_with_its_budget_r
     assert (job.status, job.counts.failed, job.finished_at is not None) == ("failed", 3, True)
     assert job_position(harness.ledger.store, job.job_id, job.day).released
     assert harness.day_counters(job)[tenant_scope("acme")] == (0, 0)
+    assert [(record.job_id, record.status) for record in harness.published] == [(job.job_id, "failed")]
+    assert job.notified
+
+
+def end_every_company_without_ending_the_job(harness: Harness, job: JobRecord) -> None:
+    """What a worker dying between ending the last company and ending the job leaves behind."""
+    for index in range(job.counts.total):
+        assert harness.repo.finish(job, index, None, "failed", harness.now, problem={"status": 503})
+
+
+def test_cancelling_a_job_with_nothing_left_to_do_ends_it_and_announces_it_once(harness: Harness) -> None:
+    job = harness.create(2)
+    end_every_company_without_ending_the_job(harness, job)
+
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id, harness.published.append)
+    harness.worker().finish_job("acme", job.job_id)  # a late ender finds it announced
+
+    assert (cancelled.status, cancelled.finished_at is not None, cancelled.notified) == (
+        "cancelled",
+        True,
+        True,
+    )
+    assert [(record.job_id, record.status) for record in harness.published] == [(job.job_id, "cancelled")]
+    assert job_position(harness.ledger.store, job.job_id, job.day).released
+
+
+def test_an_announcement_the_api_could_not_make_leaves_the_job_ended_and_unclaimed(harness: Harness) -> None:
+    job = harness.create(1)
+    end_every_company_without_ending_the_job(harness, job)
+
+    def unreachable(record: JobRecord) -> None:
+        raise ConnectionError("EventBridge is unreachable")
+
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id, unreachable)
+    harness.worker().finish_job("acme", job.job_id)  # its message delivered again
+
+    assert (cancelled.status, cancelled.finished_at is not None, cancelled.notified) == (
+        "cancelled",
+        True,
+        False,
+    )
+    assert [record.job_id for record in harness.published] == [job.job_id]
+    assert harness.job(job).notified
 
 
 def test_two_workers_ending_a_job_together_announce_it_once(
