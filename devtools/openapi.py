@@ -63,7 +63,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from orgair import __version__
-from orgair.auth.principal import ADMIN_SCOPE
+from orgair.auth.principal import ADMIN_SCOPE, granting
 from orgair.http import REQUIRED_SCOPE_ATTRIBUTE
 from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
 from orgair.scoring.models import ONLY_IN_VERSION
@@ -295,7 +295,12 @@ def declared_scopes(app: APIGatewayRestResolver) -> dict[tuple[str, str], str | 
 
 def scope_sentence(scope: str) -> str:
     """How the description states the scope (Swagger UI renders it; `security` carries it for tools)."""
-    return f"**Required scope:** `{scope}` (or `{ADMIN_SCOPE}`)."
+    return f"**Required scope:** `{scope}` ({alternatives(scope)})."
+
+
+def alternatives(scope: str) -> str:
+    """`or `admin``, or `or `assessments:write`, or `admin`` for a scope another one implies."""
+    return "or " + ", or ".join(f"`{other}`" for other in granting(scope)[1:])
 
 
 def _secure(operation: dict[str, Any], label: str, public: bool, scope: str | None) -> None:
@@ -315,7 +320,12 @@ def _secure(operation: dict[str, Any], label: str, public: bool, scope: str | No
     responses = operation.setdefault("responses", {})
     responses.setdefault("401", _problem_response("No, unknown or revoked API key."))
     responses.setdefault(
-        "403", _problem_response(f"The API key lacks the `{scope}` scope (and is not `{ADMIN_SCOPE}`).")
+        "403",
+        _problem_response(
+            f"The API key lacks the `{scope}` scope (and is not `{ADMIN_SCOPE}`)."
+            if granting(scope) == (scope, ADMIN_SCOPE)
+            else f"The API key has none of {', '.join(f'`{other}`' for other in granting(scope))}."
+        ),
     )
 
 

@@ -361,7 +361,7 @@ export interface paths {
          * List the tenant's assessment jobs
          * @description Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor` for the next page. A cursor that is not one this route gave is a 422.
          *
-         *     **Required scope:** `assessments:write` (or `admin`).
+         *     **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
          */
         get: operations["listAssessmentJobs"];
         put?: never;
@@ -383,7 +383,7 @@ export interface paths {
          * One assessment job: status, companies by outcome, budget, each company's result
          * @description `companies` counts each outcome (they add up to `total`); `budget` has the reserved, spent and still held amounts (USD strings); `results` lists every company in input order with its score id or its problem. A job of another tenant is a 404.
          *
-         *     **Required scope:** `assessments:write` (or `admin`).
+         *     **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
          */
         get: operations["getAssessmentJob"];
         put?: never;
@@ -4466,7 +4466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            /** @description The API key has none of `assessments:read`, `assessments:write`, `admin`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4546,7 +4546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            /** @description The API key has none of `assessments:read`, `assessments:write`, `admin`. */
             403: {
                 headers: {
                     [name: string]: unknown;

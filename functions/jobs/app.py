@@ -106,7 +106,7 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
     "back as `cursor` for the next page. A cursor that is not one this route gave is a 422.",
     responses={200: {"description": "One page of jobs."}},
 )
-@requires("assessments:write")
+@requires("assessments:read")
 def list_assessment_jobs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -122,7 +122,7 @@ def list_assessment_jobs(
     "its score id or its problem. A job of another tenant is a 404.",
     responses={200: {"description": "The job."}, 404: {"description": "No such job for this tenant."}},
 )
-@requires("assessments:write")
+@requires("assessments:read")
 def read_assessment_job(job_id: str) -> JobView:
     repo = _repo()
     job = find_job(repo, caller(app).tenant_id, job_id)

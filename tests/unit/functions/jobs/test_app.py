@@ -253,3 +253,18 @@ def test_a_reference_to_a_missing_or_not_uploaded_document_is_refused_naming_it_
     assert (tenant_committed(), queued(queue_url)) == (0, 0)
     listed = call(jobs, "GET", "/jobs")[2]
     assert listed["items"] == []
+
+
+def test_a_read_only_key_can_watch_jobs_but_not_start_or_cancel_them(jobs: Any) -> None:
+    _, _, body = call(jobs, "POST", "/portfolios/assessments", {"companies": COMPANIES, "budget_usd": "1"})
+
+    def as_reader(method: str, path: str, payload: Any = None) -> int:
+        event = api_event(
+            method, path, body=payload, authorizer=principal_context("acme", "assessments:read")
+        )
+        return int(jobs.lambda_handler(event, FakeLambdaContext("JobsFunction"))["statusCode"])
+
+    assert as_reader("GET", "/jobs") == 200
+    assert as_reader("GET", f"/jobs/{body['job_id']}") == 200
+    assert as_reader("POST", f"/jobs/{body['job_id']}/cancel") == 403
+    assert as_reader("POST", "/portfolios/assessments", {"companies": COMPANIES, "budget_usd": "1"}) == 403
