@@ -56,12 +56,14 @@ def _costs() -> CostsStore:
     "On v2 a company may refer to a document uploaded through POST /evidence (`evidence_id`, "
     "instead of `evidence`); each is checked before anything is reserved (404 unknown, 409 not "
     "uploaded, naming `companies.<i>.evidence_id`). "
-    "Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.",
+    "Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, "
+    "even after a failure part-way (the retry completes the same job on the same reservation).",
     responses={
         202: {"description": "The job, queued; follow `Location` for its progress."},
         404: {"description": "A company's `evidence_id` names no evidence document of this tenant."},
         409: {
-            "description": "A request with this Idempotency-Key is still being processed, or a "
+            "description": "A request with this Idempotency-Key is still being processed, or its "
+            "job was abandoned after a failure and its budget released (send a new key), or a "
             "company's evidence document was announced but not uploaded."
         },
     },
@@ -83,6 +85,7 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
             ledger=CostLedger(settings),
             queue=JobQueue(settings.JOBS_QUEUE_URL),
             publish=aws_publisher(settings),
+            idempotency_key=key,
         )
         return job_view(job, _costs()).model_dump(mode="json")
 

@@ -13,13 +13,14 @@ from typing import Any
 
 import boto3
 import pytest
-from orgair.aws import reset_clients
+from orgair.aws import dynamodb_client, reset_clients
 from orgair.costs.budget import tenant_scope
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.evidence.documents import issue_upload
 from orgair.settings import get_settings
 from support.evidence import evidence_bucket
+from support.job_faults import fail_storing_jobs
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -133,6 +134,26 @@ def test_a_retry_with_the_same_idempotency_key_answers_the_first_job_and_reserve
     assert again[2]["job_id"] == first[2]["job_id"]
     assert again[1].get("Idempotent-Replayed") == "true"
     assert tenant_committed() == 1_000_000
+    assert queued(queue_url) == 2
+
+
+def test_a_create_that_died_storing_its_job_is_completed_by_the_retry_with_its_key_reserving_once(
+    jobs: Any, queue_url: str
+) -> None:
+    request = {"companies": COMPANIES, "budget_usd": "1"}
+    headers = {"Idempotency-Key": "portfolio-crash"}
+    refused = fail_storing_jobs(dynamodb_client())
+
+    failed = call(jobs, "POST", "/portfolios/assessments", request, headers)
+    retried = call(jobs, "POST", "/portfolios/assessments", request, headers)
+    replayed = call(jobs, "POST", "/portfolios/assessments", request, headers)
+
+    assert len(refused) == 1
+    assert failed[0] == 503
+    assert retried[0] == replayed[0] == 202
+    assert replayed[2]["job_id"] == retried[2]["job_id"] == refused[0].removeprefix("JOB#")
+    assert replayed[1].get("Idempotent-Replayed") == "true"
+    assert tenant_committed() == 1_000_000  # the first try's reservation, made once
     assert queued(queue_url) == 2
 
 

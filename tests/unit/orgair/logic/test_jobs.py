@@ -16,21 +16,29 @@ import pytest
 import respx
 from botocore.exceptions import EndpointConnectionError
 from orgair.auth.principal import RequestMeta
-from orgair.aws import reset_clients
+from orgair.aws import dynamodb_client, reset_clients
 from orgair.costs.budget import GLOBAL_SCOPE, global_share_scope, tenant_scope
 from orgair.costs.check import BudgetCheck
 from orgair.costs.job_budget import job_position
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
-from orgair.errors import DependencyUnavailable
+from orgair.errors import Conflict, DependencyUnavailable
 from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
-from orgair.logic.jobs import CompanyMessage, JobQueue, cancel_job, create_job
+from orgair.logic.jobs import (
+    CREATION_GRACE,
+    CompanyMessage,
+    JobQueue,
+    cancel_job,
+    create_job,
+    release_abandoned_creations,
+)
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
 from orgair.transport import reset_http_client
 from support.costs import cost_settings
 from support.evidence import evidence_bucket
+from support.job_faults import fail_storing_jobs
 from support.llm import OPENAI_URL, openai_reply, provider_error
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -82,7 +90,9 @@ class Harness:
         self.published: list[JobRecord] = []
         self.now = datetime.now(UTC)
 
-    def create(self, companies: int, budget: str = "5.00", queue: JobQueue | None = None) -> JobRecord:
+    def create(
+        self, companies: int, budget: str = "5.00", queue: JobQueue | None = None, key: str | None = None
+    ) -> JobRecord:
         request = PortfolioAssessmentRequest.model_validate(
             {
                 "companies": [
@@ -105,6 +115,7 @@ class Harness:
             ledger=self.ledger,
             queue=queue or JobQueue(self.settings.JOBS_QUEUE_URL),
             publish=self.published.append,
+            idempotency_key=key,
         )
 
     def worker(self) -> Worker:
@@ -431,3 +442,79 @@ def test_a_failed_announcement_is_made_by_the_redelivery(
 
     assert [record.job_id for record in harness.published] == [job.job_id]
     assert harness.job(job).notified
+
+
+def test_a_creation_that_died_before_storing_its_job_is_released_by_the_budget_check_after_a_grace(
+    harness: Harness,
+) -> None:
+    refused = fail_storing_jobs(dynamodb_client())
+    with pytest.raises(DependencyUnavailable):
+        harness.create(2, budget="3.00", key="crash-1")
+    (creation,) = harness.repo.pending_creations(harness.now.date())
+    leaked = harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros
+
+    early = release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + timedelta(minutes=1)
+    )
+    late = release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
+    )
+
+    assert len(refused) == 1
+    assert leaked == 3_000_000
+    assert early == []
+    assert late == [creation.job_id]
+    assert harness.repo.get("acme", creation.job_id) is None
+    assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
+    assert harness.repo.pending_creations(creation.day) == []
+
+
+def test_a_retry_with_the_same_key_after_such_a_crash_reserves_nothing_more_and_stores_the_job(
+    harness: Harness,
+) -> None:
+    fail_storing_jobs(dynamodb_client())
+    with pytest.raises(DependencyUnavailable):
+        harness.create(2, budget="3.00", key="crash-2")
+    (creation,) = harness.repo.pending_creations(harness.now.date())
+
+    job = harness.create(2, budget="3.00", key="crash-2")
+    released = release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
+    )
+
+    assert job.job_id == creation.job_id
+    assert harness.repo.get("acme", job.job_id) is not None
+    assert harness.ledger.store.counter(tenant_scope("acme"), job.day).committed_micros == 3_000_000
+    assert harness.repo.pending_creations(job.day) == []
+    assert released == []
+    assert not job_position(harness.ledger.store, job.job_id, job.day).released
+
+
+def test_a_retry_after_the_budget_check_released_the_dead_creation_is_a_409_reserving_nothing(
+    harness: Harness,
+) -> None:
+    fail_storing_jobs(dynamodb_client())
+    with pytest.raises(DependencyUnavailable):
+        harness.create(1, budget="2.00", key="crash-3")
+    (creation,) = harness.repo.pending_creations(harness.now.date())
+    release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
+    )
+
+    with pytest.raises(Conflict, match="new Idempotency-Key"):
+        harness.create(1, budget="2.00", key="crash-3")
+
+    assert harness.repo.get("acme", creation.job_id) is None
+    assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
+    assert harness.repo.pending_creations(creation.day) == []
+    assert harness.create(1, budget="2.00", key="crash-3-new").job_id != creation.job_id
+
+
+def test_without_a_key_a_failed_store_releases_at_once_and_notes_nothing(harness: Harness) -> None:
+    fail_storing_jobs(dynamodb_client())
+
+    with pytest.raises(DependencyUnavailable):
+        harness.create(1, budget="2.00")
+
+    assert harness.repo.pending_creations(harness.now.date()) == []
+    assert harness.ledger.store.counter(tenant_scope("acme"), harness.now.date()).committed_micros == 0
