@@ -275,6 +275,15 @@ def test_only_the_functions_that_end_jobs_announce_them_on_the_default_bus_and_t
         assert variables["ALERT_EVENT_BUS_NAME"] == "default", function
 
 
+@pytest.mark.parametrize("table", TABLES)
+def test_every_table_reaches_the_functions_by_its_deployed_name(table: str) -> None:
+    """A table has no fixed name (CloudFormation makes one per stack): every function must get it
+    from Globals, else settings' default (the logical id) names a table that does not exist."""
+    variables = RAW["Globals"]["Function"]["Environment"]["Variables"]
+    assert {"Ref": table} in variables.values(), f"Globals gives no function the name of {table}"
+    assert "TableName" not in RESOURCES[table]["Properties"]
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_function_has_its_own_log_group_with_a_retention(function: str) -> None:
     groups = [
