@@ -28,9 +28,14 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = get_settings()
     channels = aws_alert_channels(settings.ALERT_TOPIC_ARN, settings.ALERT_EVENT_BUS_NAME)
     ledger = CostLedger(settings)
-    abandoned = release_abandoned_creations(
-        DynamoJobsRepository(settings.JOBS_TABLE_NAME), ledger, ledger.clock()
-    )
+    abandoned: list[str] | None = None
+    try:
+        abandoned = release_abandoned_creations(
+            DynamoJobsRepository(settings.JOBS_TABLE_NAME), ledger, ledger.clock()
+        )
+    except DependencyUnavailable:
+        # The jobs table (or the ledger) unreachable must not stop the alerts: the next run sweeps.
+        logger.exception("abandoned job creations could not be swept this run")
     report = BudgetCheck(ledger, channels).run()
     record_check_metrics(report)
     summary = CheckSummary.of(report)

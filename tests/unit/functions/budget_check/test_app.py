@@ -23,6 +23,7 @@ from orgair.errors import DependencyUnavailable
 from orgair.logic.jobs import CREATION_GRACE, reserve_noted
 from orgair.settings import get_settings
 from support.costs import FakeClock
+from support.dynamodb_faults import inject_fault
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -242,3 +243,14 @@ def test_the_check_releases_the_budget_of_a_job_creation_that_died_before_storin
     assert result["abandoned_job_budgets_released"] == ["01DIEDBEFORESTORINGJOB000"]
     assert ledger.store.counter(tenant_scope("acme"), day).committed_micros == 300_000
     assert [creation.job_id for creation in repo.pending_creations(fresh)] == ["01STILLBEINGCREATED000000"]
+
+
+def test_an_unreachable_jobs_table_does_not_stop_the_alerts(inbox: Inbox) -> None:
+    spend(850_000)
+    inject_fault(aws.dynamodb_client(), "Query", "EndpointConnection", calls={1})  # the sweep's first read
+    check = load_function("budget_check")
+
+    result = run(check)
+
+    assert result["abandoned_job_budgets_released"] is None
+    assert {"50", "80"} <= {alert.rsplit(":", 1)[1] for alert in result["alerts_published"]}
