@@ -312,3 +312,38 @@ def embedded_dynamodb(port: int = 0, *, set_environment: bool = True) -> Iterato
                 else:
                     os.environ[key] = value
         server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m devtools.embedded_dynamodb [--port N]`: the embedded AWS on its own, with the
+    template's tables, until SIGINT/SIGTERM; a runner started with LOCAL_SHARED_AWS=on and that
+    DYNAMODB_PORT uses it, and its state outlives the runner (devtools/localrun/shared_aws.py)."""
+    import argparse
+    import signal
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m devtools.embedded_dynamodb",
+        description="The embedded AWS (moto: DynamoDB, SQS, S3, SNS, ...) on loopback, on its own.",
+    )
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DYNAMODB_PORT", "8000")))
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        server = EmbeddedDynamoDB("127.0.0.1", args.port).start()
+    except PortInUseError as error:
+        print(f"embedded_dynamodb: {error.strerror}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        server.create_tables()
+        print(f"Ready: {server.endpoint_url} (Ctrl-C to stop)", flush=True)
+        stop.wait()
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

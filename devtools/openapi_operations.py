@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgair.auth.principal import ADMIN_SCOPE
+from orgair.auth.principal import ADMIN_SCOPE, granting
 from orgair.idempotency import IDEMPOTENCY_HEADER, KEY_PATTERN
 
 Document = dict[str, Any]
@@ -164,7 +164,12 @@ def _problem_content(response: dict[str, Any]) -> dict[str, Any]:
 
 def scope_sentence(scope: str) -> str:
     """How the description states the scope (Swagger UI renders it; `security` carries it for tools)."""
-    return f"**Required scope:** `{scope}` (or `{ADMIN_SCOPE}`)."
+    return f"**Required scope:** `{scope}` ({alternatives(scope)})."
+
+
+def alternatives(scope: str) -> str:
+    """`or `admin``, or `or `assessments:write`, or `admin`` for a scope another one implies."""
+    return "or " + ", or ".join(f"`{other}`" for other in granting(scope)[1:])
 
 
 def secure(operation: dict[str, Any], label: str, public: bool, scope: str | None) -> None:
@@ -184,7 +189,12 @@ def secure(operation: dict[str, Any], label: str, public: bool, scope: str | Non
     responses = operation.setdefault("responses", {})
     responses.setdefault("401", _problem_response("No, unknown or revoked API key."))
     responses.setdefault(
-        "403", _problem_response(f"The API key lacks the `{scope}` scope (and is not `{ADMIN_SCOPE}`).")
+        "403",
+        _problem_response(
+            f"The API key lacks the `{scope}` scope (and is not `{ADMIN_SCOPE}`)."
+            if granting(scope) == (scope, ADMIN_SCOPE)
+            else f"The API key has none of {', '.join(f'`{other}`' for other in granting(scope))}."
+        ),
     )
 
 

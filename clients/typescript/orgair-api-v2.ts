@@ -361,7 +361,7 @@ export interface paths {
          * List the tenant's assessment jobs
          * @description Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor` for the next page. A cursor that is not one this route gave is a 422.
          *
-         *     **Required scope:** `assessments:write` (or `admin`).
+         *     **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
          */
         get: operations["listAssessmentJobs"];
         put?: never;
@@ -383,7 +383,7 @@ export interface paths {
          * One assessment job: status, companies by outcome, budget, each company's result
          * @description `companies` counts each outcome (they add up to `total`); `budget` has the reserved, spent and still held amounts (USD strings); `results` lists every company in input order with its score id or its problem. A job of another tenant is a 404.
          *
-         *     **Required scope:** `assessments:write` (or `admin`).
+         *     **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
          */
         get: operations["getAssessmentJob"];
         put?: never;
@@ -447,7 +447,7 @@ export interface paths {
         put?: never;
         /**
          * Assess a portfolio in the background, within a job budget
-         * @description Reserves `budget_usd` whole against the tenant's and the global daily budgets (a 429 naming the scope when one cannot hold it, and nothing is queued), stores the companies and queues one message per company; answers 202 with the job and its `Location`. Each company is assessed as POST /assessments does, every provider attempt drawn from the job's reservation and on the ledger under the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`). Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+         * @description Reserves `budget_usd` whole against the tenant's and the global daily budgets (a 429 naming the scope when one cannot hold it, and nothing is queued), stores the companies and queues one message per company; answers 202 with the job and its `Location`. Each company is assessed as POST /assessments does, every provider attempt drawn from the job's reservation and on the ledger under the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`). Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, even after a failure part-way (the retry completes the same job on the same reservation).
          *
          *     **Required scope:** `assessments:write` (or `admin`).
          */
@@ -4913,7 +4913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            /** @description The API key has none of `assessments:read`, `assessments:write`, `admin`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4993,7 +4993,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The API key lacks the `assessments:write` scope (and is not `admin`). */
+            /** @description The API key has none of `assessments:read`, `assessments:write`, `admin`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5260,7 +5260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed, or a company's evidence document was announced but not uploaded. */
+            /** @description A request with this Idempotency-Key is still being processed, or its job was abandoned after a failure and its budget released (send a new key), or a company's evidence document was announced but not uploaded. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -61,7 +61,15 @@ from devtools.localrun.schedules import (
     scheduled_event,
 )
 from devtools.localrun.server import LocalHttpServer
+from devtools.localrun.shared_aws import SharedAws, SharedAwsMissing, open_aws, shared_aws_enabled
 from devtools.localrun.throttle import TenantLimits
+from devtools.localrun.timeouts import (
+    TIMEOUT_VARIABLE,
+    LocalTimeoutError,
+    timeout_setting,
+    with_local_timeouts,
+    with_scaled_visibility,
+)
 from devtools.template import TEMPLATE_PATH, Template, load_template
 from devtools.template_specs import FunctionSpec
 
@@ -254,6 +262,12 @@ def _serve(options: Options) -> int:
         raise StartupError(str(error)) from None
     specs = template.functions()
     try:
+        timeouts = timeout_setting(os.environ.get(TIMEOUT_VARIABLE, ""), specs)
+    except LocalTimeoutError as error:
+        raise StartupError(str(error)) from None
+    resources, visibility_lines = with_scaled_visibility(template, resources, specs, timeouts)
+    specs = with_local_timeouts(specs, timeouts)
+    try:
         jobs = schedule_jobs(specs)
     except ScheduleExpressionError as error:
         raise StartupError(f"schedule: {error}") from None
@@ -261,8 +275,8 @@ def _serve(options: Options) -> int:
     check_settings()
 
     try:
-        dynamodb = EmbeddedDynamoDB(HOST, dynamodb_port).start()
-    except PortInUseError as error:
+        dynamodb = open_aws(HOST, dynamodb_port, shared=shared_aws_enabled(os.environ))
+    except (PortInUseError, SharedAwsMissing) as error:
         raise StartupError(f"DynamoDB: {error.strerror}") from None
     server: LocalHttpServer | None = None
     registry: FunctionRegistry | None = None
@@ -271,7 +285,10 @@ def _serve(options: Options) -> int:
     scheduler: Scheduler | None = None
     pollers: QueuePollers | None = None
     try:
-        tables = dynamodb.create_tables(template)
+        try:
+            tables = dynamodb.create_tables(template)
+        except SharedAwsMissing as error:
+            raise StartupError(f"DynamoDB: {error.strerror}") from None
         try:
             llm = start_llm(HOST, environment, os.environ)
         except LocalLlmError as error:
@@ -329,14 +346,20 @@ def _serve(options: Options) -> int:
         key_line = _admin_key()
 
         _say(f"orgair local runner: {len(specs)} functions from {options.template.name}")
+        shared = " (shared, left running: LOCAL_SHARED_AWS)" if isinstance(dynamodb, SharedAws) else ""
         _say(
-            f"DynamoDB (embedded moto): {dynamodb.endpoint_url}  tables: {', '.join(sorted(template.tables()))}"
+            f"DynamoDB (embedded moto{shared}): {dynamodb.endpoint_url}  "
+            f"tables: {', '.join(sorted(template.tables()))}"
         )
         if tables:
             _say(f"  created: {', '.join(tables)}")
         _say(f"Also on the embedded moto: {', '.join(SERVED[1:])} (AWS_ENDPOINT_URL={dynamodb.endpoint_url})")
         for line in created:
             _say(f"  created: {line}")
+        for line in visibility_lines:
+            _say(f"  local: {line}")
+        for function_id, seconds in sorted(timeouts.items()):
+            _say(f"Timeout: {function_id} {seconds} s locally ({TIMEOUT_VARIABLE})")
         for line in rule_lines(rules):
             _say(f"  created: {line}")
         for line in seeded:

@@ -15,7 +15,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.aws import sqs_client
 from orgair.dal.jobs import DynamoJobsRepository
-from orgair.logic.job_worker import LEASE_MARGIN_SECONDS, RetryLater, Worker, aws_publisher, funded_gateway
+from orgair.logic.job_announce import aws_publisher
+from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
 from orgair.logic.jobs import CompanyMessage
 from orgair.observability import logger, tracer
 from orgair.settings import get_settings
@@ -38,7 +39,7 @@ def _worker(context: LambdaContext | None) -> Worker:
         gateway_for=funded_gateway(settings),
         publish=aws_publisher(settings),
         lambda_context=context,
-        lease_seconds=int(remaining) + LEASE_MARGIN_SECONDS,
+        lease_seconds=int(remaining) + settings.JOB_LEASE_MARGIN_SECONDS,
     )
 
 

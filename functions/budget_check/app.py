@@ -1,6 +1,7 @@
 """The scheduled budget check (EventBridge schedule, and on demand with any event).
 
-Settles expired holds as `uncertain`, evaluates every budget scope of today and yesterday, and
+Releases the budget of job creations that died between reserving and storing their job
+(`orgair.logic.jobs.release_abandoned_creations`), settles expired holds as `uncertain`, evaluates every budget scope of today and yesterday, and
 publishes each newly claimed alert to the SNS topic and as an EventBridge event. The work is in
 `orgair.costs.check`; this handler wires it to AWS and reports what it did.
 """
@@ -14,7 +15,9 @@ from orgair.costs.alerts import aws_alert_channels
 from orgair.costs.check import BudgetCheck, record_check_metrics
 from orgair.costs.ledger import CostLedger
 from orgair.costs.views import CheckSummary
+from orgair.dal.jobs import DynamoJobsRepository
 from orgair.errors import DependencyUnavailable
+from orgair.logic.jobs import release_abandoned_creations
 from orgair.observability import logger, tracer
 from orgair.settings import get_settings
 
@@ -24,7 +27,16 @@ from orgair.settings import get_settings
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
     channels = aws_alert_channels(settings.ALERT_TOPIC_ARN, settings.ALERT_EVENT_BUS_NAME)
-    report = BudgetCheck(CostLedger(settings), channels).run()
+    ledger = CostLedger(settings)
+    abandoned: list[str] | None = None
+    try:
+        abandoned = release_abandoned_creations(
+            DynamoJobsRepository(settings.JOBS_TABLE_NAME), ledger, ledger.clock()
+        )
+    except DependencyUnavailable:
+        # The jobs table (or the ledger) unreachable must not stop the alerts: the next run sweeps.
+        logger.exception("abandoned job creations could not be swept this run")
+    report = BudgetCheck(ledger, channels).run()
     record_check_metrics(report)
     summary = CheckSummary.of(report)
     logger.info(
@@ -35,4 +47,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             f"{len(report.failed)} budget alert(s) were claimed but not published; "
             "a later run re-sends them once their claim lease has passed."
         )
-    return summary.model_dump()
+    return {**summary.model_dump(), "abandoned_job_budgets_released": abandoned}

@@ -28,6 +28,7 @@ from orgair.http import (
 )
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.jsonbody import parse_json_body
+from orgair.logic.job_announce import aws_publisher
 from orgair.logic.job_views import job_view, list_jobs
 from orgair.logic.jobs import JobQueue, cancel_job, create_job, find_job
 from orgair.models.jobs import JobList, JobView, PortfolioAssessmentRequest
@@ -55,12 +56,14 @@ def _costs() -> CostsStore:
     "On v2 a company may refer to a document uploaded through POST /evidence (`evidence_id`, "
     "instead of `evidence`); each is checked before anything is reserved (404 unknown, 409 not "
     "uploaded, naming `companies.<i>.evidence_id`). "
-    "Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.",
+    "Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, "
+    "even after a failure part-way (the retry completes the same job on the same reservation).",
     responses={
         202: {"description": "The job, queued; follow `Location` for its progress."},
         404: {"description": "A company's `evidence_id` names no evidence document of this tenant."},
         409: {
-            "description": "A request with this Idempotency-Key is still being processed, or a "
+            "description": "A request with this Idempotency-Key is still being processed, or its "
+            "job was abandoned after a failure and its budget released (send a new key), or a "
             "company's evidence document was announced but not uploaded."
         },
     },
@@ -81,6 +84,8 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
             repo=_repo(),
             ledger=CostLedger(settings),
             queue=JobQueue(settings.JOBS_QUEUE_URL),
+            publish=aws_publisher(settings),
+            idempotency_key=key,
         )
         return job_view(job, _costs()).model_dump(mode="json")
 
@@ -104,7 +109,7 @@ def create_portfolio_assessment(body: PortfolioAssessmentRequest) -> Response[Jo
     "back as `cursor` for the next page. A cursor that is not one this route gave is a 422.",
     responses={200: {"description": "One page of jobs."}},
 )
-@requires("assessments:write")
+@requires("assessments:read")
 def list_assessment_jobs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -120,7 +125,7 @@ def list_assessment_jobs(
     "its score id or its problem. A job of another tenant is a 404.",
     responses={200: {"description": "The job."}, 404: {"description": "No such job for this tenant."}},
 )
-@requires("assessments:write")
+@requires("assessments:read")
 def read_assessment_job(job_id: str) -> JobView:
     repo = _repo()
     job = find_job(repo, caller(app).tenant_id, job_id)
@@ -143,7 +148,7 @@ def read_assessment_job(job_id: str) -> JobView:
 def cancel_assessment_job(job_id: str) -> JobView:
     refuse_body(app.current_event.body)
     settings = get_settings()
-    job = cancel_job(_repo(), CostLedger(settings), caller(app).tenant_id, job_id)
+    job = cancel_job(_repo(), CostLedger(settings), caller(app).tenant_id, job_id, aws_publisher(settings))
     return job_view(job, _costs())
 
 

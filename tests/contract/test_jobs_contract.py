@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from orgair.dal.jobs import DynamoJobsRepository, JobsRepository
-from orgair.records.jobs import CompanyTask, JobCounts, JobRecord
+from orgair.records.jobs import CompanyTask, JobCounts, JobRecord, PendingCreation
 from support.fakes.jobs import InMemoryJobsRepository
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -164,3 +164,31 @@ def test_a_claim_to_announce_given_back_can_be_claimed_again_and_only_a_held_one
     assert not repo.unmark_notified("acme", "01A")
     assert repo.mark_notified("acme", "01A")
     assert not repo.unmark_notified("acme", "unknown")
+
+
+def test_an_idempotency_key_keeps_the_job_id_it_was_first_recorded_with_per_tenant(
+    repo: JobsRepository,
+) -> None:
+    first = repo.job_id_for_key("acme", "digest-1", "01FIRST")
+    retry = repo.job_id_for_key("acme", "digest-1", "01SECOND")
+    other_key = repo.job_id_for_key("acme", "digest-2", "01THIRD")
+    other_tenant = repo.job_id_for_key("beta", "digest-1", "01FOURTH")
+
+    assert (first, retry, other_key, other_tenant) == ("01FIRST", "01FIRST", "01THIRD", "01FOURTH")
+    assert repo.list("acme", 10, None) == ([], None)  # a recorded request is not a job
+
+
+def test_pending_creations_are_noted_per_day_oldest_first_until_forgotten(repo: JobsRepository) -> None:
+    later = PendingCreation("acme", "01LATER", date(2026, 3, 2), NOW + timedelta(seconds=5))
+    earlier = PendingCreation("beta", "01EARLIER", date(2026, 3, 2), NOW)
+    next_day = PendingCreation("acme", "01NEXT", date(2026, 3, 3), NOW + timedelta(days=1))
+    for creation in (later, earlier, next_day, later):
+        repo.begin_creation(creation)
+
+    noted = repo.pending_creations(date(2026, 3, 2))
+    repo.end_creation(date(2026, 3, 2), "01EARLIER")
+    repo.end_creation(date(2026, 3, 2), "01NEVER")
+
+    assert noted == [earlier, later]
+    assert repo.pending_creations(date(2026, 3, 2)) == [later]
+    assert repo.pending_creations(date(2026, 3, 3)) == [next_day]

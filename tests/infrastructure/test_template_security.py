@@ -246,6 +246,44 @@ def test_only_the_assessment_functions_reach_evidence_and_only_its_objects() -> 
         assert statement["Resource"] == {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}, function
 
 
+def test_only_the_functions_that_end_jobs_announce_them_on_the_default_bus_and_the_jobs_topic() -> None:
+    """The worker ends the jobs whose last company it did; JobsFunction ends a job the queue did
+    not take whole or one cancelled with nothing left to do: both announce it, nobody else may."""
+    default_bus = {
+        "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
+    }
+    jobs_topic = [
+        (function, statement)
+        for function in FUNCTIONS
+        for statement in function_statements(function)
+        if "JobsTopic" in json.dumps(statement.get("Resource"))
+    ]
+    enders = {"AssessmentWorkerFunction", "JobsFunction"}
+
+    assert {function for function, _ in jobs_topic} == enders
+    assert all(as_list(statement["Action"]) == ["sns:Publish"] for _, statement in jobs_topic)
+    assert all(statement["Resource"] == {"Ref": "JobsTopic"} for _, statement in jobs_topic)
+    for function in enders:
+        events = [
+            statement
+            for statement in function_statements(function)
+            if "events:PutEvents" in as_list(statement["Action"])
+        ]
+        assert [statement["Resource"] for statement in events] == [default_bus], function
+        variables = RESOURCES[function]["Properties"]["Environment"]["Variables"]
+        assert variables["JOBS_TOPIC_ARN"] == {"Ref": "JobsTopic"}, function
+        assert variables["ALERT_EVENT_BUS_NAME"] == "default", function
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_table_reaches_the_functions_by_its_deployed_name(table: str) -> None:
+    """A table has no fixed name (CloudFormation makes one per stack): every function must get it
+    from Globals, else settings' default (the logical id) names a table that does not exist."""
+    variables = RAW["Globals"]["Function"]["Environment"]["Variables"]
+    assert {"Ref": table} in variables.values(), f"Globals gives no function the name of {table}"
+    assert "TableName" not in RESOURCES[table]["Properties"]
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_function_has_its_own_log_group_with_a_retention(function: str) -> None:
     groups = [

@@ -176,6 +176,10 @@ class Settings(BaseModel):
     """Where a finished job that asked for `notify` is published (SNS), besides EventBridge."""
     JOB_MAX_BUDGET_USD: Decimal = _decimal("100", ge="0")
     """The largest budget one job may reserve (POST /portfolios/assessments, `budget_usd`)."""
+    JOB_LEASE_MARGIN_SECONDS: int = Field(default=30, ge=1, le=300)
+    """How long past the worker's remaining time a run's claim on a company lasts: the allowance
+    for clocks of workers that disagree. Only after it may another run take the company over (a
+    worker that died mid-call). A local run may shorten it to see the takeover sooner."""
     JOB_MAX_DELIVERIES: int = Field(default=3, ge=1, le=10)
     """Deliveries of a company's message before a provider failure ends it `failed` (the queue's
     redrive maxReceiveCount is larger, so the dead-letter queue only gets what the worker could not

@@ -6,10 +6,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from orgair.records.jobs import CompanyTask, JobCounts, JobRecord, JobStatus, TerminalTaskStatus
+from orgair.records.jobs import (
+    CompanyTask,
+    JobCounts,
+    JobRecord,
+    JobStatus,
+    PendingCreation,
+    TerminalTaskStatus,
+)
 
 
 class InMemoryJobsRepository:
@@ -17,6 +24,8 @@ class InMemoryJobsRepository:
         self._jobs: dict[tuple[str, str], JobRecord] = {}
         self._tasks: dict[tuple[str, int], CompanyTask] = {}
         self._cancelled: set[str] = set()
+        self._requests: dict[tuple[str, str], str] = {}
+        self._creations: dict[tuple[date, str], PendingCreation] = {}
         self._lock = threading.Lock()
 
     def create(self, job: JobRecord, tasks: Sequence[CompanyTask]) -> bool:
@@ -160,3 +169,20 @@ class InMemoryJobsRepository:
                 return False
             self._jobs[(tenant_id, job_id)] = replace(job, notified=False)
             return True
+
+    def job_id_for_key(self, tenant_id: str, key_digest: str, job_id: str) -> str:
+        with self._lock:
+            return self._requests.setdefault((tenant_id, key_digest), job_id)
+
+    def begin_creation(self, creation: PendingCreation) -> None:
+        with self._lock:
+            self._creations[(creation.day, creation.job_id)] = creation
+
+    def end_creation(self, day: date, job_id: str) -> None:
+        with self._lock:
+            self._creations.pop((day, job_id), None)
+
+    def pending_creations(self, day: date) -> Sequence[PendingCreation]:
+        with self._lock:
+            found = [creation for (noted, _), creation in self._creations.items() if noted == day]
+        return sorted(found, key=lambda creation: creation.started_at)

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any, Final
 
 import pytest
-from orgair.auth.principal import ADMIN_SCOPE, SCOPES
+from orgair.auth.principal import ADMIN_SCOPE, SCOPES, granting
 from support.lambda_events import api_event, load_function, principal_context
 from support.scoring_requests import Reply, invoke
 
@@ -37,8 +37,8 @@ ROUTE_SCOPES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/assessments"): "assessments:write",
     ("POST", "/evidence"): "assessments:write",
     ("POST", "/portfolios/assessments"): "assessments:write",
-    ("GET", "/jobs"): "assessments:write",
-    ("GET", "/jobs/{job_id}"): "assessments:write",
+    ("GET", "/jobs"): "assessments:read",
+    ("GET", "/jobs/{job_id}"): "assessments:read",
     ("POST", "/jobs/{job_id}/cancel"): "assessments:write",
     ("POST", "/costs"): "costs:write",
     ("GET", "/costs/summary"): "costs:read",
@@ -119,8 +119,9 @@ def call(code_dir: str, route: ApiRoute, stage: str, context: dict[str, str] | N
 
 
 def scopes_without(scope: str) -> str:
-    """Every scope but `scope` (and never admin, which implies all)."""
-    return " ".join(sorted(SCOPES - {scope, ADMIN_SCOPE}))
+    """Every scope but those that grant `scope` (never admin, which implies all; nor
+    `assessments:write`, which implies `assessments:read`)."""
+    return " ".join(sorted(SCOPES - set(granting(scope))))
 
 
 def route_id(item: tuple[str, ApiRoute]) -> str:

@@ -20,11 +20,20 @@ SCOPES: Final = frozenset(
         "scores:write",
         "reviews:read",
         "reviews:decide",
+        "assessments:read",
         "assessments:write",
         "costs:read",
         "costs:write",
     }
 )
+
+IMPLIED_BY: Final[dict[str, tuple[str, ...]]] = {"assessments:read": ("assessments:write",)}
+"""Scopes that also grant another: a key that may start and cancel jobs may watch them."""
+
+
+def granting(scope: str) -> tuple[str, ...]:
+    """Every scope that grants `scope`, itself first, `admin` last."""
+    return (scope, *IMPLIED_BY.get(scope, ()), ADMIN_SCOPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +43,8 @@ class Principal:
     key_id: str
 
     def has_scope(self, scope: str) -> bool:
-        """`admin` implies every scope."""
-        return ADMIN_SCOPE in self.scopes or scope in self.scopes
+        """`admin` implies every scope, and each scope implies what IMPLIED_BY says."""
+        return any(granted in self.scopes for granted in granting(scope))
 
     def require(self, scope: str) -> Principal:
         if not self.has_scope(scope):

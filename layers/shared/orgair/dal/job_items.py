@@ -47,6 +47,16 @@ def job_key(tenant_id: str, job_id: str) -> dict[str, Any]:
     return {"pk": to_value(f"T#{tenant_id}"), "sk": to_value(f"JOB#{job_id}")}
 
 
+def request_key(tenant_id: str, key_digest: str) -> dict[str, Any]:
+    """The job id recorded for one of the tenant's Idempotency-Keys (by its digest)."""
+    return {**job_key(tenant_id, ""), "sk": to_value(f"KEY#{key_digest}")}
+
+
+def creation_key(day: date, job_id: str) -> dict[str, Any]:
+    """A pending creation, under its day: the budget check reads a day's in one query."""
+    return {"pk": to_value(f"CREATING#{day.isoformat()}"), "sk": to_value(f"JOB#{job_id}")}
+
+
 def task_key(job_id: str, index: int) -> dict[str, Any]:
     return {"pk": to_value(f"J#{job_id}"), "sk": to_value(f"C#{index:05d}")}
 

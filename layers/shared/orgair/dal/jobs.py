@@ -17,17 +17,20 @@ in-memory one (tests/support/jobs.py).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from orgair.aws import dynamodb_client, error_code, store_errors
 from orgair.dal.job_items import (
     TASK_OUTCOME_ATTRIBUTES,
+    creation_key,
     expression_values,
+    instant,
     iso,
     job_from,
     job_key,
     job_values,
+    request_key,
     task_from,
     task_key,
     task_values,
@@ -39,6 +42,7 @@ from orgair.records.jobs import (
     CompanyTask,
     JobRecord,
     JobStatus,
+    PendingCreation,
     TerminalTaskStatus,
 )
 
@@ -101,6 +105,21 @@ class JobsRepository(Protocol):
 
     def unmark_notified(self, tenant_id: str, job_id: str) -> bool:
         """Give back a claim to announce the job (its publish failed); False when it held none."""
+        ...
+
+    def job_id_for_key(self, tenant_id: str, key_digest: str, job_id: str) -> str:
+        """The job id of the tenant's request with this Idempotency-Key digest: `job_id` when this
+        call recorded it, else the one recorded first (a retry of the same request)."""
+        ...
+
+    def begin_creation(self, creation: PendingCreation) -> None:
+        """Note a job whose budget is about to be reserved (idempotent)."""
+
+    def end_creation(self, day: date, job_id: str) -> None:
+        """Forget the note: the job is stored, or nothing was reserved, or the budget was released."""
+
+    def pending_creations(self, day: date) -> Sequence[PendingCreation]:
+        """The creations noted on `day` and not forgotten, oldest first."""
         ...
 
 
@@ -386,3 +405,68 @@ class DynamoJobsRepository:
             "attribute_exists(pk) AND notified = :yes",
             ExpressionAttributeValues=expression_values({":yes": True, ":no": False}),
         )
+
+    def job_id_for_key(self, tenant_id: str, key_digest: str, job_id: str) -> str:
+        key = request_key(tenant_id, key_digest)
+        try:
+            with store_errors("recording a job's request"):
+                self._client.put_item(
+                    TableName=self._table,
+                    Item={**key, **to_item({"type": "job_request", "job_id": job_id})},
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            return job_id
+        except Exception as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+        with store_errors("reading a job's request"):
+            item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
+        return str(from_item(item)["job_id"])
+
+    def begin_creation(self, creation: PendingCreation) -> None:
+        with store_errors("noting a job's creation"):
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    **creation_key(creation.day, creation.job_id),
+                    **to_item(
+                        {
+                            "type": "job_creation",
+                            "tenant_id": creation.tenant_id,
+                            "job_id": creation.job_id,
+                            "day": creation.day.isoformat(),
+                            "started_at": iso(creation.started_at),
+                        }
+                    ),
+                },
+            )
+
+    def end_creation(self, day: date, job_id: str) -> None:
+        with store_errors("forgetting a job's creation"):
+            self._client.delete_item(TableName=self._table, Key=creation_key(day, job_id))
+
+    def pending_creations(self, day: date) -> Sequence[PendingCreation]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": creation_key(day, "")["pk"]},
+            "ConsistentRead": True,
+        }
+        found: list[PendingCreation] = []
+        while True:
+            with store_errors("reading pending job creations"):
+                response = self._client.query(**request)
+            for item in response.get("Items", []):
+                values = from_item(item)
+                found.append(
+                    PendingCreation(
+                        tenant_id=str(values["tenant_id"]),
+                        job_id=str(values["job_id"]),
+                        day=date.fromisoformat(str(values["day"])),
+                        started_at=instant(values["started_at"]) or datetime.min.replace(tzinfo=UTC),
+                    )
+                )
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return sorted(found, key=lambda creation: creation.started_at)
+            request["ExclusiveStartKey"] = last

@@ -14,18 +14,16 @@ settled by the budget check as any crashed call's is.
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from orgair.auth.principal import RequestMeta
-from orgair.aws import events_client, sns_client
 from orgair.costs.job_budget import FundedLedger, is_job_scope, release_job
 from orgair.costs.ledger import CostLedger
 from orgair.dal import scores as scores_dal
-from orgair.dal.costs import CostsStore
 from orgair.dal.jobs import JobsRepository
 from orgair.errors import (
     BudgetExceeded,
@@ -36,16 +34,12 @@ from orgair.evidence.documents import EVIDENCE_FIELD
 from orgair.ids import new_id
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.assessments import AssessmentRequest, assess
-from orgair.logic.job_views import job_view
-from orgair.logic.jobs import Clock, CompanyMessage, final_status, problem_of, utc_now
+from orgair.logic.jobs import Clock, CompanyMessage, Publish, announce, final_status, problem_of, utc_now
 from orgair.observability import logger
 from orgair.records.jobs import CompanyTask, JobRecord, TerminalTaskStatus
 from orgair.scoring.versions import ParamVersion
 from orgair.settings import Settings
 
-EVENT_SOURCE: Final = "orgair.jobs"
-EVENT_DETAIL_TYPE: Final = "Assessment Job Finished"
-LEASE_MARGIN_SECONDS: Final = 30
 RETRY_BASE_SECONDS: Final = 30
 RETRY_CAP_SECONDS: Final = 900
 
@@ -59,6 +53,17 @@ class RetryLater(Exception):
         self.delay_seconds = delay_seconds
 
 
+def lease_wait(task: CompanyTask, now: datetime) -> int:
+    """Seconds until the run holding `task` can be replaced (its lease passed), 1 to RETRY_CAP_SECONDS.
+
+    The message comes back when another run may claim the company, not every RETRY_BASE_SECONDS:
+    each early receive would count towards the queue's maxReceiveCount and a live run's message
+    could reach the dead-letter queue while it still works."""
+    if task.lease_until is None:
+        return RETRY_BASE_SECONDS
+    return max(1, min(RETRY_CAP_SECONDS, math.ceil((task.lease_until - now).total_seconds()) + 1))
+
+
 @dataclass
 class Worker:
     """Does one company's work per message; `publish` announces a finished job (EventBridge, SNS)."""
@@ -66,7 +71,7 @@ class Worker:
     settings: Settings
     repo: JobsRepository
     gateway_for: Callable[[JobRecord, CompanyTask], LlmGateway]
-    publish: Callable[[JobRecord], None]
+    publish: Publish
     clock: Clock = utc_now
     lambda_context: Any = None
     lease_seconds: int = 900
@@ -90,7 +95,7 @@ class Worker:
         if claimed is None:
             current = self.repo.task(job.job_id, task.index)
             if current is not None and current.status == "running":
-                raise RetryLater("another run holds this company", RETRY_BASE_SECONDS)
+                raise RetryLater("another run holds this company", lease_wait(current, now))
             return  # ended meanwhile: nothing to do
         if job.status == "cancelled" or self._cancelled(job):
             self.repo.finish(job, claimed.index, claimed.run, "cancelled", self.clock())
@@ -183,19 +188,7 @@ class Worker:
         if job.finished_at is None:
             release_job(CostLedger(self.settings), job.job_id, job.day)
             self.repo.complete(tenant_id, job_id, final_status(job), self.clock())
-        job = self.repo.get(tenant_id, job_id)
-        if job is None or job.finished_at is None or job.notified:
-            return
-        # Claim the announcement before making it: of two workers ending the last companies together,
-        # only the one whose claim lands publishes. A publish that fails gives the claim back, so the
-        # message's redelivery announces the job instead of losing the event.
-        if not self.repo.mark_notified(tenant_id, job_id):
-            return
-        try:
-            self.publish(job)
-        except Exception:
-            self.repo.unmark_notified(tenant_id, job_id)
-            raise
+        announce(self.repo, tenant_id, job_id, self.publish)
 
 
 def funded_gateway(settings: Settings) -> Callable[[JobRecord, CompanyTask], LlmGateway]:
@@ -215,35 +208,3 @@ def funded_gateway(settings: Settings) -> Callable[[JobRecord, CompanyTask], Llm
         return LlmGateway(chosen, ledger)
 
     return build
-
-
-def event_detail(job: JobRecord, store: CostsStore) -> dict[str, Any]:
-    view = job_view(job, store)
-    return {"tenant_id": job.tenant_id, **view.model_dump(mode="json", exclude_none=True)}
-
-
-def aws_publisher(settings: Settings) -> Callable[[JobRecord], None]:
-    """The completion on the event bus (ALERT_EVENT_BUS_NAME) and, when asked, on JOBS_TOPIC_ARN."""
-
-    def publish(job: JobRecord) -> None:
-        detail = json.dumps(event_detail(job, CostsStore(settings.COSTS_TABLE_NAME)), sort_keys=True)
-        response = events_client().put_events(
-            Entries=[
-                {
-                    "Source": EVENT_SOURCE,
-                    "DetailType": EVENT_DETAIL_TYPE,
-                    "Detail": detail,
-                    "EventBusName": settings.ALERT_EVENT_BUS_NAME,
-                }
-            ]
-        )
-        if response.get("FailedEntryCount", 0):
-            raise DependencyUnavailable("EventBridge refused the job's completion event.")
-        if job.notify and settings.JOBS_TOPIC_ARN:
-            sns_client().publish(
-                TopicArn=settings.JOBS_TOPIC_ARN,
-                Subject=f"orgair: assessment job {job.job_id} {job.status}"[:100],
-                Message=detail,
-            )
-
-    return publish

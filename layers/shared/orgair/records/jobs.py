@@ -85,3 +85,15 @@ class CompanyTask:
     pending_score_id: str | None = None
     problem: dict[str, Any] | None = field(default=None)
     finished_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCreation:
+    """A job whose budget is being reserved and which is not stored yet: noted before the
+    reservation, forgotten once the job is stored (or nothing was reserved). One still noted long
+    after `started_at` is a creation that died in between: the budget check releases its budget."""
+
+    tenant_id: str
+    job_id: str
+    day: date
+    started_at: datetime

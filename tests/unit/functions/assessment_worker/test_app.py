@@ -18,6 +18,7 @@ from orgair.costs.ledger import CostLedger
 from orgair.dal import scores as scores_dal
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.evidence.documents import issue_upload
+from orgair.logic.job_announce import aws_publisher
 from orgair.logic.jobs import JobQueue, create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.settings import get_settings
@@ -128,6 +129,7 @@ def submit(companies: int, evidence_id: str | None = None) -> str:
         repo=DynamoJobsRepository(settings.JOBS_TABLE_NAME),
         ledger=CostLedger(settings),
         queue=JobQueue(settings.JOBS_QUEUE_URL),
+        publish=aws_publisher(settings),
     )
     return job.job_id
 

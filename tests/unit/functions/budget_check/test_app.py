@@ -14,12 +14,16 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from orgair import aws
 from orgair.costs.alerts import EVENT_DETAIL_TYPE, EVENT_SOURCE
+from orgair.costs.budget import tenant_scope
 from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
+from orgair.dal.jobs import DynamoJobsRepository
 from orgair.errors import DependencyUnavailable
+from orgair.logic.jobs import CREATION_GRACE, reserve_noted
 from orgair.records.costs import CallMeta
 from orgair.settings import get_settings
 from support.costs import FakeClock
+from support.dynamodb_faults import inject_fault
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -222,3 +226,31 @@ def test_sns_accepted_and_eventbridge_failed_sends_sns_once_and_the_event_after_
     claims = ledger.store.alerts(ledger.clock().date())
     assert {claim.state for claim in claims} == {"published"}
     assert {claim.channels for claim in claims} == {frozenset({"sns", "events"})}
+
+
+def test_the_check_releases_the_budget_of_a_job_creation_that_died_before_storing_its_job(
+    inbox: Inbox,
+) -> None:
+    ledger = CostLedger(get_settings())
+    repo = DynamoJobsRepository(get_settings().JOBS_TABLE_NAME)
+    started = ledger.clock() - CREATION_GRACE - timedelta(minutes=1)
+    day = reserve_noted(repo, ledger, "acme", "01DIEDBEFORESTORINGJOB000", 400_000, lambda: started)
+    fresh = reserve_noted(repo, ledger, "acme", "01STILLBEINGCREATED000000", 300_000, ledger.clock)
+    check = load_function("budget_check")
+
+    result = run(check)
+
+    assert result["abandoned_job_budgets_released"] == ["01DIEDBEFORESTORINGJOB000"]
+    assert ledger.store.counter(tenant_scope("acme"), day).committed_micros == 300_000
+    assert [creation.job_id for creation in repo.pending_creations(fresh)] == ["01STILLBEINGCREATED000000"]
+
+
+def test_an_unreachable_jobs_table_does_not_stop_the_alerts(inbox: Inbox) -> None:
+    spend(850_000)
+    inject_fault(aws.dynamodb_client(), "Query", "EndpointConnection", calls={1})  # the sweep's first read
+    check = load_function("budget_check")
+
+    result = run(check)
+
+    assert result["abandoned_job_budgets_released"] is None
+    assert {"50", "80"} <= {alert.rsplit(":", 1)[1] for alert in result["alerts_published"]}

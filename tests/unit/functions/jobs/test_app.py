@@ -13,13 +13,14 @@ from typing import Any
 
 import boto3
 import pytest
-from orgair.aws import reset_clients
+from orgair.aws import dynamodb_client, reset_clients
 from orgair.costs.budget import tenant_scope
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.evidence.documents import issue_upload
 from orgair.settings import get_settings
 from support.evidence import evidence_bucket
+from support.job_faults import fail_storing_jobs
 from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -133,6 +134,26 @@ def test_a_retry_with_the_same_idempotency_key_answers_the_first_job_and_reserve
     assert again[2]["job_id"] == first[2]["job_id"]
     assert again[1].get("Idempotent-Replayed") == "true"
     assert tenant_committed() == 1_000_000
+    assert queued(queue_url) == 2
+
+
+def test_a_create_that_died_storing_its_job_is_completed_by_the_retry_with_its_key_reserving_once(
+    jobs: Any, queue_url: str
+) -> None:
+    request = {"companies": COMPANIES, "budget_usd": "1"}
+    headers = {"Idempotency-Key": "portfolio-crash"}
+    refused = fail_storing_jobs(dynamodb_client())
+
+    failed = call(jobs, "POST", "/portfolios/assessments", request, headers)
+    retried = call(jobs, "POST", "/portfolios/assessments", request, headers)
+    replayed = call(jobs, "POST", "/portfolios/assessments", request, headers)
+
+    assert len(refused) == 1
+    assert failed[0] == 503
+    assert retried[0] == replayed[0] == 202
+    assert replayed[2]["job_id"] == retried[2]["job_id"] == refused[0].removeprefix("JOB#")
+    assert replayed[1].get("Idempotent-Replayed") == "true"
+    assert tenant_committed() == 1_000_000  # the first try's reservation, made once
     assert queued(queue_url) == 2
 
 
@@ -253,3 +274,18 @@ def test_a_reference_to_a_missing_or_not_uploaded_document_is_refused_naming_it_
     assert (tenant_committed(), queued(queue_url)) == (0, 0)
     listed = call(jobs, "GET", "/jobs")[2]
     assert listed["items"] == []
+
+
+def test_a_read_only_key_can_watch_jobs_but_not_start_or_cancel_them(jobs: Any) -> None:
+    _, _, body = call(jobs, "POST", "/portfolios/assessments", {"companies": COMPANIES, "budget_usd": "1"})
+
+    def as_reader(method: str, path: str, payload: Any = None) -> int:
+        event = api_event(
+            method, path, body=payload, authorizer=principal_context("acme", "assessments:read")
+        )
+        return int(jobs.lambda_handler(event, FakeLambdaContext("JobsFunction"))["statusCode"])
+
+    assert as_reader("GET", "/jobs") == 200
+    assert as_reader("GET", f"/jobs/{body['job_id']}") == 200
+    assert as_reader("POST", f"/jobs/{body['job_id']}/cancel") == 403
+    assert as_reader("POST", "/portfolios/assessments", {"companies": COMPANIES, "budget_usd": "1"}) == 403

@@ -16,21 +16,29 @@ import pytest
 import respx
 from botocore.exceptions import EndpointConnectionError
 from orgair.auth.principal import RequestMeta
-from orgair.aws import reset_clients
+from orgair.aws import dynamodb_client, reset_clients
 from orgair.costs.budget import GLOBAL_SCOPE, global_share_scope, tenant_scope
 from orgair.costs.check import BudgetCheck
 from orgair.costs.job_budget import job_position
 from orgair.costs.ledger import CostLedger
 from orgair.dal.jobs import DynamoJobsRepository
-from orgair.errors import DependencyUnavailable
+from orgair.errors import Conflict, DependencyUnavailable
 from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
-from orgair.logic.jobs import CompanyMessage, JobQueue, cancel_job, create_job
+from orgair.logic.jobs import (
+    CREATION_GRACE,
+    CompanyMessage,
+    JobQueue,
+    cancel_job,
+    create_job,
+    release_abandoned_creations,
+)
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
 from orgair.transport import reset_http_client
 from support.costs import cost_settings
 from support.evidence import evidence_bucket
+from support.job_faults import fail_storing_jobs
 from support.llm import OPENAI_URL, openai_reply, provider_error
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -82,7 +90,9 @@ class Harness:
         self.published: list[JobRecord] = []
         self.now = datetime.now(UTC)
 
-    def create(self, companies: int, budget: str = "5.00", queue: JobQueue | None = None) -> JobRecord:
+    def create(
+        self, companies: int, budget: str = "5.00", queue: JobQueue | None = None, key: str | None = None
+    ) -> JobRecord:
         request = PortfolioAssessmentRequest.model_validate(
             {
                 "companies": [
@@ -104,6 +114,8 @@ class Harness:
             repo=self.repo,
             ledger=self.ledger,
             queue=queue or JobQueue(self.settings.JOBS_QUEUE_URL),
+            publish=self.published.append,
+            idempotency_key=key,
         )
 
     def worker(self) -> Worker:
@@ -209,6 +221,26 @@ def test_a_run_that_died_mid_call_is_replaced_after_its_lease_with_no_duplicate_
     assert harness.day_counters(job) == dict.fromkeys(DAY_SCOPES, (spent, spent))
 
 
+def test_a_message_for_a_company_another_run_holds_comes_back_when_that_runs_lease_ends(
+    harness: Harness, provider: respx.MockRouter
+) -> None:
+    def crash(request: httpx.Request) -> httpx.Response:
+        raise Crash
+
+    provider.post(OPENAI_URL).mock(side_effect=crash)
+    job = harness.create(1)
+    dying = harness.worker()
+    dying.lease_seconds = 120
+
+    with pytest.raises(Crash):
+        dying.handle(CompanyMessage("acme", job.job_id, 0), 1)
+    harness.now += timedelta(seconds=20)
+    with pytest.raises(RetryLater) as later:
+        harness.worker().handle(CompanyMessage("acme", job.job_id, 0), 2)
+
+    assert later.value.delay_seconds == 101  # the 100 s left of the lease, and one more
+
+
 def test_companies_left_when_the_job_budget_runs_out_end_budget_exhausted_within_the_budget(
     harness: Harness, provider: respx.MockRouter
 ) -> None:
@@ -244,7 +276,7 @@ def test_cancelling_releases_the_unused_budget_and_the_rest_end_cancelled(
     worker = harness.worker()
     worker.handle(CompanyMessage("acme", job.job_id, 0), 1)
 
-    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id)
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id, harness.published.append)
     harness.deliver(job)
 
     done = harness.job(job)
@@ -323,6 +355,49 @@ def test_a_job_the_queue_took_nothing_of_is_a_503_ended_failed_with_its_budget_r
     assert (job.status, job.counts.failed, job.finished_at is not None) == ("failed", 3, True)
     assert job_position(harness.ledger.store, job.job_id, job.day).released
     assert harness.day_counters(job)[tenant_scope("acme")] == (0, 0)
+    assert [(record.job_id, record.status) for record in harness.published] == [(job.job_id, "failed")]
+    assert job.notified
+
+
+def end_every_company_without_ending_the_job(harness: Harness, job: JobRecord) -> None:
+    """What a worker dying between ending the last company and ending the job leaves behind."""
+    for index in range(job.counts.total):
+        assert harness.repo.finish(job, index, None, "failed", harness.now, problem={"status": 503})
+
+
+def test_cancelling_a_job_with_nothing_left_to_do_ends_it_and_announces_it_once(harness: Harness) -> None:
+    job = harness.create(2)
+    end_every_company_without_ending_the_job(harness, job)
+
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id, harness.published.append)
+    harness.worker().finish_job("acme", job.job_id)  # a late ender finds it announced
+
+    assert (cancelled.status, cancelled.finished_at is not None, cancelled.notified) == (
+        "cancelled",
+        True,
+        True,
+    )
+    assert [(record.job_id, record.status) for record in harness.published] == [(job.job_id, "cancelled")]
+    assert job_position(harness.ledger.store, job.job_id, job.day).released
+
+
+def test_an_announcement_the_api_could_not_make_leaves_the_job_ended_and_unclaimed(harness: Harness) -> None:
+    job = harness.create(1)
+    end_every_company_without_ending_the_job(harness, job)
+
+    def unreachable(record: JobRecord) -> None:
+        raise ConnectionError("EventBridge is unreachable")
+
+    cancelled = cancel_job(harness.repo, harness.ledger, "acme", job.job_id, unreachable)
+    harness.worker().finish_job("acme", job.job_id)  # its message delivered again
+
+    assert (cancelled.status, cancelled.finished_at is not None, cancelled.notified) == (
+        "cancelled",
+        True,
+        False,
+    )
+    assert [record.job_id for record in harness.published] == [job.job_id]
+    assert harness.job(job).notified
 
 
 def test_two_workers_ending_a_job_together_announce_it_once(
@@ -367,3 +442,79 @@ def test_a_failed_announcement_is_made_by_the_redelivery(
 
     assert [record.job_id for record in harness.published] == [job.job_id]
     assert harness.job(job).notified
+
+
+def test_a_creation_that_died_before_storing_its_job_is_released_by_the_budget_check_after_a_grace(
+    harness: Harness,
+) -> None:
+    refused = fail_storing_jobs(dynamodb_client())
+    with pytest.raises(DependencyUnavailable):
+        harness.create(2, budget="3.00", key="crash-1")
+    (creation,) = harness.repo.pending_creations(harness.now.date())
+    leaked = harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros
+
+    early = release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + timedelta(minutes=1)
+    )
+    late = release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
+    )
+
+    assert len(refused) == 1
+    assert leaked == 3_000_000
+    assert early == []
+    assert late == [creation.job_id]
+    assert harness.repo.get("acme", creation.job_id) is None
+    assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
+    assert harness.repo.pending_creations(creation.day) == []
+
+
+def test_a_retry_with_the_same_key_after_such_a_crash_reserves_nothing_more_and_stores_the_job(
+    harness: Harness,
+) -> None:
+    fail_storing_jobs(dynamodb_client())
+    with pytest.raises(DependencyUnavailable):
+        harness.create(2, budget="3.00", key="crash-2")
+    (creation,) = harness.repo.pending_creations(harness.now.date())
+
+    job = harness.create(2, budget="3.00", key="crash-2")
+    released = release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
+    )
+
+    assert job.job_id == creation.job_id
+    assert harness.repo.get("acme", job.job_id) is not None
+    assert harness.ledger.store.counter(tenant_scope("acme"), job.day).committed_micros == 3_000_000
+    assert harness.repo.pending_creations(job.day) == []
+    assert released == []
+    assert not job_position(harness.ledger.store, job.job_id, job.day).released
+
+
+def test_a_retry_after_the_budget_check_released_the_dead_creation_is_a_409_reserving_nothing(
+    harness: Harness,
+) -> None:
+    fail_storing_jobs(dynamodb_client())
+    with pytest.raises(DependencyUnavailable):
+        harness.create(1, budget="2.00", key="crash-3")
+    (creation,) = harness.repo.pending_creations(harness.now.date())
+    release_abandoned_creations(
+        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
+    )
+
+    with pytest.raises(Conflict, match="new Idempotency-Key"):
+        harness.create(1, budget="2.00", key="crash-3")
+
+    assert harness.repo.get("acme", creation.job_id) is None
+    assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
+    assert harness.repo.pending_creations(creation.day) == []
+    assert harness.create(1, budget="2.00", key="crash-3-new").job_id != creation.job_id
+
+
+def test_without_a_key_a_failed_store_releases_at_once_and_notes_nothing(harness: Harness) -> None:
+    fail_storing_jobs(dynamodb_client())
+
+    with pytest.raises(DependencyUnavailable):
+        harness.create(1, budget="2.00")
+
+    assert harness.repo.pending_creations(harness.now.date()) == []
+    assert harness.ledger.store.counter(tenant_scope("acme"), harness.now.date()).committed_micros == 0

@@ -128,7 +128,7 @@ def sync_detailed(
      Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor`
     for the next page. A cursor that is not one this route gave is a 422.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -167,7 +167,7 @@ def sync(
      Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor`
     for the next page. A cursor that is not one this route gave is a 422.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -201,7 +201,7 @@ async def asyncio_detailed(
      Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor`
     for the next page. A cursor that is not one this route gave is a 422.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         limit (int | Unset):  Default: 20.
@@ -240,7 +240,7 @@ async def asyncio(
      Newest first, `limit` per page, without the per-company results; pass `next_cursor` back as `cursor`
     for the next page. A cursor that is not one this route gave is a 422.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         limit (int | Unset):  Default: 20.

@@ -156,7 +156,8 @@ def sync_detailed(
     the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
     document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
     before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
-    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, even
+    after a failure part-way (the retry completes the same job on the same reservation).
 
     **Required scope:** `assessments:write` (or `admin`).
 
@@ -198,7 +199,8 @@ def sync(
     the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
     document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
     before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
-    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, even
+    after a failure part-way (the retry completes the same job on the same reservation).
 
     **Required scope:** `assessments:write` (or `admin`).
 
@@ -235,7 +237,8 @@ async def asyncio_detailed(
     the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
     document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
     before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
-    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, even
+    after a failure part-way (the retry completes the same job on the same reservation).
 
     **Required scope:** `assessments:write` (or `admin`).
 
@@ -277,7 +280,8 @@ async def asyncio(
     the job's id; companies left when it runs out end `budget_exhausted`. On v2 a company may refer to a
     document uploaded through POST /evidence (`evidence_id`, instead of `evidence`); each is checked
     before anything is reserved (404 unknown, 409 not uploaded, naming `companies.<i>.evidence_id`).
-    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again.
+    Send an `Idempotency-Key` so that a retry answers the first job instead of reserving again, even
+    after a failure part-way (the retry completes the same job on the same reservation).
 
     **Required scope:** `assessments:write` (or `admin`).
 

@@ -118,7 +118,7 @@ def sync_detailed(
     held amounts (USD strings); `results` lists every company in input order with its score id or its
     problem. A job of another tenant is a 404.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         job_id (str):
@@ -155,7 +155,7 @@ def sync(
     held amounts (USD strings); `results` lists every company in input order with its score id or its
     problem. A job of another tenant is a 404.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         job_id (str):
@@ -187,7 +187,7 @@ async def asyncio_detailed(
     held amounts (USD strings); `results` lists every company in input order with its score id or its
     problem. A job of another tenant is a 404.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         job_id (str):
@@ -224,7 +224,7 @@ async def asyncio(
     held amounts (USD strings); `results` lists every company in input order with its score id or its
     problem. A job of another tenant is a 404.
 
-    **Required scope:** `assessments:write` (or `admin`).
+    **Required scope:** `assessments:read` (or `assessments:write`, or `admin`).
 
     Args:
         job_id (str):
