@@ -169,13 +169,33 @@ def test_a_claim_to_announce_given_back_can_be_claimed_again_and_only_a_held_one
 def test_an_idempotency_key_keeps_the_job_id_it_was_first_recorded_with_per_tenant(
     repo: JobsRepository,
 ) -> None:
-    first = repo.job_id_for_key("acme", "digest-1", "01FIRST")
-    retry = repo.job_id_for_key("acme", "digest-1", "01SECOND")
-    other_key = repo.job_id_for_key("acme", "digest-2", "01THIRD")
-    other_tenant = repo.job_id_for_key("beta", "digest-1", "01FOURTH")
+    until = NOW + timedelta(days=7)
+    first = repo.job_id_for_key("acme", "digest-1", "01FIRST", now=NOW, expires_at=until)
+    retry = repo.job_id_for_key("acme", "digest-1", "01SECOND", now=NOW, expires_at=until)
+    other_key = repo.job_id_for_key("acme", "digest-2", "01THIRD", now=NOW, expires_at=until)
+    other_tenant = repo.job_id_for_key("beta", "digest-1", "01FOURTH", now=NOW, expires_at=until)
 
     assert (first, retry, other_key, other_tenant) == ("01FIRST", "01FIRST", "01THIRD", "01FOURTH")
     assert repo.list("acme", 10, None) == ([], None)  # a recorded request is not a job
+
+
+def test_an_idempotency_key_past_its_expiry_names_the_next_job_until_that_one_expires(
+    repo: JobsRepository,
+) -> None:
+    until = NOW + timedelta(days=7)
+    repo.job_id_for_key("acme", "digest-1", "01FIRST", now=NOW, expires_at=until)
+
+    just_before = repo.job_id_for_key(
+        "acme", "digest-1", "01SECOND", now=until - timedelta(seconds=1), expires_at=until + timedelta(days=7)
+    )
+    after = repo.job_id_for_key(
+        "acme", "digest-1", "01THIRD", now=until, expires_at=until + timedelta(days=7)
+    )
+    retry_of_after = repo.job_id_for_key(
+        "acme", "digest-1", "01FOURTH", now=until + timedelta(days=1), expires_at=until + timedelta(days=8)
+    )
+
+    assert (just_before, after, retry_of_after) == ("01FIRST", "01THIRD", "01THIRD")
 
 
 def test_pending_creations_are_noted_per_day_oldest_first_until_forgotten(repo: JobsRepository) -> None:

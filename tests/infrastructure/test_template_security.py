@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import pytest
 import yaml
+from orgair.dal.jobs import EXPIRES_AT
 
 from devtools.template import ROOT, load_template
 
@@ -162,6 +163,11 @@ def test_every_table_is_encrypted_at_rest_and_point_in_time_recoverable(table: s
     properties = RESOURCES[table]["Properties"]
     assert properties["SSESpecification"]["SSEEnabled"] is True
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+
+
+def test_the_jobs_table_expires_idempotency_key_records_by_the_attribute_the_repository_writes() -> None:
+    ttl = RESOURCES["JobsTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": EXPIRES_AT, "Enabled": True}
 
 
 @pytest.mark.parametrize("topic", TOPICS)

@@ -24,7 +24,7 @@ class InMemoryJobsRepository:
         self._jobs: dict[tuple[str, str], JobRecord] = {}
         self._tasks: dict[tuple[str, int], CompanyTask] = {}
         self._cancelled: set[str] = set()
-        self._requests: dict[tuple[str, str], str] = {}
+        self._requests: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._creations: dict[tuple[date, str], PendingCreation] = {}
         self._lock = threading.Lock()
 
@@ -170,9 +170,15 @@ class InMemoryJobsRepository:
             self._jobs[(tenant_id, job_id)] = replace(job, notified=False)
             return True
 
-    def job_id_for_key(self, tenant_id: str, key_digest: str, job_id: str) -> str:
+    def job_id_for_key(
+        self, tenant_id: str, key_digest: str, job_id: str, *, now: datetime, expires_at: datetime
+    ) -> str:
         with self._lock:
-            return self._requests.setdefault((tenant_id, key_digest), job_id)
+            recorded = self._requests.get((tenant_id, key_digest))
+            if recorded is not None and recorded[1] > now:
+                return recorded[0]
+            self._requests[(tenant_id, key_digest)] = (job_id, expires_at)
+            return job_id
 
     def begin_creation(self, creation: PendingCreation) -> None:
         with self._lock:

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 MAX_TRANSACTION_ITEMS: Final = 100
+EXPIRES_AT: Final = "expires_at"
+"""JobsTable's TTL attribute (epoch seconds): only Idempotency-Key records carry it."""
 MAX_BATCH_WRITE: Final = 25
 
 
@@ -107,9 +109,12 @@ class JobsRepository(Protocol):
         """Give back a claim to announce the job (its publish failed); False when it held none."""
         ...
 
-    def job_id_for_key(self, tenant_id: str, key_digest: str, job_id: str) -> str:
+    def job_id_for_key(
+        self, tenant_id: str, key_digest: str, job_id: str, *, now: datetime, expires_at: datetime
+    ) -> str:
         """The job id of the tenant's request with this Idempotency-Key digest: `job_id` when this
-        call recorded it, else the one recorded first (a retry of the same request)."""
+        call recorded it (until `expires_at`), else the one recorded first (a retry of the same
+        request). A record past its expiry at `now` counts as absent (TTL deletes it lazily)."""
         ...
 
     def begin_creation(self, creation: PendingCreation) -> None:
@@ -406,14 +411,19 @@ class DynamoJobsRepository:
             ExpressionAttributeValues=expression_values({":yes": True, ":no": False}),
         )
 
-    def job_id_for_key(self, tenant_id: str, key_digest: str, job_id: str) -> str:
+    def job_id_for_key(
+        self, tenant_id: str, key_digest: str, job_id: str, *, now: datetime, expires_at: datetime
+    ) -> str:
         key = request_key(tenant_id, key_digest)
+        values = {"type": "job_request", "job_id": job_id, EXPIRES_AT: int(expires_at.timestamp())}
         try:
             with store_errors("recording a job's request"):
                 self._client.put_item(
                     TableName=self._table,
-                    Item={**key, **to_item({"type": "job_request", "job_id": job_id})},
-                    ConditionExpression="attribute_not_exists(pk)",
+                    Item={**key, **to_item(values)},
+                    ConditionExpression="attribute_not_exists(pk) OR #expires <= :now",
+                    ExpressionAttributeNames={"#expires": EXPIRES_AT},
+                    ExpressionAttributeValues={":now": to_value(int(now.timestamp()))},
                 )
             return job_id
         except Exception as error:

@@ -224,9 +224,17 @@ def create_job(
     check_documents(request, meta.tenant_id, settings)
     job_id = new_id()
     if idempotency_key is not None:
+        now = clock()
         job_id = repo.job_id_for_key(
-            meta.tenant_id, request_digest(idempotency_key, version, request), job_id
+            meta.tenant_id,
+            request_digest(idempotency_key, version, request),
+            job_id,
+            now=now,
+            expires_at=now + KEY_RECORD_LIFETIME,
         )
+        stored = repo.get(meta.tenant_id, job_id)
+        if stored is not None:  # a retry of a request whose job was stored: nothing more to do
+            return stored
     day = reserve_noted(repo, ledger, meta.tenant_id, job_id, amount, clock)
     if (
         idempotency_key is not None
@@ -303,6 +311,11 @@ def reserve_noted(
         repo.end_creation(creation.day, job_id)
     return day
 
+
+KEY_RECORD_LIFETIME: Final = timedelta(days=7)
+"""How long an Idempotency-Key keeps naming its job: past Powertools' 24 h response record and the
+budget check's CREATION_GRACE, so a retry in that time answers the first job (reserving and queueing
+nothing, on any day); after it the key names a new job. JobsTable's TTL deletes the record."""
 
 CREATION_GRACE: Final = timedelta(minutes=10)
 """A creation still noted this long after it started died before storing its job (JobsFunction's

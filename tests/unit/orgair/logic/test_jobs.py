@@ -311,10 +311,11 @@ def test_a_provider_outage_returns_the_message_then_fails_the_company_on_its_las
     assert task.problem["status"] == 503
 
 
-def failing_queue(settings: Settings, calls: set[int]) -> JobQueue:
-    """The jobs queue whose SendMessageBatch calls numbered `calls` (1-based) cannot connect."""
+def failing_queue(settings: Settings, calls: set[int], seen: list[int] | None = None) -> JobQueue:
+    """The jobs queue whose SendMessageBatch calls numbered `calls` (1-based) cannot connect; `seen`
+    collects every call's number."""
     client = boto3.client("sqs")
-    seen: list[int] = []
+    seen = [] if seen is None else seen
 
     def refuse(**_: Any) -> None:
         seen.append(len(seen) + 1)
@@ -508,6 +509,27 @@ def test_a_retry_after_the_budget_check_released_the_dead_creation_is_a_409_rese
     assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
     assert harness.repo.pending_creations(creation.day) == []
     assert harness.create(1, budget="2.00", key="crash-3-new").job_id != creation.job_id
+
+
+def test_a_retry_with_the_same_key_after_its_job_was_stored_answers_it_reserving_and_queueing_nothing(
+    harness: Harness,
+) -> None:
+    """Past Powertools' 24 h response record a retry runs the creation again: even on another day,
+    it answers the stored job instead of reserving that day's budget and queueing every company."""
+    first = harness.create(2, budget="3.00", key="stored-1")
+    tomorrow = harness.now + timedelta(days=1)
+    harness.ledger = CostLedger(harness.settings, clock=lambda: tomorrow)
+    sends: list[int] = []
+
+    again = harness.create(
+        2, budget="3.00", queue=failing_queue(harness.settings, set(), sends), key="stored-1"
+    )
+
+    assert again.job_id == first.job_id
+    assert sends == []
+    assert harness.ledger.store.counter(tenant_scope("acme"), tomorrow.date()).committed_micros == 0
+    assert harness.ledger.store.counter(tenant_scope("acme"), first.day).committed_micros == 3_000_000
+    assert harness.repo.pending_creations(tomorrow.date()) == []
 
 
 def test_without_a_key_a_failed_store_releases_at_once_and_notes_nothing(harness: Harness) -> None:
