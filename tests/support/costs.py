@@ -50,6 +50,18 @@ def cost_settings(**overrides: Any) -> Settings:
     return load_settings(**values)
 
 
+def call_meta(tenant: str = "acme", attempt: int = 1, parent_request_id: str = "parent-1") -> CallMeta:
+    """The attribution of one assessment call of `tenant` (fixed correlation and request ids)."""
+    return CallMeta(
+        tenant_id=tenant,
+        purpose="assessment",
+        correlation_id="corr-1",
+        request_id="req-1",
+        parent_request_id=parent_request_id,
+        attempt=attempt,
+    )
+
+
 def settled_line(
     table: PriceTable, model: str, timestamp: datetime, usage: Usage, meta: CallMeta, call_id: str
 ) -> LedgerLine:

@@ -10,21 +10,14 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.errors import BudgetExceeded
 from orgair.records.costs import CallMeta
-from support.costs import FakeClock, cost_settings
+from support.costs import FakeClock, call_meta, cost_settings
 
 MODEL = "gpt-4o-2024-08-06"
 DAY_SCOPES = (GLOBAL_SCOPE, tenant_scope("acme"), global_share_scope("acme"))
 
 
 def meta(attempt: int = 1) -> CallMeta:
-    return CallMeta(
-        tenant_id="acme",
-        purpose="assessment",
-        correlation_id="corr-1",
-        request_id="req-1",
-        parent_request_id="job-1",
-        attempt=attempt,
-    )
+    return call_meta(attempt=attempt, parent_request_id="job-1")
 
 
 def funded(ledger: CostLedger, clock: FakeClock, budget: int, key: str = "job-1/0/1") -> FundedLedger:
