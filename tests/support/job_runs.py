@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-import boto3
 import httpx
 
+from devtools.localrun.aws_services import aws_client
 from support.local_runner import Runner
 
 TENANT = "local"
@@ -21,13 +21,7 @@ DAY_SCOPES = ("global", f"tenant:{TENANT}", f"global-share:{TENANT}")
 
 
 def aws(runner: Runner, service: Literal["dynamodb", "sqs"]) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=runner.dynamodb_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client(service, runner.dynamodb_url)
 
 
 def companies(prefix: str, count: int) -> list[dict[str, str]]:

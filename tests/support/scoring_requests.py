@@ -11,10 +11,10 @@ import json
 from types import ModuleType
 from typing import Any, Final
 
-import boto3
 from orgair.scoring import DIMENSION_NAMES
 from orgair.scoring.models import V2_ONLY_INPUTS
 
+from devtools.localrun.aws_services import aws_client
 from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
 
 WORKED_EXAMPLE: Final[dict[str, Any]] = json.loads(
@@ -116,13 +116,7 @@ def request(
 
 
 def local_client(endpoint_url: str) -> Any:
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client("dynamodb", endpoint_url)
 
 
 def scan_all(client: Any, table: str) -> list[dict[str, Any]]:
