@@ -20,6 +20,12 @@ def meta(attempt: int = 1) -> CallMeta:
     return call_meta(attempt=attempt, parent_request_id="job-1")
 
 
+def job_funded(ledger: CostLedger, clock: FakeClock, budget: int) -> FundedLedger:
+    """acme's job-1 reserved with `budget`, and a company's first attempt drawing from it."""
+    reserve_job(ledger, "acme", "job-1", budget)
+    return funded(ledger, clock, budget)
+
+
 def funded(ledger: CostLedger, clock: FakeClock, budget: int, key: str = "job-1/0/1") -> FundedLedger:
     return FundedLedger(
         cost_settings(),
@@ -68,8 +74,7 @@ def test_a_job_over_the_tenant_budget_is_refused_naming_the_scope_and_reserves_n
 def test_attempts_draw_from_the_job_and_are_refused_past_its_budget(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    reserve_job(ledger, "acme", "job-1", 25_000)
-    company = funded(ledger, clock, 25_000)
+    company = job_funded(ledger, clock, 25_000)
     first = company.reserve(meta(1), MODEL, 10_000)
     second = company.reserve(meta(2), MODEL, 10_000)
 
@@ -85,8 +90,7 @@ def test_attempts_draw_from_the_job_and_are_refused_past_its_budget(
 def test_settling_adds_the_cost_to_the_day_and_the_release_returns_the_rest(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    reserve_job(ledger, "acme", "job-1", 100_000)
-    company = funded(ledger, clock, 100_000)
+    company = job_funded(ledger, clock, 100_000)
     hold = company.reserve(meta(1), MODEL, 40_000)
     line = company.settle(hold, Usage(input_tokens=1000, output_tokens=100), outcome="ok")
 
@@ -103,8 +107,7 @@ def test_settling_adds_the_cost_to_the_day_and_the_release_returns_the_rest(
 def test_a_hold_still_open_at_release_is_corrected_when_the_budget_check_settles_it(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    reserve_job(ledger, "acme", "job-1", 100_000)
-    company = funded(ledger, clock, 100_000)
+    company = job_funded(ledger, clock, 100_000)
     crashed = company.reserve(meta(1), MODEL, 30_000)
 
     assert release_job(ledger, "job-1", clock().date()) == 70_000
@@ -128,8 +131,7 @@ def test_a_released_job_admits_no_further_attempt(ledger: CostLedger, clock: Fak
 
 
 def test_the_same_attempt_of_the_same_run_is_the_same_call_id(ledger: CostLedger, clock: FakeClock) -> None:
-    reserve_job(ledger, "acme", "job-1", 100_000)
-    hold = funded(ledger, clock, 100_000).reserve(meta(1), MODEL, 1_000)
+    hold = job_funded(ledger, clock, 100_000).reserve(meta(1), MODEL, 1_000)
 
     with pytest.raises(Exception, match="already has a hold"):
         funded(ledger, clock, 100_000).reserve(meta(1), MODEL, 1_000)
