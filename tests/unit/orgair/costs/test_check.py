@@ -57,6 +57,18 @@ def spent_at_noon(ledger: CostLedger, clock: FakeClock, micros: int, then: str) 
     clock.now = at(then)
 
 
+def resent_after_the_lease(check: BudgetCheck, clock: FakeClock) -> None:
+    """The 50% alert fails in a first run, is left alone by a run within the claim's lease, and is
+    sent by a run after it."""
+    failed = check.run()
+    within_lease = check.run()
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    after_lease = check.run()
+    assert [alert.threshold for alert in failed.failed] == ["50"]
+    assert within_lease.published == []
+    assert [alert.threshold for alert in after_lease.published] == ["50"]
+
+
 def spend(ledger: CostLedger, micros: int, key: str = "k", tenant: str = "acme") -> None:
     """A call of this service costing exactly `micros` (gpt-4o output: 10 µUSD per token), reserved
     at that amount and settled; `key` names the call. (Reported usage never enters `global`.)"""
@@ -141,14 +153,8 @@ def test_an_alert_whose_publication_failed_is_sent_by_a_run_after_the_lease(
     publisher = RecordingPublisher(failures=1)
     check = BudgetCheck(dollar_ledger, publisher)
 
-    failed = check.run()
-    within_lease = check.run()
-    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
-    after_lease = check.run()
+    resent_after_the_lease(check, clock)
 
-    assert [alert.threshold for alert in failed.failed] == ["50"]
-    assert within_lease.published == []
-    assert [alert.threshold for alert in after_lease.published] == ["50"]
     assert publisher.keys() == [("global", "50")]
 
 
@@ -206,16 +212,10 @@ def test_a_failed_channel_is_resent_alone_and_the_other_channel_is_never_sent_ag
     events = RecordingPublisher(failures=1)
     check = BudgetCheck(dollar_ledger, {"sns": sns, "events": events})
 
-    failed = check.run()
-    within_lease = check.run()
-    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
-    after_lease = check.run()
+    resent_after_the_lease(check, clock)
     clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
     later = check.run()
 
-    assert [alert.threshold for alert in failed.failed] == ["50"]
-    assert within_lease.published == []
-    assert [alert.threshold for alert in after_lease.published] == ["50"]
     assert later.published == []
     assert sns.keys() == [("global", "50")], "SNS accepted it first; it is never sent there again"
     assert events.keys() == [("global", "50")]
