@@ -18,13 +18,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.local_runner import Runner, free_port, local_runner, serve_http
+from support.local_runner import QuietHandler, Runner, free_port, local_runner, serve_http
 
 pytestmark = pytest.mark.integration
 
@@ -95,16 +94,9 @@ def page_server(port: int, api_url: str) -> Iterator[None]:
         PAGE.replace("__API__", api_url).replace("__ROUTE__", ROUTE).replace("__KEY__", ADMIN_KEY)
     ).encode()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server dispatches to do_<METHOD>
+            self.reply(200, page, {"Content-Type": "text/html; charset=utf-8"})
 
     with serve_http(Handler, port):
         yield

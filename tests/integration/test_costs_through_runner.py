@@ -13,14 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from orgair.auth.keys import register_key
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage, price_table
 from orgair.dal.api_keys import ApiKeyTable
-from support.local_runner import FakeProvider, Runner, fake_openai, local_runner
+from support.local_runner import FakeProvider, Runner, client_as, fake_openai, local_runner
+
+from devtools.localrun.aws_services import aws_client
 
 pytestmark = pytest.mark.integration
 
@@ -121,13 +122,7 @@ def test_forty_concurrent_assessments_never_commit_more_than_one_dollar(
     budget_runner: Runner, provider: FakeProvider
 ) -> None:
     def assess(index: int) -> httpx.Response:
-        body = {"company_id": f"portco-{index:02d}", "sector": "technology", "evidence": EVIDENCE}
-        return httpx.post(
-            f"{budget_runner.url}/v2/assessments",
-            json=body,
-            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
-            timeout=60,
-        )
+        return assess_as(budget_runner, ADMIN_KEY, f"portco-{index:02d}")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         responses = list(pool.map(assess, range(40)))
@@ -145,9 +140,7 @@ def test_forty_concurrent_assessments_never_commit_more_than_one_dollar(
         assert problem["scope"] == "global"
         assert "committed" not in problem, "the shared budget's committed amount is no tenant's business"
     assert provider.calls == len(stored)
-    with httpx.Client(
-        base_url=budget_runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as client:
+    with client_as(budget_runner, ADMIN_KEY) as client:
         summary = client.get("/v2/costs/summary").json()
         entries = collect(client, "/v2/costs/entries")
     assert Decimal(summary["committed"]) <= Decimal("1.00")
@@ -158,13 +151,7 @@ def test_forty_concurrent_assessments_never_commit_more_than_one_dollar(
 
 def add_tenant(runner: Runner, key: str = OTHER_TENANT_KEY, tenant: str = OTHER_TENANT) -> None:
     """A second tenant's key, provisioned in the runner's key table as the `orgair` CLI would."""
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=runner.dynamodb_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    client = aws_client("dynamodb", runner.dynamodb_url)
     register_key(
         key,
         tenant_id=tenant,
@@ -250,9 +237,7 @@ def test_a_reply_claiming_10_40_tokens_is_settled_at_the_reservation_and_flagged
 
     assert absurd.status_code == 201, absurd.text
     assert other.status_code == 201, other.text
-    with httpx.Client(
-        base_url=fair_runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as tenant_a:
+    with client_as(fair_runner, ADMIN_KEY) as tenant_a:
         entries = collect(tenant_a, "/v2/costs/entries")
     (flagged,) = [entry for entry in entries if entry["anomalous"]]
     assert flagged["source"] == "gateway"
@@ -325,9 +310,7 @@ def test_tenant_a_at_its_share_of_the_global_budget_is_refused_for_its_own_scope
     while len(answers) < 8 and (not answers or answers[-1].status_code == 201):
         answers.append(assess_as(share_runner, ADMIN_KEY, f"local-{len(answers)}"))
     other = assess_as(share_runner, OTHER_TENANT_KEY, "beta-after-share")
-    with httpx.Client(
-        base_url=share_runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as tenant_a:
+    with client_as(share_runner, ADMIN_KEY) as tenant_a:
         own = tenant_a.get("/v2/costs/summary").json()
 
     *admitted, refused = answers

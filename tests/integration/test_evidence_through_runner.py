@@ -13,7 +13,7 @@ import httpx
 import pytest
 from orgair.logic.assessments import PROMPT_VERSION
 from support.evidence import s3
-from support.local_runner import FakeProvider, Runner, fake_openai, local_runner
+from support.local_runner import FakeProvider, Runner, client_as, fake_openai, local_runner
 
 pytestmark = pytest.mark.integration
 
@@ -43,9 +43,7 @@ def runner(provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def client(runner: Runner) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=runner.url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as session:
+    with client_as(runner, ADMIN_KEY) as session:
         yield session
 
 

@@ -41,6 +41,7 @@ from orgair_client_v2.models import (
     UsageReportBody,
     UsageReportBodyProvider,
 )
+from orgair_client_v2.types import UNSET, Unset
 
 pytestmark = pytest.mark.integration
 
@@ -95,6 +96,17 @@ def api_key(runner: Runner) -> str:
     return created.stdout.strip().splitlines()[-1]
 
 
+def simulate(client: AuthenticatedClient, parameters: ParameterOverrides | Unset = UNSET) -> Any:
+    """The what-if of COMPANY at level 40 on every dimension, under `parameters` (default: none)."""
+    body = SimulateRequest(
+        company_id=COMPANY,
+        sector=SimulateRequestSector.TECHNOLOGY,
+        dimensions=dimensions(40),
+        parameters=parameters,
+    )
+    return ok(simulate_score.sync_detailed(client=client, body=body), 200)
+
+
 @pytest.fixture(scope="module")
 def client(runner: Runner, api_key: str) -> Iterator[AuthenticatedClient]:
     with AuthenticatedClient(base_url=f"{runner.url}/v2", token=api_key, timeout=None) as session:
@@ -123,27 +135,8 @@ def test_the_generated_client_completes_the_integrator_journey(client: Authentic
     assert isinstance(read_back, StoredScore)
     assert read_back.to_dict() == first.to_dict()
 
-    baseline = ok(
-        simulate_score.sync_detailed(
-            client=client,
-            body=SimulateRequest(
-                company_id=COMPANY, sector=SimulateRequestSector.TECHNOLOGY, dimensions=dimensions(40)
-            ),
-        ),
-        200,
-    )
-    what_if = ok(
-        simulate_score.sync_detailed(
-            client=client,
-            body=SimulateRequest(
-                company_id=COMPANY,
-                sector=SimulateRequestSector.TECHNOLOGY,
-                dimensions=dimensions(40),
-                parameters=ParameterOverrides(alpha=0.55),
-            ),
-        ),
-        200,
-    )
+    baseline = simulate(client)
+    what_if = simulate(client, ParameterOverrides(alpha=0.55))
     assert isinstance(baseline, OrgAirV2Result)
     assert isinstance(what_if, OrgAirV2Result)
     assert what_if.parameters.alpha == 0.55

@@ -21,15 +21,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
-import boto3
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from orgair.jsonbody import MAX_JSON_DEPTH
-from support.local_runner import Runner, local_runner
+from support.local_runner import Runner, client_as, local_runner
 
 from devtools.cli import main as orgair_cli
+from devtools.localrun.aws_services import aws_client
 from devtools.template import Template, load_template
 
 pytestmark = pytest.mark.integration
@@ -67,13 +67,7 @@ def dynamodb_endpoint(runner: Runner) -> str:
 
 def item_counts(endpoint: str) -> dict[str, int]:
     """Items per table of the runner's DynamoDB (moto answers Count exactly)."""
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    client = aws_client("dynamodb", endpoint)
     return {
         table: int(client.scan(TableName=table, Select="COUNT")["Count"])
         for table in client.list_tables()["TableNames"]
@@ -99,9 +93,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
 
 @pytest.fixture(scope="module")
 def client(runner: Runner) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=runner.url, timeout=30, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-    ) as session:
+    with client_as(runner, ADMIN_KEY, timeout=30) as session:
         yield session
 
 

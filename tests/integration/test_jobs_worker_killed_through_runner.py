@@ -38,7 +38,7 @@ from support.job_runs import (
     stored_scores,
     submit,
 )
-from support.local_runner import ROOT, Runner, free_port, local_runner
+from support.local_runner import ROOT, Runner, client_as, free_port, local_runner
 
 from devtools.embedded_dynamodb import is_listening
 
@@ -82,10 +82,6 @@ def embedded_aws() -> Iterator[int]:
             process.wait(timeout=5)
 
 
-def client_of(runner: Runner) -> httpx.Client:
-    return httpx.Client(base_url=runner.url, timeout=30, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
-
-
 def wait_for_hanging_call(llm_url: str, runner: Runner, seconds: float = 30.0) -> None:
     """Until the stand-in holds a provider call (its `hang` failure was taken)."""
     deadline = time.monotonic() + seconds
@@ -127,17 +123,16 @@ def test_a_worker_killed_mid_provider_call_and_restarted_finishes_the_job_once_w
             "JOB_LEASE_MARGIN_SECONDS": str(LEASE_MARGIN_SECONDS),
         }
         hanging = {**shell, "LOCAL_LLM_PORT": str(llm_port), "LOCAL_LLM_FAIL": "hang"}
-        first = stack.enter_context(
-            local_runner(
-                admin_key=ADMIN_KEY,
-                env_vars=settings,
-                directory=tmp_path,
-                shell=hanging,
+
+        def start(shell_vars: dict[str, str]) -> Runner:
+            return stack.enter_context(
+                local_runner(admin_key=ADMIN_KEY, env_vars=settings, directory=tmp_path, shell=shell_vars)
             )
-        )
+
+        first = start(hanging)
         first.wait_for_line(rf"^Timeout: AssessmentWorkerFunction {WORKER_TIMEOUT} s locally")
         first.wait_for_line(r"JobsQueue VisibilityTimeout 33 s")
-        with client_of(first) as client:
+        with client_as(first, ADMIN_KEY, timeout=30) as client:
             job = submit(client, "killed", COMPANIES, "5.00")
 
         wait_for_hanging_call(f"http://127.0.0.1:{llm_port}", first)
@@ -150,15 +145,8 @@ def test_a_worker_killed_mid_provider_call_and_restarted_finishes_the_job_once_w
         in_flight = {item["call_id"]["S"] for item in open_holds(first, job["job_id"])}
         assert in_flight, "no provider attempt was in flight when it was killed"
 
-        second = stack.enter_context(
-            local_runner(
-                admin_key=ADMIN_KEY,
-                env_vars=settings,
-                directory=tmp_path,
-                shell=shell,
-            )
-        )
-        with client_of(second) as client:
+        second = start(shell)
+        with client_as(second, ADMIN_KEY, timeout=30) as client:
             done = finished(client, job["job_id"], RECOVERY_SECONDS)
             deadline = time.monotonic() + RECOVERY_SECONDS
             while open_holds(second, job["job_id"]):

@@ -11,7 +11,7 @@ from orgair.costs.ledger import CostLedger
 from orgair.settings import get_settings
 
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
-from support.lambda_events import FakeLambdaContext, api_event, principal_context
+from support.lambda_events import FakeLambdaContext, api_event, principal_context, proxy_headers
 from support.llm import ratings
 
 RATINGS = ratings([80, 75, 85, 82, 78, 70, 72])
@@ -56,7 +56,5 @@ def post(
         authorizer=principal_context(tenant, scopes),
     )
     result = module.lambda_handler(event, FakeLambdaContext("AssessmentsFunction", timeout_ms=29_000))
-    out_headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        out_headers[key] = values[-1]
+    out_headers = proxy_headers(result)
     return result["statusCode"], out_headers, json.loads(result["body"])

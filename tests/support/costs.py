@@ -9,6 +9,8 @@ from typing import Any
 
 from orgair.costs.budget import GLOBAL_SCOPE, external_scope, tenant_scope
 from orgair.costs.ledger import CostLedger
+from orgair.costs.pricing import PriceTable, Usage
+from orgair.records.costs import CallMeta, LedgerLine
 from orgair.settings import Settings, load_settings
 
 OPENAI_TEST_URL = "https://openai.test/v1"
@@ -46,6 +48,40 @@ def cost_settings(**overrides: Any) -> Settings:
     }
     values.update(overrides)
     return load_settings(**values)
+
+
+def call_meta(tenant: str = "acme", attempt: int = 1, parent_request_id: str = "parent-1") -> CallMeta:
+    """The attribution of one assessment call of `tenant` (fixed correlation and request ids)."""
+    return CallMeta(
+        tenant_id=tenant,
+        purpose="assessment",
+        correlation_id="corr-1",
+        request_id="req-1",
+        parent_request_id=parent_request_id,
+        attempt=attempt,
+    )
+
+
+def settled_line(
+    table: PriceTable, model: str, timestamp: datetime, usage: Usage, meta: CallMeta, call_id: str
+) -> LedgerLine:
+    """A settled, answered gateway call of `model` at `timestamp`, priced exactly as the ledger prices it."""
+    row = table.price(model, timestamp)
+    return LedgerLine(
+        call_id=call_id,
+        meta=meta,
+        day=timestamp.date(),
+        timestamp=timestamp,
+        provider=row.provider,
+        model=model,
+        usage=usage,
+        cost_micros=row.cost_micros(usage),
+        pricing_version=table.version,
+        status="settled",
+        outcome="answered",
+        source="gateway",
+        price_row_id=row.row_id,
+    )
 
 
 def ledger_total(ledger: CostLedger, tenant_id: str, day: Any) -> int:

@@ -7,20 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
 import pytest
 from orgair.aws import s3_client
 from orgair.settings import get_settings
 
+from devtools.localrun.aws_services import aws_client
+
 
 def s3(endpoint_url: str) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client("s3", endpoint_url)
 
 
 @contextmanager

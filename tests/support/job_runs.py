@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-import boto3
 import httpx
 
+from devtools.localrun.aws_services import aws_client
 from support.local_runner import Runner
+from support.scoring_requests import scan_all
 
 TENANT = "local"
 """The runner's admin key's tenant, whose jobs these are."""
@@ -21,13 +22,7 @@ DAY_SCOPES = ("global", f"tenant:{TENANT}", f"global-share:{TENANT}")
 
 
 def aws(runner: Runner, service: Literal["dynamodb", "sqs"]) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=runner.dynamodb_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client(service, runner.dynamodb_url)
 
 
 def companies(prefix: str, count: int) -> list[dict[str, str]]:
@@ -81,11 +76,9 @@ def ledger_items(runner: Runner, job_id: str) -> list[dict[str, Any]]:
 
 def holds(runner: Runner, job_id: str) -> list[dict[str, Any]]:
     """Every hold (one per provider attempt) of the job's work, open or settled."""
-    client = aws(runner, "dynamodb")
     return [
         item
-        for page in client.get_paginator("scan").paginate(TableName="CostsTable")
-        for item in page["Items"]
+        for item in scan_all(aws(runner, "dynamodb"), "CostsTable")
         if item.get("type", {}).get("S") == "hold" and item["parent_request_id"]["S"] == job_id
     ]
 
@@ -95,11 +88,9 @@ def open_holds(runner: Runner, job_id: str) -> list[dict[str, Any]]:
 
 
 def stored_scores(runner: Runner, prefix: str) -> list[dict[str, Any]]:
-    client = aws(runner, "dynamodb")
     return [
         item
-        for page in client.get_paginator("scan").paginate(TableName="ScoresTable")
-        for item in page["Items"]
+        for item in scan_all(aws(runner, "dynamodb"), "ScoresTable")
         if item["sk"]["S"].startswith("S#") and item["company_id"]["S"].startswith(f"{prefix}-")
     ]
 

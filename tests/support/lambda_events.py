@@ -93,3 +93,12 @@ def principal_context(tenant_id: str = "acme", scopes: str = "admin") -> dict[st
         "key_id": f"key-{tenant_id}",
         "principalId": f"key-{tenant_id}",
     }
+
+
+def proxy_headers(result: dict[str, Any]) -> dict[str, Any]:
+    """A Lambda proxy result's headers as sent (names keep their case): the single-value ones, then
+    the last value of each multi-value one."""
+    headers = dict(result.get("headers") or {})
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        headers[key] = values[-1]
+    return headers

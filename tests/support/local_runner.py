@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 from orgair.scoring import DIMENSION_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +111,11 @@ def stop(runner: Runner) -> int:
     return runner.process.returncode
 
 
+def client_as(runner: Runner, key: str, timeout: float = 60) -> httpx.Client:
+    """An HTTP client to the runner that sends `key` as its bearer key (use it as a context manager)."""
+    return httpx.Client(base_url=runner.url, timeout=timeout, headers={"Authorization": f"Bearer {key}"})
+
+
 @contextmanager
 def local_runner(
     *,
@@ -137,6 +143,22 @@ def local_runner(
         yield runner
     finally:
         stop(runner)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A loopback HTTP handler that logs nothing and answers with `reply`."""
+
+    def reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        """`status` with `headers`, the body's Content-Length, and `body`."""
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
 
 
 @contextmanager
@@ -167,7 +189,7 @@ def fake_openai(*, prompt_tokens: int = 900, completion_tokens: int = 300) -> It
     lock = threading.Lock()
     provider = FakeProvider(url="", prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with lock:
@@ -191,14 +213,7 @@ def fake_openai(*, prompt_tokens: int = 900, completion_tokens: int = 300) -> It
                     },
                 }
             ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
+            self.reply(200, body, {"Content-Type": "application/json"})
 
     with serve_http(Handler) as url:
         provider.url = f"{url}/v1"

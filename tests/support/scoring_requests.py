@@ -11,11 +11,11 @@ import json
 from types import ModuleType
 from typing import Any, Final
 
-import boto3
 from orgair.scoring import DIMENSION_NAMES
 from orgair.scoring.models import V2_ONLY_INPUTS
 
-from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context
+from devtools.localrun.aws_services import aws_client
+from support.lambda_events import ROOT, FakeLambdaContext, api_event, principal_context, proxy_headers
 
 WORKED_EXAMPLE: Final[dict[str, Any]] = json.loads(
     json.loads((ROOT / "events" / "scores-create.json").read_text())["body"]
@@ -34,10 +34,7 @@ class Reply:
 
     def __init__(self, result: dict[str, Any]) -> None:
         self.status: int = int(result["statusCode"])
-        headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
-        for key, values in (result.get("multiValueHeaders") or {}).items():
-            headers[str(key)] = str(values[-1])
-        self.headers = {key.lower(): value for key, value in headers.items()}
+        self.headers = {str(key).lower(): str(value) for key, value in proxy_headers(result).items()}
         self.raw_body = str(result.get("body") or "")
         self.body: Any = json.loads(self.raw_body) if self.raw_body else None
 
@@ -116,13 +113,7 @@ def request(
 
 
 def local_client(endpoint_url: str) -> Any:
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client("dynamodb", endpoint_url)
 
 
 def scan_all(client: Any, table: str) -> list[dict[str, Any]]:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import httpx
 import pytest
 from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage, effective_price_table, price_table
-from support.local_runner import ROOT, Runner, local_runner, serve_http
+from support.local_runner import ROOT, QuietHandler, Runner, local_runner, serve_http
 
 pytestmark = pytest.mark.integration
 
@@ -170,24 +169,14 @@ def recorded_ollama() -> Iterator[Replay]:
     body = json.dumps(recorded["body"]).encode()
     replay = Replay(url="")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
+    class Handler(QuietHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server dispatches to do_<METHOD>
             length = int(self.headers.get("Content-Length") or 0)
             replay.requests.append((self.path, json.loads(self.rfile.read(length))))
             if self.path != recorded["path"]:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.reply(404, b"")
                 return
-            self.send_response(recorded["status"])
-            for name, value in recorded["headers"].items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
+            self.reply(recorded["status"], body, recorded["headers"])
 
     with serve_http(Handler) as url:
         replay.url = url

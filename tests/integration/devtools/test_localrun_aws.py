@@ -11,11 +11,12 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from support.local_runner import Runner
 from support.python_runs import run_python
+
+from devtools.localrun.aws_services import aws_client
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +28,7 @@ USAGE = {"provider": "openai", "model": "gpt-4o-2024-08-06", "input_tokens": 240
 
 
 def aws(runner: Runner, service: str) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        endpoint_url=runner.dynamodb_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client(service, runner.dynamodb_url)
 
 
 def test_the_runner_creates_the_templates_topics_and_a_capture_rule_on_every_bus(runner: Runner) -> None:

@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from orgair.auth.keys import KEY_PREFIX, authenticate, hash_key, list_keys, verify_key
 from support.api_keys import insert_legacy_key
@@ -16,6 +15,7 @@ from support.dynamodb_faults import closed_endpoint
 
 from devtools.cli import main
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.localrun.aws_services import aws_client
 from devtools.template import Template, load_template
 
 
@@ -212,13 +212,7 @@ def usage_plan(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> s
 
 
 def apigateway(dynamodb: EmbeddedDynamoDB) -> Any:
-    return boto3.client(
-        "apigateway",
-        endpoint_url=dynamodb.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client("apigateway", dynamodb.endpoint_url)
 
 
 def plan_api_keys(dynamodb: EmbeddedDynamoDB, plan_id: str) -> dict[str, str]:
@@ -264,13 +258,9 @@ def test_aws_create_reads_the_usage_plan_from_the_stacks_output(
         "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
         "Outputs": {"TenantUsagePlanId": {"Value": usage_plan}},
     }
-    boto3.client(
-        "cloudformation",
-        endpoint_url=dynamodb.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    ).create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    aws_client("cloudformation", dynamodb.endpoint_url).create_stack(
+        StackName=stack, TemplateBody=json.dumps(template)
+    )
     code, _, err = aws_create(capsys, "--stack", stack)
     assert code == 0, err
     assert set(plan_api_keys(dynamodb, usage_plan)) == {f"orgair-{usage_plan}-acme"}

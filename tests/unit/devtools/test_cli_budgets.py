@@ -8,7 +8,6 @@ import json
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 from orgair.auth.keys import create_key
 from orgair.costs.budget import global_share_scope, tenant_scope
@@ -21,6 +20,7 @@ from support.costs import cost_settings
 
 from devtools.cli import main
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.localrun.aws_services import aws_client
 
 MODEL = "gpt-4o-2024-08-06"
 
@@ -220,13 +220,7 @@ def aws(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Embedded
 
 
 def cloudformation(dynamodb: EmbeddedDynamoDB) -> Any:
-    return boto3.client(
-        "cloudformation",
-        endpoint_url=dynamodb.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    return aws_client("cloudformation", dynamodb.endpoint_url)
 
 
 def test_aws_set_records_the_callers_arn(

@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 
 import pytest
-from support.local_runner import serve_http
+from support.local_runner import QuietHandler, serve_http
 
 from devtools.smoke import Answer, check_stage, main, problems_with
 
 pytestmark = pytest.mark.network  # serves and calls real HTTP on loopback
 
 
-class FakeApi(BaseHTTPRequestHandler):
+class FakeApi(QuietHandler):
     """/v1/health and /v2/health as the deployed API answers them; `bodies` can be changed per test."""
 
     bodies: ClassVar[dict[str, dict[str, Any]]] = {}
 
-    def do_GET(self) -> None:
+    def do_GET(self) -> None:  # noqa: N802 - http.server dispatches to do_<METHOD>
         stage = self.path.split("/")[1]
         body = self.bodies.get(stage)
         payload = json.dumps(body or {"status": 404}).encode()
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Correlation-ID", "abc")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
+        self.reply(
+            200 if body else 404, payload, {"Content-Type": "application/json", "X-Correlation-ID": "abc"}
+        )
 
 
 def health(stage: str, version: str) -> dict[str, Any]:

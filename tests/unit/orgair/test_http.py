@@ -14,7 +14,7 @@ from orgair.jsonbody import parse_json_body
 from orgair.jsontypes import JsonNumber
 from orgair.settings import get_settings
 from pydantic import BaseModel, ConfigDict, Field
-from support.lambda_events import FakeLambdaContext, api_event, principal_context
+from support.lambda_events import FakeLambdaContext, api_event, principal_context, proxy_headers
 
 
 class Echo(BaseModel):
@@ -65,9 +65,7 @@ def build_handler() -> Any:
 
 def call(handler: Any, event: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
     result = handler(event, FakeLambdaContext())
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, json.loads(result["body"])
 
 
@@ -114,9 +112,7 @@ def test_every_503_carries_retry_after_even_one_a_route_builds_itself() -> None:
 
 def call_raw(handler: Any, event: dict[str, Any]) -> tuple[int, dict[str, str], str]:
     result = handler(event, FakeLambdaContext())
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, result["body"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from orgair.http import create_app, make_handler
-from support.lambda_events import FakeLambdaContext, api_event
+from support.lambda_events import FakeLambdaContext, api_event, proxy_headers
 
 ALLOWED = "https://app.example.com"
 
@@ -25,9 +25,7 @@ def build_handler() -> Any:
 
 def call(event: dict[str, Any]) -> tuple[int, dict[str, str]]:
     result = build_handler()(event, FakeLambdaContext())
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     json.loads(result["body"])
     return result["statusCode"], headers
 

@@ -10,12 +10,11 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.local_runner import serve_http
+from support.local_runner import QuietHandler, serve_http
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -44,17 +43,9 @@ print(json.dumps({"status": response["statusCode"], "xray": sorted(m for m in sy
 """
 
 
-class _Provider(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b'{"ok": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        pass
+class _Provider(QuietHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server dispatches to do_<METHOD>
+        self.reply(200, b'{"ok": true}', {"Content-Type": "application/json"})
 
 
 @pytest.fixture

@@ -4,23 +4,14 @@ init), with one line naming the setting and never its value."""
 from __future__ import annotations
 
 import pytest
-from orgair.errors import ConfigurationError
 from orgair.settings import load_settings
-
-
-def refused(**overrides: str) -> str:
-    with pytest.raises(ConfigurationError) as caught:
-        load_settings(**overrides)
-    message = str(caught.value)
-    assert message.startswith("invalid configuration: ")
-    assert "\n" not in message
-    return message
+from support.configuration import refused_settings
 
 
 @pytest.mark.parametrize("url", ["openai.example/v1", "ftp://api.example", "https://", "http://[::1/v1"])
 @pytest.mark.parametrize("setting", ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"])
 def test_a_provider_url_that_cannot_be_called_is_refused_naming_it(setting: str, url: str) -> None:
-    message = refused(**{setting: url})
+    message = refused_settings(**{setting: url})
 
     assert f"{setting}: must be an absolute http(s) URL" in message
     assert url not in message
@@ -38,7 +29,7 @@ def test_a_provider_url_that_cannot_be_called_is_refused_naming_it(setting: str,
     ],
 )
 def test_a_table_name_dynamodb_would_refuse_is_refused_naming_it(setting: str, table: str) -> None:
-    message = refused(**{setting: table})
+    message = refused_settings(**{setting: table})
 
     assert f"{setting}: must be 3 to 255 letters" in message
     if table:
@@ -56,7 +47,7 @@ def test_valid_urls_and_table_names_load() -> None:
 
 
 def test_every_bad_setting_is_named_on_the_one_line() -> None:
-    message = refused(OPENAI_BASE_URL="nope", COSTS_TABLE_NAME="x", W_TALENT="0.5")
+    message = refused_settings(OPENAI_BASE_URL="nope", COSTS_TABLE_NAME="x", W_TALENT="0.5")
 
     named = [part.split(":")[0].strip() for part in message.removeprefix("invalid configuration:").split(";")]
     assert "OPENAI_BASE_URL" in named

@@ -4,10 +4,11 @@ source: without its own SECRET_KEY (directly or by SSM/Secrets Manager reference
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from orgair.errors import ConfigurationError
-from orgair.settings import DEV_SECRET_KEY, get_settings
+from orgair.settings import DEV_SECRET_KEY, Settings, get_settings
 
 STAGING_SECRET = "a-staging-secret-key-of-enough-length-42"
 
@@ -41,7 +42,10 @@ def test_staging_refuses_the_development_key_and_short_keys(
     assert value not in str(raised.value)
 
 
-def test_staging_signs_cursors_with_the_key_from_its_ssm_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+@contextmanager
+def settings_with_ssm_secret(monkeypatch: pytest.MonkeyPatch, secret: str) -> Iterator[Settings]:
+    """The settings of a staging whose SECRET_KEY is `secret` in its SSM parameter (moto's SSM, live
+    while the block runs)."""
     from moto import mock_aws
 
     monkeypatch.setenv("SECRET_KEY_SSM_PARAMETER", "/orgair/staging/secret-key")
@@ -49,28 +53,24 @@ def test_staging_signs_cursors_with_the_key_from_its_ssm_parameter(monkeypatch: 
         import boto3
 
         ssm = boto3.client("ssm", region_name="us-east-1")
-        ssm.put_parameter(Name="/orgair/staging/secret-key", Value=STAGING_SECRET, Type="SecureString")
-        settings = get_settings()
+        ssm.put_parameter(Name="/orgair/staging/secret-key", Value=secret, Type="SecureString")
+        yield get_settings()
 
+
+def test_staging_signs_cursors_with_the_key_from_its_ssm_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    with settings_with_ssm_secret(monkeypatch, STAGING_SECRET) as settings:
         assert settings.signing_key() == STAGING_SECRET.encode()
         assert settings.signing_key() != DEV_SECRET_KEY.encode()
 
 
 def test_staging_refuses_the_development_key_fetched_from_ssm(monkeypatch: pytest.MonkeyPatch) -> None:
-    from moto import mock_aws
-
-    monkeypatch.setenv("SECRET_KEY_SSM_PARAMETER", "/orgair/staging/secret-key")
-    with mock_aws():
-        import boto3
-
-        ssm = boto3.client("ssm", region_name="us-east-1")
-        ssm.put_parameter(Name="/orgair/staging/secret-key", Value=DEV_SECRET_KEY, Type="SecureString")
-        settings = get_settings()
-
-        with pytest.raises(
+    with (
+        settings_with_ssm_secret(monkeypatch, DEV_SECRET_KEY) as settings,
+        pytest.raises(
             ConfigurationError, match="SECRET_KEY: must be set to at least 32 characters in staging"
-        ):
-            settings.signing_key()
+        ),
+    ):
+        settings.signing_key()
 
 
 def test_staging_needs_no_llm_key_to_start(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,13 @@ from orgair.errors import ConfigurationError, DependencyUnavailable
 from orgair.logic.assessments import ANSWER_RESERVE_SECONDS, LLM_DEADLINE_SECONDS, STORE_CALLS_AFTER_LLM
 from orgair.settings import get_settings, load_settings
 from support.dynamodb_faults import closed_endpoint
-from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
+from support.lambda_events import (
+    FakeLambdaContext,
+    api_event,
+    load_function,
+    principal_context,
+    proxy_headers,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 from devtools.template import Template, load_template
@@ -59,9 +65,7 @@ def call(
     started = time.monotonic()
     result = module.lambda_handler(event, FakeLambdaContext(function))
     elapsed = time.monotonic() - started
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, json.loads(result["body"]), elapsed
 
 

@@ -21,8 +21,8 @@ from orgair.auth.keys import validate_tenant_id
 from orgair.costs.budget import (
     GLOBAL_SCOPE,
     Forecast,
+    counter_forecast,
     day_of,
-    forecast,
     global_share_scope,
     next_utc_midnight,
     start_of_day,
@@ -111,16 +111,6 @@ class TenantBudgetPage:
     next_cursor: str | None
 
 
-def _projection(counter: Counter, now: datetime) -> Forecast:
-    return forecast(
-        day=counter.day,
-        now=now,
-        committed_micros=counter.committed_micros,
-        settled_micros=counter.settled_micros,
-        settled_by_hour=counter.settled_by_hour,
-    )
-
-
 def _cursor_scope(day: date) -> str:
     return f"admin|budgets-tenants|{day.isoformat()}"
 
@@ -165,7 +155,7 @@ class BudgetAdmin:
             day=day,
             limit_micros=limit,
             counter=counter,
-            projection=_projection(counter, now),
+            projection=counter_forecast(counter, now),
             tenant_share_limit_micros=self.ledger.share_limit_micros if self._current(day) else None,
             shares=shares,
             resets_at=next_utc_midnight(start_of_day(day)),
@@ -193,7 +183,7 @@ class BudgetAdmin:
                     else counter.limit_micros,
                     setting=setting,
                     counter=counter,
-                    projection=_projection(counter, now),
+                    projection=counter_forecast(counter, now),
                     share=ShareFigures(
                         counter=share_counter,
                         limit_micros=self.ledger.share_limit_micros

@@ -16,6 +16,7 @@ from typing import Final
 
 from orgair.costs.money import MONEY_CONTEXT, format_usd
 from orgair.errors import BudgetExceeded
+from orgair.records.costs import Counter
 from orgair.timestamps import rfc3339
 
 Clock = Callable[[], datetime]
@@ -174,6 +175,17 @@ def forecast(
         rate_since_midnight_micros_per_hour=math.ceil(since_midnight_rate * HOUR_SECONDS),
         rate_last_hour_micros_per_hour=math.ceil(last_hour_rate * HOUR_SECONDS),
         elapsed_seconds=elapsed,
+    )
+
+
+def counter_forecast(counter: Counter, now: datetime) -> Forecast:
+    """The forecast of one scope's day from its counter, at `now`."""
+    return forecast(
+        day=counter.day,
+        now=now,
+        committed_micros=counter.committed_micros,
+        settled_micros=counter.settled_micros,
+        settled_by_hour=counter.settled_by_hour,
     )
 
 

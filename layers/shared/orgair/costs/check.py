@@ -25,9 +25,9 @@ from orgair.costs.alerts import AlertPublisher
 from orgair.costs.budget import (
     GLOBAL_SCOPE,
     Forecast,
+    counter_forecast,
     crossed_thresholds,
     day_of,
-    forecast,
     utilisation_text,
 )
 from orgair.costs.ledger import CostLedger
@@ -111,17 +111,7 @@ class BudgetCheck:
         return settled
 
     def _status(self, counter: Counter, limit: int, now: datetime, *, include_forecast: bool) -> ScopeStatus:
-        projection = (
-            forecast(
-                day=counter.day,
-                now=now,
-                committed_micros=counter.committed_micros,
-                settled_micros=counter.settled_micros,
-                settled_by_hour=counter.settled_by_hour,
-            )
-            if include_forecast
-            else None
-        )
+        projection = counter_forecast(counter, now) if include_forecast else None
         crossed = crossed_thresholds(
             committed_micros=counter.committed_micros,
             limit_micros=limit,

@@ -10,8 +10,8 @@ from typing import Final
 from orgair.costs.budget import (
     Forecast,
     available,
+    counter_forecast,
     day_of,
-    forecast,
     global_share_scope,
     next_utc_midnight,
     start_of_day,
@@ -121,13 +121,7 @@ class TenantCosts(LedgerBase):
             counter=share_counter,
             limit_micros=self.share_limit_micros if current else share_counter.limit_micros,
         )
-        projection = forecast(
-            day=day,
-            now=now,
-            committed_micros=counter.committed_micros,
-            settled_micros=counter.settled_micros,
-            settled_by_hour=counter.settled_by_hour,
-        )
+        projection = counter_forecast(counter, now)
         return CostSummary(
             scope=scope,
             day=day,

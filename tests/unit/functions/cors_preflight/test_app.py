@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support.lambda_events import FakeLambdaContext, api_event, load_function
+from support.lambda_events import FakeLambdaContext, api_event, load_function, proxy_headers
 
 ALLOWED = "https://app.example.com"
 REQUESTED_HEADERS = "authorization,content-type,idempotency-key,x-correlation-id"
@@ -21,9 +21,7 @@ def preflight(origin: str, path: str = "/scores") -> tuple[int, dict[str, Any], 
     event = api_event("OPTIONS", path, headers=headers)
     event["requestContext"].pop("authorizer", None)  # API Gateway calls it without the authorizer
     result = module.lambda_handler(event, FakeLambdaContext("CorsPreflightFunction"))
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, result.get("body") or ""
 
 

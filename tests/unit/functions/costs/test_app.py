@@ -15,7 +15,14 @@ from orgair.costs.ledger import CostLedger
 from orgair.records.costs import AlertRecord
 from orgair.settings import get_settings
 from support.dynamodb_faults import closed_endpoint
-from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, principal_context
+from support.lambda_events import (
+    ROOT,
+    FakeLambdaContext,
+    api_event,
+    load_function,
+    principal_context,
+    proxy_headers,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -30,9 +37,7 @@ def costs(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def call(module: Any, event: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
     result = module.lambda_handler(event, FakeLambdaContext("CostsFunction"))
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, json.loads(result["body"])
 
 

@@ -15,7 +15,13 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.records.costs import CallMeta, Hold
 from orgair.settings import get_settings
-from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
+from support.lambda_events import (
+    FakeLambdaContext,
+    api_event,
+    load_function,
+    principal_context,
+    proxy_headers,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -48,9 +54,7 @@ def call(
         headers=more.get("headers"),
     )
     result = module.lambda_handler(event, FakeLambdaContext("CostsFunction"))
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, json.loads(result["body"])
 
 

@@ -19,6 +19,7 @@ from orgair.dal.costs.items import line_item
 from orgair.errors import ValidationFailed
 from orgair.records.costs import CallMeta, LedgerLine
 from orgair.settings import get_settings
+from support.costs import settled_line
 from support.focus import read_csv, read_parquet, validate
 from support.lambda_events import ROOT, FakeLambdaContext, load_function
 
@@ -59,23 +60,9 @@ def today() -> date:
 def line(day: date, index: int, table: PriceTable) -> LedgerLine:
     """A settled call of MODEL at 10:00 + index seconds of `day`, priced as the ledger prices it."""
     timestamp = datetime.combine(day, time(10), tzinfo=UTC) + timedelta(seconds=index)
-    row = table.price(MODEL, timestamp)
     usage = Usage(input_tokens=1_000 + index, cached_input_tokens=index, output_tokens=100 + 3 * index)
-    return LedgerLine(
-        call_id=str(uuid.uuid4()),
-        meta=CallMeta(f"tenant{index % 3}", "assessment", f"c{index}", f"r{index}", f"p{index}"),
-        day=day,
-        timestamp=timestamp,
-        provider=row.provider,
-        model=MODEL,
-        usage=usage,
-        cost_micros=row.cost_micros(usage),
-        pricing_version=table.version,
-        status="settled",
-        outcome="answered",
-        source="gateway",
-        price_row_id=row.row_id,
-    )
+    meta = CallMeta(f"tenant{index % 3}", "assessment", f"c{index}", f"r{index}", f"p{index}")
+    return settled_line(table, MODEL, timestamp, usage, meta, call_id=str(uuid.uuid4()))
 
 
 def write_day(day: date, count: int) -> int:

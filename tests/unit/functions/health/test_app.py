@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from orgair.settings import get_settings
 from support.dynamodb_faults import UNREACHABLE_URL, refuse_connections
-from support.lambda_events import FakeLambdaContext, api_event, load_function, principal_context
+from support.lambda_events import (
+    FakeLambdaContext,
+    api_event,
+    load_function,
+    principal_context,
+    proxy_headers,
+)
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -20,9 +26,7 @@ def health() -> Any:
 
 def call(module: Any, event: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
     result = module.lambda_handler(event, FakeLambdaContext("HealthFunction"))
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, json.loads(result["body"])
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from orgair.settings import get_settings
-from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function
+from support.lambda_events import ROOT, FakeLambdaContext, api_event, load_function, proxy_headers
 
 
 @pytest.fixture
@@ -31,9 +31,7 @@ def call(
     parameters = {"asset": path.rsplit("/", 1)[1]} if resource == "/docs/{asset}" else None
     event = api_event("GET", path, stage=stage, resource=resource, path_parameters=parameters)
     result = module.lambda_handler(event, FakeLambdaContext("OpenApiFunction"))
-    headers = dict(result.get("headers") or {})
-    for key, values in (result.get("multiValueHeaders") or {}).items():
-        headers[key] = values[-1]
+    headers = proxy_headers(result)
     return result["statusCode"], headers, result["body"]
 
 

@@ -43,6 +43,32 @@ def meta(tenant: str = "acme") -> CallMeta:
     return CallMeta(tenant, "assessment", "corr", "req", "parent", 1)
 
 
+@pytest.fixture
+def dollar_ledger(make_ledger: Any) -> CostLedger:
+    """A ledger with a $1.00 day, all of it open to one tenant (see WHOLE)."""
+    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
+    return ledger
+
+
+def spent_at_noon(ledger: CostLedger, clock: FakeClock, micros: int, then: str) -> None:
+    """`micros` spent by acme at noon of 2026-03-02; the clock then moved on to `then`."""
+    clock.now = at("2026-03-02T12:00:00")
+    spend(ledger, micros)
+    clock.now = at(then)
+
+
+def resent_after_the_lease(check: BudgetCheck, clock: FakeClock) -> None:
+    """The 50% alert fails in a first run, is left alone by a run within the claim's lease, and is
+    sent by a run after it."""
+    failed = check.run()
+    within_lease = check.run()
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    after_lease = check.run()
+    assert [alert.threshold for alert in failed.failed] == ["50"]
+    assert within_lease.published == []
+    assert [alert.threshold for alert in after_lease.published] == ["50"]
+
+
 def spend(ledger: CostLedger, micros: int, key: str = "k", tenant: str = "acme") -> None:
     """A call of this service costing exactly `micros` (gpt-4o output: 10 µUSD per token), reserved
     at that amount and settled; `key` names the call. (Reported usage never enters `global`.)"""
@@ -88,14 +114,11 @@ def test_a_late_settle_after_expiry_keeps_the_conservative_line_and_counts_once(
 
 
 def test_at_85_percent_two_runs_send_the_50_and_80_alerts_once_each(
-    make_ledger: Any, clock: FakeClock
+    dollar_ledger: CostLedger, clock: FakeClock
 ) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
-    clock.now = at("2026-03-02T12:00:00")
-    spend(ledger, 850_000)
-    clock.now = at("2026-03-02T23:30:00")
+    spent_at_noon(dollar_ledger, clock, 850_000, "2026-03-02T23:30:00")
     publisher = RecordingPublisher()
-    check = BudgetCheck(ledger, publisher)
+    check = BudgetCheck(dollar_ledger, publisher)
 
     first = check.run()
     second = check.run()
@@ -103,17 +126,16 @@ def test_at_85_percent_two_runs_send_the_50_and_80_alerts_once_each(
     assert publisher.keys() == [("global", "50"), ("global", "80")]
     assert len(first.published) == 2
     assert second.published == []
-    alerts = ledger.store.alerts(ledger.clock().date())
+    alerts = dollar_ledger.store.alerts(dollar_ledger.clock().date())
     assert {(alert.threshold, alert.state) for alert in alerts} == {("50", "published"), ("80", "published")}
 
 
-def test_two_runs_at_once_claim_each_alert_once(make_ledger: Any, clock: FakeClock) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
-    ledger.store.set_tenant_limit("acme", 500_000, clock())
-    spend(ledger, 500_000)
-    spend(ledger, 500_000, tenant="beta")
+def test_two_runs_at_once_claim_each_alert_once(dollar_ledger: CostLedger, clock: FakeClock) -> None:
+    dollar_ledger.store.set_tenant_limit("acme", 500_000, clock())
+    spend(dollar_ledger, 500_000)
+    spend(dollar_ledger, 500_000, tenant="beta")
     publisher = RecordingPublisher()
-    check = BudgetCheck(ledger, publisher)
+    check = BudgetCheck(dollar_ledger, publisher)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         reports = list(pool.map(lambda _: check.run(), range(2)))
@@ -125,36 +147,26 @@ def test_two_runs_at_once_claim_each_alert_once(make_ledger: Any, clock: FakeClo
 
 
 def test_an_alert_whose_publication_failed_is_sent_by_a_run_after_the_lease(
-    make_ledger: Any, clock: FakeClock
+    dollar_ledger: CostLedger, clock: FakeClock
 ) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
-    clock.now = at("2026-03-02T12:00:00")
-    spend(ledger, 600_000)
-    clock.now = at("2026-03-02T23:00:00")
+    spent_at_noon(dollar_ledger, clock, 600_000, "2026-03-02T23:00:00")
     publisher = RecordingPublisher(failures=1)
-    check = BudgetCheck(ledger, publisher)
+    check = BudgetCheck(dollar_ledger, publisher)
 
-    failed = check.run()
-    within_lease = check.run()
-    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
-    after_lease = check.run()
+    resent_after_the_lease(check, clock)
 
-    assert [alert.threshold for alert in failed.failed] == ["50"]
-    assert within_lease.published == []
-    assert [alert.threshold for alert in after_lease.published] == ["50"]
     assert publisher.keys() == [("global", "50")]
 
 
 def test_a_threshold_crossed_just_before_midnight_is_sent_by_the_first_run_after_it(
-    make_ledger: Any, clock: FakeClock
+    dollar_ledger: CostLedger, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T23:58:00")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
-    spend(ledger, 1_000_000)
+    spend(dollar_ledger, 1_000_000)
     clock.now = at("2026-03-03T00:05:00")
     publisher = RecordingPublisher()
 
-    BudgetCheck(ledger, publisher).run()
+    BudgetCheck(dollar_ledger, publisher).run()
 
     assert {(alert.day, alert.threshold) for alert in publisher.sent} == {
         (date(2026, 3, 2), "50"),
@@ -164,14 +176,13 @@ def test_a_threshold_crossed_just_before_midnight_is_sent_by_the_first_run_after
 
 
 def test_a_forecast_above_the_budget_is_alerted_before_the_budget_is_reached(
-    make_ledger: Any, clock: FakeClock
+    dollar_ledger: CostLedger, clock: FakeClock
 ) -> None:
     clock.now = at("2026-03-02T04:00:00")
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
-    spend(ledger, 300_000)
+    spend(dollar_ledger, 300_000)
     publisher = RecordingPublisher()
 
-    report = BudgetCheck(ledger, publisher).run()
+    report = BudgetCheck(dollar_ledger, publisher).run()
 
     assert publisher.keys() == [("global", "forecast")]
     (status,) = [scope for scope in report.scopes if scope.scope == GLOBAL_SCOPE]
@@ -194,28 +205,19 @@ def test_scopes_without_activity_or_limit_raise_no_alert(
 
 
 def test_a_failed_channel_is_resent_alone_and_the_other_channel_is_never_sent_again(
-    make_ledger: Any, clock: FakeClock
+    dollar_ledger: CostLedger, clock: FakeClock
 ) -> None:
-    ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("1"), TENANT_GLOBAL_SHARE_PCT=WHOLE)
-    clock.now = at("2026-03-02T12:00:00")
-    spend(ledger, 600_000)
-    clock.now = at("2026-03-02T23:00:00")
+    spent_at_noon(dollar_ledger, clock, 600_000, "2026-03-02T23:00:00")
     sns = RecordingPublisher()
     events = RecordingPublisher(failures=1)
-    check = BudgetCheck(ledger, {"sns": sns, "events": events})
+    check = BudgetCheck(dollar_ledger, {"sns": sns, "events": events})
 
-    failed = check.run()
-    within_lease = check.run()
-    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
-    after_lease = check.run()
+    resent_after_the_lease(check, clock)
     clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
     later = check.run()
 
-    assert [alert.threshold for alert in failed.failed] == ["50"]
-    assert within_lease.published == []
-    assert [alert.threshold for alert in after_lease.published] == ["50"]
     assert later.published == []
     assert sns.keys() == [("global", "50")], "SNS accepted it first; it is never sent there again"
     assert events.keys() == [("global", "50")]
-    (claim,) = ledger.store.alerts(at("2026-03-02T00:00:00").date())
+    (claim,) = dollar_ledger.store.alerts(at("2026-03-02T00:00:00").date())
     assert (claim.state, claim.channels) == ("published", frozenset({"sns", "events"}))

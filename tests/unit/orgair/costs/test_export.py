@@ -21,7 +21,7 @@ from orgair.costs.pricing import PriceTable, Usage, price_table
 from orgair.dal.costs.items import line_item
 from orgair.errors import ValidationFailed
 from orgair.records.costs import CallMeta, LedgerLine
-from support.costs import FakeClock, at, cost_settings
+from support.costs import FakeClock, at, cost_settings, settled_line
 from support.focus import read_csv, read_parquet, validate
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
@@ -46,34 +46,21 @@ def bucket(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Itera
 def synthetic_line(index: int, table: PriceTable, model: str) -> LedgerLine:
     """A settled call of `model` at 10:00 + index ms, priced exactly as the ledger prices it."""
     timestamp = at("2026-03-02T10:00:00") + timedelta(milliseconds=index)
-    row = table.price(model, timestamp)
+    anthropic = table.price(model, timestamp).provider == "anthropic"
     usage = Usage(
         input_tokens=100 + index % 9_973,
         cached_input_tokens=(index * 7) % 1_000,
-        cache_write_tokens=(index * 3) % 500 if row.provider == "anthropic" else 0,
+        cache_write_tokens=(index * 3) % 500 if anthropic else 0,
         output_tokens=1 + (index * 13) % 1_500,
     )
-    return LedgerLine(
-        call_id=str(uuid.UUID(int=index + 1)),
-        meta=CallMeta(
-            tenant_id=f"tenant{index % 7}",
-            purpose="assessment" if index % 4 else "external",
-            correlation_id=f"c{index}",
-            request_id=f"r{index}",
-            parent_request_id=f"p{index}",
-        ),
-        day=DAY,
-        timestamp=timestamp,
-        provider=row.provider,
-        model=model,
-        usage=usage,
-        cost_micros=row.cost_micros(usage),
-        pricing_version=table.version,
-        status="settled",
-        outcome="answered",
-        source="gateway",
-        price_row_id=row.row_id,
+    meta = CallMeta(
+        tenant_id=f"tenant{index % 7}",
+        purpose="assessment" if index % 4 else "external",
+        correlation_id=f"c{index}",
+        request_id=f"r{index}",
+        parent_request_id=f"p{index}",
     )
+    return settled_line(table, model, timestamp, usage, meta, call_id=str(uuid.UUID(int=index + 1)))
 
 
 def write_lines(lines: list[LedgerLine]) -> None:

@@ -10,21 +10,20 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.errors import BudgetExceeded
 from orgair.records.costs import CallMeta
-from support.costs import FakeClock, cost_settings
+from support.costs import FakeClock, call_meta, cost_settings
 
 MODEL = "gpt-4o-2024-08-06"
 DAY_SCOPES = (GLOBAL_SCOPE, tenant_scope("acme"), global_share_scope("acme"))
 
 
 def meta(attempt: int = 1) -> CallMeta:
-    return CallMeta(
-        tenant_id="acme",
-        purpose="assessment",
-        correlation_id="corr-1",
-        request_id="req-1",
-        parent_request_id="job-1",
-        attempt=attempt,
-    )
+    return call_meta(attempt=attempt, parent_request_id="job-1")
+
+
+def job_funded(ledger: CostLedger, clock: FakeClock, budget: int) -> FundedLedger:
+    """acme's job-1 reserved with `budget`, and a company's first attempt drawing from it."""
+    reserve_job(ledger, "acme", "job-1", budget)
+    return funded(ledger, clock, budget)
 
 
 def funded(ledger: CostLedger, clock: FakeClock, budget: int, key: str = "job-1/0/1") -> FundedLedger:
@@ -75,8 +74,7 @@ def test_a_job_over_the_tenant_budget_is_refused_naming_the_scope_and_reserves_n
 def test_attempts_draw_from_the_job_and_are_refused_past_its_budget(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    reserve_job(ledger, "acme", "job-1", 25_000)
-    company = funded(ledger, clock, 25_000)
+    company = job_funded(ledger, clock, 25_000)
     first = company.reserve(meta(1), MODEL, 10_000)
     second = company.reserve(meta(2), MODEL, 10_000)
 
@@ -92,8 +90,7 @@ def test_attempts_draw_from_the_job_and_are_refused_past_its_budget(
 def test_settling_adds_the_cost_to_the_day_and_the_release_returns_the_rest(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    reserve_job(ledger, "acme", "job-1", 100_000)
-    company = funded(ledger, clock, 100_000)
+    company = job_funded(ledger, clock, 100_000)
     hold = company.reserve(meta(1), MODEL, 40_000)
     line = company.settle(hold, Usage(input_tokens=1000, output_tokens=100), outcome="ok")
 
@@ -110,8 +107,7 @@ def test_settling_adds_the_cost_to_the_day_and_the_release_returns_the_rest(
 def test_a_hold_still_open_at_release_is_corrected_when_the_budget_check_settles_it(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    reserve_job(ledger, "acme", "job-1", 100_000)
-    company = funded(ledger, clock, 100_000)
+    company = job_funded(ledger, clock, 100_000)
     crashed = company.reserve(meta(1), MODEL, 30_000)
 
     assert release_job(ledger, "job-1", clock().date()) == 70_000
@@ -135,8 +131,7 @@ def test_a_released_job_admits_no_further_attempt(ledger: CostLedger, clock: Fak
 
 
 def test_the_same_attempt_of_the_same_run_is_the_same_call_id(ledger: CostLedger, clock: FakeClock) -> None:
-    reserve_job(ledger, "acme", "job-1", 100_000)
-    hold = funded(ledger, clock, 100_000).reserve(meta(1), MODEL, 1_000)
+    hold = job_funded(ledger, clock, 100_000).reserve(meta(1), MODEL, 1_000)
 
     with pytest.raises(Exception, match="already has a hold"):
         funded(ledger, clock, 100_000).reserve(meta(1), MODEL, 1_000)

@@ -14,21 +14,9 @@ from orgair.costs.money import format_usd
 from orgair.costs.pricing import Usage
 from orgair.costs.reported import UsageReport
 from orgair.errors import BudgetExceeded, UnknownModelPrice, ValidationFailed
-from orgair.records.costs import CallMeta
-from support.costs import FakeClock, assert_reconciled, at, ledger_total
+from support.costs import FakeClock, assert_reconciled, at, call_meta, ledger_total
 
 MODEL = "gpt-4o-2024-08-06"
-
-
-def meta(tenant: str = "acme", attempt: int = 1) -> CallMeta:
-    return CallMeta(
-        tenant_id=tenant,
-        purpose="assessment",
-        correlation_id="corr-1",
-        request_id="req-1",
-        parent_request_id="parent-1",
-        attempt=attempt,
-    )
 
 
 def test_fifty_concurrent_reservations_admit_exactly_the_ten_the_budget_holds(make_ledger: Any) -> None:
@@ -38,7 +26,7 @@ def test_fifty_concurrent_reservations_admit_exactly_the_ten_the_budget_holds(ma
 
     def reserve(index: int) -> str:
         try:
-            ledger.reserve(meta(f"tenant{index % 5}"), MODEL, estimate)
+            ledger.reserve(call_meta(f"tenant{index % 5}"), MODEL, estimate)
         except BudgetExceeded:
             return "refused"
         return "admitted"
@@ -59,10 +47,10 @@ def test_refusal_is_a_429_naming_scope_limit_committed_and_next_utc_midnight(
     clock.now = at("2026-03-02T23:00:00")
     ledger: CostLedger = make_ledger()
     ledger.store.set_tenant_limit("acme", 30_000, clock())
-    ledger.reserve(meta(), MODEL, 20_000)
+    ledger.reserve(call_meta(), MODEL, 20_000)
 
     with pytest.raises(BudgetExceeded) as refused:
-        ledger.reserve(meta(), MODEL, 20_000)
+        ledger.reserve(call_meta(), MODEL, 20_000)
 
     problem = refused.value.to_problem(instance="/v2/assessments", correlation_id="c")
     assert problem["status"] == 429
@@ -79,11 +67,11 @@ def test_a_global_refusal_names_the_shared_budget_without_its_figures(
 ) -> None:
     clock.now = at("2026-03-02T23:00:00")
     ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.040000"))
-    ledger.reserve(meta("other-tenant"), MODEL, 20_000)
-    ledger.reserve(meta("third-tenant"), MODEL, 20_000)
+    ledger.reserve(call_meta("other-tenant"), MODEL, 20_000)
+    ledger.reserve(call_meta("third-tenant"), MODEL, 20_000)
 
     with pytest.raises(BudgetExceeded) as refused:
-        ledger.reserve(meta(), MODEL, 20_000)
+        ledger.reserve(call_meta(), MODEL, 20_000)
 
     problem = refused.value.to_problem(instance="/v2/assessments", correlation_id="c")
     assert problem["scope"] == "global"
@@ -99,11 +87,11 @@ def test_a_global_refusal_names_the_shared_budget_without_its_figures(
 def test_tenant_budget_refuses_while_global_still_admits(make_ledger: Any, clock: FakeClock) -> None:
     ledger: CostLedger = make_ledger()
     ledger.store.set_tenant_limit("acme", 25_000, clock())
-    ledger.reserve(meta("acme"), MODEL, 20_000)
+    ledger.reserve(call_meta("acme"), MODEL, 20_000)
 
     with pytest.raises(BudgetExceeded) as refused:
-        ledger.reserve(meta("acme"), MODEL, 20_000)
-    ledger.reserve(meta("globex"), MODEL, 20_000)
+        ledger.reserve(call_meta("acme"), MODEL, 20_000)
+    ledger.reserve(call_meta("globex"), MODEL, 20_000)
 
     assert refused.value.extensions["scope"] == "tenant:acme"
     assert refused.value.extensions["committed"] == "0.020000"
@@ -116,20 +104,20 @@ def test_an_estimate_above_the_limit_is_refused_without_touching_counters(
 ) -> None:
     ledger: CostLedger = make_ledger(DAILY_COST_BUDGET_USD=Decimal("0.01"))
     with pytest.raises(BudgetExceeded):
-        ledger.reserve(meta(), MODEL, 10_001)
+        ledger.reserve(call_meta(), MODEL, 10_001)
     assert ledger.store.counter(GLOBAL_SCOPE, clock().date()).committed_micros == 0
 
 
 def test_unknown_model_is_refused_before_any_reservation(ledger: CostLedger, clock: FakeClock) -> None:
     with pytest.raises(UnknownModelPrice):
-        ledger.reserve(meta(), "gpt-unknown", 1)
+        ledger.reserve(call_meta(), "gpt-unknown", 1)
     assert ledger.store.counter(GLOBAL_SCOPE, clock().date()).committed_micros == 0
 
 
 def test_settle_moves_estimate_to_actual_and_writes_one_line_even_when_repeated(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    hold = ledger.reserve(meta(), MODEL, 50_000)
+    hold = ledger.reserve(call_meta(), MODEL, 50_000)
     usage = Usage(input_tokens=1_000, cached_input_tokens=200, output_tokens=300)
 
     first = ledger.settle(hold, usage, outcome="ok", provider_request_id="req_abc")
@@ -148,7 +136,7 @@ def test_settle_moves_estimate_to_actual_and_writes_one_line_even_when_repeated(
 
 def test_ledger_sum_equals_settled_to_the_micro_dollar(ledger: CostLedger, clock: FakeClock) -> None:
     for index in range(25):
-        hold = ledger.reserve(meta(attempt=index + 1), "gpt-4o-mini", 10_000)
+        hold = ledger.reserve(call_meta(attempt=index + 1), "gpt-4o-mini", 10_000)
         ledger.settle(
             hold, Usage(input_tokens=7 * index + 1, cached_input_tokens=index, output_tokens=3), outcome="ok"
         )
@@ -168,13 +156,13 @@ def test_a_call_admitted_before_midnight_is_charged_to_that_day_and_the_new_day_
     ledger: CostLedger = make_ledger(
         DAILY_COST_BUDGET_USD=Decimal("0.05"), TENANT_GLOBAL_SHARE_PCT=Decimal(1)
     )
-    hold = ledger.reserve(meta(), MODEL, 40_000)
+    hold = ledger.reserve(call_meta(), MODEL, 40_000)
     with pytest.raises(BudgetExceeded):
-        ledger.reserve(meta(), MODEL, 40_000)
+        ledger.reserve(call_meta(), MODEL, 40_000)
 
     clock.now = at("2026-03-03T00:00:00.100000")
     ledger.settle(hold, Usage(input_tokens=100, output_tokens=100), outcome="ok")
-    after_midnight = ledger.reserve(meta(), MODEL, 40_000)
+    after_midnight = ledger.reserve(call_meta(), MODEL, 40_000)
 
     assert hold.day == date(2026, 3, 2)
     assert after_midnight.day == date(2026, 3, 3)
@@ -195,7 +183,7 @@ def test_twenty_concurrent_identical_reports_make_one_ledger_line(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
     def send(_: int) -> tuple[str, bool]:
-        line, replayed = ledger.record_external(meta(), "report-0001", report())
+        line, replayed = ledger.record_external(call_meta(), "report-0001", report())
         return line.call_id, replayed
 
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -211,17 +199,17 @@ def test_twenty_concurrent_identical_reports_make_one_ledger_line(
 
 
 def test_a_reused_idempotency_key_with_another_body_is_refused(ledger: CostLedger) -> None:
-    ledger.record_external(meta(), "key-1", report(1_000))
+    ledger.record_external(call_meta(), "key-1", report(1_000))
     with pytest.raises(ValidationFailed) as refused:
-        ledger.record_external(meta(), "key-1", report(2_000))
+        ledger.record_external(call_meta(), "key-1", report(2_000))
     assert refused.value.errors[0].field == "Idempotency-Key"
 
 
 def test_the_same_idempotency_key_of_two_tenants_records_two_lines(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
-    ledger.record_external(meta("acme"), "key-1", report())
-    ledger.record_external(meta("globex"), "key-1", report())
+    ledger.record_external(call_meta("acme"), "key-1", report())
+    ledger.record_external(call_meta("globex"), "key-1", report())
     day = clock().date()
     assert len(list(ledger.store.ledger_lines("acme", day))) == 1
     assert len(list(ledger.store.ledger_lines("globex", day))) == 1
@@ -230,7 +218,7 @@ def test_the_same_idempotency_key_of_two_tenants_records_two_lines(
 def test_reported_usage_of_a_model_served_by_another_provider_is_refused(ledger: CostLedger) -> None:
     with pytest.raises(ValidationFailed):
         ledger.record_external(
-            meta(), "k", UsageReport(provider="anthropic", model=MODEL, usage=Usage(input_tokens=1))
+            call_meta(), "k", UsageReport(provider="anthropic", model=MODEL, usage=Usage(input_tokens=1))
         )
 
 
@@ -239,8 +227,8 @@ def test_entries_paginate_in_order_with_an_opaque_cursor_and_stay_inside_the_ten
 ) -> None:
     for index in range(7):
         clock.advance(seconds=1)
-        ledger.record_external(meta("acme"), f"k{index}", report(index + 1))
-    ledger.record_external(meta("globex"), "g", report())
+        ledger.record_external(call_meta("acme"), f"k{index}", report(index + 1))
+    ledger.record_external(call_meta("globex"), "g", report())
     day = clock().date()
 
     seen: list[str] = []
@@ -268,11 +256,11 @@ def test_summary_reports_committed_settled_held_and_spend_by_model(
     ledger: CostLedger, clock: FakeClock
 ) -> None:
     ledger.store.set_tenant_limit("acme", 100_000, clock())
-    settled = ledger.reserve(meta(), MODEL, 20_000)
+    settled = ledger.reserve(call_meta(), MODEL, 20_000)
     ledger.settle(settled, Usage(input_tokens=1_000, output_tokens=500), outcome="ok")
-    ledger.reserve(meta(), "claude-sonnet-4-20250514", 30_000)
+    ledger.reserve(call_meta(), "claude-sonnet-4-20250514", 30_000)
     ledger.record_external(
-        meta(), "k", UsageReport("anthropic", "claude-sonnet-4-20250514", Usage(10, 0, 0, 10))
+        call_meta(), "k", UsageReport("anthropic", "claude-sonnet-4-20250514", Usage(10, 0, 0, 10))
     )
 
     summary = ledger.summary("acme", clock().date())

@@ -19,8 +19,8 @@ from orgair.costs.ledger import CostLedger
 from orgair.costs.pricing import Usage
 from orgair.costs.reported import UsageReport
 from orgair.errors import ValidationFailed
-from orgair.records.costs import AlertRecord, CallMeta
-from support.costs import FakeClock
+from orgair.records.costs import AlertRecord
+from support.costs import FakeClock, call_meta
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -59,16 +59,6 @@ def token_rule(dynamodb: EmbeddedDynamoDB) -> TokenRule:
     return rule
 
 
-def meta(tenant: str = "acme") -> CallMeta:
-    return CallMeta(
-        tenant_id=tenant,
-        purpose="assessment",
-        correlation_id="corr-1",
-        request_id="req-1",
-        parent_request_id="parent-1",
-    )
-
-
 class Sent:
     def publish(self, alert: AlertRecord) -> None:
         return None
@@ -77,7 +67,7 @@ class Sent:
 def test_settling_normally_then_as_uncertain_uses_two_tokens(
     token_rule: TokenRule, ledger: CostLedger
 ) -> None:
-    hold = ledger.reserve(meta(), MODEL, 50_000)
+    hold = ledger.reserve(call_meta(), MODEL, 50_000)
     line = ledger.settle(hold, Usage(input_tokens=1_000, output_tokens=100), outcome="ok")
 
     late = ledger.settle_uncertain(hold, outcome="no_answer:ReadTimeout")
@@ -92,7 +82,7 @@ def test_the_budget_check_expiring_a_hold_the_gateway_settled_meanwhile_is_a_cle
     token_rule: TokenRule, make_ledger: Any, clock: FakeClock
 ) -> None:
     ledger: CostLedger = make_ledger()
-    hold = ledger.reserve(meta(), MODEL, 50_000)
+    hold = ledger.reserve(call_meta(), MODEL, 50_000)
     ledger.settle(hold, Usage(input_tokens=10, output_tokens=10), outcome="ok")
     clock.advance(seconds=ledger.settings.HOLD_EXPIRY_SECONDS + 1)
 
@@ -106,7 +96,7 @@ def test_the_budget_check_expiring_a_hold_the_gateway_settled_meanwhile_is_a_cle
 def test_a_repeated_settlement_with_the_same_parameters_reuses_its_token(
     token_rule: TokenRule, ledger: CostLedger
 ) -> None:
-    hold = ledger.reserve(meta(), MODEL, 50_000)
+    hold = ledger.reserve(call_meta(), MODEL, 50_000)
     usage = Usage(input_tokens=1_000, output_tokens=100)
 
     first = ledger.settle(hold, usage, outcome="ok")
@@ -120,14 +110,14 @@ def test_reports_reusing_a_key_with_a_new_body_and_reservations_of_one_call_id_n
     token_rule: TokenRule, ledger: CostLedger, clock: FakeClock
 ) -> None:
     report = UsageReport(provider="openai", model=MODEL, usage=Usage(input_tokens=10, output_tokens=1))
-    ledger.record_external(meta(), "key-1", report)
+    ledger.record_external(call_meta(), "key-1", report)
     clock.advance(seconds=1)
     other = UsageReport(provider="openai", model=MODEL, usage=Usage(input_tokens=11, output_tokens=1))
 
     with pytest.raises(ValidationFailed):
-        ledger.record_external(meta(), "key-1", other)
-    ledger.record_external(meta("beta"), "key-1", report)
-    first = ledger.reserve(meta(), MODEL, 10_000, call_id="call-fixed")
+        ledger.record_external(call_meta(), "key-1", other)
+    ledger.record_external(call_meta("beta"), "key-1", report)
+    first = ledger.reserve(call_meta(), MODEL, 10_000, call_id="call-fixed")
     ledger.settle(first, Usage(input_tokens=1, output_tokens=1), outcome="ok")
     clock.advance(seconds=1)
     ledger.settle_uncertain(first, outcome="hold_expired")

@@ -30,22 +30,24 @@ def test_it_opens_after_the_threshold_and_half_opens_for_one_trial() -> None:
     assert after_trial == "closed"
 
 
-def test_a_failed_trial_opens_it_again() -> None:
+def on_trial() -> CircuitBreaker:
+    """A breaker opened by one failure, its open time over, that has just let its one trial through."""
     ticks = Ticks()
     breaker = CircuitBreaker("openai", threshold=1, open_seconds=10, clock=ticks)
     breaker.record_failure()
     ticks.now = 10.0
     assert breaker.allow()
+    return breaker
+
+
+def test_a_failed_trial_opens_it_again() -> None:
+    breaker = on_trial()
     breaker.record_failure()
     assert breaker.state == "open"
 
 
 def test_an_abandoned_trial_frees_the_slot_without_judging_the_provider() -> None:
-    ticks = Ticks()
-    breaker = CircuitBreaker("openai", threshold=1, open_seconds=10, clock=ticks)
-    breaker.record_failure()
-    ticks.now = 10.0
-    assert breaker.allow()
+    breaker = on_trial()
     breaker.abandon()
     assert breaker.allow()
 

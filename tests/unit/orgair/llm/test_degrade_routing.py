@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,7 +19,7 @@ from orgair.logic.assessments import DimensionRatings
 from orgair.records.costs import Degradation
 from orgair.transport import Deadline
 from support.costs import FakeClock, assert_reconciled, at, cost_settings
-from support.llm import OPENAI_URL, mocked_providers, openai_reply, ratings
+from support.llm import OPENAI_URL, openai_reply, ratings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
@@ -30,12 +29,6 @@ DAY = at("2026-03-02T10:00:00").date()
 
 def request(index: int = 0) -> LlmRequest:
     return LlmRequest("acme", "assessment", f"corr-{index}", f"req-{index}", "You rate.", "Evidence text.")
-
-
-@pytest.fixture
-def provider() -> Iterator[respx.MockRouter]:
-    with mocked_providers() as router:
-        yield router
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -26,7 +25,6 @@ from support.llm import (
     OPENAI_URL,
     anthropic_reply,
     assessment_request,
-    mocked_providers,
     openai_reply,
     provider_error,
 )
@@ -47,12 +45,6 @@ REQUEST = assessment_request()
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(at("2026-03-02T10:00:00"))
-
-
-@pytest.fixture
-def provider() -> Iterator[respx.MockRouter]:
-    with mocked_providers() as router:
-        yield router
 
 
 class Sleeps:

@@ -4,11 +4,9 @@ answer is read; a model without them keeps the schema-in-the-prompt request and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 import respx
 from orgair.costs.ledger import CostLedger
 from orgair.llm.breaker import BreakerRegistry
@@ -18,19 +16,13 @@ from orgair.llm.schema import strict_schema
 from orgair.logic.assessments import DimensionRatings
 from orgair.transport import Deadline
 from support.costs import FakeClock, at, cost_settings
-from support.llm import ANTHROPIC_URL, OPENAI_URL, mocked_providers, openai_reply, provider_error, ratings
+from support.llm import ANTHROPIC_URL, OPENAI_URL, openai_reply, provider_error, ratings
 
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 
 RATINGS = ratings(range(60, 67))
 REQUEST = LlmRequest("acme", "assessment", "corr-1", "req-1", "You rate readiness.", "Evidence text.")
 SCHEMA = strict_schema(DimensionRatings)
-
-
-@pytest.fixture
-def provider() -> Iterator[respx.MockRouter]:
-    with mocked_providers() as router:
-        yield router
 
 
 def gateway(**overrides: Any) -> LlmGateway:

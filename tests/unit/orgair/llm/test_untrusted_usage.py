@@ -5,7 +5,6 @@ Providers are faked at the HTTP transport (respx); the ledger is the embedded Dy
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from support.llm import (
     OPENAI_URL,
     anthropic_reply,
     assessment_request,
-    mocked_providers,
     openai_reply,
 )
 
@@ -34,12 +32,6 @@ GOOD = {"label": "ready"}
 
 class Verdict(BaseModel):
     label: str
-
-
-@pytest.fixture
-def provider() -> Iterator[respx.MockRouter]:
-    with mocked_providers() as router:
-        yield router
 
 
 @pytest.fixture

@@ -9,15 +9,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from orgair.aws import dynamodb_client, store_errors
+from orgair.aws import store_errors
 from orgair.dal.costs.items import Item, committed_of
 from orgair.dal.costs.keys import Key, counter_key, iso
 from orgair.dal.costs.repository import ScopeRefused, ScopeUpdate
+from orgair.dal.tables import TableStore
 from orgair.dynamo.codec import number, string
 from orgair.dynamo.transact import ConditionFailed, TransactOutcome, transact
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _TOKEN_NAMESPACE: Final = uuid.UUID("6f1c3b52-8f0e-4d2a-9a51-3c5e2d7b9a10")
@@ -51,16 +51,8 @@ def update(request: Mapping[str, Any]) -> TransactWriteItemTypeDef:
     return cast("TransactWriteItemTypeDef", {"Update": dict(request)})
 
 
-class CostsTable:
+class CostsTable(TableStore):
     """The table and its client; every request fails closed (DependencyUnavailable)."""
-
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client_override = client
-
-    @property
-    def _client(self) -> DynamoDBClient:
-        return self._client_override or dynamodb_client()
 
     def _transact(self, items: Sequence[TransactWriteItemTypeDef], what: str) -> TransactOutcome:
         """One TransactWriteItems (the shared core's: retried on conflicts and throttling) under a
