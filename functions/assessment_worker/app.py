@@ -16,8 +16,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orgair.aws import sqs_client
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.logic.job_announce import aws_publisher
+from orgair.logic.job_queue import CompanyMessage
 from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
-from orgair.logic.jobs import CompanyMessage
 from orgair.observability import logger, tracer
 from orgair.settings import get_settings
 

@@ -29,8 +29,9 @@ from orgair.http import (
 from orgair.idempotency import IDEMPOTENCY_HEADER, check_key, run_once
 from orgair.jsonbody import parse_json_body
 from orgair.logic.job_announce import aws_publisher
+from orgair.logic.job_queue import JobQueue
 from orgair.logic.job_views import job_view, list_jobs
-from orgair.logic.jobs import JobQueue, cancel_job, create_job, find_job
+from orgair.logic.jobs import cancel_job, create_job, find_job
 from orgair.models.jobs import JobList, JobView, PortfolioAssessmentRequest
 from orgair.settings import get_settings
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from orgair.dal.jobs import DynamoJobsRepository, JobsRepository
+from orgair.dal.job_repository import JobsRepository
+from orgair.dal.jobs import DynamoJobsRepository
 from orgair.records.jobs import CompanyTask, JobCounts, JobRecord, PendingCreation
 from support.fakes.jobs import InMemoryJobsRepository
 

@@ -9,7 +9,7 @@ from typing import Any
 from orgair.costs.job_budget import job_position
 from orgair.costs.money import format_usd
 from orgair.dal.costs import CostsRepository
-from orgair.dal.jobs import JobsRepository
+from orgair.dal.job_repository import JobsRepository
 from orgair.ids import is_id
 from orgair.logic.jobs import MAX_PAGE_SIZE
 from orgair.models.jobs import (

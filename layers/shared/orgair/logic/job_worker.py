@@ -24,7 +24,7 @@ from orgair.auth.principal import RequestMeta
 from orgair.costs.job_budget import FundedLedger, is_job_scope, release_job
 from orgair.costs.ledger import CostLedger
 from orgair.dal import scores as scores_dal
-from orgair.dal.jobs import JobsRepository
+from orgair.dal.job_repository import JobsRepository
 from orgair.errors import (
     BudgetExceeded,
     DependencyUnavailable,
@@ -34,7 +34,8 @@ from orgair.evidence.documents import EVIDENCE_FIELD
 from orgair.ids import new_id
 from orgair.llm.gateway import LlmGateway
 from orgair.logic.assessments import AssessmentRequest, assess
-from orgair.logic.jobs import Clock, CompanyMessage, Publish, announce, final_status, problem_of, utc_now
+from orgair.logic.job_queue import CompanyMessage
+from orgair.logic.jobs import Clock, Publish, announce, final_status, problem_of, utc_now
 from orgair.observability import logger
 from orgair.records.jobs import CompanyTask, JobRecord, TerminalTaskStatus
 from orgair.scoring.versions import ParamVersion

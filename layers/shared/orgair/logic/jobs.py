@@ -1,6 +1,7 @@
-"""Background portfolio assessments, the API side: a job checks its input and evidence references,
-reserves its budget, is stored with one task per company, and the queue carries one message per
-company (`orgair.logic.job_worker` does the work; `orgair.logic.job_views` answers about jobs).
+"""Background portfolio assessments, the API side: a job checks its input and evidence references
+(`orgair.logic.job_requests`), reserves its budget, is stored with one task per company, and the
+queue carries one message per company (`orgair.logic.job_queue`; `orgair.logic.job_worker` does the
+work; `orgair.logic.job_views` answers about jobs).
 
 A queueing failure after the job is stored ends the companies the queue did not take `failed`, so
 the job still ends and releases what it did not spend."""
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
@@ -18,19 +19,22 @@ from orgair.auth.principal import RequestMeta
 from orgair.costs.budget import day_of
 from orgair.costs.job_budget import job_position, release_job, reserve_job
 from orgair.costs.ledger import CostLedger
-from orgair.costs.money import format_usd, usd_to_micros_floor
-from orgair.dal.jobs import JobsRepository
+from orgair.dal.job_repository import JobsRepository
 from orgair.errors import (
     BudgetExceeded,
     Conflict,
-    DependencyUnavailable,
-    FieldError,
     NotFound,
     OrgairError,
-    ValidationFailed,
 )
-from orgair.evidence.documents import EVIDENCE_FIELD, check_uploaded
 from orgair.ids import is_id, new_id
+from orgair.logic.job_queue import CompanyMessage, JobQueue, NotQueued
+from orgair.logic.job_requests import (
+    check_budget,
+    check_companies,
+    check_documents,
+    check_evidence,
+    check_model,
+)
 from orgair.models.jobs import (
     PortfolioAssessmentRequest,
 )
@@ -39,7 +43,6 @@ from orgair.records.jobs import CompanyTask, JobCounts, JobRecord, JobStatus, Pe
 from orgair.scoring.versions import ParamVersion
 from orgair.settings import Settings
 
-SQS_BATCH: Final = 10
 MAX_PAGE_SIZE: Final = 100
 
 Clock = Callable[[], datetime]
@@ -51,147 +54,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class CompanyMessage:
-    tenant_id: str
-    job_id: str
-    index: int
-
-    def body(self) -> str:
-        return json.dumps({"tenant_id": self.tenant_id, "job_id": self.job_id, "index": self.index})
-
-    @classmethod
-    def parse(cls, body: str) -> CompanyMessage | None:
-        """The message, or None for one that is not ours (it is logged and dropped, never retried)."""
-        try:
-            data = json.loads(body)
-            message = cls(str(data["tenant_id"]), str(data["job_id"]), int(data["index"]))
-        except (ValueError, KeyError, TypeError):
-            return None
-        if not is_id(message.job_id) or not 0 <= message.index < 10_000:
-            return None
-        return message
-
-
-class JobQueue:
-    """The jobs queue (JOBS_QUEUE_URL): one message per company, sent in batches of ten."""
-
-    def __init__(self, queue_url: str | None, client: Any = None) -> None:
-        self.queue_url = queue_url
-        self._client = client
-
-    def send(self, messages: Sequence[CompanyMessage]) -> None:
-        """Queue every message, or raise NotQueued naming those the queue did not take (a batch's
-        failed entries after five tries, and every message after a batch that could not be sent)."""
-        if not self.queue_url:
-            raise NotQueued(messages, "The jobs queue is not configured (JOBS_QUEUE_URL).")
-        from orgair.aws import sqs_client, store_errors
-
-        client = self._client or sqs_client()
-        for start in range(0, len(messages), SQS_BATCH):
-            batch = messages[start : start + SQS_BATCH]
-            entries = [
-                {"Id": str(offset), "MessageBody": message.body()} for offset, message in enumerate(batch)
-            ]
-            try:
-                for _attempt in range(5):
-                    with store_errors("queueing a job's companies"):
-                        response = client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
-                    failed = {entry["Id"] for entry in response.get("Failed", [])}
-                    entries = [entry for entry in entries if entry["Id"] in failed]
-                    if not entries:
-                        break
-            except Exception as error:
-                unsent = [batch[int(entry["Id"])] for entry in entries]
-                raise NotQueued([*unsent, *messages[start + SQS_BATCH :]]) from error
-            if entries:
-                unsent = [batch[int(entry["Id"])] for entry in entries]
-                raise NotQueued([*unsent, *messages[start + SQS_BATCH :]])
-
-
-class NotQueued(Exception):
-    """The queue did not take `unqueued`: those companies are ended `failed` by `create_job` with
-    `error` (a 503 problem), which is also the answer when the queue took none."""
-
-    def __init__(
-        self, unqueued: Sequence[CompanyMessage], detail: str = "The jobs queue did not take every company."
-    ) -> None:
-        super().__init__(detail)
-        self.unqueued = list(unqueued)
-        self.error = DependencyUnavailable(detail, retry_after_seconds=5)
-
-
 # ---------------------------------------------------------------------- the API side
-
-
-def check_model(request: PortfolioAssessmentRequest, settings: Settings) -> None:
-    allowed = [model for model in (settings.DEFAULT_LLM_MODEL, settings.FALLBACK_LLM_MODEL) if model]
-    if request.model is not None and request.model not in allowed:
-        raise ValidationFailed(
-            f"Model '{request.model}' is not one of the configured models.",
-            errors=[FieldError("model", f"must be one of: {', '.join(allowed)}")],
-        )
-
-
-def check_budget(request: PortfolioAssessmentRequest, settings: Settings) -> int:
-    cap = usd_to_micros_floor(settings.JOB_MAX_BUDGET_USD)
-    amount = usd_to_micros_floor(request.budget_usd)
-    if amount > cap:
-        raise ValidationFailed(
-            f"A job's budget may be at most {format_usd(cap)} USD (JOB_MAX_BUDGET_USD).",
-            errors=[FieldError("budget_usd", f"must be at most {format_usd(cap)}")],
-        )
-    if amount <= 0:
-        raise ValidationFailed(
-            "A job's budget must be at least 0.000001 USD.",
-            errors=[FieldError("budget_usd", "must be at least 0.000001")],
-        )
-    return amount
-
-
-def check_companies(request: PortfolioAssessmentRequest) -> None:
-    seen: set[str] = set()
-    duplicates = []
-    for index, company in enumerate(request.companies):
-        if company.company_id in seen:
-            duplicates.append(FieldError(f"companies.{index}.company_id", "duplicate of an earlier company"))
-        seen.add(company.company_id)
-    if duplicates:
-        raise ValidationFailed("A company may appear only once in a job.", errors=duplicates[:10])
-
-
-def check_evidence(request: PortfolioAssessmentRequest, version: ParamVersion) -> None:
-    """Each company has exactly one of `evidence` and `evidence_id`; v1 refuses `evidence_id` (422
-    naming each company's field, as POST /assessments does)."""
-    errors: list[FieldError] = []
-    for index, company in enumerate(request.companies):
-        where = f"companies.{index}"
-        if version == "v1.0" and company.evidence_id is not None:
-            errors.append(FieldError(f"{where}.{EVIDENCE_FIELD}", "used only by v2.0; not accepted on v1"))
-        elif (company.evidence is None) == (company.evidence_id is None):
-            errors.extend(
-                FieldError(f"{where}.{name}", "send exactly one of evidence and evidence_id")
-                for name in ("evidence", EVIDENCE_FIELD)
-            )
-    if errors:
-        message = (
-            "evidence_id is accepted only by v2; on v1 send the evidence text, or call /v2."
-            if version == "v1.0" and any(company.evidence_id for company in request.companies)
-            else "Send each company's evidence either inline (evidence) or as an uploaded document "
-            "(evidence_id), exactly one of them."
-        )
-        raise ValidationFailed(message, errors=errors[:10])
-
-
-def check_documents(request: PortfolioAssessmentRequest, tenant_id: str, settings: Settings) -> None:
-    """Every referenced evidence document exists for the tenant (404) and was uploaded (409), the
-    refusal naming `companies.<i>.evidence_id`; a document referred to twice is checked once."""
-    checked: set[str] = set()
-    for index, company in enumerate(request.companies):
-        if company.evidence_id is None or company.evidence_id in checked:
-            continue
-        check_uploaded(tenant_id, company.evidence_id, settings, field=f"companies.{index}.{EVIDENCE_FIELD}")
-        checked.add(company.evidence_id)
 
 
 def create_job(

@@ -19,7 +19,8 @@ from orgair.dal import scores as scores_dal
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.evidence.documents import issue_upload
 from orgair.logic.job_announce import aws_publisher
-from orgair.logic.jobs import JobQueue, create_job
+from orgair.logic.job_queue import JobQueue
+from orgair.logic.jobs import create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.settings import get_settings
 from orgair.transport import reset_http_client

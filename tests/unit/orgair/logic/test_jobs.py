@@ -5,160 +5,26 @@ exceeded; cancellation; a provider outage retried, then a failure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
-import boto3
 import httpx
 import pytest
 import respx
-from botocore.exceptions import EndpointConnectionError
-from orgair.auth.principal import RequestMeta
-from orgair.aws import dynamodb_client, reset_clients
-from orgair.costs.budget import GLOBAL_SCOPE, global_share_scope, tenant_scope
+from orgair.costs.budget import tenant_scope
 from orgair.costs.check import BudgetCheck
 from orgair.costs.job_budget import job_position
 from orgair.costs.ledger import CostLedger
-from orgair.dal.jobs import DynamoJobsRepository
-from orgair.errors import Conflict, DependencyUnavailable
-from orgair.logic.job_worker import RetryLater, Worker, funded_gateway
+from orgair.errors import DependencyUnavailable
+from orgair.logic.job_queue import CompanyMessage
+from orgair.logic.job_worker import RetryLater
 from orgair.logic.jobs import (
-    CREATION_GRACE,
-    CompanyMessage,
-    JobQueue,
     cancel_job,
-    create_job,
-    release_abandoned_creations,
 )
-from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
-from orgair.transport import reset_http_client
-from support.costs import cost_settings
-from support.evidence import evidence_bucket
-from support.job_faults import fail_storing_jobs
+from support.job_harness import DAY_SCOPES, RATINGS, Crash, Harness, failing_queue
 from support.llm import OPENAI_URL, openai_reply, provider_error
-
-from devtools.embedded_dynamodb import EmbeddedDynamoDB
-
-RATINGS = {
-    name: {"score": 70, "rationale": f"Evidence on {name}."}
-    for name in (
-        "data_infrastructure",
-        "ai_governance",
-        "technology_stack",
-        "talent",
-        "leadership",
-        "use_case_portfolio",
-        "culture",
-    )
-}
-META = RequestMeta(tenant_id="acme", key_id="k1", correlation_id="corr-1", request_id="req-1")
-DAY_SCOPES = (GLOBAL_SCOPE, tenant_scope("acme"), global_share_scope("acme"))
-
-
-class Crash(BaseException):
-    """The worker's process ending in the middle of a provider call (not an error it could handle)."""
-
-
-@pytest.fixture
-def provider() -> Iterator[respx.MockRouter]:
-    reset_http_client()
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
-        yield router
-    reset_http_client()
-
-
-@pytest.fixture
-def settings(dynamodb: EmbeddedDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", dynamodb.endpoint_url)
-    reset_clients()
-    sqs = boto3.client("sqs", endpoint_url=dynamodb.endpoint_url, region_name="us-east-1")
-    url = sqs.create_queue(QueueName="jobs-test")["QueueUrl"]
-    with evidence_bucket(dynamodb.endpoint_url, monkeypatch):  # the worker keeps inline evidence
-        yield cost_settings(LLM_MAX_RETRIES=0, JOBS_QUEUE_URL=url, DEGRADED_LLM_MODEL="")
-    reset_clients()
-
-
-class Harness:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.repo = DynamoJobsRepository(settings.JOBS_TABLE_NAME)
-        self.ledger = CostLedger(settings)
-        self.published: list[JobRecord] = []
-        self.now = datetime.now(UTC)
-
-    def create(
-        self, companies: int, budget: str = "5.00", queue: JobQueue | None = None, key: str | None = None
-    ) -> JobRecord:
-        request = PortfolioAssessmentRequest.model_validate(
-            {
-                "companies": [
-                    {
-                        "company_id": f"co-{index}",
-                        "sector": "technology",
-                        "evidence": "A governed data platform.",
-                    }
-                    for index in range(companies)
-                ],
-                "budget_usd": budget,
-            }
-        )
-        return create_job(
-            request,
-            meta=META,
-            version="v2.0",
-            settings=self.settings,
-            repo=self.repo,
-            ledger=self.ledger,
-            queue=queue or JobQueue(self.settings.JOBS_QUEUE_URL),
-            publish=self.published.append,
-            idempotency_key=key,
-        )
-
-    def worker(self) -> Worker:
-        return Worker(
-            settings=self.settings,
-            repo=self.repo,
-            gateway_for=funded_gateway(self.settings),
-            publish=self.published.append,
-            clock=lambda: self.now,
-        )
-
-    def deliver(self, job: JobRecord, receive_count: int = 1) -> None:
-        worker = self.worker()
-        for index in range(job.counts.total):
-            worker.handle(CompanyMessage("acme", job.job_id, index), receive_count)
-
-    def job(self, job: JobRecord) -> JobRecord:
-        current = self.repo.get("acme", job.job_id)
-        assert current is not None
-        return current
-
-    def lines(self, job: JobRecord) -> list[Any]:
-        return [
-            line
-            for line in self.ledger.store.ledger_lines("acme", job.day)
-            if line.meta.parent_request_id == job.job_id
-        ]
-
-    def scores(self) -> list[dict[str, Any]]:
-        client = boto3.client("dynamodb")
-        items = client.scan(TableName=self.settings.SCORES_TABLE_NAME)["Items"]
-        return [item for item in items if item["sk"]["S"].startswith("S#")]
-
-    def day_counters(self, job: JobRecord) -> dict[str, tuple[int, int]]:
-        counters = self.ledger.store.counters(list(DAY_SCOPES), job.day)
-        return {
-            scope: (counters[scope].committed_micros, counters[scope].settled_micros) for scope in DAY_SCOPES
-        }
-
-
-@pytest.fixture
-def harness(settings: Settings) -> Harness:
-    return Harness(settings)
 
 
 def test_each_company_is_scored_once_and_redelivering_every_message_changes_nothing(
@@ -311,21 +177,6 @@ def test_a_provider_outage_returns_the_message_then_fails_the_company_on_its_las
     assert task.problem["status"] == 503
 
 
-def failing_queue(settings: Settings, calls: set[int], seen: list[int] | None = None) -> JobQueue:
-    """The jobs queue whose SendMessageBatch calls numbered `calls` (1-based) cannot connect; `seen`
-    collects every call's number."""
-    client = boto3.client("sqs")
-    seen = [] if seen is None else seen
-
-    def refuse(**_: Any) -> None:
-        seen.append(len(seen) + 1)
-        if seen[-1] in calls:
-            raise EndpointConnectionError(endpoint_url="http://unreachable.invalid")
-
-    client.meta.events.register("before-call.sqs.SendMessageBatch", refuse)
-    return JobQueue(settings.JOBS_QUEUE_URL, client=client)
-
-
 def test_companies_the_queue_did_not_take_end_failed_and_the_job_still_ends_and_releases(
     harness: Harness, provider: respx.MockRouter
 ) -> None:
@@ -443,100 +294,3 @@ def test_a_failed_announcement_is_made_by_the_redelivery(
 
     assert [record.job_id for record in harness.published] == [job.job_id]
     assert harness.job(job).notified
-
-
-def test_a_creation_that_died_before_storing_its_job_is_released_by_the_budget_check_after_a_grace(
-    harness: Harness,
-) -> None:
-    refused = fail_storing_jobs(dynamodb_client())
-    with pytest.raises(DependencyUnavailable):
-        harness.create(2, budget="3.00", key="crash-1")
-    (creation,) = harness.repo.pending_creations(harness.now.date())
-    leaked = harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros
-
-    early = release_abandoned_creations(
-        harness.repo, harness.ledger, creation.started_at + timedelta(minutes=1)
-    )
-    late = release_abandoned_creations(
-        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
-    )
-
-    assert len(refused) == 1
-    assert leaked == 3_000_000
-    assert early == []
-    assert late == [creation.job_id]
-    assert harness.repo.get("acme", creation.job_id) is None
-    assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
-    assert harness.repo.pending_creations(creation.day) == []
-
-
-def test_a_retry_with_the_same_key_after_such_a_crash_reserves_nothing_more_and_stores_the_job(
-    harness: Harness,
-) -> None:
-    fail_storing_jobs(dynamodb_client())
-    with pytest.raises(DependencyUnavailable):
-        harness.create(2, budget="3.00", key="crash-2")
-    (creation,) = harness.repo.pending_creations(harness.now.date())
-
-    job = harness.create(2, budget="3.00", key="crash-2")
-    released = release_abandoned_creations(
-        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
-    )
-
-    assert job.job_id == creation.job_id
-    assert harness.repo.get("acme", job.job_id) is not None
-    assert harness.ledger.store.counter(tenant_scope("acme"), job.day).committed_micros == 3_000_000
-    assert harness.repo.pending_creations(job.day) == []
-    assert released == []
-    assert not job_position(harness.ledger.store, job.job_id, job.day).released
-
-
-def test_a_retry_after_the_budget_check_released_the_dead_creation_is_a_409_reserving_nothing(
-    harness: Harness,
-) -> None:
-    fail_storing_jobs(dynamodb_client())
-    with pytest.raises(DependencyUnavailable):
-        harness.create(1, budget="2.00", key="crash-3")
-    (creation,) = harness.repo.pending_creations(harness.now.date())
-    release_abandoned_creations(
-        harness.repo, harness.ledger, creation.started_at + CREATION_GRACE + timedelta(seconds=1)
-    )
-
-    with pytest.raises(Conflict, match="new Idempotency-Key"):
-        harness.create(1, budget="2.00", key="crash-3")
-
-    assert harness.repo.get("acme", creation.job_id) is None
-    assert harness.ledger.store.counter(tenant_scope("acme"), creation.day).committed_micros == 0
-    assert harness.repo.pending_creations(creation.day) == []
-    assert harness.create(1, budget="2.00", key="crash-3-new").job_id != creation.job_id
-
-
-def test_a_retry_with_the_same_key_after_its_job_was_stored_answers_it_reserving_and_queueing_nothing(
-    harness: Harness,
-) -> None:
-    """Past Powertools' 24 h response record a retry runs the creation again: even on another day,
-    it answers the stored job instead of reserving that day's budget and queueing every company."""
-    first = harness.create(2, budget="3.00", key="stored-1")
-    tomorrow = harness.now + timedelta(days=1)
-    harness.ledger = CostLedger(harness.settings, clock=lambda: tomorrow)
-    sends: list[int] = []
-
-    again = harness.create(
-        2, budget="3.00", queue=failing_queue(harness.settings, set(), sends), key="stored-1"
-    )
-
-    assert again.job_id == first.job_id
-    assert sends == []
-    assert harness.ledger.store.counter(tenant_scope("acme"), tomorrow.date()).committed_micros == 0
-    assert harness.ledger.store.counter(tenant_scope("acme"), first.day).committed_micros == 3_000_000
-    assert harness.repo.pending_creations(tomorrow.date()) == []
-
-
-def test_without_a_key_a_failed_store_releases_at_once_and_notes_nothing(harness: Harness) -> None:
-    fail_storing_jobs(dynamodb_client())
-
-    with pytest.raises(DependencyUnavailable):
-        harness.create(1, budget="2.00")
-
-    assert harness.repo.pending_creations(harness.now.date()) == []
-    assert harness.ledger.store.counter(tenant_scope("acme"), harness.now.date()).committed_micros == 0
