@@ -183,11 +183,33 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
 
 
+def _weight(item: pytest.Item) -> int:
+    """0 for the longest kinds of test (`slow`; fuzzing over a socket: Schemathesis through the
+    runner, Hypothesis over the embedded DynamoDB), 1 for any other integration test, 2 for the rest."""
+    integration = item.get_closest_marker("integration") is not None
+    if item.get_closest_marker("slow") is not None or (integration and item.get_closest_marker("fuzz")):
+        return 0
+    return 1 if integration else 2
+
+
+def heaviest_files_first(items: list[pytest.Item]) -> None:
+    """Order test files by the heaviest kind of test each holds, in collection order otherwise (each
+    file's tests stay together and in order). `make test` hands whole files to its workers in this
+    order (`--dist loadfile --no-loadscope-reorder`), so the minutes-long files start first and the
+    many short unit files even out the end; xdist's own order (most tests first) left a file of three
+    fuzz tests for last while the other worker sat idle."""
+    weight: dict[Any, int] = {}
+    for item in items:
+        weight[item.path] = min(weight.get(item.path, 2), _weight(item))
+    items.sort(key=lambda item: weight[item.path])  # stable: collection order within a weight
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for tier in tier_of(item):
             if item.get_closest_marker(tier) is None:
                 item.add_marker(tier)
+    heaviest_files_first(items)
 
 
 def _guarded(item: pytest.Item) -> bool:
