@@ -3,6 +3,7 @@ concurrency (one request at a time each, the rest waiting in line), reload on ch
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -244,6 +245,25 @@ def test_changed_code_is_picked_up_without_restart(
         assert reloads == [[str(shared)], [str(functions / fresh_name / "app.py")]]
     finally:
         sys.modules.pop(package, None)
+
+
+def test_an_edit_of_the_same_size_within_the_same_second_is_picked_up_over_cached_bytecode(
+    tmp_path: Path, fresh_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    functions = tmp_path / "functions"
+    spec = function(functions, fresh_name, "def lambda_handler(event, context):\n    return 'one'\n")
+    source = functions / fresh_name / "app.py"
+    second = source.stat().st_mtime_ns // 1_000_000_000 * 1_000_000_000
+    os.utime(source, ns=(second, second + 100))
+    registry = FunctionRegistry([spec], watch_roots=[functions])
+    assert registry.invoke(fresh_name, {}).result == "one"
+    assert Path(importlib.util.cache_from_source(str(source))).is_file()
+
+    source.write_text("def lambda_handler(event, context):\n    return 'two'\n")
+    os.utime(source, ns=(second, second + 200))  # same whole second, same size: the .pyc still matches
+
+    assert registry.invoke(fresh_name, {}).result == "two"
 
 
 def test_purge_drops_shared_packages_and_modules_under_the_roots(
