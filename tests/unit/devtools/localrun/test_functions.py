@@ -256,14 +256,18 @@ def test_an_edit_of_the_same_size_within_the_same_second_is_picked_up_over_cache
     source = functions / fresh_name / "app.py"
     second = source.stat().st_mtime_ns // 1_000_000_000 * 1_000_000_000
     os.utime(source, ns=(second, second + 100))
-    registry = FunctionRegistry([spec], watch_roots=[functions])
-    assert registry.invoke(fresh_name, {}).result == "one"
-    assert Path(importlib.util.cache_from_source(str(source))).is_file()
+    # No shared packages: a reload would otherwise purge this process's own `orgair` modules.
+    registry = FunctionRegistry([spec], watch_roots=[functions], shared_packages=())
+    try:
+        assert registry.invoke(fresh_name, {}).result == "one"
+        assert Path(importlib.util.cache_from_source(str(source))).is_file()
 
-    source.write_text("def lambda_handler(event, context):\n    return 'two'\n")
-    os.utime(source, ns=(second, second + 200))  # same whole second, same size: the .pyc still matches
+        source.write_text("def lambda_handler(event, context):\n    return 'two'\n")
+        os.utime(source, ns=(second, second + 200))  # same whole second, same size: the .pyc matches
 
-    assert registry.invoke(fresh_name, {}).result == "two"
+        assert registry.invoke(fresh_name, {}).result == "two"
+    finally:
+        registry.close()
 
 
 def test_purge_drops_shared_packages_and_modules_under_the_roots(
