@@ -66,19 +66,25 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy layers/shared/orgair functions devtools bench tests
 
+# pytest with bytecode kept: where PYTHONDONTWRITEBYTECODE is set (this machine's environment sets it)
+# every pytest process rewrote and compiled all ~460 test modules again, ~5 s of CPU per process
+# (collecting the unit tier: 9.4 s of CPU without __pycache__, 4.6 s with it); the first pass of
+# `make test` leaves them in __pycache__ (gitignored) for the workers of the second.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
+
 # Test tiers (markers applied in tests/support/tiers.py, by directory, fixtures and markers):
 # `unit` is in-process logic and handlers with the socket guard on (a unit test that makes an Internet
 # socket fails; Schemathesis' plugin is not loaded); `integration` is everything that is neither unit
 # nor fuzz (embedded DynamoDB, the runner, subprocesses, moto, the template and the build); `fuzz` is
 # the property-based tests. `make test` runs all three.
 unit: venv
-	$(PY) -m pytest tests/unit -m unit -p no:schemathesis --durations=10
+	$(PYTEST) tests/unit -m unit -p no:schemathesis --durations=10
 
 integration: venv
-	$(PY) -m pytest -m "not unit and not fuzz" --durations=15
+	$(PYTEST) -m "not unit and not fuzz" --durations=15
 
 fuzz: venv
-	$(PY) -m pytest -m fuzz --durations=15
+	$(PYTEST) -m fuzz --durations=15
 
 # Checkov reads its decisions (each skip with its reason) from .checkov.yaml; --skip-download keeps
 # it offline (no Bridgecrew platform calls), so the result depends only on the installed version.
@@ -91,15 +97,20 @@ validate: venv
 # (tests/build/conftest.py), then checks the built artifacts: the lock, and every function's init
 # under every samconfig environment in a Lambda-like interpreter (tests/build/). `browser` installs
 # Debian's chromium when missing (tests/integration/test_cors_browser.py drives it).
-# Two passes with one coverage report: the `wallclock` tests (they assert elapsed time or a race:
+# The static checks run side by side (make -j2: mypy, ~28 s of CPU, next to cfn-lint, sam validate and
+# checkov, ~17 s). Then two pytest passes: the `wallclock` tests (they assert elapsed time or a race:
 # the 500-company portfolio under 3 s, concurrent pointer writers, hostile JSON refused in
-# milliseconds) run alone and serially first, then everything else spread over PYTEST_WORKERS
-# processes (pytest-xdist; --dist loadfile keeps each file, and so its module-scoped runner, in one
-# worker). The 15 slowest tests are listed at the end.
+# milliseconds) alone, serially and without a tracer; then everything else spread over
+# PYTEST_WORKERS processes (pytest-xdist; --dist loadfile keeps each file, and so its module-scoped
+# runner, in one worker; --no-loadscope-reorder keeps tests/support/tiers.py's order, the
+# minutes-long files first) with line coverage through sys.monitoring (pyproject's
+# [tool.coverage.run]). The 15 slowest tests are listed at the end. Measured per phase in
+# docs/testing.md.
 PYTEST_WORKERS ?= 2
-test: lint typecheck validate browser clients-tools
-	$(PY) -m pytest -m wallclock --cov --cov-report=
-	$(PY) -m pytest -m "not wallclock" -n $(PYTEST_WORKERS) --dist loadfile --durations=15 --cov --cov-append --cov-report=term --cov-report=xml
+test: venv
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck validate browser clients-tools
+	$(PYTEST) -m wallclock
+	$(PYTEST) -m "not wallclock" -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15 --cov --cov-report=term --cov-report=xml
 
 # Deploy only what `make build` produced: `sam build` alone ships no bytecode and a layer with a
 # second boto3 stack (see devtools/artifacts.py and docs/performance.md). sam needs a python3.13 on

@@ -33,7 +33,14 @@ from typing import Any
 
 from devtools.localrun import isolation
 from devtools.localrun.context import LambdaContext, log_stream_name
-from devtools.localrun.handlers import SHARED_PACKAGES, ReloadGate, SourceWatcher, load_handler, purge_modules
+from devtools.localrun.handlers import (
+    SHARED_PACKAGES,
+    ReloadGate,
+    SourceWatcher,
+    forget_bytecode,
+    load_handler,
+    purge_modules,
+)
 from devtools.template_specs import FunctionSpec
 
 # Lambda gives a function's initialisation (imports, module-level code) 10 s of its own.
@@ -335,6 +342,7 @@ class FunctionRegistry:
             snapshot, changed = self._watch.changes()
             if not changed:
                 return []
+            forget_bytecode(changed)
             purge_modules(self._watch_roots, self._shared_packages)
             self.close()
             self._watch.accept(snapshot)

@@ -5,6 +5,7 @@ every module of the shared layer is dropped from `sys.modules` so the next call 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import sys
@@ -143,6 +144,16 @@ def _scan(directory: str, snapshot: Snapshot) -> None:
             except OSError:
                 continue
             snapshot[entry.path] = (stat.st_mtime_ns, stat.st_size)
+
+
+def forget_bytecode(changed: Iterable[str]) -> None:
+    """Remove the cached bytecode of each changed source, so its next import compiles it again:
+    Python trusts a .pyc whose recorded source mtime (in whole seconds) and size still match, and an
+    edit of the same size within the same second would otherwise import the old code."""
+    for path in changed:
+        if path.endswith(".py"):
+            with contextlib.suppress(OSError, NotImplementedError):  # none cached; no cache tag
+                os.remove(importlib.util.cache_from_source(path))
 
 
 def purge_modules(roots: Iterable[Path], packages: Sequence[str] = SHARED_PACKAGES) -> list[str]:

@@ -144,3 +144,47 @@ def test_every_test_under_integration_infrastructure_and_build_is_integration(
         "integration/test_integration.py",
     }
     assert tiers["unit/test_unit.py"] is not None
+
+
+def test_files_are_ordered_slow_and_socket_fuzzing_first_then_integration_then_the_rest(
+    session_of: pytest.Pytester,
+) -> None:
+    session_of.makepyfile(
+        test_a_unit="def test_one():\n    pass\n\ndef test_two():\n    pass\n",
+        test_b_store="def test_one(dynamodb_server):\n    pass\n\ndef test_two():\n    pass\n",
+        test_c_slow="import pytest\n\ndef test_one():\n    pass\n\n@pytest.mark.slow\ndef test_two():\n    pass\n",
+        test_d_fuzz_over_the_store=textwrap.dedent(
+            """
+            from hypothesis import given, strategies as st
+
+            def test_one():
+                pass
+
+            @given(st.integers())
+            def test_two(dynamodb_server, n):
+                pass
+            """
+        ),
+        test_e_fuzz_in_process=textwrap.dedent(
+            """
+            from hypothesis import given, strategies as st
+
+            @given(st.integers())
+            def test_one(n):
+                pass
+            """
+        ),
+    )
+    recorded = session_of.inline_run("--collect-only", "-p", "no:cacheprovider", "-p", "no:schemathesis")
+    (finished,) = recorded.getcalls("pytest_collection_finish")
+    assert [item.nodeid for item in finished.session.items] == [
+        "test_c_slow.py::test_one",
+        "test_c_slow.py::test_two",
+        "test_d_fuzz_over_the_store.py::test_one",
+        "test_d_fuzz_over_the_store.py::test_two",
+        "test_b_store.py::test_one",
+        "test_b_store.py::test_two",
+        "test_a_unit.py::test_one",
+        "test_a_unit.py::test_two",
+        "test_e_fuzz_in_process.py::test_one",
+    ]

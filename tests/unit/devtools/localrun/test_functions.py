@@ -4,7 +4,9 @@ a restart (the watcher, gate and purge themselves: test_handlers.py)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import sys
 import threading
 import time
@@ -224,6 +226,29 @@ RESOLVER_CODE = (
     "    return {'asked': name, 'seen': app.current_event.path, 'request': app.lambda_context.aws_request_id}\n"
     "def lambda_handler(event, context):\n    return app.resolve(event, context)\n"
 )
+
+
+def test_an_edit_of_the_same_size_within_the_same_second_is_picked_up_over_cached_bytecode(
+    tmp_path: Path, fresh_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    functions = tmp_path / "functions"
+    spec = function(functions, fresh_name, "def lambda_handler(event, context):\n    return 'one'\n")
+    source = functions / fresh_name / "app.py"
+    second = source.stat().st_mtime_ns // 1_000_000_000 * 1_000_000_000
+    os.utime(source, ns=(second, second + 100))
+    # No shared packages: a reload would otherwise purge this process's own `orgair` modules.
+    registry = FunctionRegistry([spec], watch_roots=[functions], shared_packages=())
+    try:
+        assert registry.invoke(fresh_name, {}).result == "one"
+        assert Path(importlib.util.cache_from_source(str(source))).is_file()
+
+        source.write_text("def lambda_handler(event, context):\n    return 'two'\n")
+        os.utime(source, ns=(second, second + 200))  # same whole second, same size: the .pyc matches
+
+        assert registry.invoke(fresh_name, {}).result == "two"
+    finally:
+        registry.close()
 
 
 def test_concurrent_environments_of_a_powertools_function_each_see_only_their_own_request(
