@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from devtools.localrun.runner import Options, invoke, schedules_enabled, serve
+from devtools.localrun.invoke_command import invoke
+from devtools.localrun.runner import serve
+from devtools.localrun.startup import Options, schedules_enabled
 from devtools.template import TEMPLATE_PATH
 
 

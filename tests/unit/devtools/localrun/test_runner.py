@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devtools.localrun.functions import DEFAULT_CONCURRENCY
-from devtools.localrun.runner import StartupError, concurrency_setting
+from devtools.localrun.startup import StartupError, concurrency_setting
 
 FUNCTIONS = ("ScoresFunction", "HealthFunction")
 

@@ -6,8 +6,9 @@ import pytest
 
 from devtools.localrun.__main__ import parser
 from devtools.localrun.functions import FunctionRegistry
-from devtools.localrun.runner import scheduled_invoker, schedules_enabled
+from devtools.localrun.runner import scheduled_invoker
 from devtools.localrun.schedules import scheduled_event
+from devtools.localrun.startup import schedules_enabled
 from devtools.template_specs import Schedule
 
 TICK = Schedule("Tick", "rate(1 minute)")
