@@ -20,20 +20,10 @@ from orgair.logic.jobs import (
 )
 from orgair.models.jobs import PortfolioAssessmentRequest
 from orgair.records.jobs import JobRecord
+from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import Settings
 
-RATINGS = {
-    name: {"score": 70, "rationale": f"Evidence on {name}."}
-    for name in (
-        "data_infrastructure",
-        "ai_governance",
-        "technology_stack",
-        "talent",
-        "leadership",
-        "use_case_portfolio",
-        "culture",
-    )
-}
+RATINGS = {name: {"score": 70, "rationale": f"Evidence on {name}."} for name in DIMENSION_NAMES}
 META = RequestMeta(tenant_id="acme", key_id="k1", correlation_id="corr-1", request_id="req-1")
 DAY_SCOPES = (GLOBAL_SCOPE, tenant_scope("acme"), global_share_scope("acme"))
 

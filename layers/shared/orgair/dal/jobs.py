@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from orgair.aws import dynamodb_client, error_code, store_errors
+from orgair.aws import error_code, store_errors
 from orgair.dal.job_items import (
     TASK_OUTCOME_ATTRIBUTES,
     creation_key,
@@ -35,6 +35,7 @@ from orgair.dal.job_items import (
     task_key,
     task_values,
 )
+from orgair.dal.tables import TableStore
 from orgair.dynamo.codec import from_item, to_item, to_value
 from orgair.dynamo.transact import Committed, transact
 from orgair.errors import DependencyUnavailable
@@ -47,7 +48,7 @@ from orgair.records.jobs import (
 )
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 MAX_TRANSACTION_ITEMS: Final = 100
 EXPIRES_AT: Final = "expires_at"
@@ -55,16 +56,8 @@ EXPIRES_AT: Final = "expires_at"
 MAX_BATCH_WRITE: Final = 25
 
 
-class DynamoJobsRepository:
+class DynamoJobsRepository(TableStore):
     """JobsRepository over the low-level DynamoDB client; every call fails closed (503)."""
-
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client_override = client
-
-    @property
-    def _client(self) -> DynamoDBClient:
-        return self._client_override or dynamodb_client()
 
     def _update(self, key: Mapping[str, Any], expression: str, condition: str, **kwargs: Any) -> bool:
         try:

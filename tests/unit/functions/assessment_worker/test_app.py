@@ -22,6 +22,7 @@ from orgair.logic.job_announce import aws_publisher
 from orgair.logic.job_queue import JobQueue
 from orgair.logic.jobs import create_job
 from orgair.models.jobs import PortfolioAssessmentRequest
+from orgair.scoring import DIMENSION_NAMES
 from orgair.settings import get_settings
 from orgair.transport import reset_http_client
 from support.costs import ANTHROPIC_TEST_URL, OPENAI_TEST_URL
@@ -34,18 +35,7 @@ from devtools.embedded_dynamodb import EmbeddedDynamoDB
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
-RATINGS = {
-    name: {"score": 60, "rationale": f"Evidence on {name}."}
-    for name in (
-        "data_infrastructure",
-        "ai_governance",
-        "technology_stack",
-        "talent",
-        "leadership",
-        "use_case_portfolio",
-        "culture",
-    )
-}
+RATINGS = {name: {"score": 60, "rationale": f"Evidence on {name}."} for name in DIMENSION_NAMES}
 
 
 @pytest.fixture
