@@ -12,6 +12,7 @@ parameters answers 200 on every stage.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -130,6 +131,13 @@ def _host_layer(build_dir: Path) -> Path:
     if machine in {"aarch64", "arm64"}:
         return layer
     target = build_dir.parent / f"layer-{machine}" / "python"
+    # Workers given tests of this file at once (pytest -n without --dist loadfile) copy it once.
+    with (build_dir.parent / f"layer-{machine}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return _copy_host_layer(layer, target, machine)
+
+
+def _copy_host_layer(layer: Path, target: Path, machine: str) -> Path:
     if (target.parent / ".complete").is_file():
         return target
     shutil.rmtree(target.parent, ignore_errors=True)

@@ -213,3 +213,18 @@ def test_pending_creations_are_noted_per_day_oldest_first_until_forgotten(repo: 
     assert noted == [earlier, later]
     assert repo.pending_creations(date(2026, 3, 2)) == [later]
     assert repo.pending_creations(date(2026, 3, 3)) == [next_day]
+
+
+def test_unannounced_jobs_are_noted_once_listed_oldest_first_up_to_a_limit_until_forgotten(
+    repo: JobsRepository,
+) -> None:
+    for tenant, job_id in (("beta", "01B"), ("acme", "01A"), ("acme", "01C"), ("beta", "01B")):
+        repo.note_unannounced(tenant, job_id, NOW)
+
+    first_two = repo.unannounced(2)
+    repo.forget_unannounced("01A")
+    repo.forget_unannounced("01A")
+    left = repo.unannounced(10)
+
+    assert first_two == [("acme", "01A"), ("beta", "01B")]
+    assert left == [("beta", "01B"), ("acme", "01C")]

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import pytest
 import yaml
-from orgair.dal.jobs import EXPIRES_AT
+from orgair.dal.job_notes import EXPIRES_AT
 
 from devtools.template import ROOT, load_template
 
@@ -254,7 +254,8 @@ def test_only_the_assessment_functions_reach_evidence_and_only_its_objects() -> 
 
 def test_only_the_functions_that_end_jobs_announce_them_on_the_default_bus_and_the_jobs_topic() -> None:
     """The worker ends the jobs whose last company it did; JobsFunction ends a job the queue did
-    not take whole or one cancelled with nothing left to do: both announce it, nobody else may."""
+    not take whole or one cancelled with nothing left to do: both announce it, and the budget check
+    retries the announcements JobsFunction could not make; nobody else may."""
     default_bus = {
         "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
     }
@@ -264,7 +265,7 @@ def test_only_the_functions_that_end_jobs_announce_them_on_the_default_bus_and_t
         for statement in function_statements(function)
         if "JobsTopic" in json.dumps(statement.get("Resource"))
     ]
-    enders = {"AssessmentWorkerFunction", "JobsFunction"}
+    enders = {"AssessmentWorkerFunction", "JobsFunction", "BudgetCheckFunction"}
 
     assert {function for function, _ in jobs_topic} == enders
     assert all(as_list(statement["Action"]) == ["sns:Publish"] for _, statement in jobs_topic)

@@ -26,6 +26,7 @@ class InMemoryJobsRepository:
         self._cancelled: set[str] = set()
         self._requests: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._creations: dict[tuple[date, str], PendingCreation] = {}
+        self._unannounced: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def create(self, job: JobRecord, tasks: Sequence[CompanyTask]) -> bool:
@@ -192,3 +193,15 @@ class InMemoryJobsRepository:
         with self._lock:
             found = [creation for (noted, _), creation in self._creations.items() if noted == day]
         return sorted(found, key=lambda creation: creation.started_at)
+
+    def note_unannounced(self, tenant_id: str, job_id: str, at: datetime) -> None:
+        with self._lock:
+            self._unannounced[job_id] = tenant_id
+
+    def unannounced(self, limit: int) -> Sequence[tuple[str, str]]:
+        with self._lock:
+            return [(self._unannounced[job_id], job_id) for job_id in sorted(self._unannounced)[:limit]]
+
+    def forget_unannounced(self, job_id: str) -> None:
+        with self._lock:
+            self._unannounced.pop(job_id, None)

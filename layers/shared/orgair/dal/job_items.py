@@ -57,6 +57,11 @@ def creation_key(day: date, job_id: str) -> dict[str, Any]:
     return {"pk": to_value(f"CREATING#{day.isoformat()}"), "sk": to_value(f"JOB#{job_id}")}
 
 
+def unannounced_key(job_id: str) -> dict[str, Any]:
+    """A finished job whose announcement failed where nothing would retry it (one partition: rare)."""
+    return {"pk": to_value("UNANNOUNCED"), "sk": to_value(f"JOB#{job_id}")}
+
+
 def task_key(job_id: str, index: int) -> dict[str, Any]:
     return {"pk": to_value(f"J#{job_id}"), "sk": to_value(f"C#{index:05d}")}
 

@@ -88,3 +88,13 @@ class JobsRepository(Protocol):
     def pending_creations(self, day: date) -> Sequence[PendingCreation]:
         """The creations noted on `day` and not forgotten, oldest first."""
         ...
+
+    def note_unannounced(self, tenant_id: str, job_id: str, at: datetime) -> None:
+        """Note a finished job whose announcement failed where no later ender would retry it."""
+
+    def unannounced(self, limit: int) -> Sequence[tuple[str, str]]:
+        """Up to `limit` noted (tenant id, job id), oldest job first."""
+        ...
+
+    def forget_unannounced(self, job_id: str) -> None:
+        """Forget the note (idempotent)."""

@@ -6,6 +6,7 @@ Item layout (generic pk/sk):
 |---|---|---|
 | job | `T#<tenant>` | `JOB#<job id>` (ids sort by time: a tenant's jobs newest first is one query) |
 | company task | `J#<job id>` | `C#<index, 5 digits>` |
+| Idempotency-Key record, creation note, unannounced note | see `orgair.dal.job_notes` | |
 
 Every state change is conditional: a task is claimed only when pending (or when the run holding it
 passed its lease), finished only by the run that claimed it, and a task's end and the job's count
@@ -17,25 +18,22 @@ contract against an in-memory one (tests/support/fakes/jobs.py).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from orgair.aws import error_code, store_errors
 from orgair.dal.job_items import (
     TASK_OUTCOME_ATTRIBUTES,
-    creation_key,
     expression_values,
-    instant,
     iso,
     job_from,
     job_key,
     job_values,
-    request_key,
     task_from,
     task_key,
     task_values,
 )
-from orgair.dal.tables import TableStore
+from orgair.dal.job_notes import JobNotesStore
 from orgair.dynamo.codec import from_item, to_item, to_value
 from orgair.dynamo.transact import Committed, transact
 from orgair.errors import DependencyUnavailable
@@ -43,7 +41,6 @@ from orgair.records.jobs import (
     CompanyTask,
     JobRecord,
     JobStatus,
-    PendingCreation,
     TerminalTaskStatus,
 )
 
@@ -51,12 +48,10 @@ if TYPE_CHECKING:
     pass
 
 MAX_TRANSACTION_ITEMS: Final = 100
-EXPIRES_AT: Final = "expires_at"
-"""JobsTable's TTL attribute (epoch seconds): only Idempotency-Key records carry it."""
 MAX_BATCH_WRITE: Final = 25
 
 
-class DynamoJobsRepository(TableStore):
+class DynamoJobsRepository(JobNotesStore):
     """JobsRepository over the low-level DynamoDB client; every call fails closed (503)."""
 
     def _update(self, key: Mapping[str, Any], expression: str, condition: str, **kwargs: Any) -> bool:
@@ -330,73 +325,3 @@ class DynamoJobsRepository(TableStore):
             "attribute_exists(pk) AND notified = :yes",
             ExpressionAttributeValues=expression_values({":yes": True, ":no": False}),
         )
-
-    def job_id_for_key(
-        self, tenant_id: str, key_digest: str, job_id: str, *, now: datetime, expires_at: datetime
-    ) -> str:
-        key = request_key(tenant_id, key_digest)
-        values = {"type": "job_request", "job_id": job_id, EXPIRES_AT: int(expires_at.timestamp())}
-        try:
-            with store_errors("recording a job's request"):
-                self._client.put_item(
-                    TableName=self._table,
-                    Item={**key, **to_item(values)},
-                    ConditionExpression="attribute_not_exists(pk) OR #expires <= :now",
-                    ExpressionAttributeNames={"#expires": EXPIRES_AT},
-                    ExpressionAttributeValues={":now": to_value(int(now.timestamp()))},
-                )
-            return job_id
-        except Exception as error:
-            if error_code(error) != "ConditionalCheckFailedException":
-                raise
-        with store_errors("reading a job's request"):
-            item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
-        return str(from_item(item)["job_id"])
-
-    def begin_creation(self, creation: PendingCreation) -> None:
-        with store_errors("noting a job's creation"):
-            self._client.put_item(
-                TableName=self._table,
-                Item={
-                    **creation_key(creation.day, creation.job_id),
-                    **to_item(
-                        {
-                            "type": "job_creation",
-                            "tenant_id": creation.tenant_id,
-                            "job_id": creation.job_id,
-                            "day": creation.day.isoformat(),
-                            "started_at": iso(creation.started_at),
-                        }
-                    ),
-                },
-            )
-
-    def end_creation(self, day: date, job_id: str) -> None:
-        with store_errors("forgetting a job's creation"):
-            self._client.delete_item(TableName=self._table, Key=creation_key(day, job_id))
-
-    def pending_creations(self, day: date) -> Sequence[PendingCreation]:
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": creation_key(day, "")["pk"]},
-            "ConsistentRead": True,
-        }
-        found: list[PendingCreation] = []
-        while True:
-            with store_errors("reading pending job creations"):
-                response = self._client.query(**request)
-            for item in response.get("Items", []):
-                values = from_item(item)
-                found.append(
-                    PendingCreation(
-                        tenant_id=str(values["tenant_id"]),
-                        job_id=str(values["job_id"]),
-                        day=date.fromisoformat(str(values["day"])),
-                        started_at=instant(values["started_at"]) or datetime.min.replace(tzinfo=UTC),
-                    )
-                )
-            last = response.get("LastEvaluatedKey")
-            if not last:
-                return sorted(found, key=lambda creation: creation.started_at)
-            request["ExclusiveStartKey"] = last

@@ -256,9 +256,10 @@ def end_if_done(
     """When no company is left to do: release the unused budget, complete the job and announce it
     (each once, whoever gets there first). Returns the job as stored after.
 
-    An announcement that fails here is logged and its claim given back: the job stays ended with
-    `notified` false (a worker handling one of its messages later announces it); it never turns
-    the request that ended the job into an error (a retried create would reserve a budget again)."""
+    An announcement that fails here is logged, its claim given back and the job noted
+    (`note_unannounced`): the budget check's next run announces it (`announce_missed`), unless a
+    worker handling one of the job's messages does first. It never turns the request that ended the
+    job into an error (a retried create would reserve a budget again)."""
     job = repo.get(tenant_id, job_id)
     if job is None or job.counts.pending > 0:
         return job
@@ -269,7 +270,31 @@ def end_if_done(
         announce(repo, tenant_id, job_id, publish)
     except Exception:
         logger.exception("a finished job could not be announced", extra={"job_id": job_id})
+        try:
+            repo.note_unannounced(tenant_id, job_id, clock())
+        except Exception:
+            logger.exception("nor noted for the budget check to announce", extra={"job_id": job_id})
     return repo.get(tenant_id, job_id)
+
+
+MISSED_ANNOUNCEMENTS_PER_RUN: Final = 25
+
+
+def announce_missed(repo: JobsRepository, publish: Publish) -> list[str]:
+    """The budget check's retry of the announcements the jobs API could not make: each noted job is
+    announced once (the same claim as every ender) and its note forgotten, also when someone else
+    announced it meanwhile; a publish that fails again keeps the note for the next run. The ids of
+    the jobs this run announced."""
+    announced: list[str] = []
+    for tenant_id, job_id in repo.unannounced(MISSED_ANNOUNCEMENTS_PER_RUN):
+        try:
+            if announce(repo, tenant_id, job_id, publish):
+                announced.append(job_id)
+        except Exception:
+            logger.exception("a noted job could still not be announced", extra={"job_id": job_id})
+            continue
+        repo.forget_unannounced(job_id)
+    return announced
 
 
 def find_job(repo: JobsRepository, tenant_id: str, job_id: str) -> JobRecord:

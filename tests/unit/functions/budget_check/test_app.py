@@ -21,6 +21,7 @@ from orgair.dal.jobs import DynamoJobsRepository
 from orgair.errors import DependencyUnavailable
 from orgair.logic.jobs import CREATION_GRACE, reserve_noted
 from orgair.records.costs import CallMeta
+from orgair.records.jobs import CompanyTask, JobCounts, JobRecord
 from orgair.settings import get_settings
 from support.costs import FakeClock
 from support.dynamodb_faults import inject_fault
@@ -254,3 +255,37 @@ def test_an_unreachable_jobs_table_does_not_stop_the_alerts(inbox: Inbox) -> Non
 
     assert result["abandoned_job_budgets_released"] is None
     assert {"50", "80"} <= {alert.rsplit(":", 1)[1] for alert in result["alerts_published"]}
+
+
+def test_the_check_announces_a_finished_job_the_jobs_api_could_not_announce_and_forgets_the_note(
+    inbox: Inbox,
+) -> None:
+    repo = DynamoJobsRepository(get_settings().JOBS_TABLE_NAME)
+    now = datetime.now(UTC)
+    job = JobRecord(
+        job_id="01ENDEDBYTHEAPI0000000000",
+        tenant_id="acme",
+        status="queued",
+        param_version="v2.0",
+        model=None,
+        budget_micros=1_000_000,
+        day=now.date(),
+        counts=JobCounts(total=1),
+        created_at=now,
+        correlation_id="corr",
+    )
+    assert repo.create(job, [CompanyTask(job.job_id, 0, "co-0", "technology", "Evidence.", None)])
+    assert repo.finish(job, 0, None, "cancelled", now)
+    assert repo.complete("acme", job.job_id, "cancelled", now)
+    repo.note_unannounced("acme", job.job_id, now)
+    check = load_function("budget_check")
+
+    first = run(check)
+    second = run(check)
+
+    assert first["missed_job_announcements_made"] == [job.job_id]
+    assert second["missed_job_announcements_made"] == []
+    stored = repo.get("acme", job.job_id)
+    assert stored is not None
+    assert stored.notified
+    assert repo.unannounced(10) == []

@@ -18,9 +18,7 @@ from orgair.costs.ledger import CostLedger
 from orgair.errors import DependencyUnavailable
 from orgair.logic.job_queue import CompanyMessage
 from orgair.logic.job_worker import RetryLater
-from orgair.logic.jobs import (
-    cancel_job,
-)
+from orgair.logic.jobs import announce_missed, cancel_job
 from orgair.records.jobs import JobRecord
 from orgair.settings import Settings
 from support.job_harness import DAY_SCOPES, RATINGS, Crash, Harness, failing_queue
@@ -250,6 +248,33 @@ def test_an_announcement_the_api_could_not_make_leaves_the_job_ended_and_unclaim
     )
     assert [record.job_id for record in harness.published] == [job.job_id]
     assert harness.job(job).notified
+
+
+def test_an_announcement_the_api_could_not_make_with_no_message_left_is_made_by_the_budget_check_once(
+    harness: Harness,
+) -> None:
+    """Nothing queued is left to reach a worker: the failed announcement is noted, and the budget
+    check's sweep makes it once (the claim as every ender), keeping the note while publishing fails."""
+    job = harness.create(1)
+    end_every_company_without_ending_the_job(harness, job)
+    failures: list[str] = []
+
+    def unreachable(record: JobRecord) -> None:
+        failures.append(record.job_id)
+        raise ConnectionError("EventBridge is unreachable")
+
+    cancel_job(harness.repo, harness.ledger, "acme", job.job_id, unreachable)
+    noted = list(harness.repo.unannounced(10))
+    still_failing = announce_missed(harness.repo, unreachable)
+    announced = announce_missed(harness.repo, harness.published.append)
+    again = announce_missed(harness.repo, harness.published.append)
+
+    assert noted == [("acme", job.job_id)]
+    assert failures == [job.job_id, job.job_id]
+    assert (still_failing, announced, again) == ([], [job.job_id], [])
+    assert [(record.job_id, record.status) for record in harness.published] == [(job.job_id, "cancelled")]
+    assert harness.job(job).notified
+    assert harness.repo.unannounced(10) == []
 
 
 def test_two_workers_ending_a_job_together_announce_it_once(
