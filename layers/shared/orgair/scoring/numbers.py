@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import (
@@ -128,7 +129,7 @@ def _not_finite(value: object) -> PydanticCustomError:
     )
 
 
-class PlainMetadata:
+class PlainMetadata(ABC):
     """Pydantic metadata that validates with its own `validate` (a plain validator, no coercion by
     pydantic) and documents itself with `json_schema`; a number validated to `Decimal` says
     `as_json_number` and is serialised as a JSON number."""
@@ -136,11 +137,13 @@ class PlainMetadata:
     __slots__ = ()
     as_json_number: ClassVar[bool] = False
 
+    @abstractmethod
     def validate(self, value: object) -> Any:
-        raise NotImplementedError
+        """The value as the model holds it, or a PydanticCustomError naming what is wrong."""
 
+    @abstractmethod
     def json_schema(self, mode: JsonSchemaMode) -> JsonSchemaValue:
-        raise NotImplementedError
+        """The JSON Schema this metadata documents (OpenAPI)."""
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler

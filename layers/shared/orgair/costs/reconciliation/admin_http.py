@@ -10,6 +10,7 @@ reason, never the key.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -115,7 +116,7 @@ def results_of(bucket: Any, what: str) -> list[Mapping[str, Any]]:
     return results
 
 
-class AdminReports:
+class AdminReports(ABC):
     """One provider's admin reports of an organization, read with its admin key (sent, never logged).
 
     A provider names itself (`provider`), its key's headers (`headers`) and reads its reports' daily
@@ -127,8 +128,9 @@ class AdminReports:
         self.base_url = base_url.rstrip("/")
         self._key = key
 
+    @abstractmethod
     def headers(self) -> dict[str, str]:
-        raise NotImplementedError
+        """The headers that carry this provider's admin key (and API version)."""
 
     def day_results(
         self,
