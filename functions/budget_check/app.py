@@ -1,8 +1,8 @@
 """The scheduled budget check (EventBridge schedule, and on demand with any event).
 
 Releases the budget of job creations that died between reserving and storing their job
-(`orgair.logic.jobs.release_abandoned_creations`), announces the finished jobs whose announcement
-the jobs API could not make (`orgair.logic.jobs.announce_missed`), settles expired holds as `uncertain`, evaluates every budget scope of today and yesterday, and
+(`orgair.logic.jobs.sweep_jobs`: `release_abandoned_creations`), announces the finished jobs whose
+announcement the jobs API could not make (`announce_missed`), settles expired holds as `uncertain`, evaluates every budget scope of today and yesterday, and
 publishes each newly claimed alert to the SNS topic and as an EventBridge event. The work is in
 `orgair.costs.check`; this handler wires it to AWS and reports what it did.
 """
@@ -19,7 +19,7 @@ from orgair.costs.views import CheckSummary
 from orgair.dal.jobs import DynamoJobsRepository
 from orgair.errors import DependencyUnavailable
 from orgair.logic.job_announce import aws_publisher
-from orgair.logic.jobs import announce_missed, release_abandoned_creations
+from orgair.logic.jobs import sweep_jobs
 from orgair.observability import logger, tracer
 from orgair.settings import get_settings
 
@@ -30,15 +30,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = get_settings()
     channels = aws_alert_channels(settings.ALERT_TOPIC_ARN, settings.ALERT_EVENT_BUS_NAME)
     ledger = CostLedger(settings)
-    jobs = DynamoJobsRepository(settings.JOBS_TABLE_NAME)
-    abandoned: list[str] | None = None
-    announced: list[str] | None = None
-    try:
-        abandoned = release_abandoned_creations(jobs, ledger, ledger.clock())
-        announced = announce_missed(jobs, aws_publisher(settings))
-    except DependencyUnavailable:
-        # The jobs table (or the ledger) unreachable must not stop the alerts: the next run sweeps.
-        logger.exception("the job creations and announcements could not be swept this run")
+    abandoned, announced = sweep_jobs(
+        DynamoJobsRepository(settings.JOBS_TABLE_NAME), ledger, aws_publisher(settings)
+    )
     report = BudgetCheck(ledger, channels).run()
     record_check_metrics(report)
     summary = CheckSummary.of(report)

@@ -23,6 +23,7 @@ from orgair.dal.job_repository import JobsRepository
 from orgair.errors import (
     BudgetExceeded,
     Conflict,
+    DependencyUnavailable,
     NotFound,
     OrgairError,
 )
@@ -101,7 +102,7 @@ def create_job(
     day = reserve_noted(repo, ledger, meta.tenant_id, job_id, amount, clock)
     if (
         idempotency_key is not None
-        and repo.get(meta.tenant_id, job_id) is None
+        and repo.get(meta.tenant_id, job_id) is None  # stored meanwhile: its release is its end
         and job_position(ledger.store, job_id, day).released
     ):
         repo.end_creation(day, job_id)
@@ -278,6 +279,22 @@ def end_if_done(
 
 
 MISSED_ANNOUNCEMENTS_PER_RUN: Final = 25
+
+
+def sweep_jobs(
+    repo: JobsRepository, ledger: CostLedger, publish: Publish
+) -> tuple[list[str] | None, list[str] | None]:
+    """The budget check's jobs work: release the budgets of abandoned creations, then make the
+    announcements the jobs API could not. The jobs table (or the ledger) unreachable must not stop
+    the budget alerts that run after it, so it is logged and left to the next run: (None, None), or
+    (released, None) when only the announcements could not be swept."""
+    released: list[str] | None = None
+    try:
+        released = release_abandoned_creations(repo, ledger, ledger.clock())
+        return released, announce_missed(repo, publish)
+    except DependencyUnavailable:
+        logger.exception("the job creations and announcements could not be swept this run")
+        return released, None
 
 
 def announce_missed(repo: JobsRepository, publish: Publish) -> list[str]:
